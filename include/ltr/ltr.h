@@ -1,0 +1,378 @@
+/*
+ * libltr: real-time detection of the local twitch response (LTR) in EMG and
+ * accelerometer signals.
+ *
+ * Copyright (c) 2026 The libltr authors. SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Overview
+ * --------
+ * A detector is configured once (ltr_config), placed in memory given by the
+ * caller (ltr_detector_size + ltr_detector_init) or by the library
+ * (ltr_detector_create), then fed interleaved frames of any block size. It
+ * returns events: LTR_EVENT_BEGIN as soon as it is sure a twitch started,
+ * LTR_EVENT_END with the twitch's full description when it is over (or
+ * LTR_EVENT_CANCEL when what began turned out not to be a twitch), and
+ * LTR_EVENT_ARTIFACT for stretches of input it could not use.
+ *
+ * Conventions
+ * -----------
+ * - Times are uint64_t frame indices counted from the first frame after
+ *   init or reset. A frame holds one sample of every channel.
+ * - Every function returns an ltr_status (LTR_OK = 0, errors < 0) unless it
+ *   cannot fail. ltr_status_string() explains a status.
+ * - Real-time safety: functions marked [RT] neither allocate, lock, block,
+ *   print nor touch global state, and their work is bounded by their input
+ *   size. Functions marked [init] may allocate or take time.
+ * - Thread safety: a detector is used by one thread at a time; distinct
+ *   detectors are fully independent (the library has no global mutable state).
+ * - ABI: the layouts of ltr_config and ltr_event are part of the ABI. Fields
+ *   are only ever added at the end, and any change of layout bumps the
+ *   SONAME major version. Always fill a config with ltr_config_default().
+ */
+#ifndef LTR_LTR_H
+#define LTR_LTR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(LTR_BUILDING_DLL)
+#define LTR_API __declspec(dllexport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define LTR_API __attribute__((visibility("default")))
+#else
+#define LTR_API
+#endif
+
+#define LTR_VERSION_MAJOR 0
+#define LTR_VERSION_MINOR 1
+#define LTR_VERSION_PATCH 0
+
+/** Most channels one detector takes (event.channels is a 32-bit mask). */
+#define LTR_MAX_CHANNELS 32u
+
+/** Sample rates the conditioning can be designed for, in Hz. */
+#define LTR_MIN_SAMPLE_RATE_HZ 250.0
+#define LTR_MAX_SAMPLE_RATE_HZ 50000.0
+
+/** Status codes. LTR_OK is 0, LTR_MORE_EVENTS is a positive notice, errors are negative. */
+typedef enum ltr_status {
+    LTR_OK = 0,
+    /** Not an error: events are waiting; call process (n_frames may be 0) or flush again. */
+    LTR_MORE_EVENTS = 1,
+    LTR_ERR_NULL = -1,             /**< a required pointer argument was NULL */
+    LTR_ERR_SAMPLE_RATE = -2,      /**< sample rate outside [LTR_MIN_SAMPLE_RATE_HZ, LTR_MAX_SAMPLE_RATE_HZ] or not finite */
+    LTR_ERR_CHANNELS = -3,         /**< n_channels is 0 or above LTR_MAX_CHANNELS */
+    LTR_ERR_SENSOR = -4,           /**< a sensor value is not an ltr_sensor */
+    LTR_ERR_MAINS = -5,            /**< mains_hz is not 0, 50 or 60, or the notch settings are absurd */
+    LTR_ERR_BAND = -6,             /**< a band edge is not finite, low >= high, or high >= Nyquist */
+    LTR_ERR_THRESHOLD = -7,        /**< thresholds not finite, off > on, or on <= 0 dB */
+    LTR_ERR_TIMING = -8,           /**< a duration/time field is negative, not finite or inconsistent */
+    LTR_ERR_MEMORY = -9,           /**< memory block too small, misaligned, or allocation failed */
+    LTR_ERR_ARGUMENT = -10,        /**< another argument is invalid (e.g. a mark kind, a gain) */
+    LTR_ERR_EVENT_OVERFLOW = -11,  /**< events were lost: the internal queue overflowed (see ltr_detector_max_events) */
+    LTR_ERR_TOO_MANY_MARKS = -12,  /**< more pending marks than LTR_MAX_PENDING_MARKS */
+    LTR_ERR_ENVELOPE = -13         /**< unknown envelope kind */
+} ltr_status;
+
+/** A human-readable, static, English description of a status. Never NULL. [RT] */
+LTR_API const char *ltr_status_string(ltr_status status);
+
+/** The library version as "MAJOR.MINOR.PATCH". [RT] */
+LTR_API const char *ltr_version_string(void);
+
+/** What a channel measures. */
+typedef enum ltr_sensor {
+    /** Electromyogram, surface or needle electrode, any unit (V, mV, uV, ADC counts). */
+    LTR_SENSOR_EMG = 0,
+    /**
+     * One axis of an accelerometer (any unit: g, m/s^2, counts). All ACC
+     * channels of a stream are taken as the axes of one accelerometer: they
+     * are band-passed and combined into one orientation-free magnitude.
+     */
+    LTR_SENSOR_ACC = 1
+} ltr_sensor;
+
+/** The energy operator used for EMG envelopes. */
+typedef enum ltr_envelope {
+    /** Teager-Kaiser energy, |x[n]^2 - x[n-1] x[n+1]| (Solnik et al. 2010), smoothed. */
+    LTR_ENVELOPE_TKEO = 0,
+    /** Mean square of the band-passed signal (rectified RMS, squared), smoothed. */
+    LTR_ENVELOPE_RMS = 1
+} ltr_envelope;
+
+/**
+ * Detector configuration. Fill it with ltr_config_default(), then change
+ * what you need. Every field is checked by ltr_detector_size/_init/_create;
+ * a bad field is refused there with its status, never discovered mid-stream.
+ */
+typedef struct ltr_config {
+    /* --- the stream --- */
+    double sample_rate_hz;                 /**< frames per second, LTR_MIN..LTR_MAX_SAMPLE_RATE_HZ */
+    unsigned n_channels;                   /**< channels per frame, 1..LTR_MAX_CHANNELS */
+    ltr_sensor sensors[LTR_MAX_CHANNELS];  /**< sensor of each channel; entries >= n_channels unused */
+
+    /* --- conditioning (designed at init) --- */
+    /** EMG band-pass edges, Hz (4th-order Butterworth high-pass, 4th-order low-pass).
+     *  Default 20 Hz - 450 Hz for surface rates (SENIAM, Hermens et al. 2000; high-pass
+     *  20 Hz per De Luca et al. 2010), and up to 2 kHz above 4 kHz sampling (needle EMG,
+     *  whose motor-unit potentials carry energy to several kHz; Stalberg & Trontelj),
+     *  always below 0.45 x sample rate. */
+    double emg_highpass_hz;
+    double emg_lowpass_hz;
+    /** Accelerometer band-pass edges, Hz. Default 5 - 100 Hz: the mechanomyogram band
+     *  (Orizio 1993; Beck et al. 2005), which also removes gravity and hand motion (< 5 Hz). */
+    double acc_highpass_hz;
+    double acc_lowpass_hz;
+    /** Mains frequency, Hz: 50, 60, or 0 for no notch. Default 50. */
+    double mains_hz;
+    /** How many multiples of mains_hz to notch (1 = fundamental only). Multiples above
+     *  the EMG low-pass edge are skipped. Default 8; 0 disables the notch too. */
+    unsigned mains_harmonics;
+    /** -3 dB width of each notch, Hz. Default 4 Hz (tolerates +-1 Hz mains drift). */
+    double notch_width_hz;
+
+    /* --- envelope --- */
+    ltr_envelope emg_envelope;             /**< default LTR_ENVELOPE_TKEO */
+    /** Cut-off of the envelope smoothing low-pass (2nd-order Butterworth), Hz.
+     *  Default 50 Hz for EMG (Solnik et al. 2010 low-pass the TKEO output at 50 Hz)
+     *  and 20 Hz for the accelerometer magnitude. */
+    double emg_smoothing_hz;
+    double acc_smoothing_hz;
+
+    /* --- decision --- */
+    /** The envelope must rise this many dB above the noise floor to start a twitch. Default 12 dB. */
+    double threshold_on_db;
+    /** A twitch ends when the envelope falls below this many dB above the floor. Default 6 dB. */
+    double threshold_off_db;
+    /** Adaptive part of both thresholds: they are at least this many times the
+     *  background's own spread (mean absolute deviation of the log envelope, dB).
+     *  Default 3. 0 disables it. */
+    double threshold_spread_factor;
+    /** A twitch is confirmed (BEGIN) once its envelope stayed above the on
+     *  threshold this long, ms. Default 8 ms. Must not exceed min_duration_ms. */
+    double confirm_ms;
+    /** Shortest twitch, ms: anything shorter is a spike, not a contraction. Default 10 ms. */
+    double min_duration_ms;
+    /** Longest twitch, ms. An LTR is a brief (sub-second) contraction (Hong 1994;
+     *  Simons, Travell & Simons 1999); a contraction lasting a second or more is
+     *  voluntary and is cancelled. Default 1000 ms. */
+    double max_duration_ms;
+    /** A drop below the off threshold shorter than this does not end a twitch, ms
+     *  (bridges the gaps of a polyphasic burst). Default 20 ms. */
+    double gap_ms;
+    /** After a twitch ends, no new twitch starts for this long, ms. Default 100 ms. */
+    double refractory_ms;
+    /** Noise-floor tracking rates, dB per second: how fast the floor may rise and fall.
+     *  Slow rise, faster fall, frozen during twitches: the floor follows the background,
+     *  never the twitches. Defaults 3 dB/s and 20 dB/s. */
+    double floor_rise_db_per_s;
+    double floor_fall_db_per_s;
+    /** Time at the start of a stream (and after artifacts) spent learning the background
+     *  before any twitch may start, ms. Default 300 ms. */
+    double warmup_ms;
+
+    /* --- fusion --- */
+    /** Electromechanical delay window, ms: an accelerometer transient starting up to
+     *  this long after an EMG onset confirms it (EMD 10-50 ms: Cavanagh & Komi 1979;
+     *  Zhou et al. 1995). Default 60 ms. */
+    double fusion_window_ms;
+
+    /* --- artifacts --- */
+    /** A sample-to-sample jump this many dB above the background's typical jump is a
+     *  stimulation pulse or needle transient and is blanked. Default 30 dB (x31.6). */
+    double spike_threshold_db;
+    /** Blanking after a detected or marked stimulation pulse, ms (pulse 50-500 us plus
+     *  amplifier recovery; stimulus-artifact blanking of a few ms, e.g. Hines et al. 1996).
+     *  Default 5 ms. */
+    double stim_blank_ms;
+    /** Blanking after a marked needle movement, ms: the mechanical transient. Default 30 ms. */
+    double needle_blank_ms;
+    /** |x| >= clip_level (input units) is clipping; 0 = unknown: runs of identical
+     *  values at the signal's extreme are taken as clipping/saturation. Default 0. */
+    double clip_level;
+    /** A channel stuck at one exact value this long is a dropout, ms. Default 20 ms. */
+    double dropout_ms;
+} ltr_config;
+
+/**
+ * Fill cfg with defaults for a stream of n_channels at sample_rate_hz whose
+ * channels measure sensors[0..n_channels-1] (NULL: all EMG). The defaults
+ * work out of the box for surface EMG (~1-2 kHz), needle EMG (>= 4 kHz)
+ * and accelerometers. Returns the status a detector would refuse the
+ * defaults with (e.g. LTR_ERR_SAMPLE_RATE); cfg is filled in any case
+ * unless it is NULL. [RT]
+ */
+LTR_API ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz,
+                                      unsigned n_channels, const ltr_sensor *sensors);
+
+/** Check a configuration without building a detector. [init] */
+LTR_API ltr_status ltr_config_validate(const ltr_config *cfg);
+
+/** Event kinds. */
+typedef enum ltr_event_kind {
+    /** A twitch has started. onset and peak-so-far are known; offset = detected. */
+    LTR_EVENT_BEGIN = 1,
+    /** The twitch with this id is over; every field describes it. */
+    LTR_EVENT_END = 2,
+    /** What began with this id was not a twitch (flags say why: LTR_FLAG_TOO_LONG,
+     *  LTR_FLAG_TOO_SHORT, LTR_FLAG_ARTIFACT). No END follows. */
+    LTR_EVENT_CANCEL = 3,
+    /** A stretch of input the detector could not use (flags say why); onset..offset. */
+    LTR_EVENT_ARTIFACT = 4
+} ltr_event_kind;
+
+/** Event flags (bitwise OR). */
+enum {
+    LTR_FLAG_EMG = 1u << 0,           /**< seen on an EMG channel */
+    LTR_FLAG_ACC = 1u << 1,           /**< seen on the accelerometer */
+    LTR_FLAG_FUSED = 1u << 2,         /**< EMG onset confirmed by the accelerometer within fusion_window_ms */
+    LTR_FLAG_CLIPPED = 1u << 3,       /**< input clipped or saturated during the twitch or artifact */
+    LTR_FLAG_NEAR_ARTIFACT = 1u << 4, /**< an artifact or a mark lies within fusion_window_ms of the twitch */
+    LTR_FLAG_TOO_LONG = 1u << 5,      /**< cancelled: longer than max_duration_ms (voluntary contraction) */
+    LTR_FLAG_ARTIFACT = 1u << 6,      /**< cancelled: an artifact interrupted it */
+    LTR_FLAG_TRUNCATED = 1u << 7,     /**< the stream ended (flush) before the twitch did */
+    LTR_FLAG_STIM = 1u << 8,          /**< artifact: stimulation pulse(s) or spike(s) */
+    LTR_FLAG_NEEDLE = 1u << 9,        /**< artifact: marked needle movement */
+    LTR_FLAG_NONFINITE = 1u << 10,    /**< artifact: NaN or Inf samples */
+    LTR_FLAG_DROPOUT = 1u << 11,      /**< artifact: signal stuck at one value */
+    LTR_FLAG_MARKED = 1u << 12,       /**< artifact: told by the device through ltr_detector_mark */
+    LTR_FLAG_TOO_SHORT = 1u << 13     /**< cancelled: ended before min_duration_ms */
+};
+
+/** One detector output. */
+typedef struct ltr_event {
+    ltr_event_kind kind;
+    uint32_t id;          /**< BEGIN, END and CANCEL of one twitch share an id; ids count up from 1 */
+    uint64_t onset;       /**< first frame of the twitch in the input signal (filter delay removed) */
+    uint64_t peak;        /**< frame of the envelope maximum (filter delay removed) */
+    uint64_t offset;      /**< first frame after the twitch (filter delay removed); BEGIN: = detected */
+    uint64_t detected;    /**< frame at which the detector decided; detected - onset is the latency */
+    float amplitude;      /**< largest |band-passed sample| (EMG) or acceleration magnitude, input units */
+    float snr_db;         /**< envelope peak over the noise floor, dB (power ratio) */
+    float confidence;     /**< 0..1: grows with snr_db, higher when EMG and accelerometer agree */
+    uint32_t channels;    /**< bit c set: channel c saw it */
+    uint32_t flags;       /**< LTR_FLAG_* */
+} ltr_event;
+
+/** Opaque detector. */
+typedef struct ltr_detector ltr_detector;
+
+/** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init] */
+LTR_API size_t ltr_detector_size(const ltr_config *cfg);
+
+/** Alignment the memory block given to ltr_detector_init must have, bytes. */
+#define LTR_DETECTOR_ALIGN 16u
+
+/**
+ * Build a detector in caller-owned memory (e.g. a static buffer on a
+ * microcontroller). mem must be aligned to LTR_DETECTOR_ALIGN and hold
+ * ltr_detector_size(cfg) bytes; it stays owned by the caller and must
+ * outlive the detector. No allocation. On success *det points into mem.
+ * The filter design happens here (libm only). [init, no allocation]
+ */
+LTR_API ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size,
+                                     const ltr_config *cfg);
+
+/** Allocate (malloc) and initialise a detector; free it with ltr_detector_destroy. [init] */
+LTR_API ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg);
+
+/** Free a detector made by ltr_detector_create. NULL is ignored. Do not call
+ *  it on a detector made by ltr_detector_init: just reuse or drop its memory. */
+LTR_API void ltr_detector_destroy(ltr_detector *det);
+
+/** Forget the stream: filter states, noise floor, pending events and marks;
+ *  frame and id counters restart. Configuration is kept. [RT] */
+LTR_API void ltr_detector_reset(ltr_detector *det);
+
+/** The configuration the detector runs with (a copy inside the detector). [RT] */
+LTR_API const ltr_config *ltr_detector_config(const ltr_detector *det);
+
+/**
+ * Feed n_frames interleaved frames (frames[i * n_channels + c]) and collect
+ * the events they complete, in order of `detected`, into events[0..*n_events).
+ * NaN/Inf, clipped and stuck samples are accepted and flagged.
+ *
+ * Events that do not fit in max_events are kept (up to an internal queue of
+ * LTR_EVENT_QUEUE) and returned first by the next call, which then returns
+ * LTR_MORE_EVENTS while some remain; with max_events >=
+ * ltr_detector_max_events(det, n_frames) this never happens. If the queue
+ * itself overflows, the lost events are counted and LTR_ERR_EVENT_OVERFLOW is
+ * returned: no event is ever dropped silently. The frames are always consumed.
+ *
+ * Block-size invariant and deterministic: any split of the same frames gives
+ * the same events. [RT] O(n_frames * n_channels).
+ */
+LTR_API ltr_status ltr_detector_process(ltr_detector *det, const float *frames, size_t n_frames,
+                                        ltr_event *events, size_t max_events, size_t *n_events);
+
+/**
+ * As ltr_detector_process, for raw signed 16-bit ADC counts: sample =
+ * counts * gain (gain in input units per count, > 0). Counts at -32768 or
+ * 32767 are flagged as clipped. [RT]
+ */
+LTR_API ltr_status ltr_detector_process_s16(ltr_detector *det, const int16_t *frames,
+                                            size_t n_frames, float gain, ltr_event *events,
+                                            size_t max_events, size_t *n_events);
+
+/**
+ * End the stream: feeds enough silence to flush the fixed delay, closes an
+ * open twitch (END with LTR_FLAG_TRUNCATED) or artifact, and returns what
+ * remains. The detector then behaves as after ltr_detector_reset, except that
+ * the frame and id counters go on. LTR_MORE_EVENTS: call it again. [RT]
+ */
+LTR_API ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_events,
+                                      size_t *n_events);
+
+/** Capacity of the internal event queue. */
+#define LTR_EVENT_QUEUE 16u
+
+/**
+ * An upper bound on the events one ltr_detector_process call with n_frames
+ * frames can return (or ltr_detector_flush with n_frames = 0): size the events
+ * array with it and no event ever waits in the queue. [RT]
+ */
+LTR_API size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames);
+
+/**
+ * The fixed algorithmic delay, frames: the artifact look-ahead plus the group
+ * delay of the conditioning and envelope filters. A twitch cannot be reported
+ * earlier than about onset + latency + confirm time. Onsets, peaks and offsets
+ * in events are already corrected for it. [RT]
+ */
+LTR_API uint64_t ltr_detector_latency_frames(const ltr_detector *det);
+
+/** Frames consumed since init/reset. [RT] */
+LTR_API uint64_t ltr_detector_frames(const ltr_detector *det);
+
+/** Events lost to queue overflow since init/reset (see LTR_ERR_EVENT_OVERFLOW). [RT] */
+LTR_API uint64_t ltr_detector_lost_events(const ltr_detector *det);
+
+/** What a device can tell the detector about its own actions. */
+typedef enum ltr_mark {
+    /** It fired an electrical stimulation pulse: blank stim_blank_ms from the frame. */
+    LTR_MARK_STIM = 1,
+    /** It moved (inserted, pistoned, rotated) the needle: blank needle_blank_ms. */
+    LTR_MARK_NEEDLE = 2
+} ltr_mark;
+
+/** Most marks that may wait for their frame. */
+#define LTR_MAX_PENDING_MARKS 16u
+
+/**
+ * Tell the detector that the device caused an artifact at `frame` (which may
+ * lie in the future, or up to the look-ahead in the past). The stretch is
+ * blanked on every channel, reported as an LTR_EVENT_ARTIFACT with
+ * LTR_FLAG_MARKED, and twitches it would have caused are not reported; a twitch
+ * already begun inside it is cancelled. [RT]
+ */
+LTR_API ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LTR_LTR_H */

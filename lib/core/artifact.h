@@ -1,0 +1,71 @@
+/*
+ * Per-channel artifact detection and blanking (internal to libltr).
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Each raw sample enters a short look-ahead line. A sample is inspected as it
+ * enters and, if it is bad, a blanking window is opened that also covers the
+ * look-ahead behind it, so the leading edge of a stimulation pulse never reaches
+ * the filters. Blanked samples leave the line replaced by the last good sample
+ * (sample-and-hold): the filters see no step, so they do not ring.
+ *
+ * Bad means: NaN/Inf; a sample-to-sample jump far above the recent typical
+ * jump (stimulation pulse, needle transient); a run of identical values longer
+ * than the dropout time (dropout, DC saturation). Clipping (at a known level, or
+ * short identical runs far from the baseline) is flagged but not blanked: a
+ * clipped twitch is still a twitch.
+ */
+#ifndef LTR_CORE_ARTIFACT_H
+#define LTR_CORE_ARTIFACT_H
+
+#include <stdint.h>
+
+#include "ltr/ltr.h"
+
+/* Longest look-ahead, frames (0.5 ms at 50 kHz is 25). */
+#define LTRI_MAX_LOOKAHEAD 31u
+
+typedef struct ltri_artifact_design {
+    uint32_t lookahead;      /* frames of delay, >= 1 */
+    uint32_t stim_blank;     /* frames blanked after a spike */
+    uint32_t dropout;        /* identical frames that make a dropout */
+    float spike_ratio;       /* jump / typical jump that makes a spike */
+    float scale_alpha;       /* per-frame smoothing of the typical jump */
+    float baseline_alpha;    /* per-frame smoothing of the baseline */
+    float clip_level;        /* 0: unknown */
+    uint32_t relearn;        /* consecutive spikes that mean the typical jump is stale */
+} ltri_artifact_design;
+
+typedef struct ltri_artifact {
+    float line[LTRI_MAX_LOOKAHEAD + 1];     /* raw samples, newest (frame next-1) in slot L */
+    uint32_t reason[LTRI_MAX_LOOKAHEAD + 1]; /* their blanking reasons, 0 = clean */
+    float last;              /* previous finite raw sample */
+    float hold;              /* last good sample that left the line */
+    float scale;             /* typical |jump| of clean signal */
+    float baseline;          /* slow mean of the signal */
+    uint32_t scale_n;        /* samples in scale so far (warm-up) */
+    uint32_t same;           /* identical consecutive samples so far */
+    uint32_t spikes;         /* consecutive over-threshold jumps */
+    uint32_t future_flags;   /* reasons for frames [next, blank_until) */
+    uint32_t started;        /* a first finite sample was seen */
+    uint64_t next;           /* frames taken so far = the frame the next step takes */
+    uint64_t blank_until;    /* frames before this, not yet taken, are blanked */
+    uint64_t last_clip;      /* input frame of the last clipped sample + 1, 0 = none */
+} ltri_artifact;
+
+void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg);
+void ltri_artifact_reset(ltri_artifact *a);
+
+/* Blank input frames [from, until) for the reasons in flags. Frames that already
+ * left the look-ahead line are not touched. */
+void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, uint64_t from,
+                         uint64_t until, uint32_t flags);
+
+/*
+ * Take raw sample x of input frame n; return the sample of frame n - lookahead
+ * (the hold value if blanked) and set *flags to the blanking reasons of that
+ * frame (0 = clean). `s16_clipped` marks an ADC sample at its rail.
+ */
+float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
+                         int s16_clipped, uint32_t *flags);
+
+#endif /* LTR_CORE_ARTIFACT_H */

@@ -1,0 +1,761 @@
+/*
+ * The detector: per-frame pipeline, multi-sensor fusion and event assembly
+ * (libltr core).
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Per frame and channel: artifact look-ahead and blanking -> band-pass and mains
+ * notches -> energy (TKEO or square; accelerometer axes summed into one
+ * magnitude) -> per lane: smoothing -> noise floor -> hysteresis state machine.
+ * Lane news are fused into twitches: the first lane that begins opens a twitch
+ * (BEGIN at once), others join while it is open, and it closes (END or CANCEL)
+ * when every lane is done and the accelerometer had its electromechanical delay
+ * to confirm. Everything runs frame by frame from state kept in the detector,
+ * so any block split gives the same events.
+ */
+#include <math.h>
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "artifact.h"
+#include "envelope.h"
+#include "filter.h"
+#include "lane.h"
+#include "ltr/ltr.h"
+
+/* Artifacts closer than this are reported as one stretch. */
+#define ARTIFACT_MERGE_S 0.1
+/* Shortest recovery after a blanked stretch: the band-pass settles (~2 periods of 20 Hz
+ * would be 100 ms, but the sample-and-hold leaves it almost nothing to settle from). */
+#define RECOVERY_MIN_S 0.01
+/* An accelerometer onset this much before the EMG onset still confirms it: onset estimates
+ * of the two lanes differ by a few ms. */
+#define FUSION_EARLY_S 0.01
+/* Confidence: logistic in the margin over the on threshold, this many dB per e-fold. */
+#define CONFIDENCE_DB_SCALE 4.0f
+
+#define NO_FRAME UINT64_MAX
+
+typedef struct channel_state {
+    ltri_artifact art;
+    ltri_cascade_state band;
+    float y1, y2;            /* previous band-passed samples */
+    uint32_t blank_run;      /* consecutive blanked frames */
+    uint32_t lane;           /* lane index */
+} channel_state;
+
+typedef struct lane_slot {
+    ltri_lane lane;
+    uint64_t blocked_until;  /* lane time before which it is blocked (artifact recovery) */
+    uint64_t delay;          /* filter delay to remove from its times, frames */
+    uint32_t channels;       /* channel mask */
+    ltr_sensor sensor;
+    float energy, amp_sq;    /* this frame's inputs */
+} lane_slot;
+
+/* The twitch being assembled from lane news. */
+typedef struct twitch_state {
+    int open;
+    uint32_t id;
+    uint64_t active, done, cancelled; /* lane masks */
+    uint64_t opened;                  /* lane time of the first BEGIN */
+    uint32_t cancel_flags;
+    int voluntary;                    /* an EMG lane ran too long */
+    int best_emg;                     /* the describing lane is an EMG lane */
+    uint64_t onset, offset, emg_onset, acc_onset;
+    uint64_t peak;
+    float snr_db, amplitude;
+    uint32_t channels;
+} twitch_state;
+
+typedef struct artifact_segment {
+    int open;
+    uint64_t onset, last;
+    uint32_t flags, channels;
+} artifact_segment;
+
+typedef struct pending_mark {
+    uint64_t frame;
+    ltr_mark kind;
+} pending_mark;
+
+struct ltr_detector {
+    ltr_config cfg;
+    int owned;                /* made by ltr_detector_create */
+    unsigned n_lanes;
+    int has_emg, has_acc;
+
+    /* immutable after init */
+    ltri_cascade emg_band, acc_band, emg_smooth, acc_smooth;
+    ltri_artifact_design art;
+    ltri_lane_design lane;
+    uint64_t recovery_min, recovery_max, fusion_window, fusion_early, merge_gap;
+    uint64_t stim_blank, needle_blank, latency;
+    uint64_t emg_delay, acc_delay;  /* filter delay of each lane kind, frames */
+
+    /* stream state */
+    uint64_t n;               /* frames consumed (next frame index) */
+    uint64_t n_real;          /* frames given by the caller (flush adds virtual ones) */
+    int dirty;                /* frames since the last reset/flush */
+    uint32_t next_id;
+    uint64_t lost;
+    uint64_t last_artifact;   /* last blanked frame + 1, 0 = none */
+    twitch_state tw;
+    artifact_segment seg;
+    pending_mark marks[LTR_MAX_PENDING_MARKS];
+    unsigned n_marks;
+    ltr_event queue[LTR_EVENT_QUEUE];
+    unsigned q_head, q_count;
+
+    /* output of the current call */
+    ltr_event *out;
+    size_t out_max, out_n;
+    int overflowed;
+
+    channel_state *ch;
+    lane_slot *lanes;
+};
+
+/* ------------------------------------------------------------------ memory */
+
+static size_t align_up(size_t x) { return (x + LTR_DETECTOR_ALIGN - 1) & ~(size_t)(LTR_DETECTOR_ALIGN - 1); }
+
+static unsigned count_lanes(const ltr_config *cfg)
+{
+    unsigned emg = 0, acc = 0;
+    for (unsigned c = 0; c < cfg->n_channels; c++)
+        if (cfg->sensors[c] == LTR_SENSOR_ACC)
+            acc++;
+        else
+            emg++;
+    return emg + (acc ? 1u : 0u);
+}
+
+size_t ltr_detector_size(const ltr_config *cfg)
+{
+    if (ltr_config_validate(cfg) != LTR_OK)
+        return 0;
+    return align_up(sizeof(struct ltr_detector)) + align_up(cfg->n_channels * sizeof(channel_state)) +
+           align_up(count_lanes(cfg) * sizeof(lane_slot));
+}
+
+/* ------------------------------------------------------------------ design */
+
+/* A filter delay in whole frames (delays are positive; guard anyway). */
+static uint64_t frames_round(double frames) { return frames > 0.0 ? (uint64_t)lround(frames) : 0; }
+
+static ltr_status design_emg(ltr_detector *d)
+{
+    const ltr_config *cfg = &d->cfg;
+    const double fs = cfg->sample_rate_hz;
+    ltri_cascade_clear(&d->emg_band);
+    /* 4th-order Butterworth band edges: -24 dB/octave keeps movement artifacts and
+     * high-frequency noise out without much ringing. */
+    if (ltri_cascade_add_butter_highpass(&d->emg_band, 4, cfg->emg_highpass_hz, fs) ||
+        ltri_cascade_add_butter_lowpass(&d->emg_band, 4, cfg->emg_lowpass_hz, fs))
+        return LTR_ERR_BAND;
+    /* Delay of the band-pass alone: the notches only delay their own narrow bands. */
+    const double band_delay = ltri_cascade_group_delay(
+        &d->emg_band, sqrt(cfg->emg_highpass_hz * cfg->emg_lowpass_hz), fs);
+    if (cfg->mains_hz > 0.0) {
+        for (unsigned k = 1; k <= cfg->mains_harmonics; k++) {
+            const double f = k * cfg->mains_hz;
+            if (f > cfg->emg_lowpass_hz || f >= 0.49 * fs)
+                break;
+            if (ltri_cascade_add_notch(&d->emg_band, f, cfg->notch_width_hz, fs))
+                return LTR_ERR_MAINS;
+        }
+    }
+    if (ltri_envelope_design(&d->emg_smooth, cfg->emg_smoothing_hz, fs))
+        return LTR_ERR_BAND;
+    d->emg_delay = frames_round(band_delay + ltri_envelope_delay(&d->emg_smooth, fs));
+    return LTR_OK;
+}
+
+static ltr_status design_acc(ltr_detector *d)
+{
+    const ltr_config *cfg = &d->cfg;
+    const double fs = cfg->sample_rate_hz;
+    ltri_cascade_clear(&d->acc_band);
+    /* 4th-order high-pass: gravity and hand motion (< 5 Hz) are far larger than a twitch. */
+    if (ltri_cascade_add_butter_highpass(&d->acc_band, 4, cfg->acc_highpass_hz, fs) ||
+        ltri_cascade_add_butter_lowpass(&d->acc_band, 2, cfg->acc_lowpass_hz, fs))
+        return LTR_ERR_BAND;
+    if (ltri_envelope_design(&d->acc_smooth, cfg->acc_smoothing_hz, fs))
+        return LTR_ERR_BAND;
+    d->acc_delay = frames_round(
+        ltri_cascade_group_delay(&d->acc_band, sqrt(cfg->acc_highpass_hz * cfg->acc_lowpass_hz), fs) +
+        ltri_envelope_delay(&d->acc_smooth, fs));
+    return LTR_OK;
+}
+
+static uint64_t frames_ceil(double seconds, double fs)
+{
+    const double f = ceil(seconds * fs);
+    return f < 0.0 ? 0 : (uint64_t)f;
+}
+
+static void reset_stream(ltr_detector *d)
+{
+    for (unsigned c = 0; c < d->cfg.n_channels; c++) {
+        channel_state *ch = &d->ch[c];
+        ltri_artifact_reset(&ch->art);
+        ltri_cascade_state_reset(&ch->band);
+        ch->y1 = ch->y2 = 0.0f;
+        ch->blank_run = 0;
+    }
+    for (unsigned l = 0; l < d->n_lanes; l++) {
+        ltri_lane_reset(&d->lanes[l].lane);
+        d->lanes[l].blocked_until = 0;
+        d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
+    }
+    memset(&d->tw, 0, sizeof d->tw);
+    d->tw.emg_onset = d->tw.acc_onset = NO_FRAME;
+    memset(&d->seg, 0, sizeof d->seg);
+    d->n_marks = 0;
+    d->last_artifact = 0;
+    d->dirty = 0;
+}
+
+ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, const ltr_config *cfg)
+{
+    if (!det || !mem || !cfg)
+        return LTR_ERR_NULL;
+    *det = NULL;
+    const ltr_status st = ltr_config_validate(cfg);
+    if (st != LTR_OK)
+        return st;
+    const size_t need = ltr_detector_size(cfg);
+    if (mem_size < need || ((uintptr_t)mem % LTR_DETECTOR_ALIGN) != 0)
+        return LTR_ERR_MEMORY;
+    memset(mem, 0, need);
+    ltr_detector *d = mem;
+    d->cfg = *cfg;
+    d->n_lanes = count_lanes(cfg);
+    d->ch = (channel_state *)((char *)mem + align_up(sizeof *d));
+    d->lanes = (lane_slot *)((char *)d->ch + align_up(cfg->n_channels * sizeof(channel_state)));
+
+    const double fs = cfg->sample_rate_hz;
+    unsigned lane = 0;
+    int acc_lane = -1;
+    for (unsigned c = 0; c < cfg->n_channels; c++) {
+        if (cfg->sensors[c] == LTR_SENSOR_EMG) {
+            d->has_emg = 1;
+            d->lanes[lane].sensor = LTR_SENSOR_EMG;
+            d->lanes[lane].channels = 1u << c;
+            d->ch[c].lane = lane++;
+        } else {
+            d->has_acc = 1;
+            if (acc_lane < 0) {
+                acc_lane = (int)lane++;
+                d->lanes[acc_lane].sensor = LTR_SENSOR_ACC;
+            }
+            d->lanes[acc_lane].channels |= 1u << c;
+            d->ch[c].lane = (uint32_t)acc_lane;
+        }
+    }
+    ltr_status ds;
+    if (d->has_emg && (ds = design_emg(d)) != LTR_OK)
+        return ds;
+    if (d->has_acc && (ds = design_acc(d)) != LTR_OK)
+        return ds;
+    ltri_artifact_design_init(&d->art, cfg);
+    ltri_lane_design_init(&d->lane, cfg);
+
+    uint64_t max_delay = 0;
+    for (unsigned l = 0; l < d->n_lanes; l++) {
+        lane_slot *s = &d->lanes[l];
+        s->delay = s->sensor == LTR_SENSOR_EMG ? d->emg_delay : d->acc_delay;
+        if (s->delay > max_delay)
+            max_delay = s->delay;
+    }
+    /* look-ahead + one frame of energy operator + filters */
+    d->latency = d->art.lookahead + 1 + max_delay;
+    d->recovery_min = frames_ceil(RECOVERY_MIN_S, fs);
+    d->recovery_max = frames_ceil(cfg->warmup_ms * 1e-3, fs);
+    if (d->recovery_max < d->recovery_min)
+        d->recovery_max = d->recovery_min;
+    d->fusion_window = frames_ceil(cfg->fusion_window_ms * 1e-3, fs);
+    d->fusion_early = frames_ceil(FUSION_EARLY_S, fs);
+    d->merge_gap = frames_ceil(ARTIFACT_MERGE_S, fs);
+    d->stim_blank = frames_ceil(cfg->stim_blank_ms * 1e-3, fs);
+    d->needle_blank = frames_ceil(cfg->needle_blank_ms * 1e-3, fs);
+    if (d->stim_blank < 1)
+        d->stim_blank = 1;
+    if (d->needle_blank < 1)
+        d->needle_blank = 1;
+    ltr_detector_reset(d);
+    *det = d;
+    return LTR_OK;
+}
+
+ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg)
+{
+    if (!det || !cfg)
+        return LTR_ERR_NULL;
+    *det = NULL;
+    const size_t need = ltr_detector_size(cfg);
+    if (need == 0)
+        return ltr_config_validate(cfg);
+    void *mem = aligned_alloc(LTR_DETECTOR_ALIGN, align_up(need));
+    if (!mem)
+        return LTR_ERR_MEMORY;
+    const ltr_status st = ltr_detector_init(det, mem, need, cfg);
+    if (st != LTR_OK) {
+        free(mem);
+        return st;
+    }
+    (*det)->owned = 1;
+    return LTR_OK;
+}
+
+void ltr_detector_destroy(ltr_detector *det)
+{
+    if (det && det->owned)
+        free(det);
+}
+
+void ltr_detector_reset(ltr_detector *det)
+{
+    if (!det)
+        return;
+    reset_stream(det);
+    det->n = det->n_real = 0;
+    det->next_id = 1;
+    det->lost = 0;
+    det->q_head = det->q_count = 0;
+}
+
+const ltr_config *ltr_detector_config(const ltr_detector *det) { return det ? &det->cfg : NULL; }
+uint64_t ltr_detector_latency_frames(const ltr_detector *det) { return det ? det->latency : 0; }
+uint64_t ltr_detector_frames(const ltr_detector *det) { return det ? det->n_real : 0; }
+uint64_t ltr_detector_lost_events(const ltr_detector *det) { return det ? det->lost : 0; }
+
+size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
+{
+    if (!det)
+        return 0;
+    /* Each lane begins at most once per confirm time; each twitch gives BEGIN plus
+     * END or CANCEL; artifact stretches are at least merge_gap apart; +2 for what
+     * flush closes; plus what waits in the queue. */
+    const size_t per_lane = n_frames / det->lane.confirm + 2;
+    return 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2 + det->q_count;
+}
+
+/* ------------------------------------------------------------------ events */
+
+static void emit(ltr_detector *d, const ltr_event *ev)
+{
+    if (d->q_count == 0 && d->out_n < d->out_max) {
+        d->out[d->out_n++] = *ev;
+    } else if (d->q_count < LTR_EVENT_QUEUE) {
+        d->queue[(d->q_head + d->q_count++) % LTR_EVENT_QUEUE] = *ev;
+    } else {
+        d->lost++;
+        d->overflowed = 1;
+    }
+}
+
+static void drain_queue(ltr_detector *d)
+{
+    while (d->q_count && d->out_n < d->out_max) {
+        d->out[d->out_n++] = d->queue[d->q_head];
+        d->q_head = (d->q_head + 1) % LTR_EVENT_QUEUE;
+        d->q_count--;
+    }
+}
+
+static uint64_t corrected(uint64_t t, uint64_t delay) { return t > delay ? t - delay : 0; }
+
+static float snr_of(const ltri_lane_twitch *tw)
+{
+    if (tw->floor_lin <= 0.0f)
+        return 99.0f; /* rose out of digital silence */
+    const float r = tw->peak_env / tw->floor_lin;
+    return r > 0.0f ? 10.0f * log10f(r) : 0.0f;
+}
+
+static float confidence_of(const ltr_detector *d, float snr_db, uint32_t flags)
+{
+    const float margin = snr_db - (float)d->cfg.threshold_on_db;
+    float c = 1.0f / (1.0f + expf(-margin / CONFIDENCE_DB_SCALE));
+    if (flags & LTR_FLAG_FUSED)
+        c = 1.0f - (1.0f - c) * (1.0f - c); /* two sensors agree */
+    else if (d->has_emg && d->has_acc)
+        c *= 0.7f; /* one of two sensors saw it */
+    if (flags & LTR_FLAG_NEAR_ARTIFACT)
+        c *= 0.5f;
+    if (flags & LTR_FLAG_CLIPPED)
+        c *= 0.9f;
+    return c;
+}
+
+static uint32_t sensor_flag(ltr_sensor s) { return s == LTR_SENSOR_ACC ? LTR_FLAG_ACC : LTR_FLAG_EMG; }
+
+static uint32_t context_flags(const ltr_detector *d, uint64_t onset, uint32_t channels)
+{
+    uint32_t f = 0;
+    if (d->last_artifact && d->last_artifact + d->fusion_window > onset)
+        f |= LTR_FLAG_NEAR_ARTIFACT;
+    for (unsigned c = 0; c < d->cfg.n_channels; c++)
+        if ((channels >> c & 1u) && d->ch[c].art.last_clip > onset)
+            f |= LTR_FLAG_CLIPPED;
+    return f;
+}
+
+static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
+{
+    lane_slot *s = &d->lanes[l];
+    const ltri_lane_twitch *lt = &s->lane.tw;
+    const uint64_t onset = corrected(lt->onset, s->delay);
+    twitch_state *tw = &d->tw;
+    if (s->sensor == LTR_SENSOR_EMG) {
+        if (tw->emg_onset == NO_FRAME || onset < tw->emg_onset)
+            tw->emg_onset = onset;
+    } else if (tw->acc_onset == NO_FRAME || onset < tw->acc_onset) {
+        tw->acc_onset = onset;
+    }
+    if (tw->open) {
+        tw->active |= 1ull << l;
+        return;
+    }
+    const uint64_t emg_onset = tw->emg_onset, acc_onset = tw->acc_onset;
+    memset(tw, 0, sizeof *tw);
+    tw->open = 1;
+    tw->id = d->next_id++;
+    tw->active = 1ull << l;
+    tw->opened = n;
+    tw->onset = onset;
+    tw->emg_onset = emg_onset;
+    tw->acc_onset = acc_onset;
+    const float snr = snr_of(lt);
+    const uint32_t flags = sensor_flag(s->sensor) | context_flags(d, onset, s->channels);
+    const ltr_event ev = {
+        .kind = LTR_EVENT_BEGIN, .id = tw->id, .onset = onset,
+        .peak = corrected(lt->peak, s->delay), .offset = n, .detected = n,
+        .amplitude = sqrtf(lt->peak_sq), .snr_db = snr,
+        .confidence = confidence_of(d, snr, flags), .channels = s->channels, .flags = flags,
+    };
+    emit(d, &ev);
+}
+
+static void on_lane_end(ltr_detector *d, unsigned l)
+{
+    lane_slot *s = &d->lanes[l];
+    const ltri_lane_twitch *lt = &s->lane.tw;
+    twitch_state *tw = &d->tw;
+    tw->active &= ~(1ull << l);
+    tw->done |= 1ull << l;
+    const uint64_t onset = corrected(lt->onset, s->delay);
+    const uint64_t offset = corrected(lt->offset, s->delay);
+    if (tw->done == (1ull << l) || onset < tw->onset)
+        tw->onset = onset;
+    if (offset > tw->offset)
+        tw->offset = offset;
+    tw->channels |= s->channels;
+    /* The twitch is described by its strongest EMG lane (EMG onsets are sharper);
+     * by the accelerometer only when no EMG lane saw it. */
+    const float snr = snr_of(lt);
+    const int emg = s->sensor == LTR_SENSOR_EMG;
+    const int first = tw->done == (1ull << l);
+    if (first || (emg && !tw->best_emg) || (emg == tw->best_emg && snr > tw->snr_db)) {
+        tw->best_emg = emg;
+        tw->snr_db = snr;
+        tw->amplitude = sqrtf(lt->peak_sq);
+        tw->peak = corrected(lt->peak, s->delay);
+    }
+}
+
+static void on_lane_cancel(ltr_detector *d, unsigned l)
+{
+    const lane_slot *s = &d->lanes[l];
+    twitch_state *tw = &d->tw;
+    tw->active &= ~(1ull << l);
+    tw->cancelled |= 1ull << l;
+    tw->cancel_flags |= s->lane.tw.flags;
+    if (s->sensor == LTR_SENSOR_EMG && (s->lane.tw.flags & LTR_FLAG_TOO_LONG))
+        tw->voluntary = 1;
+}
+
+static uint32_t lanes_flags(const ltr_detector *d, uint64_t mask)
+{
+    uint32_t f = 0;
+    for (unsigned l = 0; l < d->n_lanes; l++)
+        if (mask >> l & 1u)
+            f |= sensor_flag(d->lanes[l].sensor);
+    return f;
+}
+
+static void close_twitch(ltr_detector *d, uint64_t n)
+{
+    twitch_state *tw = &d->tw;
+    ltr_event ev = {.id = tw->id, .detected = n};
+    if (tw->voluntary || tw->done == 0) {
+        ev.kind = LTR_EVENT_CANCEL;
+        ev.onset = tw->onset;
+        ev.peak = tw->onset;
+        ev.offset = n > d->latency ? n - d->latency : 0;
+        ev.flags = tw->cancel_flags | lanes_flags(d, tw->cancelled);
+        for (unsigned l = 0; l < d->n_lanes; l++)
+            if (tw->cancelled >> l & 1u)
+                ev.channels |= d->lanes[l].channels;
+    } else {
+        ev.kind = LTR_EVENT_END;
+        ev.onset = tw->onset;
+        ev.peak = tw->peak;
+        ev.offset = tw->offset;
+        ev.amplitude = tw->amplitude;
+        ev.snr_db = tw->snr_db;
+        ev.channels = tw->channels;
+        uint32_t flags = lanes_flags(d, tw->done);
+        for (unsigned l = 0; l < d->n_lanes; l++)
+            if (tw->done >> l & 1u)
+                flags |= d->lanes[l].lane.tw.flags & LTR_FLAG_TRUNCATED;
+        if ((flags & LTR_FLAG_EMG) && (flags & LTR_FLAG_ACC) && tw->emg_onset != NO_FRAME &&
+            tw->acc_onset != NO_FRAME && tw->acc_onset + d->fusion_early >= tw->emg_onset &&
+            tw->acc_onset <= tw->emg_onset + d->fusion_window)
+            flags |= LTR_FLAG_FUSED;
+        flags |= context_flags(d, tw->onset, tw->channels);
+        ev.flags = flags;
+        ev.confidence = confidence_of(d, ev.snr_db, flags);
+    }
+    emit(d, &ev);
+    memset(tw, 0, sizeof *tw);
+    tw->emg_onset = tw->acc_onset = NO_FRAME;
+}
+
+/* ------------------------------------------------------------------ frames */
+
+static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
+{
+    channel_state *ch = &d->ch[c];
+    lane_slot *s = &d->lanes[ch->lane];
+    ch->blank_run++;
+    /* Recovery grows with what was lost: a stimulation pulse costs ~10 ms, a long
+     * dropout up to the warm-up time. */
+    uint64_t rec = 2ull * ch->blank_run;
+    if (rec < d->recovery_min)
+        rec = d->recovery_min;
+    if (rec > d->recovery_max)
+        rec = d->recovery_max;
+    if (m + rec > s->blocked_until)
+        s->blocked_until = m + rec;
+    d->last_artifact = m + 1;
+    artifact_segment *g = &d->seg;
+    if (!g->open) {
+        g->open = 1;
+        g->onset = m;
+        g->flags = 0;
+        g->channels = 0;
+    }
+    g->last = m;
+    g->flags |= why;
+    g->channels |= 1u << c;
+}
+
+static void close_segment(ltr_detector *d, uint64_t n)
+{
+    artifact_segment *g = &d->seg;
+    const ltr_event ev = {
+        .kind = LTR_EVENT_ARTIFACT, .id = 0, .onset = g->onset, .peak = g->onset,
+        .offset = g->last + 1, .detected = n, .channels = g->channels, .flags = g->flags,
+    };
+    g->open = 0;
+    emit(d, &ev);
+}
+
+static void apply_marks(ltr_detector *d, uint64_t n)
+{
+    unsigned keep = 0;
+    for (unsigned i = 0; i < d->n_marks; i++) {
+        const pending_mark mk = d->marks[i];
+        if (mk.frame > n) {
+            d->marks[keep++] = mk;
+            continue;
+        }
+        const int stim = mk.kind == LTR_MARK_STIM;
+        const uint64_t len = stim ? d->stim_blank : d->needle_blank;
+        const uint32_t why = LTR_FLAG_MARKED | (stim ? LTR_FLAG_STIM : LTR_FLAG_NEEDLE);
+        for (unsigned c = 0; c < d->cfg.n_channels; c++)
+            ltri_artifact_blank(&d->art, &d->ch[c].art, mk.frame, mk.frame + len, why);
+    }
+    d->n_marks = keep;
+}
+
+static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
+{
+    const uint64_t n = d->n++;
+    const unsigned n_ch = d->cfg.n_channels;
+    const uint32_t la = d->art.lookahead;
+    if (d->n_marks)
+        apply_marks(d, n);
+    for (unsigned l = 0; l < d->n_lanes; l++)
+        d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
+
+    const int timed = n > la; /* the sample leaving the line is a real frame */
+    const uint64_t m = timed ? n - la : 0;
+    for (unsigned c = 0; c < n_ch; c++) {
+        channel_state *ch = &d->ch[c];
+        uint32_t why;
+        const float s = ltri_artifact_step(&d->art, &ch->art, x[c], n, (int)(clip_mask >> c & 1u), &why);
+        if (why && timed)
+            note_blank(d, c, m, why);
+        else
+            ch->blank_run = 0;
+        lane_slot *ls = &d->lanes[ch->lane];
+        if (ls->sensor == LTR_SENSOR_EMG) {
+            const float y = ltri_cascade_run(&d->emg_band, &ch->band, s);
+            ls->energy = d->cfg.emg_envelope == LTR_ENVELOPE_TKEO ? ltri_tkeo(ch->y2, ch->y1, y)
+                                                                    : ch->y1 * ch->y1;
+            ls->amp_sq = ch->y1 * ch->y1;
+            ch->y2 = ch->y1;
+            ch->y1 = y;
+        } else {
+            const float y = ltri_cascade_run(&d->acc_band, &ch->band, s);
+            /* one frame late, like the energy operator, so all lanes share one time */
+            ls->energy += ch->y1 * ch->y1;
+            ls->amp_sq = ls->energy;
+            ch->y2 = ch->y1;
+            ch->y1 = y;
+        }
+    }
+    /* Lane time: the frame whose energy was just computed. */
+    const uint64_t t = timed ? m - 1 : 0;
+    for (unsigned l = 0; l < d->n_lanes; l++) {
+        lane_slot *s = &d->lanes[l];
+        const ltri_cascade *smooth = s->sensor == LTR_SENSOR_EMG ? &d->emg_smooth : &d->acc_smooth;
+        float env = ltri_cascade_run(smooth, &s->lane.smooth, s->energy);
+        if (!(env > 0.0f))
+            env = 0.0f; /* the low-pass undershoots a little after steps */
+        const int blocked = !timed || t < s->blocked_until;
+        switch (ltri_lane_step(&d->lane, &s->lane, t, env, s->amp_sq, blocked)) {
+        case LANE_BEGIN: on_lane_begin(d, l, n); break;
+        case LANE_END: on_lane_end(d, l); break;
+        case LANE_CANCEL: on_lane_cancel(d, l); break;
+        case LANE_NONE: break;
+        }
+    }
+    twitch_state *tw = &d->tw;
+    if (tw->open && tw->active == 0) {
+        /* Give the accelerometer its electromechanical delay to confirm an EMG twitch. */
+        const uint64_t wait = (d->has_emg && d->has_acc) ? d->fusion_window : 0;
+        if (n >= tw->opened + wait)
+            close_twitch(d, n);
+    }
+    if (d->seg.open && timed && m > d->seg.last + d->merge_gap)
+        close_segment(d, n);
+    d->dirty = 1;
+}
+
+/* ------------------------------------------------------------------ calls */
+
+static void begin_call(ltr_detector *d, ltr_event *events, size_t max_events)
+{
+    d->out = events;
+    d->out_max = events ? max_events : 0;
+    d->out_n = 0;
+    d->overflowed = 0;
+    drain_queue(d);
+}
+
+static ltr_status end_call(ltr_detector *d, size_t *n_events)
+{
+    *n_events = d->out_n;
+    d->out = NULL;
+    d->out_max = d->out_n = 0;
+    if (d->overflowed)
+        return LTR_ERR_EVENT_OVERFLOW;
+    return d->q_count ? LTR_MORE_EVENTS : LTR_OK;
+}
+
+ltr_status ltr_detector_process(ltr_detector *det, const float *frames, size_t n_frames,
+                                ltr_event *events, size_t max_events, size_t *n_events)
+{
+    if (n_events)
+        *n_events = 0;
+    if (!det || !n_events || (n_frames && !frames) || (max_events && !events))
+        return LTR_ERR_NULL;
+    begin_call(det, events, max_events);
+    const unsigned n_ch = det->cfg.n_channels;
+    for (size_t i = 0; i < n_frames; i++)
+        process_frame(det, frames + i * n_ch, 0);
+    det->n_real += n_frames;
+    return end_call(det, n_events);
+}
+
+ltr_status ltr_detector_process_s16(ltr_detector *det, const int16_t *frames, size_t n_frames,
+                                    float gain, ltr_event *events, size_t max_events,
+                                    size_t *n_events)
+{
+    if (n_events)
+        *n_events = 0;
+    if (!det || !n_events || (n_frames && !frames) || (max_events && !events))
+        return LTR_ERR_NULL;
+    if (!(gain > 0.0f) || !isfinite(gain))
+        return LTR_ERR_ARGUMENT;
+    begin_call(det, events, max_events);
+    const unsigned n_ch = det->cfg.n_channels;
+    float x[LTR_MAX_CHANNELS];
+    for (size_t i = 0; i < n_frames; i++) {
+        uint32_t clip = 0;
+        for (unsigned c = 0; c < n_ch; c++) {
+            const int16_t v = frames[i * n_ch + c];
+            x[c] = (float)v * gain;
+            if (v == INT16_MAX || v == INT16_MIN)
+                clip |= 1u << c;
+        }
+        process_frame(det, x, clip);
+    }
+    det->n_real += n_frames;
+    return end_call(det, n_events);
+}
+
+ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_events,
+                              size_t *n_events)
+{
+    if (n_events)
+        *n_events = 0;
+    if (!det || !n_events || (max_events && !events))
+        return LTR_ERR_NULL;
+    begin_call(det, events, max_events);
+    if (det->dirty) {
+        /* Push the last real samples out of the look-ahead and energy delay by repeating
+         * each channel's last good value (no step, so nothing new is detected). */
+        float x[LTR_MAX_CHANNELS];
+        for (unsigned c = 0; c < det->cfg.n_channels; c++)
+            x[c] = det->ch[c].art.last;
+        for (uint32_t i = 0; i < det->art.lookahead + 2; i++)
+            process_frame(det, x, 0);
+        const uint64_t n = det->n - 1;
+        const uint64_t t = n - det->art.lookahead - 1;
+        for (unsigned l = 0; l < det->n_lanes; l++) {
+            switch (ltri_lane_finish(&det->lane, &det->lanes[l].lane, t)) {
+            case LANE_END: on_lane_end(det, l); break;
+            case LANE_CANCEL: on_lane_cancel(det, l); break;
+            default: break;
+            }
+        }
+        if (det->tw.open)
+            close_twitch(det, n);
+        if (det->seg.open)
+            close_segment(det, n);
+        reset_stream(det);
+        det->n = det->n_real;
+    }
+    return end_call(det, n_events);
+}
+
+ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame)
+{
+    if (!det)
+        return LTR_ERR_NULL;
+    if (kind != LTR_MARK_STIM && kind != LTR_MARK_NEEDLE)
+        return LTR_ERR_ARGUMENT;
+    /* The line still holds frames n-lookahead .. n-1. */
+    if (frame + det->art.lookahead < det->n)
+        return LTR_ERR_ARGUMENT;
+    if (det->n_marks >= LTR_MAX_PENDING_MARKS)
+        return LTR_ERR_TOO_MANY_MARKS;
+    det->marks[det->n_marks++] = (pending_mark){.frame = frame, .kind = kind};
+    return LTR_OK;
+}

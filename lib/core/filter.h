@@ -1,0 +1,106 @@
+/*
+ * IIR filter design and biquad cascades (internal to libltr).
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Design (init time, double precision, libm only) is kept apart from
+ * running (per sample, no allocation): a ltri_cascade holds immutable
+ * coefficients shared by every channel of one sensor kind, a
+ * ltri_cascade_state holds one channel's memory.
+ *
+ * Every second-order section is run as a trapezoidal (bilinear)
+ * state-variable filter, not as a direct-form biquad: its transfer function
+ * is exactly that of the bilinear-transformed analog section, but its
+ * coefficients stay well conditioned when the poles crowd z = 1 (a 5 Hz
+ * high-pass at 50 kHz), where float direct-form coefficients misplace the
+ * poles (measured: 0.45 dB error). See filter.c for the derivation.
+ *
+ * Precision: coefficients and state are ltri_real, double by default.
+ * Define LTRI_FILTER_SINGLE (for MCUs with a single-precision FPU only) to
+ * make them float: the response is then still within 2e-5 dB of the design,
+ * but the round-off of a large DC offset (electrode offset, gravity) leaks
+ * into the output at about 2e-6 of that offset at 50 kHz (1e-7 at 1 kHz);
+ * in double it is below 1e-11. The macro changes struct layouts: define it
+ * (or not) for every file of the library and its tests alike.
+ *
+ * Thread safety: designs and states are plain data; distinct states may be
+ * run concurrently against one shared (read-only) cascade.
+ */
+#ifndef LTR_CORE_FILTER_H
+#define LTR_CORE_FILTER_H
+
+#include <stddef.h>
+
+#ifdef LTRI_FILTER_SINGLE
+typedef float ltri_real;
+#else
+typedef double ltri_real;
+#endif
+
+/** Most second-order sections one cascade holds. */
+#define LTRI_MAX_SECTIONS 16
+
+/** One second-order section, as a trapezoidal state-variable filter with
+ *  band-pass state s1 and low-pass state s2. Per sample, input x:
+ *      v  = x - s2
+ *      y  = cx*x + cv*v + cs*s1
+ *      s1 = s1 + (e*v  - d*s1)
+ *      s2 = s2 + (e*s1 + f*v)        (s1 before its update)
+ *  d, e, f are small near z = 1 and keep their relative precision. */
+typedef struct ltri_biquad {
+    ltri_real cx, cv, cs; /**< output mix */
+    ltri_real d, e, f;    /**< state update */
+} ltri_biquad;
+
+/** Immutable coefficients of a cascade of second-order sections. */
+typedef struct ltri_cascade {
+    unsigned n_sections;
+    ltri_biquad sections[LTRI_MAX_SECTIONS];
+} ltri_cascade;
+
+/** Per-channel memory of a cascade: s1, s2 of each section, and a sample
+ *  counter that schedules the subnormal flush. */
+typedef struct ltri_cascade_state {
+    ltri_real z[LTRI_MAX_SECTIONS][2];
+    unsigned tick;
+} ltri_cascade_state;
+
+/** Empty the cascade (it then passes samples unchanged). [init] */
+void ltri_cascade_clear(ltri_cascade *c);
+
+/** Append a Butterworth high-pass / low-pass of even order (2, 4, 6, 8, ...)
+ *  with -3 dB cut-off fc_hz at sample rate fs_hz (bilinear transform with
+ *  pre-warping). Passband gain is 1 (0 dB at DC for the low-pass, at Nyquist
+ *  for the high-pass). Returns 0, or -1 (cascade unchanged) if c is NULL, the
+ *  order is odd or 0, the sections do not fit in LTRI_MAX_SECTIONS, or
+ *  0 < fc_hz < fs_hz / 2 fails (NaN included). [init] */
+int ltri_cascade_add_butter_highpass(ltri_cascade *c, unsigned order, double fc_hz, double fs_hz);
+int ltri_cascade_add_butter_lowpass(ltri_cascade *c, unsigned order, double fc_hz, double fs_hz);
+
+/** Append a second-order notch at f0_hz whose -3 dB band is width_hz wide
+ *  (RBJ Audio EQ Cookbook notch, Q = f0 / width corrected for the bilinear
+ *  warping of the bandwidth, so the width holds exactly at any fs).
+ *  Gain 1 at DC and Nyquist. Returns 0, or -1 (cascade unchanged) if it does
+ *  not fit, 0 < f0_hz < fs_hz / 2 fails or 0 < width_hz < fs_hz / 2 fails. [init] */
+int ltri_cascade_add_notch(ltri_cascade *c, double f0_hz, double width_hz, double fs_hz);
+
+/** Zero a state. [RT] */
+void ltri_cascade_state_reset(ltri_cascade_state *s);
+
+/** Filter one sample. [RT] O(n_sections), no branch on data, no allocation;
+ *  every 16th call also flushes the state (4 additions per section more).
+ *  With 0 sections it returns x unchanged. Otherwise outputs smaller than
+ *  about 1e-19 (input units) are returned as 0, so that neither the output
+ *  nor its square is ever subnormal, and the state is kept free of
+ *  subnormals (no slowdown on silence). A NaN or Inf input poisons the state
+ *  until ltri_cascade_state_reset. Must not be compiled with -ffast-math. */
+float ltri_cascade_run(const ltri_cascade *c, ltri_cascade_state *s, float x);
+
+/** Magnitude |H| of the cascade at f_hz, exactly as realised by the stored
+ *  coefficients (design check, init time). [init] */
+double ltri_cascade_gain(const ltri_cascade *c, double f_hz, double fs_hz);
+
+/** Group delay of the cascade at f_hz, in samples, exactly as realised by the
+ *  stored coefficients (analytic derivative of the phase). [init] */
+double ltri_cascade_group_delay(const ltri_cascade *c, double f_hz, double fs_hz);
+
+#endif /* LTR_CORE_FILTER_H */

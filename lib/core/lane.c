@@ -1,0 +1,150 @@
+/*
+ * Per-lane hysteresis state machine (libltr core). See lane.h.
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <math.h>
+
+#include "lane.h"
+
+static uint32_t frames_of(double ms, double fs)
+{
+    const double f = ceil(ms * 1e-3 * fs);
+    return f < 1.0 ? 1u : (uint32_t)f;
+}
+
+void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg)
+{
+    const double fs = cfg->sample_rate_hz;
+    ltri_noise_design_init(&d->noise, cfg);
+    d->confirm = frames_of(cfg->confirm_ms, fs);
+    d->min_duration = frames_of(cfg->min_duration_ms, fs);
+    d->max_duration = frames_of(cfg->max_duration_ms, fs);
+    d->gap = frames_of(cfg->gap_ms, fs);
+    d->refractory = (uint32_t)ceil(cfg->refractory_ms * 1e-3 * fs);
+}
+
+void ltri_lane_reset(ltri_lane *l)
+{
+    ltri_cascade_state_reset(&l->smooth);
+    ltri_noise_reset(&l->noise);
+    l->state = LANE_IDLE;
+    l->last_quiet = 0;
+    l->since = 0;
+    l->refractory_until = 0;
+    l->tw = (ltri_lane_twitch){0};
+}
+
+static void track_peak(ltri_lane *l, uint64_t t, float env, float amp_sq)
+{
+    if (env > l->tw.peak_env) {
+        l->tw.peak_env = env;
+        l->tw.peak = t;
+    }
+    if (amp_sq > l->tw.peak_sq)
+        l->tw.peak_sq = amp_sq;
+}
+
+/* Leave an open twitch: END if it lasted long enough, else CANCEL. */
+static ltri_lane_news close_twitch(const ltri_lane_design *d, ltri_lane *l, uint64_t offset,
+                                   uint32_t flags)
+{
+    l->tw.offset = offset;
+    l->tw.flags |= flags;
+    if (offset - l->tw.onset < d->min_duration) {
+        l->tw.flags |= LTR_FLAG_TOO_SHORT;
+        return LANE_CANCEL;
+    }
+    return LANE_END;
+}
+
+ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t t, float env,
+                              float amp_sq, int blocked)
+{
+    const ltri_noise *nz = &l->noise;
+    if (blocked) {
+        ltri_noise_push(&d->noise, &l->noise, env, 1);
+        const ltri_lane_state was = l->state;
+        l->state = LANE_IDLE;
+        l->last_quiet = t;
+        if (was == LANE_ACTIVE || was == LANE_GAP) {
+            l->tw.offset = t;
+            l->tw.flags |= LTR_FLAG_ARTIFACT;
+            return LANE_CANCEL;
+        }
+        return LANE_NONE;
+    }
+    /* The floor learns only from the background: never from a twitch in progress. */
+    ltri_noise_push(&d->noise, &l->noise, env,
+                    l->state == LANE_CANDIDATE || l->state == LANE_ACTIVE || l->state == LANE_GAP);
+    switch (l->state) {
+    case LANE_IDLE:
+        if (env > nz->thr_on && t >= l->refractory_until && ltri_noise_ready(&d->noise, nz)) {
+            l->state = LANE_CANDIDATE;
+            l->since = t;
+            l->tw = (ltri_lane_twitch){.onset = l->last_quiet + 1, .peak = t,
+                                       .peak_env = env, .floor_lin = nz->floor_lin,
+                                       .peak_sq = amp_sq};
+        } else if (env <= nz->thr_quiet) {
+            l->last_quiet = t;
+        }
+        return LANE_NONE;
+    case LANE_CANDIDATE:
+        track_peak(l, t, env, amp_sq);
+        if (env < nz->thr_off) {
+            l->state = LANE_IDLE; /* a blip, never reported */
+            if (env <= nz->thr_quiet)
+                l->last_quiet = t;
+            return LANE_NONE;
+        }
+        if (t + 1 - l->since >= d->confirm) {
+            l->state = LANE_ACTIVE;
+            return LANE_BEGIN;
+        }
+        return LANE_NONE;
+    case LANE_ACTIVE:
+    case LANE_GAP:
+        if (t - l->tw.onset >= d->max_duration) {
+            l->state = LANE_BUSY;
+            l->since = t;
+            l->tw.offset = t;
+            l->tw.flags |= LTR_FLAG_TOO_LONG;
+            return LANE_CANCEL;
+        }
+        if (env >= nz->thr_off) {
+            track_peak(l, t, env, amp_sq);
+            l->state = LANE_ACTIVE;
+            return LANE_NONE;
+        }
+        if (l->state == LANE_ACTIVE) {
+            l->state = LANE_GAP;
+            l->since = t;
+        }
+        if (t + 1 - l->since >= d->gap) {
+            l->state = LANE_IDLE;
+            l->last_quiet = t;
+            l->refractory_until = t + d->refractory;
+            return close_twitch(d, l, l->since, 0);
+        }
+        return LANE_NONE;
+    case LANE_BUSY:
+        if (env >= nz->thr_off)
+            l->since = t + 1;
+        else if (t + 1 - l->since >= d->gap) {
+            l->state = LANE_IDLE;
+            l->last_quiet = t;
+        }
+        return LANE_NONE;
+    }
+    return LANE_NONE;
+}
+
+ltri_lane_news ltri_lane_finish(const ltri_lane_design *d, ltri_lane *l, uint64_t t)
+{
+    const ltri_lane_state was = l->state;
+    l->state = LANE_IDLE;
+    if (was == LANE_ACTIVE)
+        return close_twitch(d, l, t, LTR_FLAG_TRUNCATED);
+    if (was == LANE_GAP)
+        return close_twitch(d, l, l->since, 0);
+    return LANE_NONE;
+}

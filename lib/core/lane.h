@@ -1,0 +1,66 @@
+/*
+ * One detection lane: the hysteresis state machine that turns an envelope into
+ * twitches (internal to libltr). Every EMG channel is a lane; all accelerometer
+ * axes together are one lane.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ *   IDLE --env > on--> CANDIDATE --above off for confirm--> ACTIVE (BEGIN)
+ *   CANDIDATE --env < off--> IDLE (a blip: nothing reported)
+ *   ACTIVE --env < off--> GAP --back above off--> ACTIVE
+ *   GAP --below off for gap--> IDLE (END, or CANCEL if shorter than min duration)
+ *   ACTIVE/GAP --longer than max duration--> BUSY (CANCEL: voluntary contraction)
+ *   BUSY --below off for gap--> IDLE
+ * A blocked lane (artifact, recovery) cancels what it had begun and learns nothing.
+ */
+#ifndef LTR_CORE_LANE_H
+#define LTR_CORE_LANE_H
+
+#include <stdint.h>
+
+#include "filter.h"
+#include "noise.h"
+
+typedef enum { LANE_IDLE, LANE_CANDIDATE, LANE_ACTIVE, LANE_GAP, LANE_BUSY } ltri_lane_state;
+
+/* What a lane step reports. */
+typedef enum { LANE_NONE = 0, LANE_BEGIN, LANE_END, LANE_CANCEL } ltri_lane_news;
+
+typedef struct ltri_lane_design {
+    ltri_noise_design noise;
+    uint32_t confirm, min_duration, max_duration, gap, refractory; /* frames */
+} ltri_lane_design;
+
+/* A lane's twitch, in lane time (uncorrected for filter delay). */
+typedef struct ltri_lane_twitch {
+    uint64_t onset, peak, offset;
+    float peak_env;      /* envelope maximum */
+    float floor_lin;     /* noise floor when it began */
+    float peak_sq;       /* largest squared band-passed amplitude */
+    uint32_t flags;      /* LTR_FLAG_TOO_LONG, _TOO_SHORT, _ARTIFACT, _TRUNCATED */
+} ltri_lane_twitch;
+
+typedef struct ltri_lane {
+    ltri_cascade_state smooth;
+    ltri_noise noise;
+    ltri_lane_state state;
+    uint64_t last_quiet;        /* last frame the envelope was near the floor */
+    uint64_t since;             /* CANDIDATE start / GAP start / BUSY quiet start */
+    uint64_t refractory_until;
+    ltri_lane_twitch tw;
+} ltri_lane;
+
+void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg);
+void ltri_lane_reset(ltri_lane *l);
+
+/*
+ * One frame at lane time t: env = smoothed envelope, amp_sq = squared band-passed
+ * amplitude, blocked = artifact or recovery. Returns news; BEGIN/END/CANCEL
+ * describe l->tw.
+ */
+ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t t, float env,
+                              float amp_sq, int blocked);
+
+/* End of stream: close an open twitch (END with LTR_FLAG_TRUNCATED, or CANCEL). */
+ltri_lane_news ltri_lane_finish(const ltri_lane_design *d, ltri_lane *l, uint64_t t);
+
+#endif /* LTR_CORE_LANE_H */

@@ -1,0 +1,111 @@
+/*
+ * Adaptive noise floor of an envelope (libltr core). See noise.h.
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <math.h>
+
+#include "noise.h"
+
+/* Floor for log of an all-zero envelope (digital silence), dB. */
+#define SILENCE_DB (-300.0f)
+/* Spread assumed before any data: a typical value for smoothed EMG energy, dB. */
+#define INITIAL_SPREAD_DB 2.0f
+/* The spread follows the background over about this many seconds. */
+#define SPREAD_TAU_S 2.0
+
+void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg)
+{
+    const double fs = cfg->sample_rate_hz;
+    uint32_t block = (uint32_t)lround(fs / 1000.0);
+    if (block < 1)
+        block = 1;
+    const double block_s = block / fs;
+    d->block = block;
+    d->warmup_blocks = (uint32_t)ceil(cfg->warmup_ms / 1000.0 / block_s);
+    if (d->warmup_blocks < 1)
+        d->warmup_blocks = 1;
+    d->rise_db = (float)(cfg->floor_rise_db_per_s * block_s);
+    d->fall_db = (float)(cfg->floor_fall_db_per_s * block_s);
+    d->spread_alpha = (float)(block_s / SPREAD_TAU_S);
+    d->on_db = (float)cfg->threshold_on_db;
+    d->off_db = (float)cfg->threshold_off_db;
+    d->spread_factor = (float)cfg->threshold_spread_factor;
+}
+
+void ltri_noise_reset(ltri_noise *n)
+{
+    n->sum = 0.0;
+    n->count = 0;
+    n->frozen = 0;
+    n->blocks = 0;
+    n->floor_db = SILENCE_DB;
+    n->spread_db = INITIAL_SPREAD_DB;
+    n->floor_lin = 0.0f;
+    /* Until warm, nothing can cross the on threshold. */
+    n->thr_on = INFINITY;
+    n->thr_off = INFINITY;
+    n->thr_quiet = 0.0f;
+}
+
+static float db_to_lin(float db) { return db <= SILENCE_DB ? 0.0f : powf(10.0f, 0.1f * db); }
+
+static void update_thresholds(const ltri_noise_design *d, ltri_noise *n)
+{
+    const float k = d->spread_factor * n->spread_db;
+    const float on = d->on_db > k ? d->on_db : k;
+    const float off_k = 0.5f * k;
+    const float off = d->off_db > off_k ? d->off_db : off_k;
+    /* Onset back-search level: the envelope is "quiet" within one spread of the floor. */
+    const float quiet = n->spread_db > 1.0f ? n->spread_db : 1.0f;
+    n->floor_lin = db_to_lin(n->floor_db);
+    n->thr_on = db_to_lin(n->floor_db + on);
+    n->thr_off = db_to_lin(n->floor_db + (off < on ? off : on));
+    n->thr_quiet = db_to_lin(n->floor_db + (quiet < off ? quiet : off));
+}
+
+static void learn_block(const ltri_noise_design *d, ltri_noise *n, float v)
+{
+    if (n->blocks < d->warmup_blocks) {
+        /* Warm-up: running mean and mean deviation, then start the tracker one
+         * spread below the mean, near the low quantile it settles on. */
+        const float w = 1.0f / (float)(n->blocks + 1);
+        if (n->blocks == 0) {
+            n->floor_db = v;
+            n->spread_db = INITIAL_SPREAD_DB;
+        } else {
+            n->floor_db += w * (v - n->floor_db);
+            n->spread_db += w * (fabsf(v - n->floor_db) - n->spread_db);
+        }
+        n->blocks++;
+        if (n->blocks == d->warmup_blocks)
+            n->floor_db -= n->spread_db;
+        update_thresholds(d, n);
+        return;
+    }
+    /* Asymmetric quantile tracking (cf. minimum statistics, Martin 2001): the floor
+     * settles where P(v > floor) = fall / (rise + fall). */
+    if (v > n->floor_db)
+        n->floor_db += d->rise_db;
+    else
+        n->floor_db -= d->fall_db;
+    n->spread_db += d->spread_alpha * (fabsf(v - n->floor_db) - n->spread_db);
+    n->blocks++;
+    update_thresholds(d, n);
+}
+
+void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int freeze)
+{
+    n->sum += env;
+    n->frozen |= (uint32_t)(freeze != 0);
+    if (++n->count < d->block)
+        return;
+    const double mean = n->sum / n->count;
+    const int frozen = n->frozen != 0;
+    n->sum = 0.0;
+    n->count = 0;
+    n->frozen = 0;
+    if (frozen)
+        return;
+    const float v = mean > 1e-30 ? (float)(10.0 * log10(mean)) : SILENCE_DB;
+    learn_block(d, n, v);
+}

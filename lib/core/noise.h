@@ -1,0 +1,49 @@
+/*
+ * Adaptive noise floor of an envelope (internal to libltr).
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The floor is tracked in dB on 1 ms block means of the envelope: a slow,
+ * asymmetric quantile tracker (rises slowly, falls faster) so it settles on a
+ * low percentile of the background and is never dragged up by twitches, which
+ * the caller hides from it (frozen blocks). The spread of the background
+ * (mean absolute deviation from the floor, dB) makes the thresholds adapt to
+ * how rough the envelope is, which differs between surface EMG, needle EMG and
+ * accelerometers.
+ */
+#ifndef LTR_CORE_NOISE_H
+#define LTR_CORE_NOISE_H
+
+#include <stdint.h>
+
+#include "ltr/ltr.h"
+
+typedef struct ltri_noise_design {
+    uint32_t block;          /* frames per update (about 1 ms) */
+    uint32_t warmup_blocks;  /* blocks of plain averaging before tracking */
+    float rise_db;           /* floor rise per block, dB */
+    float fall_db;           /* floor fall per block, dB */
+    float spread_alpha;      /* smoothing of the spread estimate per block */
+    float on_db, off_db, spread_factor;
+} ltri_noise_design;
+
+typedef struct ltri_noise {
+    double sum;              /* envelope sum over the current block */
+    uint32_t count;          /* frames in the current block */
+    uint32_t frozen;         /* nonzero: current block is discarded */
+    uint32_t blocks;         /* blocks learned since reset */
+    float floor_db, spread_db;
+    float floor_lin;         /* linear thresholds, updated each block */
+    float thr_on, thr_off, thr_quiet;
+} ltri_noise;
+
+void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg);
+void ltri_noise_reset(ltri_noise *n);
+/* Add one envelope sample; freeze = do not learn from the block it falls in. */
+void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int freeze);
+/* Nonzero once the warm-up is over and thresholds mean something. */
+static inline int ltri_noise_ready(const ltri_noise_design *d, const ltri_noise *n)
+{
+    return n->blocks >= d->warmup_blocks;
+}
+
+#endif /* LTR_CORE_NOISE_H */
