@@ -136,10 +136,13 @@ typedef struct ltr_config {
     double notch_width_hz;
 
     /* --- envelope --- */
-    ltr_envelope emg_envelope;             /**< default LTR_ENVELOPE_TKEO */
+    /** Default LTR_ENVELOPE_TKEO below 4 kHz sampling, LTR_ENVELOPE_RMS from 4 kHz
+     *  (the one-sample TKEO weighs frequencies by (f/fs)^2: at needle-EMG rates it
+     *  favours the kHz noise floor over the twitch). */
+    ltr_envelope emg_envelope;
     /** Cut-off of the envelope smoothing low-pass (2nd-order Butterworth), Hz.
-     *  Default 50 Hz for EMG (Solnik et al. 2010 low-pass the TKEO output at 50 Hz)
-     *  and 20 Hz for the accelerometer magnitude. */
+     *  Default 50 Hz for EMG (Solnik et al. 2010 low-pass the TKEO output at 50 Hz),
+     *  at most 1/20 of the sample rate, and 20 Hz for the accelerometer magnitude. */
     double emg_smoothing_hz;
     double acc_smoothing_hz;
 
@@ -149,7 +152,7 @@ typedef struct ltr_config {
     /** A twitch ends when the envelope falls below this many dB above the floor. Default 6 dB. */
     double threshold_off_db;
     /** Adaptive part of both thresholds: they are at least this many times the
-     *  background's own spread (mean absolute deviation of the log envelope, dB).
+     *  background's own spread (mean rise of the log envelope above the floor, dB).
      *  Default 3. 0 disables it. */
     double threshold_spread_factor;
     /** A twitch is confirmed (BEGIN) once its envelope stayed above the on

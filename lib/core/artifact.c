@@ -53,7 +53,7 @@ void ltri_artifact_reset(ltri_artifact *a)
         a->line[i] = 0.0f;
         a->reason[i] = 0;
     }
-    a->last = a->hold = a->scale = a->baseline = 0.0f;
+    a->last = a->hold = a->scale = a->baseline = a->origin = 0.0f;
     a->scale_n = a->same = a->spikes = a->future_flags = a->started = 0;
     a->next = a->blank_until = 0;
     a->last_clip = 0;
@@ -89,7 +89,7 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
         /* Fill the line with the first value so the filters start without a step. */
         for (unsigned i = 0; i <= LTRI_MAX_LOOKAHEAD; i++)
             a->line[i] = x;
-        a->last = a->hold = a->baseline = x;
+        a->last = a->hold = a->baseline = a->origin = x;
         a->started = 1;
     }
     const float jump = fabsf(x - a->last);
@@ -145,8 +145,9 @@ float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float 
     inspect(d, a, x, n, s16_clipped);
     const float out = a->line[0];
     *flags = a->reason[0];
-    if (*flags || !isfinite(out))
-        return a->hold;
-    a->hold = out;
-    return out;
+    if (!(*flags) && isfinite(out))
+        a->hold = out;
+    /* Relative to the first value: the filters start from rest without a step
+     * (gravity on an accelerometer axis, an electrode's DC offset). */
+    return a->hold - a->origin;
 }

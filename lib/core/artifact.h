@@ -42,6 +42,7 @@ typedef struct ltri_artifact {
     float hold;              /* last good sample that left the line */
     float scale;             /* typical |jump| of clean signal */
     float baseline;          /* slow mean of the signal */
+    float origin;            /* first finite sample, subtracted from the output */
     uint32_t scale_n;        /* samples in scale so far (warm-up) */
     uint32_t same;           /* identical consecutive samples so far */
     uint32_t spikes;         /* consecutive over-threshold jumps */
@@ -62,7 +63,7 @@ void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, uint64
 
 /*
  * Take raw sample x of input frame n; return the sample of frame n - lookahead
- * (the hold value if blanked) and set *flags to the blanking reasons of that
+ * minus the stream's first finite sample (the hold value if blanked) and set *flags to the blanking reasons of that
  * frame (0 = clean). `s16_clipped` marks an ADC sample at its rail.
  */
 float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,

@@ -39,8 +39,13 @@ ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n
     cfg->mains_harmonics = 8;
     cfg->notch_width_hz = 4.0;
 
-    cfg->emg_envelope = LTR_ENVELOPE_TKEO;
-    cfg->emg_smoothing_hz = min_d(50.0, 0.2 * fs); /* Solnik et al. 2010: 50 Hz low-pass of TKEO */
+    /* TKEO (Solnik et al. 2010, validated at 1-2 kHz) weighs each component by its
+     * frequency squared in units of the sample rate; at needle-EMG rates that favours the
+     * kHz noise floor over the twitch, so the plain energy is the default there. */
+    cfg->emg_envelope = fs >= 4000.0 ? LTR_ENVELOPE_RMS : LTR_ENVELOPE_TKEO;
+    /* Solnik et al. 2010: 50 Hz low-pass of the TKEO output. At low sample rates the EMG
+     * band is narrow and so is its energy's: smooth to at most 1/20 of the rate. */
+    cfg->emg_smoothing_hz = min_d(50.0, 0.05 * fs);
     cfg->acc_smoothing_hz = min_d(20.0, 0.2 * fs);
 
     cfg->threshold_on_db = 12.0;

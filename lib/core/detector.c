@@ -47,7 +47,8 @@ typedef struct channel_state {
 typedef struct lane_slot {
     ltri_lane lane;
     uint64_t blocked_until;  /* lane time before which it is blocked (artifact recovery) */
-    uint64_t delay;          /* filter delay to remove from its times, frames */
+    uint64_t delay;          /* band-pass + smoother delay, removed from peaks and offsets, frames */
+    uint64_t onset_delay;    /* band-pass delay only, removed from onsets (see lane_onset) */
     uint32_t channels;       /* channel mask */
     ltr_sensor sensor;
     float energy, amp_sq;    /* this frame's inputs */
@@ -91,7 +92,8 @@ struct ltr_detector {
     ltri_lane_design lane;
     uint64_t recovery_min, recovery_max, fusion_window, fusion_early, merge_gap;
     uint64_t stim_blank, needle_blank, latency;
-    uint64_t emg_delay, acc_delay;  /* filter delay of each lane kind, frames */
+    uint64_t emg_delay, acc_delay;        /* band-pass + smoother delay, frames */
+    uint64_t emg_band_delay, acc_band_delay; /* band-pass delay, frames */
 
     /* stream state */
     uint64_t n;               /* frames consumed (next frame index) */
@@ -168,6 +170,7 @@ static ltr_status design_emg(ltr_detector *d)
     }
     if (ltri_envelope_design(&d->emg_smooth, cfg->emg_smoothing_hz, fs))
         return LTR_ERR_BAND;
+    d->emg_band_delay = frames_round(band_delay);
     d->emg_delay = frames_round(band_delay + ltri_envelope_delay(&d->emg_smooth, fs));
     return LTR_OK;
 }
@@ -183,9 +186,10 @@ static ltr_status design_acc(ltr_detector *d)
         return LTR_ERR_BAND;
     if (ltri_envelope_design(&d->acc_smooth, cfg->acc_smoothing_hz, fs))
         return LTR_ERR_BAND;
-    d->acc_delay = frames_round(
-        ltri_cascade_group_delay(&d->acc_band, sqrt(cfg->acc_highpass_hz * cfg->acc_lowpass_hz), fs) +
-        ltri_envelope_delay(&d->acc_smooth, fs));
+    const double band_delay = ltri_cascade_group_delay(
+        &d->acc_band, sqrt(cfg->acc_highpass_hz * cfg->acc_lowpass_hz), fs);
+    d->acc_band_delay = frames_round(band_delay);
+    d->acc_delay = frames_round(band_delay + ltri_envelope_delay(&d->acc_smooth, fs));
     return LTR_OK;
 }
 
@@ -265,7 +269,9 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     uint64_t max_delay = 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
         lane_slot *s = &d->lanes[l];
-        s->delay = s->sensor == LTR_SENSOR_EMG ? d->emg_delay : d->acc_delay;
+        const int emg = s->sensor == LTR_SENSOR_EMG;
+        s->delay = emg ? d->emg_delay : d->acc_delay;
+        s->onset_delay = emg ? d->emg_band_delay : d->acc_band_delay;
         if (s->delay > max_delay)
             max_delay = s->delay;
     }
@@ -367,6 +373,11 @@ static void drain_queue(ltr_detector *d)
 
 static uint64_t corrected(uint64_t t, uint64_t delay) { return t > delay ? t - delay : 0; }
 
+/* A lane's onset is the last frame its envelope was still near the floor: the smoother
+ * starts to rise at once when energy arrives (its group delay moves the middle of the
+ * rise, not its start), so only the band-pass delay is removed. */
+static uint64_t lane_onset(const lane_slot *s) { return corrected(s->lane.tw.onset, s->onset_delay); }
+
 static float snr_of(const ltri_lane_twitch *tw)
 {
     if (tw->floor_lin <= 0.0f)
@@ -407,7 +418,7 @@ static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
 {
     lane_slot *s = &d->lanes[l];
     const ltri_lane_twitch *lt = &s->lane.tw;
-    const uint64_t onset = corrected(lt->onset, s->delay);
+    const uint64_t onset = lane_onset(s);
     twitch_state *tw = &d->tw;
     if (s->sensor == LTR_SENSOR_EMG) {
         if (tw->emg_onset == NO_FRAME || onset < tw->emg_onset)
@@ -446,7 +457,7 @@ static void on_lane_end(ltr_detector *d, unsigned l)
     twitch_state *tw = &d->tw;
     tw->active &= ~(1ull << l);
     tw->done |= 1ull << l;
-    const uint64_t onset = corrected(lt->onset, s->delay);
+    const uint64_t onset = lane_onset(s);
     const uint64_t offset = corrected(lt->offset, s->delay);
     if (tw->done == (1ull << l) || onset < tw->onset)
         tw->onset = onset;

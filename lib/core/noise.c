@@ -8,6 +8,9 @@
 
 /* Floor for log of an all-zero envelope (digital silence), dB. */
 #define SILENCE_DB (-300.0f)
+/* Deepest dip below the floor a block may show, dB: an energy that touches zero
+ * (the smoother undershoots at low sample rates) would otherwise read as -inf. */
+#define MAX_DIP_DB 30.0f
 /* Spread assumed before any data: a typical value for smoothed EMG energy, dB. */
 #define INITIAL_SPREAD_DB 2.0f
 /* The spread follows the background over about this many seconds. */
@@ -40,6 +43,7 @@ void ltri_noise_reset(ltri_noise *n)
     n->blocks = 0;
     n->floor_db = SILENCE_DB;
     n->spread_db = INITIAL_SPREAD_DB;
+    n->warm_rise = 0.0f;
     n->floor_lin = 0.0f;
     /* Until warm, nothing can cross the on threshold. */
     n->thr_on = INFINITY;
@@ -63,22 +67,30 @@ static void update_thresholds(const ltri_noise_design *d, ltri_noise *n)
     n->thr_quiet = db_to_lin(n->floor_db + (quiet < off ? quiet : off));
 }
 
+/* Only rises above the floor count in the spread: they are what could cross the
+ * threshold. Dips are harmless, and in dB they are huge (an energy near zero is
+ * -30 dB), so counting them would inflate the spread at low sample rates. */
+static float rise_above(float v, float floor_db) { return v > floor_db ? v - floor_db : 0.0f; }
+
 static void learn_block(const ltri_noise_design *d, ltri_noise *n, float v)
 {
     if (n->blocks < d->warmup_blocks) {
-        /* Warm-up: running mean and mean deviation, then start the tracker one
-         * spread below the mean, near the low quantile it settles on. */
-        const float w = 1.0f / (float)(n->blocks + 1);
+        /* Warm-up: running mean and mean rise above it (w_rise), then start the tracker
+         * a little below the mean, near the low quantile it settles on. For a normal
+         * log-envelope of deviation s the mean rise is 0.4 s while the steady spread
+         * (mean rise above the ~13th percentile) is about 1.2 s: hence the factor 3. */
         if (n->blocks == 0) {
             n->floor_db = v;
-            n->spread_db = INITIAL_SPREAD_DB;
+            n->warm_rise = 0.0f;
         } else {
+            const float w = 1.0f / (float)(n->blocks + 1);
             n->floor_db += w * (v - n->floor_db);
-            n->spread_db += w * (fabsf(v - n->floor_db) - n->spread_db);
+            n->warm_rise += w * (rise_above(v, n->floor_db) - n->warm_rise);
         }
+        n->spread_db = n->blocks < 8 ? INITIAL_SPREAD_DB : 3.0f * n->warm_rise;
         n->blocks++;
         if (n->blocks == d->warmup_blocks)
-            n->floor_db -= n->spread_db;
+            n->floor_db -= n->warm_rise * 2.0f;
         update_thresholds(d, n);
         return;
     }
@@ -88,7 +100,7 @@ static void learn_block(const ltri_noise_design *d, ltri_noise *n, float v)
         n->floor_db += d->rise_db;
     else
         n->floor_db -= d->fall_db;
-    n->spread_db += d->spread_alpha * (fabsf(v - n->floor_db) - n->spread_db);
+    n->spread_db += d->spread_alpha * (rise_above(v, n->floor_db) - n->spread_db);
     n->blocks++;
     update_thresholds(d, n);
 }
@@ -106,6 +118,14 @@ void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int f
     n->frozen = 0;
     if (frozen)
         return;
-    const float v = mean > 1e-30 ? (float)(10.0 * log10(mean)) : SILENCE_DB;
+    if (!(mean > 1e-30)) {
+        if (n->blocks == 0)
+            return; /* nothing to start from */
+        learn_block(d, n, n->floor_db - MAX_DIP_DB);
+        return;
+    }
+    float v = (float)(10.0 * log10(mean));
+    if (n->blocks > 0 && v < n->floor_db - MAX_DIP_DB)
+        v = n->floor_db - MAX_DIP_DB;
     learn_block(d, n, v);
 }

@@ -6,7 +6,7 @@
  * asymmetric quantile tracker (rises slowly, falls faster) so it settles on a
  * low percentile of the background and is never dragged up by twitches, which
  * the caller hides from it (frozen blocks). The spread of the background
- * (mean absolute deviation from the floor, dB) makes the thresholds adapt to
+ * (mean rise of the log envelope above the floor, dB) makes the thresholds adapt to
  * how rough the envelope is, which differs between surface EMG, needle EMG and
  * accelerometers.
  */
@@ -32,6 +32,7 @@ typedef struct ltri_noise {
     uint32_t frozen;         /* nonzero: current block is discarded */
     uint32_t blocks;         /* blocks learned since reset */
     float floor_db, spread_db;
+    float warm_rise;         /* warm-up: mean rise above the running mean, dB */
     float floor_lin;         /* linear thresholds, updated each block */
     float thr_on, thr_off, thr_quiet;
 } ltri_noise;
