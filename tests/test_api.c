@@ -58,10 +58,10 @@ static void test_defaults_valid(void **state)
             ltr_detector *det = NULL;
             assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
             assert_non_null(det);
-            /* the fixed delay is a few ms, never near the 50 ms latency budget */
+            /* the fixed delay stays inside the 50 ms latency budget at every rate */
             const double lat_ms = 1e3 * (double)ltr_detector_latency_frames(det) / rates[i];
             assert_true(lat_ms > 0.0);
-            assert_true(lat_ms < 30.0);
+            assert_true(lat_ms < 50.0);
             ltr_detector_destroy(det);
         }
     }
