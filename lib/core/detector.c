@@ -31,8 +31,10 @@
 /* An accelerometer onset this much before the EMG onset still confirms it: onset estimates
  * of the two lanes differ by a few ms. */
 #define FUSION_EARLY_S 0.01
-/* Confidence: logistic in the margin over the on threshold, this many dB per e-fold. */
+/* Confidence: logistic in the margin over the on threshold, this many dB per e-fold;
+ * one sensor alone reaches at most SINGLE_SENSOR_MAX (assumptions, documented in ltr.h). */
 #define CONFIDENCE_DB_SCALE 4.0f
+#define SINGLE_SENSOR_MAX 0.8f
 
 #define NO_FRAME UINT64_MAX
 
@@ -65,7 +67,8 @@ typedef struct twitch_state {
     int best_emg;                     /* the describing lane is an EMG lane */
     uint64_t onset, offset, emg_onset, acc_onset;
     uint64_t peak;
-    float snr_db, amplitude;
+    float snr_db, amplitude;          /* of the lane that describes it */
+    float snr_emg, snr_acc;           /* best of each sensor kind, -1 = none */
     uint32_t channels;
 } twitch_state;
 
@@ -117,6 +120,13 @@ struct ltr_detector {
     channel_state *ch;
     lane_slot *lanes;
 };
+
+static void twitch_clear(twitch_state *tw)
+{
+    memset(tw, 0, sizeof *tw);
+    tw->emg_onset = tw->acc_onset = NO_FRAME;
+    tw->snr_emg = tw->snr_acc = -1.0f;
+}
 
 /* ------------------------------------------------------------------ memory */
 
@@ -180,8 +190,10 @@ static ltr_status design_acc(ltr_detector *d)
     const ltr_config *cfg = &d->cfg;
     const double fs = cfg->sample_rate_hz;
     ltri_cascade_clear(&d->acc_band);
-    /* 4th-order high-pass: gravity and hand motion (< 5 Hz) are far larger than a twitch. */
-    if (ltri_cascade_add_butter_highpass(&d->acc_band, 4, cfg->acc_highpass_hz, fs) ||
+    /* 8th-order high-pass: gravity and therapist hand motion (< 5 Hz) are far larger than
+     * a twitch and sit just below its band; -48 dB/octave keeps 4 Hz motion 20 dB down
+     * (4th order let slow motion through as false twitches on synthetic sessions). */
+    if (ltri_cascade_add_butter_highpass(&d->acc_band, 8, cfg->acc_highpass_hz, fs) ||
         ltri_cascade_add_butter_lowpass(&d->acc_band, 2, cfg->acc_lowpass_hz, fs))
         return LTR_ERR_BAND;
     if (ltri_envelope_design(&d->acc_smooth, cfg->acc_smoothing_hz, fs))
@@ -213,8 +225,7 @@ static void reset_stream(ltr_detector *d)
         d->lanes[l].blocked_until = 0;
         d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
     }
-    memset(&d->tw, 0, sizeof d->tw);
-    d->tw.emg_onset = d->tw.acc_onset = NO_FRAME;
+    twitch_clear(&d->tw);
     memset(&d->seg, 0, sizeof d->seg);
     d->n_marks = 0;
     d->last_artifact = 0;
@@ -386,14 +397,26 @@ static float snr_of(const ltri_lane_twitch *tw)
     return r > 0.0f ? 10.0f * log10f(r) : 0.0f;
 }
 
-static float confidence_of(const ltr_detector *d, float snr_db, uint32_t flags)
+/* Evidence from one sensor: logistic in the SNR margin over the on threshold, capped so
+ * that one sensor alone never reaches the confidence of two that agree. */
+static float sensor_evidence(const ltr_detector *d, float snr_db)
 {
     const float margin = snr_db - (float)d->cfg.threshold_on_db;
-    float c = 1.0f / (1.0f + expf(-margin / CONFIDENCE_DB_SCALE));
-    if (flags & LTR_FLAG_FUSED)
-        c = 1.0f - (1.0f - c) * (1.0f - c); /* two sensors agree */
-    else if (d->has_emg && d->has_acc)
-        c *= 0.7f; /* one of two sensors saw it */
+    return SINGLE_SENSOR_MAX / (1.0f + expf(-margin / CONFIDENCE_DB_SCALE));
+}
+
+/* snr_acc < 0: the accelerometer did not see it (or there is none). */
+static float confidence_of(const ltr_detector *d, float snr_emg, float snr_acc, uint32_t flags)
+{
+    float c;
+    if (flags & LTR_FLAG_FUSED) {
+        /* independent evidence combined: 1 - (1 - p_emg)(1 - p_acc) */
+        c = 1.0f - (1.0f - sensor_evidence(d, snr_emg)) * (1.0f - sensor_evidence(d, snr_acc));
+    } else {
+        c = sensor_evidence(d, snr_emg >= 0.0f ? snr_emg : snr_acc);
+        if (d->has_emg && d->has_acc)
+            c *= 0.75f; /* the other sensor was there and saw nothing */
+    }
     if (flags & LTR_FLAG_NEAR_ARTIFACT)
         c *= 0.5f;
     if (flags & LTR_FLAG_CLIPPED)
@@ -431,7 +454,7 @@ static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
         return;
     }
     const uint64_t emg_onset = tw->emg_onset, acc_onset = tw->acc_onset;
-    memset(tw, 0, sizeof *tw);
+    twitch_clear(tw);
     tw->open = 1;
     tw->id = d->next_id++;
     tw->active = 1ull << l;
@@ -445,7 +468,9 @@ static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
         .kind = LTR_EVENT_BEGIN, .id = tw->id, .onset = onset,
         .peak = corrected(lt->peak, s->delay), .offset = n, .detected = n,
         .amplitude = sqrtf(lt->peak_sq), .snr_db = snr,
-        .confidence = confidence_of(d, snr, flags), .channels = s->channels, .flags = flags,
+        .confidence = s->sensor == LTR_SENSOR_EMG ? confidence_of(d, snr, -1.0f, flags)
+                                                  : confidence_of(d, -1.0f, snr, flags),
+        .channels = s->channels, .flags = flags,
     };
     emit(d, &ev);
 }
@@ -469,6 +494,10 @@ static void on_lane_end(ltr_detector *d, unsigned l)
     const float snr = snr_of(lt);
     const int emg = s->sensor == LTR_SENSOR_EMG;
     const int first = tw->done == (1ull << l);
+    if (!emg && snr > tw->snr_acc)
+        tw->snr_acc = snr;
+    if (emg && snr > tw->snr_emg)
+        tw->snr_emg = snr;
     if (first || (emg && !tw->best_emg) || (emg == tw->best_emg && snr > tw->snr_db)) {
         tw->best_emg = emg;
         tw->snr_db = snr;
@@ -528,11 +557,10 @@ static void close_twitch(ltr_detector *d, uint64_t n)
             flags |= LTR_FLAG_FUSED;
         flags |= context_flags(d, tw->onset, tw->channels);
         ev.flags = flags;
-        ev.confidence = confidence_of(d, ev.snr_db, flags);
+        ev.confidence = confidence_of(d, tw->snr_emg, tw->snr_acc, flags);
     }
     emit(d, &ev);
-    memset(tw, 0, sizeof *tw);
-    tw->emg_onset = tw->acc_onset = NO_FRAME;
+    twitch_clear(tw);
 }
 
 /* ------------------------------------------------------------------ frames */

@@ -64,7 +64,11 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
     if (blocked) {
         ltri_noise_push(&d->noise, &l->noise, env, 1);
         const ltri_lane_state was = l->state;
-        l->state = LANE_IDLE;
+        /* Afterwards the lane must see the envelope settle (BUSY) before it may begin a
+         * twitch: one whose start was hidden by the artifact cannot be timed, and
+         * filter transients at the end of a blanked stretch are not twitches. */
+        l->state = LANE_BUSY;
+        l->since = t + 1;
         l->last_quiet = t;
         if (was == LANE_ACTIVE || was == LANE_GAP) {
             l->tw.offset = t;

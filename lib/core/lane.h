@@ -10,7 +10,8 @@
  *   GAP --below off for gap--> IDLE (END, or CANCEL if shorter than min duration)
  *   ACTIVE/GAP --longer than max duration--> BUSY (CANCEL: voluntary contraction)
  *   BUSY --below off for gap--> IDLE
- * A blocked lane (artifact, recovery) cancels what it had begun and learns nothing.
+ * A blocked lane (artifact, recovery) cancels what it had begun, learns nothing, and
+ * then waits in BUSY until the envelope has settled below the off threshold.
  */
 #ifndef LTR_CORE_LANE_H
 #define LTR_CORE_LANE_H

@@ -59,8 +59,10 @@ static void update_thresholds(const ltri_noise_design *d, ltri_noise *n)
     const float on = d->on_db > k ? d->on_db : k;
     const float off_k = 0.5f * k;
     const float off = d->off_db > off_k ? d->off_db : off_k;
-    /* Onset back-search level: the envelope is "quiet" within one spread of the floor. */
-    const float quiet = n->spread_db > 1.0f ? n->spread_db : 1.0f;
+    /* Onset back-search level: the envelope is "quiet" within two spreads of the floor,
+     * about one deviation above the background median: low enough to sit at the foot of
+     * a twitch's rise, high enough that background ripple does not pull onsets early. */
+    const float quiet = n->spread_db * 2.0f > 1.0f ? n->spread_db * 2.0f : 1.0f;
     n->floor_lin = db_to_lin(n->floor_db);
     n->thr_on = db_to_lin(n->floor_db + on);
     n->thr_off = db_to_lin(n->floor_db + (off < on ? off : on));

@@ -1,0 +1,309 @@
+/*
+ * libltr-io: recordings in, events out, for libltr.
+ *
+ * Copyright (c) 2026 The libltr authors. SPDX-License-Identifier: BSD-3-Clause
+ *
+ * A companion library of the real-time core (ltr/ltr.h), kept apart from it:
+ * it links libsndfile (LGPL-2.1+) and EDFlib (BSD-3), which a device maker
+ * linking only libltr never needs.
+ *
+ * Reading
+ * -------
+ * A reader streams one recording as interleaved float frames, block by block,
+ * in constant memory whatever the recording's length:
+ *
+ *     ltr_io_reader *r;
+ *     ltr_io_error err;
+ *     if (ltr_io_reader_open(&r, path, &opts, &err) != LTR_IO_OK) { puts(err.message); ... }
+ *     ltr_io_reader_select(r, channels, n);      optional: which channels, in which order
+ *     while (ltr_io_reader_read(r, buf, max, &n) == LTR_IO_OK && n > 0) { ... }
+ *     ltr_io_reader_close(r);
+ *
+ * Formats: everything libsndfile reads (WAV, FLAC, AIFF, ...; integer
+ * samples scaled to +-1 full scale); EDF, EDF+, BDF, BDF+ through EDFlib
+ * (physical units; channels of different sample rates are reported, and
+ * refused at read time unless the selection has one rate: never resampled
+ * silently); CSV/TSV/whitespace-separated text (header or not, '#' comment
+ * lines, a time column from which the rate is derived and its regularity
+ * checked, or a given rate); and raw interleaved f32le / s16le samples from a
+ * file or a file descriptor (a pipe), returned as soon as they arrive.
+ *
+ * Writing
+ * -------
+ * Events go to BIDS-style events.tsv (onset and duration in seconds, then
+ * libltr's columns), CSV or JSON Lines, with a JSON sidecar describing the
+ * columns. Files are written to a temporary name in the same directory and
+ * renamed over the target only when complete (ltr_io_atomic_file), so a
+ * reader never sees half a file.
+ *
+ * Conventions
+ * -----------
+ * - Every function returns an ltr_io_status (LTR_IO_OK = 0, errors < 0) unless
+ *   it cannot fail; errors also leave a human-readable message (file name,
+ *   line number, ...) in an ltr_io_error or in the object.
+ * - The library never prints and never exits.
+ * - Thread safety: an object is used by one thread at a time; distinct
+ *   objects may be used on distinct threads (EDFlib's non-reentrant open and
+ *   close are serialised internally).
+ * - None of this is real-time safe: readers allocate at open and do I/O.
+ */
+#ifndef LTR_LTR_IO_H
+#define LTR_LTR_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ltr/ltr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Status codes of libltr-io. Each error class maps to one exit code of the `ltr` tool. */
+typedef enum ltr_io_status {
+    LTR_IO_OK = 0,
+    LTR_IO_ERR_ARGUMENT = -1, /**< a NULL pointer or an invalid option value (a programming error) */
+    LTR_IO_ERR_OPEN = -2,     /**< the input does not exist or cannot be read (permissions, a directory) */
+    LTR_IO_ERR_FORMAT = -3,   /**< unknown format, empty, truncated or corrupt file */
+    LTR_IO_ERR_CHANNEL = -4,  /**< a selected channel or column does not exist, or too many channels */
+    LTR_IO_ERR_RATE = -5,     /**< sample rate missing, absurd, irregular time column, mixed rates */
+    LTR_IO_ERR_DATA = -6,     /**< a value is not a number (text, NaN, Inf) where a sample must be */
+    LTR_IO_ERR_WRITE = -7,    /**< an output could not be written, flushed or renamed */
+    LTR_IO_ERR_MEMORY = -8,   /**< allocation failed */
+    LTR_IO_ERR_READ = -9      /**< an I/O error while reading an opened input */
+} ltr_io_status;
+
+/** A static English description of a status class. Never NULL. */
+LTR_API const char *ltr_io_status_string(ltr_io_status status);
+
+/** Details of an error: a message naming the file and, for text, the line. */
+typedef struct ltr_io_error {
+    ltr_io_status status;
+    uint64_t line;      /**< 1-based line of a text input the error is on, 0 if none */
+    char message[512];  /**< e.g. "data.csv:12: column 3 (emg2): 'abc' is not a number" */
+} ltr_io_error;
+
+/** Input formats. */
+typedef enum ltr_io_format {
+    LTR_IO_FORMAT_AUTO = 0,  /**< from the extension, else from the content */
+    LTR_IO_FORMAT_SNDFILE,   /**< anything libsndfile reads (WAV, FLAC, AIFF, ...) */
+    LTR_IO_FORMAT_EDF,       /**< EDF, EDF+, BDF, BDF+ (EDFlib) */
+    LTR_IO_FORMAT_TEXT,      /**< CSV, TSV or whitespace-separated numbers */
+    LTR_IO_FORMAT_RAW_F32LE, /**< headerless interleaved 32-bit little-endian floats */
+    LTR_IO_FORMAT_RAW_S16LE  /**< headerless interleaved 16-bit little-endian integers */
+} ltr_io_format;
+
+/** Options of ltr_io_reader_open. Fill with ltr_io_options_default(). */
+typedef struct ltr_io_options {
+    ltr_io_format format;
+    /** Frames per second. 0: from the file. Required for raw input and for text
+     *  without a time column; otherwise it overrides the file's own rate. */
+    double sample_rate_hz;
+    /** Raw input: channels per frame (1..LTR_MAX_CHANNELS). */
+    unsigned raw_channels;
+    /** Raw s16le input: physical units per count (default 1: counts as they are). */
+    double raw_gain;
+    /** Text: field separator; 0 = from the extension (.tsv: tab, .csv: comma)
+     *  or the first data line (tab, comma, semicolon, else whitespace). */
+    char text_delimiter;
+    /** Text: 1 the first non-comment line is a header of column names, 0 it is
+     *  not, -1 (default) it is if any of its fields is not a number. */
+    int text_header;
+    /** Text: the time column, by name or 0-based index; NULL (default): a
+     *  column named time, t, time_s, timestamp or "time (s)" (any case) if there
+     *  is one; "" or "none": no time column. Times are in seconds. */
+    const char *text_time_column;
+    /** Accept NaN, Inf and empty fields in text as non-finite samples (the
+     *  detector flags them as artifacts) instead of refusing them. Default 0. */
+    int allow_nonfinite;
+} ltr_io_options;
+
+/** Fill opts with the defaults described above. */
+LTR_API void ltr_io_options_default(ltr_io_options *opts);
+
+/** One channel of an opened recording. */
+typedef struct ltr_io_channel {
+    char name[64];          /**< label, column name, or "ch<N>" (0-based) when the file has none */
+    char unit[16];          /**< physical unit ("mV", "uV", "g"), "FS" (full scale, +-1) or "" */
+    double sample_rate_hz;  /**< this channel's rate (differs between channels only in EDF) */
+    int64_t n_samples;      /**< samples of this channel, -1 if not known before reading */
+    /** The range the recording can hold (ADC limits in physical units), when
+     *  the format states it (EDF physical min/max, +-1 for integer PCM): a
+     *  sample at a limit may be clipped. has_range = 0: unknown. */
+    int has_range;
+    double range_min, range_max;
+} ltr_io_channel;
+
+/** What an opened recording holds. */
+typedef struct ltr_io_info {
+    ltr_io_format format;
+    char format_name[64];     /**< e.g. "WAV (Microsoft), 32 bit float", "EDF+", "CSV" */
+    unsigned n_channels;      /**< channels in the file (time column excluded) */
+    unsigned n_selected;      /**< channels each frame read holds */
+    double sample_rate_hz;    /**< rate of the selected channels, 0 if they differ */
+    int64_t n_frames;         /**< frames in the file, -1 if not known before reading */
+    char rate_source[64];     /**< where the rate came from: "header", "time column", "comment", "option" */
+} ltr_io_info;
+
+/** An open recording. */
+typedef struct ltr_io_reader ltr_io_reader;
+
+/**
+ * Open `path` ("-" = standard input, raw or text formats only) for reading.
+ * On error *reader is NULL, the status is returned and, if err is not NULL,
+ * filled with a message. opts may be NULL (defaults).
+ */
+LTR_API ltr_io_status ltr_io_reader_open(ltr_io_reader **reader, const char *path,
+                                         const ltr_io_options *opts, ltr_io_error *err);
+
+/** As ltr_io_reader_open, for an open file descriptor (not closed by the
+ *  reader): raw and text formats only; `name` is used in messages. */
+LTR_API ltr_io_status ltr_io_reader_open_fd(ltr_io_reader **reader, int fd, const char *name,
+                                            const ltr_io_options *opts, ltr_io_error *err);
+
+/** Close a reader and free it. NULL is ignored. */
+LTR_API void ltr_io_reader_close(ltr_io_reader *reader);
+
+/** What the recording holds (reflects the current selection). */
+LTR_API ltr_io_status ltr_io_reader_info(const ltr_io_reader *reader, ltr_io_info *info);
+
+/** Channel `index` (0..n_channels-1, file order), or NULL if out of range. */
+LTR_API const ltr_io_channel *ltr_io_reader_channel(const ltr_io_reader *reader, unsigned index);
+
+/**
+ * Find a channel by name (exact, then case-insensitive) or by 0-based index
+ * written in decimal. LTR_IO_ERR_CHANNEL if there is none; the reader's
+ * message then lists the channels.
+ */
+LTR_API ltr_io_status ltr_io_reader_find_channel(ltr_io_reader *reader, const char *name_or_index,
+                                                 unsigned *index);
+
+/**
+ * Choose the channels every frame read holds, in this order (repetition
+ * allowed), 1..LTR_MAX_CHANNELS of them. Before the first read only. The
+ * default is every channel in file order (LTR_IO_ERR_CHANNEL at the first read
+ * if there are more than LTR_MAX_CHANNELS). LTR_IO_ERR_RATE if the chosen
+ * channels have different rates.
+ */
+LTR_API ltr_io_status ltr_io_reader_select(ltr_io_reader *reader, const unsigned *channels,
+                                           unsigned n);
+
+/**
+ * Read up to max_frames frames of n_selected interleaved floats into
+ * frames. *n_frames = 0 with LTR_IO_OK: the end. From a pipe it returns what
+ * has arrived (at least one frame) rather than waiting for max_frames. On an
+ * error the frames before the bad one are returned too (*n_frames may be > 0).
+ */
+LTR_API ltr_io_status ltr_io_reader_read(ltr_io_reader *reader, float *frames, size_t max_frames,
+                                         size_t *n_frames);
+
+/** The last error of this reader (status, line, message). Never NULL. */
+LTR_API const ltr_io_error *ltr_io_reader_error(const ltr_io_reader *reader);
+
+/** Name of a format, e.g. "EDF/BDF". Never NULL. */
+LTR_API const char *ltr_io_format_name(ltr_io_format format);
+
+/** The format a file name's extension implies (case-insensitive), or AUTO if
+ *  none: .wav .flac .aif(f) .ogg .au .caf .w64 .rf64 ... -> SNDFILE, .edf
+ *  .bdf -> EDF, .csv .tsv .txt -> TEXT, .f32 -> RAW_F32LE, .s16 -> RAW_S16LE. */
+LTR_API ltr_io_format ltr_io_format_from_name(const char *path);
+
+/* --- atomic output files --------------------------------------------------- */
+
+/**
+ * A file written under a temporary name in the target's directory
+ * ("<path>.tmp-<pid>-<n>", created with O_EXCL and mode 0666 & ~umask) and
+ * renamed over `path` by commit, so the target is either the old file or the
+ * complete new one. abort (or close without commit) removes the temporary.
+ */
+typedef struct ltr_io_atomic_file ltr_io_atomic_file;
+
+/** Create the temporary file. path "-" means standard output (commit then just flushes). */
+LTR_API ltr_io_status ltr_io_atomic_open(ltr_io_atomic_file **file, const char *path,
+                                         ltr_io_error *err);
+/** The stream to write to. */
+LTR_API FILE *ltr_io_atomic_stream(ltr_io_atomic_file *file);
+/** Flush, close and rename over the target; frees file in any case. */
+LTR_API ltr_io_status ltr_io_atomic_commit(ltr_io_atomic_file *file, ltr_io_error *err);
+/** Close and remove the temporary; frees file. NULL is ignored. */
+LTR_API void ltr_io_atomic_abort(ltr_io_atomic_file *file);
+
+/* --- events ----------------------------------------------------------------- */
+
+/** Event file formats. */
+typedef enum ltr_io_events_format {
+    LTR_IO_EVENTS_TSV = 0, /**< BIDS events.tsv: tab-separated, header, "n/a" for missing values */
+    LTR_IO_EVENTS_CSV,     /**< the same columns, comma-separated (RFC 4180 quoting) */
+    LTR_IO_EVENTS_JSONL    /**< one JSON object per line, the same keys */
+} ltr_io_events_format;
+
+/** Parse "tsv", "csv", "jsonl" (or "json"). Returns -1 if unknown. */
+LTR_API int ltr_io_events_format_parse(const char *name);
+
+/** Which event kinds a writer writes (bitwise OR of 1u << ltr_event_kind). */
+#define LTR_IO_KIND(kind) (1u << (unsigned)(kind))
+/** Twitches (END) and artifacts: what a file of results holds. */
+#define LTR_IO_KINDS_RESULTS (LTR_IO_KIND(LTR_EVENT_END) | LTR_IO_KIND(LTR_EVENT_ARTIFACT))
+/** Everything, BEGIN and CANCEL included: what a live stream shows. */
+#define LTR_IO_KINDS_ALL                                                                 \
+    (LTR_IO_KIND(LTR_EVENT_BEGIN) | LTR_IO_KIND(LTR_EVENT_END) |                          \
+     LTR_IO_KIND(LTR_EVENT_CANCEL) | LTR_IO_KIND(LTR_EVENT_ARTIFACT))
+
+/**
+ * Writes events as rows. Columns, in order:
+ *   [source]    only if a source name was given: the input file of the row
+ *   onset       s from the first frame (BIDS)
+ *   duration    s (BIDS); "n/a" for BEGIN (not known yet)
+ *   trial_type  twitch | artifact | twitch_begin | twitch_cancel
+ *   peak        s, time of the envelope maximum
+ *   amplitude   input units
+ *   snr_db      dB
+ *   confidence  0..1
+ *   channels    names of the channels that saw it, comma-separated
+ *   flags       LTR_FLAG_* names, comma-separated (emg,acc,fused,clipped,...), "n/a" if none
+ *   latency_ms  detected - onset, ms
+ *   id          twitch id (BEGIN, END and CANCEL of one twitch share it)
+ */
+typedef struct ltr_io_event_writer ltr_io_event_writer;
+
+/**
+ * Start writing to `stream` (not closed by the writer; the header row is
+ * written at once). channel_names[c] names detector channel c (bit c of
+ * event.channels); n_names of them; NULL: "0", "1", .... kinds: which
+ * events to write (LTR_IO_KINDS_*). source: NULL, or the value of a leading
+ * `source` column.
+ */
+LTR_API ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **writer, FILE *stream,
+                                                 ltr_io_events_format format,
+                                                 double sample_rate_hz,
+                                                 const char *const *channel_names,
+                                                 unsigned n_names, unsigned kinds,
+                                                 const char *source);
+
+/** Write one event (if its kind is selected). LTR_IO_ERR_WRITE on a stream error. */
+LTR_API ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *writer,
+                                                const ltr_event *event);
+
+/** Free the writer (the stream stays open). NULL is ignored. */
+LTR_API void ltr_io_event_writer_destroy(ltr_io_event_writer *writer);
+
+/**
+ * Write the JSON sidecar (BIDS events.json) that describes the columns, with
+ * the detector configuration under "ltr_config" and the recording under
+ * "ltr_input" (input may be NULL). Strings are escaped per RFC 8259.
+ */
+LTR_API ltr_io_status ltr_io_write_sidecar(FILE *stream, const ltr_config *cfg,
+                                           const char *input, int with_source_column);
+
+/** Comma-separated names of the LTR_FLAG_* bits in flags into buf ("" if none). */
+LTR_API void ltr_io_flags_string(uint32_t flags, char *buf, size_t size);
+
+/** Write s as a JSON string literal, quotes included (RFC 8259 escaping). */
+LTR_API void ltr_io_json_string(FILE *stream, const char *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LTR_LTR_IO_H */

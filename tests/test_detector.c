@@ -1,0 +1,549 @@
+/*
+ * Detector behaviour measured on synthetic recordings: twitches at known times
+ * are found with their onsets; noise, stimulation, voluntary contractions and
+ * device-marked artifacts give no twitch; NaN/Inf/clipping/dropouts are
+ * survived; EMG + accelerometer fusion raises confidence. (cmocka)
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ltr/ltr.h"
+#include "run.h"
+#include "signals.h"
+
+/* A detected onset within this of the truth counts: the generator's bursts rise from
+ * zero over up to 15 ms and their first motor-unit potential may come later still. */
+#define ONSET_TOL_S 0.040
+
+typedef struct scene {
+    double fs;
+    unsigned n_ch;
+    size_t n;
+    float *x;
+    double truth[64];
+    unsigned n_truth;
+    sig_rng rng;
+} scene;
+
+static void scene_init(scene *s, double fs, double dur_s, unsigned n_ch, uint64_t seed)
+{
+    memset(s, 0, sizeof *s);
+    s->fs = fs;
+    s->n_ch = n_ch;
+    s->n = sig_frame(dur_s, fs);
+    s->x = sig_alloc(s->n, n_ch);
+    sig_rng_seed(&s->rng, seed);
+}
+
+static double emg_hi(double fs) { return fs >= 4000 ? 2000 : (0.45 * fs < 450 ? 0.45 * fs : 450); }
+
+/* Surface/needle EMG background of rms 1 with 50 Hz hum, harmonics and wander. */
+static void add_background(scene *s, unsigned ch)
+{
+    sig_add_emg_noise(s->x, s->n, s->n_ch, ch, s->fs, 1.0, 20, emg_hi(s->fs), &s->rng);
+    sig_add_sine(s->x, s->n, s->n_ch, ch, s->fs, 50, 4.0, 0.3);
+    sig_add_sine(s->x, s->n, s->n_ch, ch, s->fs, 150, 1.5, 1.1);
+    sig_add_wander(s->x, s->n, s->n_ch, ch, s->fs, 30.0, 0.25);
+}
+
+/* Habituating twitches every ~1.3 s: amplitude falls from a0 to a1 (rms, noise = 1). */
+static void add_twitches(scene *s, unsigned ch, double t0, double a0, double a1, unsigned count)
+{
+    for (unsigned k = 0; k < count; k++) {
+        const double t = t0 + 1.3 * k + 0.3 * sig_uniform(&s->rng);
+        const double dur = 0.04 + 0.16 * sig_uniform(&s->rng);
+        const double a = a0 + (a1 - a0) * k / (count > 1 ? count - 1 : 1);
+        sig_add_twitch_emg(s->x, s->n, s->n_ch, ch, s->fs, t, dur, a, &s->rng);
+        s->truth[s->n_truth++] = t;
+    }
+}
+
+typedef struct score {
+    unsigned tp, fp, fn;
+    double max_onset_err, median_latency;
+} score;
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* One-to-one matching of END onsets to the truth within ONSET_TOL_S. */
+static score score_events(const scene *s, const run_events *e, double extra_shift_s)
+{
+    run_print(e, s->fs);
+    for (unsigned j = 0; j < s->n_truth && getenv("LTR_TEST_VERBOSE"); j++)
+        print_message("  truth %8.4f\n", s->truth[j]);
+    score r = {0};
+    int used[64] = {0};
+    double lat[64];
+    unsigned n_lat = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        const ltr_event *ev = &e->ev[i];
+        if (ev->kind != LTR_EVENT_END)
+            continue;
+        const double on = (double)ev->onset / s->fs - extra_shift_s;
+        int best = -1;
+        for (unsigned j = 0; j < s->n_truth; j++)
+            if (!used[j] && fabs(on - s->truth[j]) <= ONSET_TOL_S &&
+                (best < 0 || fabs(on - s->truth[j]) < fabs(on - s->truth[best])))
+                best = (int)j;
+        if (best < 0) {
+            r.fp++;
+            continue;
+        }
+        used[best] = 1;
+        r.tp++;
+        if (fabs(on - s->truth[best]) > r.max_onset_err)
+            r.max_onset_err = fabs(on - s->truth[best]);
+        const ltr_event *b = run_begin_of(e, ev->id);
+        assert_non_null(b);
+        lat[n_lat++] = (double)b->detected / s->fs - s->truth[best];
+    }
+    r.fn = s->n_truth - r.tp;
+    if (n_lat) {
+        qsort(lat, n_lat, sizeof lat[0], cmp_double);
+        r.median_latency = lat[n_lat / 2];
+    }
+    return r;
+}
+
+/* Every event is well formed: BEGIN before END/CANCEL of its id, ordered fields, no NaN. */
+static void check_well_formed(const run_events *e)
+{
+    uint64_t last_detected = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        const ltr_event *ev = &e->ev[i];
+        assert_true(ev->detected >= last_detected);
+        last_detected = ev->detected;
+        assert_true(ev->onset <= ev->offset);
+        assert_true(isfinite(ev->amplitude) && isfinite(ev->snr_db) && isfinite(ev->confidence));
+        assert_true(ev->confidence >= 0.0f && ev->confidence <= 1.0f);
+        if (ev->kind == LTR_EVENT_END || ev->kind == LTR_EVENT_CANCEL) {
+            const ltr_event *b = run_begin_of(e, ev->id);
+            assert_non_null(b);
+            assert_true(b <= ev);
+            assert_true(ev->onset <= ev->peak && ev->peak <= ev->offset + 1);
+        }
+        if (ev->kind == LTR_EVENT_BEGIN)
+            assert_true(ev->onset <= ev->detected);
+    }
+}
+
+static void twitches_at_rate(double fs)
+{
+    scene s;
+    scene_init(&s, fs, 20.0, 1, (uint64_t)fs);
+    add_background(&s, 0);
+    /* habituation: 6x down to 2.5x the background rms; thresholds must follow the
+     * background, not the first twitch */
+    add_twitches(&s, 0, 1.0, 6.0, 2.5, 14);
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, fs, 1, NULL), LTR_OK);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    const score r = score_events(&s, &e, 0.0);
+    print_message("fs %6.0f: tp %u fp %u fn %u, max onset error %.1f ms, median latency %.1f ms\n",
+                  fs, r.tp, r.fp, r.fn, 1e3 * r.max_onset_err, 1e3 * r.median_latency);
+    assert_int_equal(r.fn, 0);
+    assert_int_equal(r.fp, 0);
+    assert_true(r.median_latency < 0.050);
+    for (size_t i = 0; i < e.n; i++)
+        if (e.ev[i].kind == LTR_EVENT_END)
+            assert_int_equal(e.ev[i].flags & (LTR_FLAG_EMG | LTR_FLAG_ACC), LTR_FLAG_EMG);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
+static void test_twitches_surface_1k(void **state) { (void)state; twitches_at_rate(1000); }
+static void test_twitches_surface_2k(void **state) { (void)state; twitches_at_rate(2048); }
+static void test_twitches_needle_10k(void **state) { (void)state; twitches_at_rate(10000); }
+
+/* 60 Hz mains with a 60 Hz configuration works the same. */
+static void test_twitches_60hz(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 12.0, 1, 60);
+    sig_add_emg_noise(s.x, s.n, 1, 0, fs, 1.0, 20, 450, &s.rng);
+    for (int h = 1; h <= 5; h += 2)
+        sig_add_sine(s.x, s.n, 1, 0, fs, 60.0 * h, 5.0 / h, 0.2 * h);
+    add_twitches(&s, 0, 1.0, 5.0, 3.0, 8);
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 1, NULL);
+    cfg.mains_hz = 60;
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    const score r = score_events(&s, &e, 0.0);
+    assert_int_equal(r.fn, 0);
+    assert_int_equal(r.fp, 0);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
+static void no_twitch_on_noise(double fs, const ltr_sensor *sensors, unsigned n_ch)
+{
+    scene s;
+    scene_init(&s, fs, 60.0, n_ch, 1000 + (uint64_t)fs + n_ch);
+    unsigned axes[3], n_acc = 0;
+    for (unsigned c = 0; c < n_ch; c++) {
+        if (sensors[c] == LTR_SENSOR_EMG)
+            add_background(&s, c);
+        else
+            axes[n_acc++] = c;
+    }
+    if (n_acc == 3) {
+        const double g[3] = {1.5, -2.0, 9.0};
+        sig_add_gravity(s.x, s.n, n_ch, axes, g);
+        for (unsigned k = 0; k < 3; k++)
+            sig_add_emg_noise(s.x, s.n, n_ch, axes[k], fs, 0.02, 1, 0.4 * fs, &s.rng);
+        sig_add_hand_motion(s.x, s.n, n_ch, axes, fs, 0.3, &s.rng);
+    }
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, fs, n_ch, sensors), LTR_OK);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    run_print(&e, fs);
+    print_message("noise fs %.0f ch %u: %zu events\n", fs, n_ch, e.n);
+    assert_int_equal(run_count(&e, LTR_EVENT_END, 0), 0);
+    assert_int_equal(run_count(&e, LTR_EVENT_BEGIN, 0), 0);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
+static void test_no_twitch_on_noise(void **state)
+{
+    (void)state;
+    const ltr_sensor emg[1] = {LTR_SENSOR_EMG};
+    const ltr_sensor acc[3] = {LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    no_twitch_on_noise(500, emg, 1);
+    no_twitch_on_noise(1000, emg, 1);
+    no_twitch_on_noise(4000, emg, 1);
+    no_twitch_on_noise(10000, emg, 1);
+    no_twitch_on_noise(1000, acc, 3);
+    no_twitch_on_noise(2000, both, 4);
+}
+
+/* Stimulation trains (2-4 Hz and 80-100 Hz, 50-500 us, huge) are blanked, reported as
+ * artifacts and never as twitches; twitches between trains are still found. */
+static void test_stimulation_blanked(void **state)
+{
+    (void)state;
+    const double rates[] = {1000, 4000, 10000};
+    for (size_t i = 0; i < 3; i++) {
+        const double fs = rates[i];
+        scene s;
+        scene_init(&s, fs, 24.0, 1, 77 + i);
+        add_background(&s, 0);
+        sig_add_stim_pulses(s.x, s.n, 1, 0, fs, 1.0, 7.0, 2.0, 0.00005, 800.0);
+        sig_add_stim_pulses(s.x, s.n, 1, 0, fs, 8.0, 12.0, 4.0, 0.0005, 300.0);
+        sig_add_stim_pulses(s.x, s.n, 1, 0, fs, 13.0, 17.0, 90.0, 0.0002, 500.0);
+        add_twitches(&s, 0, 18.5, 5.0, 5.0, 4);
+        ltr_config cfg;
+        ltr_config_default(&cfg, fs, 1, NULL);
+        run_events e = {0};
+        run_config(&cfg, s.x, s.n, &e);
+        check_well_formed(&e);
+        const score r = score_events(&s, &e, 0.0);
+        print_message("stim fs %.0f: tp %u fp %u fn %u, artifacts %zu\n", fs, r.tp, r.fp, r.fn,
+                      run_count(&e, LTR_EVENT_ARTIFACT, LTR_FLAG_STIM));
+        assert_int_equal(r.fp, 0);
+        assert_int_equal(r.fn, 0);
+        assert_true(run_count(&e, LTR_EVENT_ARTIFACT, LTR_FLAG_STIM) >= 3);
+        /* every artifact stretch lies inside the stimulation period */
+        for (size_t k = 0; k < e.n; k++)
+            if (e.ev[k].kind == LTR_EVENT_ARTIFACT) {
+                assert_true((double)e.ev[k].onset / fs > 0.99);
+                assert_true((double)e.ev[k].offset / fs < 17.1);
+            }
+        run_events_free(&e);
+        sig_free(s.x);
+    }
+}
+
+/* Long voluntary contractions are not LTRs: anything begun is cancelled as too long. */
+static void test_voluntary_not_twitch(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 20.0, 1, 5);
+    add_background(&s, 0);
+    sig_add_voluntary(s.x, s.n, 1, 0, fs, 2.0, 3.0, 6.0, &s.rng);
+    sig_add_voluntary(s.x, s.n, 1, 0, fs, 8.0, 5.0, 15.0, &s.rng);
+    add_twitches(&s, 0, 15.0, 5.0, 5.0, 3);
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 1, NULL);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    const score r = score_events(&s, &e, 0.0);
+    assert_int_equal(r.fp, 0);
+    assert_int_equal(r.fn, 0);
+    assert_true(run_count(&e, LTR_EVENT_CANCEL, LTR_FLAG_TOO_LONG) >= 1);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
+/* NaN, Inf, a dropout and clipping: flagged, survived, and twitches after each are found. */
+static void test_bad_samples_survived(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 16.0, 1, 11);
+    add_background(&s, 0);
+    add_twitches(&s, 0, 1.0, 5.0, 5.0, 11);
+    /* defects between twitches: a twitch lies ~1 s after each */
+    const double t_nan = s.truth[1] + 0.40, t_inf = s.truth[3] + 0.40, t_drop = s.truth[5] + 0.35;
+    /* the amplifier clips at 35 (background wander reaches it), then the defects */
+    const size_t clipped = sig_clip(s.x, s.n, 1, 0, 35.0);
+    assert_true(clipped > 0);
+    sig_set_nan(s.x, s.n, 1, 0, fs, t_nan, 0.20);
+    sig_set_inf(s.x, s.n, 1, 0, fs, t_inf, 0.001);
+    sig_set_dropout(s.x, s.n, 1, 0, fs, t_drop, 0.40, 0.0f);
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 1, NULL);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    const score r = score_events(&s, &e, 0.0);
+    print_message("bad samples: tp %u fp %u fn %u\n", r.tp, r.fp, r.fn);
+    assert_int_equal(r.fp, 0);
+    assert_int_equal(r.fn, 0);
+    assert_true(run_count(&e, LTR_EVENT_ARTIFACT, LTR_FLAG_NONFINITE) >= 2);
+    assert_true(run_count(&e, LTR_EVENT_ARTIFACT, LTR_FLAG_DROPOUT) >= 1);
+    /* the artifact stretches cover the defects */
+    int nan_covered = 0;
+    for (size_t i = 0; i < e.n; i++)
+        if (e.ev[i].kind == LTR_EVENT_ARTIFACT && (e.ev[i].flags & LTR_FLAG_NONFINITE) &&
+            (double)e.ev[i].onset / fs <= t_nan + 0.001 && (double)e.ev[i].offset / fs >= t_nan + 0.199)
+            nan_covered = 1;
+    assert_true(nan_covered);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
+/* A stream of nothing but NaN, then signal: no garbage, detection resumes. */
+static void test_nan_start_recovers(void **state)
+{
+    (void)state;
+    const double fs = 1000;
+    scene s;
+    scene_init(&s, fs, 10.0, 1, 12);
+    add_background(&s, 0);
+    add_twitches(&s, 0, 4.0, 5.0, 5.0, 4);
+    sig_set_nan(s.x, s.n, 1, 0, fs, 0.0, 2.0);
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 1, NULL);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    const score r = score_events(&s, &e, 0.0);
+    assert_int_equal(r.fp, 0);
+    assert_int_equal(r.fn, 0);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
+/* EMG + 3-axis accelerometer: the accelerometer confirms within the electromechanical
+ * delay, events say which sensors saw them, and confirmed events are more confident
+ * than the same EMG alone. */
+static void test_fusion_confidence(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 14.0, 4, 21);
+    add_background(&s, 0);
+    const unsigned axes[3] = {1, 2, 3};
+    const double g[3] = {0.0, 4.9, 8.5};
+    sig_add_gravity(s.x, s.n, 4, axes, g);
+    for (unsigned k = 1; k < 4; k++)
+        sig_add_emg_noise(s.x, s.n, 4, k, fs, 0.01, 1, 400, &s.rng);
+    add_twitches(&s, 0, 1.0, 4.0, 4.0, 9);
+    const double dir[3] = {0.3, -0.8, 0.5};
+    for (unsigned k = 0; k < s.n_truth; k++)
+        sig_add_twitch_acc(s.x, s.n, 4, axes, fs, s.truth[k] + 0.025, 1.0, 18.0, 0.06, dir);
+
+    const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 4, both);
+    run_events fused = {0};
+    run_config(&cfg, s.x, s.n, &fused);
+    check_well_formed(&fused);
+    score r = score_events(&s, &fused, 0.0);
+    assert_int_equal(r.fp, 0);
+    assert_int_equal(r.fn, 0);
+    assert_int_equal(run_count(&fused, LTR_EVENT_END, LTR_FLAG_FUSED | LTR_FLAG_EMG | LTR_FLAG_ACC),
+                     s.n_truth);
+    for (size_t i = 0; i < fused.n; i++)
+        if (fused.ev[i].kind == LTR_EVENT_END)
+            assert_int_equal(fused.ev[i].channels, 0xF);
+
+    /* the EMG channel alone, and the accelerometer alone */
+    float *emg = sig_alloc(s.n, 1);
+    float *acc = sig_alloc(s.n, 3);
+    for (size_t i = 0; i < s.n; i++) {
+        emg[i] = s.x[4 * i];
+        for (unsigned k = 0; k < 3; k++)
+            acc[3 * i + k] = s.x[4 * i + 1 + k];
+    }
+    ltr_config_default(&cfg, fs, 1, NULL);
+    run_events alone = {0};
+    run_config(&cfg, emg, s.n, &alone);
+    const ltr_sensor acc3[3] = {LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config_default(&cfg, fs, 3, acc3);
+    run_events acc_alone = {0};
+    run_config(&cfg, acc, s.n, &acc_alone);
+    r = score_events(&s, &acc_alone, 0.025);
+    print_message("accelerometer alone: tp %u fp %u fn %u, median latency %.1f ms\n", r.tp, r.fp,
+                  r.fn, 1e3 * r.median_latency);
+    assert_int_equal(r.fp, 0);
+    assert_int_equal(r.fn, 0);
+    for (size_t i = 0; i < acc_alone.n; i++)
+        if (acc_alone.ev[i].kind == LTR_EVENT_END)
+            assert_int_equal(acc_alone.ev[i].flags & (LTR_FLAG_EMG | LTR_FLAG_ACC), LTR_FLAG_ACC);
+
+    /* pair the twitches by onset and compare confidences */
+    unsigned compared = 0;
+    for (size_t i = 0; i < fused.n; i++) {
+        if (fused.ev[i].kind != LTR_EVENT_END)
+            continue;
+        for (size_t j = 0; j < alone.n; j++) {
+            if (alone.ev[j].kind == LTR_EVENT_END &&
+                llabs((long long)alone.ev[j].onset - (long long)fused.ev[i].onset) < 0.01 * fs) {
+                assert_true(fused.ev[i].confidence > alone.ev[j].confidence);
+                compared++;
+            }
+        }
+        for (size_t j = 0; j < acc_alone.n; j++) {
+            if (acc_alone.ev[j].kind == LTR_EVENT_END &&
+                llabs((long long)acc_alone.ev[j].onset - (long long)fused.ev[i].onset) < 0.06 * fs)
+                assert_true(fused.ev[i].confidence > acc_alone.ev[j].confidence);
+        }
+    }
+    assert_int_equal(compared, s.n_truth);
+    run_events_free(&fused);
+    run_events_free(&alone);
+    run_events_free(&acc_alone);
+    sig_free(emg);
+    sig_free(acc);
+    sig_free(s.x);
+}
+
+/* Needle movements the device announces through ltr_detector_mark are not twitches,
+ * even when they are too small for the automatic spike detector; unannounced they are. */
+static void test_device_marks(void **state)
+{
+    (void)state;
+    const double fs = 4000;
+    scene s;
+    scene_init(&s, fs, 12.0, 1, 31);
+    add_background(&s, 0);
+    double moves[8];
+    for (unsigned k = 0; k < 8; k++) {
+        moves[k] = 1.0 + 1.3 * k;
+        /* a brief burst of insertional activity right at the movement */
+        sig_add_twitch_emg(s.x, s.n, 1, 0, fs, moves[k], 0.02, 6.0, &s.rng);
+    }
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 1, NULL);
+    run_events plain = {0};
+    run_config(&cfg, s.x, s.n, &plain);
+    assert_true(run_count(&plain, LTR_EVENT_END, 0) >= 6); /* the test signal is detectable */
+
+    ltr_detector *det;
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+    run_events marked = {0};
+    for (unsigned k = 0; k < 8; k++) /* announced ahead: marks may lie in the future */
+        assert_int_equal(ltr_detector_mark(det, LTR_MARK_NEEDLE, sig_frame(moves[k], fs)), LTR_OK);
+    run_detector(det, s.x, s.n, 4096, 0, 0, &marked);
+    check_well_formed(&marked);
+    assert_int_equal(run_count(&marked, LTR_EVENT_END, 0), 0);
+    assert_int_equal(run_count(&marked, LTR_EVENT_ARTIFACT, LTR_FLAG_MARKED | LTR_FLAG_NEEDLE), 8);
+    run_events_free(&plain);
+    run_events_free(&marked);
+    ltr_detector_destroy(det);
+    sig_free(s.x);
+}
+
+/* Raw ADC counts give the same twitches as the same samples in float, and rails are flagged. */
+static void test_s16_entry(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 10.0, 1, 41);
+    add_background(&s, 0);
+    add_twitches(&s, 0, 1.0, 6.0, 6.0, 6);
+    const double counts_per_unit = 1000.0; /* background rms 1000 counts, wander near the rails */
+    int16_t *adc = malloc(s.n * sizeof *adc);
+    const size_t railed = sig_to_s16(s.x, s.n, counts_per_unit, adc);
+    assert_true(railed > 0); /* the strongest bursts hit the rails */
+    float *back = sig_alloc(s.n, 1);
+    const float gain = (float)(1.0 / counts_per_unit);
+    for (size_t i = 0; i < s.n; i++)
+        back[i] = (float)adc[i] * gain;
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 1, NULL);
+    run_events ef = {0}, ei = {0};
+    run_config(&cfg, back, s.n, &ef);
+    ltr_detector *det;
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+    ltr_event ev[64];
+    size_t n = 0, total = 0;
+    assert_int_equal(ltr_detector_process_s16(det, adc, s.n, gain, ev, 64, &n), LTR_OK);
+    total += n;
+    assert_int_equal(ltr_detector_flush(det, ev + total, 64 - total, &n), LTR_OK);
+    total += n;
+    size_t ends_f = run_count(&ef, LTR_EVENT_END, 0), ends_i = 0, clipped = 0;
+    for (size_t i = 0; i < total; i++)
+        if (ev[i].kind == LTR_EVENT_END) {
+            ends_i++;
+            clipped += (ev[i].flags & LTR_FLAG_CLIPPED) != 0;
+        }
+    assert_int_equal(ends_i, ends_f);
+    assert_int_equal(ends_i, s.n_truth);
+    assert_true(clipped >= 1);
+    size_t k = 0;
+    for (size_t i = 0; i < ef.n; i++) {
+        if (ef.ev[i].kind != LTR_EVENT_END)
+            continue;
+        while (ev[k].kind != LTR_EVENT_END)
+            k++;
+        assert_int_equal(ev[k].onset, ef.ev[i].onset);
+        k++;
+    }
+    free(adc);
+    sig_free(back);
+    run_events_free(&ef);
+    run_events_free(&ei);
+    ltr_detector_destroy(det);
+    sig_free(s.x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_twitches_surface_1k), cmocka_unit_test(test_twitches_surface_2k),
+        cmocka_unit_test(test_twitches_needle_10k), cmocka_unit_test(test_twitches_60hz),
+        cmocka_unit_test(test_no_twitch_on_noise),  cmocka_unit_test(test_stimulation_blanked),
+        cmocka_unit_test(test_voluntary_not_twitch), cmocka_unit_test(test_bad_samples_survived),
+        cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
+        cmocka_unit_test(test_device_marks),        cmocka_unit_test(test_s16_entry),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
