@@ -1,0 +1,164 @@
+/*
+ * Block-size invariance and determinism: the same frames give the same events
+ * whether fed in one call, frame by frame, in blocks of 32 or 4096, or in
+ * random splits; and twice in a row, after reset, or in another detector. (cmocka)
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ltr/ltr.h"
+#include "run.h"
+#include "signals.h"
+
+/* EMG + 3-axis accelerometer with twitches, hum, stimulation, NaN, a dropout and clipping:
+ * every path of the detector runs. */
+static float *busy_session(double fs, size_t *n_frames)
+{
+    const double dur = 12.0;
+    const size_t n = sig_frame(dur, fs);
+    float *x = sig_alloc(n, 4);
+    sig_rng rng;
+    sig_rng_seed(&rng, 99);
+    sig_add_emg_noise(x, n, 4, 0, fs, 1.0, 20, 0.45 * fs < 450 ? 0.45 * fs : 450, &rng);
+    sig_add_sine(x, n, 4, 0, fs, 50, 3.0, 0.0);
+    const unsigned axes[3] = {1, 2, 3};
+    const double g[3] = {0.5, 0.5, 9.7};
+    sig_add_gravity(x, n, 4, axes, g);
+    for (unsigned k = 1; k < 4; k++)
+        sig_add_emg_noise(x, n, 4, k, fs, 0.01, 1, 0.4 * fs, &rng);
+    sig_add_hand_motion(x, n, 4, axes, fs, 0.1, &rng);
+    const double dir[3] = {1, 0, 0};
+    for (int k = 0; k < 8; k++) {
+        const double t = 0.8 + 1.3 * k;
+        sig_add_twitch_emg(x, n, 4, 0, fs, t, 0.05 + 0.02 * k, 6.0 - 0.5 * k, &rng);
+        sig_add_twitch_acc(x, n, 4, axes, fs, t + 0.02, 0.5, 20, 0.05, dir);
+    }
+    sig_add_stim_pulses(x, n, 4, 0, fs, 3.3, 4.0, 4.0, 0.0002, 400.0);
+    sig_add_voluntary(x, n, 4, 0, fs, 9.2, 1.6, 8.0, &rng);
+    sig_set_nan(x, n, 4, 0, fs, 5.5, 0.05);
+    sig_set_dropout(x, n, 4, 2, fs, 6.9, 0.3, 1.0f);
+    sig_clip(x, n, 4, 0, 30.0);
+    *n_frames = n;
+    return x;
+}
+
+static void assert_same_events(const run_events *a, const run_events *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const ltr_event *x = &a->ev[i], *y = &b->ev[i];
+        assert_int_equal(x->kind, y->kind);
+        assert_int_equal(x->id, y->id);
+        assert_int_equal(x->onset, y->onset);
+        assert_int_equal(x->peak, y->peak);
+        assert_int_equal(x->offset, y->offset);
+        assert_int_equal(x->detected, y->detected);
+        assert_int_equal(x->channels, y->channels);
+        assert_int_equal(x->flags, y->flags);
+        /* bit-identical floats: the same arithmetic in the same order */
+        assert_memory_equal(&x->amplitude, &y->amplitude, sizeof x->amplitude);
+        assert_memory_equal(&x->snr_db, &y->snr_db, sizeof x->snr_db);
+        assert_memory_equal(&x->confidence, &y->confidence, sizeof x->confidence);
+    }
+}
+
+static void invariance_at(double fs)
+{
+    size_t n;
+    float *x = busy_session(fs, &n);
+    const ltr_sensor sensors[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, fs, 4, sensors), LTR_OK);
+    ltr_detector *det;
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+
+    run_events ref = {0};
+    run_detector(det, x, n, n, 0, 0, &ref); /* one call */
+    /* the session exercises twitches, cancels and artifacts */
+    assert_true(run_count(&ref, LTR_EVENT_END, 0) >= 5);
+    assert_true(run_count(&ref, LTR_EVENT_ARTIFACT, 0) >= 2);
+
+    const size_t fixed[] = {1, 32, 4096};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        ltr_detector_reset(det);
+        run_events e = {0};
+        run_detector(det, x, n, fixed[i], 0, 0, &e);
+        assert_same_events(&ref, &e);
+        run_events_free(&e);
+    }
+    for (unsigned seed = 1; seed <= 12; seed++) {
+        ltr_detector_reset(det);
+        run_events e = {0};
+        run_detector(det, x, n, 0, seed % 3 == 0 ? 5 : 700, seed, &e);
+        assert_same_events(&ref, &e);
+        run_events_free(&e);
+    }
+    /* a second, independent detector in caller memory gives the same */
+    const size_t size = ltr_detector_size(&cfg);
+    void *mem = aligned_alloc(LTR_DETECTOR_ALIGN, (size + LTR_DETECTOR_ALIGN - 1) / LTR_DETECTOR_ALIGN * LTR_DETECTOR_ALIGN);
+    ltr_detector *other;
+    assert_int_equal(ltr_detector_init(&other, mem, size, &cfg), LTR_OK);
+    run_events e = {0};
+    run_detector(other, x, n, 333, 0, 0, &e);
+    assert_same_events(&ref, &e);
+    run_events_free(&e);
+    free(mem);
+    run_events_free(&ref);
+    ltr_detector_destroy(det);
+    sig_free(x);
+}
+
+static void test_invariance_1k(void **state) { (void)state; invariance_at(1000); }
+static void test_invariance_4k(void **state) { (void)state; invariance_at(4000); }
+
+/* After flush the stream can go on: frame counters continue and ids keep counting. */
+static void test_flush_continues(void **state)
+{
+    (void)state;
+    const double fs = 1000;
+    size_t n;
+    float *x = busy_session(fs, &n);
+    const ltr_sensor sensors[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 4, sensors);
+    ltr_detector *det;
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+    run_events first = {0}, second = {0};
+    run_detector(det, x, n, 512, 0, 0, &first);
+    assert_int_equal(ltr_detector_frames(det), n);
+    run_detector(det, x, n, 512, 0, 0, &second);
+    assert_int_equal(ltr_detector_frames(det), 2 * n);
+    assert_int_equal(first.n, second.n);
+    unsigned max_id = 0;
+    for (size_t i = 0; i < first.n; i++)
+        if (first.ev[i].id > max_id)
+            max_id = first.ev[i].id;
+    for (size_t i = 0; i < second.n; i++) {
+        assert_int_equal(second.ev[i].kind, first.ev[i].kind);
+        assert_int_equal(second.ev[i].onset, first.ev[i].onset + n);
+        if (second.ev[i].id)
+            assert_int_equal(second.ev[i].id, first.ev[i].id + max_id);
+    }
+    run_events_free(&first);
+    run_events_free(&second);
+    ltr_detector_destroy(det);
+    sig_free(x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_invariance_1k),
+        cmocka_unit_test(test_invariance_4k),
+        cmocka_unit_test(test_flush_continues),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
