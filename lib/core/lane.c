@@ -42,6 +42,11 @@ static void track_peak(ltri_lane *l, uint64_t t, float env, float amp_sq)
     }
     if (amp_sq > l->tw.peak_sq)
         l->tw.peak_sq = amp_sq;
+    /* The twitch lasts while its envelope stays above the half-way level (in dB) between
+     * the floor and its peak: the off threshold alone would stretch strong twitches by
+     * the whole decay of the smoother. */
+    if (env * env >= l->tw.peak_env * l->tw.floor_lin)
+        l->tw.last_loud = t;
 }
 
 /* Leave an open twitch: END if it lasted long enough, else CANCEL. */
@@ -87,7 +92,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
             l->since = t;
             l->tw = (ltri_lane_twitch){.onset = l->last_quiet + 1, .peak = t,
                                        .peak_env = env, .floor_lin = nz->floor_lin,
-                                       .peak_sq = amp_sq};
+                                       .peak_sq = amp_sq, .last_loud = t};
         } else if (env <= nz->thr_quiet) {
             l->last_quiet = t;
         }
@@ -127,7 +132,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
             l->state = LANE_IDLE;
             l->last_quiet = t;
             l->refractory_until = t + d->refractory;
-            return close_twitch(d, l, l->since, 0);
+            return close_twitch(d, l, l->tw.last_loud + 1, 0);
         }
         return LANE_NONE;
     case LANE_BUSY:
@@ -149,6 +154,6 @@ ltri_lane_news ltri_lane_finish(const ltri_lane_design *d, ltri_lane *l, uint64_
     if (was == LANE_ACTIVE)
         return close_twitch(d, l, t, LTR_FLAG_TRUNCATED);
     if (was == LANE_GAP)
-        return close_twitch(d, l, l->since, 0);
+        return close_twitch(d, l, l->tw.last_loud + 1, 0);
     return LANE_NONE;
 }

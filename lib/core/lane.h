@@ -34,6 +34,7 @@ typedef struct ltri_lane_design {
 /* A lane's twitch, in lane time (uncorrected for filter delay). */
 typedef struct ltri_lane_twitch {
     uint64_t onset, peak, offset;
+    uint64_t last_loud;  /* last frame above the half-way level between floor and peak */
     float peak_env;      /* envelope maximum */
     float floor_lin;     /* noise floor when it began */
     float peak_sq;       /* largest squared band-passed amplitude */
