@@ -247,8 +247,9 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     ltr_detector *d = mem;
     d->cfg = *cfg;
     d->n_lanes = count_lanes(cfg);
-    d->ch = (channel_state *)((char *)mem + align_up(sizeof *d));
-    d->lanes = (lane_slot *)((char *)d->ch + align_up(cfg->n_channels * sizeof(channel_state)));
+    /* the block is LTR_DETECTOR_ALIGN-aligned and every part starts at a multiple of it */
+    d->ch = (void *)((unsigned char *)mem + align_up(sizeof *d));
+    d->lanes = (void *)((unsigned char *)d->ch + align_up(cfg->n_channels * sizeof(channel_state)));
 
     const double fs = cfg->sample_rate_hz;
     unsigned lane = 0;
