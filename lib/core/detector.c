@@ -101,6 +101,7 @@ struct ltr_detector {
     /* stream state */
     uint64_t n;               /* frames consumed (next frame index) */
     uint64_t n_real;          /* frames given by the caller (flush adds virtual ones) */
+    uint64_t start;           /* first frame of the current stream (after reset or flush) */
     int dirty;                /* frames since the last reset/flush */
     uint32_t next_id;
     uint64_t lost;
@@ -338,7 +339,7 @@ void ltr_detector_reset(ltr_detector *det)
     if (!det)
         return;
     reset_stream(det);
-    det->n = det->n_real = 0;
+    det->n = det->n_real = det->start = 0;
     det->next_id = 1;
     det->lost = 0;
     det->q_head = det->q_count = 0;
@@ -632,7 +633,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     for (unsigned l = 0; l < d->n_lanes; l++)
         d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
 
-    const int timed = n > la; /* the sample leaving the line is a real frame */
+    const int timed = n - d->start > la; /* the sample leaving the line is of this stream */
     const uint64_t m = timed ? n - la : 0;
     for (unsigned c = 0; c < n_ch; c++) {
         channel_state *ch = &d->ch[c];
@@ -780,7 +781,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
         if (det->seg.open)
             close_segment(det, n);
         reset_stream(det);
-        det->n = det->n_real;
+        det->n = det->start = det->n_real;
     }
     return end_call(det, n_events);
 }

@@ -6,6 +6,10 @@
 
 #include "noise.h"
 
+/* The floor learns from block means of the envelope, 4 ms long: far shorter than any
+ * change of background it must follow, and it keeps the log and the threshold
+ * update (a few powf) off the per-sample path. */
+#define BLOCK_S 0.004
 /* Floor for log of an all-zero envelope (digital silence), dB. */
 #define SILENCE_DB (-300.0f)
 /* Deepest dip below the floor a block may show, dB: an energy that touches zero
@@ -19,7 +23,7 @@
 void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg)
 {
     const double fs = cfg->sample_rate_hz;
-    uint32_t block = (uint32_t)lround(fs / 1000.0);
+    uint32_t block = (uint32_t)lround(fs * BLOCK_S);
     if (block < 1)
         block = 1;
     const double block_s = block / fs;

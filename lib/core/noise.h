@@ -2,7 +2,7 @@
  * Adaptive noise floor of an envelope (internal to libltr).
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * The floor is tracked in dB on 1 ms block means of the envelope: a slow,
+ * The floor is tracked in dB on 4 ms block means of the envelope: a slow,
  * asymmetric quantile tracker (rises slowly, falls faster) so it settles on a
  * low percentile of the background and is never dragged up by twitches, which
  * the caller hides from it (frozen blocks). The spread of the background
@@ -18,7 +18,7 @@
 #include "ltr/ltr.h"
 
 typedef struct ltri_noise_design {
-    uint32_t block;          /* frames per update (about 1 ms) */
+    uint32_t block;          /* frames per update (about 4 ms) */
     uint32_t warmup_blocks;  /* blocks of plain averaging before tracking */
     float rise_db;           /* floor rise per block, dB */
     float fall_db;           /* floor fall per block, dB */
