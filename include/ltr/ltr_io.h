@@ -262,7 +262,9 @@ LTR_API int ltr_io_events_format_parse(const char *name);
  *   confidence  0..1
  *   channels    names of the channels that saw it, comma-separated
  *   flags       LTR_FLAG_* names, comma-separated (emg,acc,fused,clipped,...), "n/a" if none
- *   latency_ms  detected - onset, ms
+ *   latency_ms  ms from onset to the moment the detector reported the twitch: for a
+ *               twitch (END) row, that of its BEGIN (the real-time latency), if the
+ *               writer saw it; else detected - onset
  *   id          twitch id (BEGIN, END and CANCEL of one twitch share it)
  */
 typedef struct ltr_io_event_writer ltr_io_event_writer;
@@ -280,6 +282,16 @@ LTR_API ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **writer, F
                                                  const char *const *channel_names,
                                                  unsigned n_names, unsigned kinds,
                                                  const char *source);
+
+/**
+ * Go on writing rows of another input to the same table (no new header):
+ * a new rate, channel names and source value (the writer must have been
+ * created with a source to keep a source column; else source is ignored).
+ */
+LTR_API ltr_io_status ltr_io_event_writer_set_input(ltr_io_event_writer *writer,
+                                                    double sample_rate_hz,
+                                                    const char *const *channel_names,
+                                                    unsigned n_names, const char *source);
 
 /** Write one event (if its kind is selected). LTR_IO_ERR_WRITE on a stream error. */
 LTR_API ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *writer,

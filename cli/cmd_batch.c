@@ -1,0 +1,604 @@
+/*
+ * ltr batch: every recording of folders and files, in parallel, one events
+ * file each in an output folder, and a summary table.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Worker threads take the inputs one by one; each input has its own reader,
+ * detector and output (no shared state but the job counter and the
+ * terminal). A failing input is recorded and never stops the others.
+ * Outputs are written under a temporary name and renamed when complete, so
+ * an output that exists is complete: a rerun skips inputs whose output is
+ * there and not older than the input (--force redoes them).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "options.h"
+#include "run.h"
+
+enum { ID_HELP = 1, ID_OUTDIR, ID_JOBS, ID_FORMAT, ID_SIDECAR, ID_FORCE, ID_RECURSIVE,
+       ID_NO_PROGRESS, ID_ALL_EVENTS };
+
+static const cli_option batch_options[] = {
+    {"help", 'h', NULL, ID_HELP, "show this help"},
+    {"outdir", 'o', "DIR", ID_OUTDIR, "output folder (required; created if missing)"},
+    {"jobs", 'j', "N", ID_JOBS, "recordings processed at once (default: the CPU count)"},
+    {"format", 0, "FMT", ID_FORMAT, "events files: tsv (BIDS, default), csv or jsonl"},
+    {"sidecar", 0, NULL, ID_SIDECAR, "also write <name>_events.json describing the columns"},
+    {"force", 0, NULL, ID_FORCE, "redo inputs whose output is already complete"},
+    {"recursive", 'r', NULL, ID_RECURSIVE, "look into sub-folders too"},
+    {"no-progress", 0, NULL, ID_NO_PROGRESS, "no progress bar (there is none off a terminal)"},
+    {"all-events", 0, NULL, ID_ALL_EVENTS, "also write twitch_begin and twitch_cancel rows"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
+typedef struct job {
+    char *input;
+    char *output;
+    int rc;               /* exit code of this input */
+    int skipped;
+    double duration_s;    /* NAN: unknown */
+    unsigned twitches;
+    char warnings[256];
+    char message[1024];
+} job;
+
+typedef struct batch {
+    cli_common common;
+    const char *outdir;
+    unsigned jobs;
+    ltr_io_events_format format;
+    unsigned kinds;
+    int sidecar, force, recursive, progress, help;
+    job *list;
+    size_t n, cap;
+    size_t next, finished;
+    pthread_mutex_t lock;
+} batch;
+
+static int handle(void *ctx, int id, const char *value)
+{
+    batch *b = ctx;
+    int f;
+    switch (id) {
+    case ID_HELP: b->help = 1; return 0;
+    case ID_OUTDIR: b->outdir = value; return 0;
+    case ID_JOBS:
+        if (cli_parse_unsigned(value, &b->jobs) || b->jobs == 0 || b->jobs > 256) {
+            fprintf(stderr, "ltr batch: --jobs: '%s' is not 1..256\n", value);
+            return LTR_EXIT_USAGE;
+        }
+        return 0;
+    case ID_FORMAT:
+        if ((f = ltr_io_events_format_parse(value)) < 0) {
+            fprintf(stderr, "ltr batch: --format: '%s' is not tsv, csv or jsonl\n", value);
+            return LTR_EXIT_USAGE;
+        }
+        b->format = (ltr_io_events_format)f;
+        return 0;
+    case ID_SIDECAR: b->sidecar = 1; return 0;
+    case ID_FORCE: b->force = 1; return 0;
+    case ID_RECURSIVE: b->recursive = 1; return 0;
+    case ID_NO_PROGRESS: b->progress = 0; return 0;
+    case ID_ALL_EVENTS: b->kinds = LTR_IO_KINDS_ALL; return 0;
+    }
+    return cli_common_handle(&b->common, "batch", id, value);
+}
+
+/* --- collecting the inputs ---------------------------------------------------- */
+
+static job *add_job(batch *b, const char *path)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 64;
+        job *list = realloc(b->list, cap * sizeof *list);
+        if (!list)
+            return NULL;
+        b->list = list;
+        b->cap = cap;
+    }
+    job *j = &b->list[b->n];
+    memset(j, 0, sizeof *j);
+    j->duration_s = NAN;
+    if (!(j->input = strdup(path)))
+        return NULL;
+    b->n++;
+    return j;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Files a folder scan takes: known recording formats, not our own outputs. */
+static int wanted(const char *name)
+{
+    if (name[0] == '.' || strstr(name, ".tmp-") || !strcmp(name, "summary.tsv"))
+        return 0;
+    static const char *const ours[] = {"_events.tsv", "_events.csv", "_events.jsonl",
+                                       "_events.json"};
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+        if (ends_with(name, ours[i]))
+            return 0;
+    return ltr_io_format_from_name(name) != LTR_IO_FORMAT_AUTO;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int scan_dir(batch *b, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        job *j = add_job(b, dir);
+        if (!j)
+            return -1;
+        j->rc = LTR_EXIT_INPUT;
+        snprintf(j->message, sizeof j->message, "%s: %s", dir, strerror(errno));
+        return 0;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **more = realloc(names, cap * sizeof *names);
+            if (!more)
+                break;
+            names = more;
+        }
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        if (!(names[n] = malloc(len)))
+            break;
+        snprintf(names[n], len, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/", e->d_name);
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        const char *base = strrchr(names[i], '/') + 1;
+        if (rc == 0 && stat(names[i], &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                /* Never descend into the output folder itself. */
+                if (b->recursive && base[0] != '.' && !cli_same_file(names[i], b->outdir))
+                    rc = scan_dir(b, names[i]);
+            } else if (wanted(base) && !add_job(b, names[i])) {
+                rc = -1;
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static int collect(batch *b, char **args, int n_args)
+{
+    for (int i = 0; i < n_args; i++) {
+        struct stat st;
+        if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (scan_dir(b, args[i]) != 0)
+                return -1;
+        } else if (!add_job(b, args[i])) {
+            return -1; /* a missing file fails in its own job, with its message */
+        }
+    }
+    return 0;
+}
+
+/* Outputs: OUTDIR/<stem>_events.<ext>; two inputs must not share one. */
+static int plan_outputs(batch *b)
+{
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, "_events.%s", cli_events_ext(b->format));
+    for (size_t i = 0; i < b->n; i++) {
+        job *j = &b->list[i];
+        char out[4096];
+        if (cli_output_path(out, sizeof out, b->outdir, j->input, suffix) != 0 ||
+            !(j->output = strdup(out)))
+            return -1;
+        for (size_t k = 0; k < i && !j->rc; k++)
+            if (!b->list[k].rc && !strcmp(b->list[k].output, j->output)) {
+                j->rc = LTR_EXIT_OUTPUT;
+                snprintf(j->message, sizeof j->message,
+                         "%s: its output %s would be the same as that of %s; rename one",
+                         j->input, j->output, b->list[k].input);
+            }
+    }
+    return 0;
+}
+
+/* --- one input ------------------------------------------------------------------ */
+
+/* Twitch rows of an existing events file. */
+static unsigned count_twitches(const char *path, ltr_io_events_format format)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[4096];
+    unsigned n = 0;
+    const char *key = format == LTR_IO_EVENTS_JSONL ? "\"trial_type\":\"twitch\"" : NULL;
+    const char sep = format == LTR_IO_EVENTS_CSV ? ',' : '\t';
+    while (fgets(line, sizeof line, f)) {
+        if (key) {
+            n += strstr(line, key) != NULL;
+            continue;
+        }
+        /* third column */
+        char *p = strchr(line, sep);
+        p = p ? strchr(p + 1, sep) : NULL;
+        if (p && !strncmp(p + 1, "twitch", 6) && (p[7] == sep || p[7] == '\n'))
+            n++;
+    }
+    fclose(f);
+    return n;
+}
+
+static int up_to_date(const job *j)
+{
+    struct stat in, out;
+    return stat(j->output, &out) == 0 && stat(j->input, &in) == 0 &&
+           (out.st_mtim.tv_sec > in.st_mtim.tv_sec ||
+            (out.st_mtim.tv_sec == in.st_mtim.tv_sec && out.st_mtim.tv_nsec >= in.st_mtim.tv_nsec));
+}
+
+static void add_warning(job *j, const char *text)
+{
+    size_t used = strlen(j->warnings);
+    snprintf(j->warnings + used, sizeof j->warnings - used, "%s%s", used ? "; " : "", text);
+}
+
+static void run_job(const batch *b, job *j)
+{
+    if (!b->force && up_to_date(j)) {
+        j->skipped = 1;
+        j->twitches = count_twitches(j->output, b->format);
+        ltr_io_reader *r;
+        if (ltr_io_reader_open(&r, j->input, &b->common.io, NULL) == LTR_IO_OK) {
+            ltr_io_info info;
+            ltr_io_reader_info(r, &info);
+            if (info.n_frames >= 0 && info.sample_rate_hz > 0)
+                j->duration_s = (double)info.n_frames / info.sample_rate_hz;
+            ltr_io_reader_close(r);
+        }
+        return;
+    }
+    if (cli_same_file(j->output, j->input)) {
+        j->rc = LTR_EXIT_OUTPUT;
+        snprintf(j->message, sizeof j->message, "%s: the output would overwrite the input",
+                 j->output);
+        return;
+    }
+    cli_input *in = malloc(sizeof *in);
+    if (!in) {
+        j->rc = LTR_EXIT_FAILURE;
+        snprintf(j->message, sizeof j->message, "%s: out of memory", j->input);
+        return;
+    }
+    if ((j->rc = cli_input_open(in, j->input, &b->common)) != 0) {
+        snprintf(j->message, sizeof j->message, "%s", in->message);
+        free(in);
+        return;
+    }
+    ltr_io_atomic_file *af = NULL;
+    ltr_io_error err;
+    ltr_io_event_writer *w = NULL;
+    cli_stats st;
+    memset(&st, 0, sizeof st);
+    if (ltr_io_atomic_open(&af, j->output, &err) != LTR_IO_OK) {
+        j->rc = LTR_EXIT_OUTPUT;
+        snprintf(in->message, sizeof in->message, "%s", err.message);
+    } else if (ltr_io_event_writer_create(&w, ltr_io_atomic_stream(af), b->format,
+                                          in->info.sample_rate_hz, in->name_ptrs, in->n, b->kinds,
+                                          NULL) != LTR_IO_OK) {
+        j->rc = LTR_EXIT_OUTPUT;
+        snprintf(in->message, sizeof in->message, "%s: cannot write", j->output);
+    } else {
+        j->rc = cli_run(in, w, NULL, 4096, &st);
+    }
+    ltr_io_event_writer_destroy(w);
+    if (af && j->rc == 0 && ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+        j->rc = LTR_EXIT_OUTPUT;
+        snprintf(in->message, sizeof in->message, "%s", err.message);
+    } else if (af && j->rc != 0) {
+        ltr_io_atomic_abort(af);
+    }
+    if (j->rc == 0 && b->sidecar) {
+        char side[4096];
+        if (cli_output_path(side, sizeof side, b->outdir, j->input, "_events.json") == 0 &&
+            ltr_io_atomic_open(&af, side, &err) == LTR_IO_OK) {
+            ltr_io_write_sidecar(ltr_io_atomic_stream(af), &in->cfg, j->input, 0);
+            if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK)
+                add_warning(j, "no sidecar");
+        }
+    }
+    if (j->rc != 0) {
+        snprintf(j->message, sizeof j->message, "%s", in->message);
+    } else {
+        j->duration_s = (double)st.frames / in->info.sample_rate_hz;
+        j->twitches = st.twitches;
+        char text[64];
+        if (st.artifacts) {
+            snprintf(text, sizeof text, "%u artifacts", st.artifacts);
+            add_warning(j, text);
+        }
+        if (st.clipped) {
+            snprintf(text, sizeof text, "%u clipped twitches", st.clipped);
+            add_warning(j, text);
+        }
+        if (st.truncated)
+            add_warning(j, "ends inside a twitch");
+        if (b->common.mains_auto) {
+            snprintf(text, sizeof text, "mains auto: %g Hz", in->mains_estimate);
+            add_warning(j, text);
+        }
+    }
+    cli_input_close(in);
+    free(in);
+}
+
+/* --- workers and progress --------------------------------------------------------- */
+
+static void progress(const batch *b, const char *last)
+{
+    const int width = 30;
+    int filled = b->n ? (int)((double)b->finished / (double)b->n * width) : width;
+    const char *base = strrchr(last, '/');
+    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu  %.40s", filled,
+            "##############################", width - filled, "", b->finished, b->n,
+            base ? base + 1 : last);
+    fflush(stderr);
+}
+
+static void *worker(void *arg)
+{
+    batch *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        size_t i = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->n)
+            break;
+        job *j = &b->list[i];
+        if (j->rc == 0)
+            run_job(b, j);
+        pthread_mutex_lock(&b->lock);
+        b->finished++;
+        if (j->rc != 0)
+            fprintf(stderr, "%sltr batch: %s\n", b->progress ? "\r\033[K" : "", j->message);
+        if (b->progress)
+            progress(b, j->input);
+        pthread_mutex_unlock(&b->lock);
+    }
+    return NULL;
+}
+
+static int run_all(batch *b)
+{
+    unsigned n = b->jobs;
+    if (n == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    if (n > 32)
+        n = 32; /* EDFlib keeps at most 64 files open per process */
+    if (n > b->n)
+        n = (unsigned)b->n;
+    if (n <= 1) {
+        worker(b);
+        return 0;
+    }
+    pthread_t *threads = calloc(n, sizeof *threads);
+    if (!threads)
+        return -1;
+    unsigned started = 0;
+    for (; started < n; started++)
+        if (pthread_create(&threads[started], NULL, worker, b) != 0)
+            break;
+    if (started == 0)
+        worker(b);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    free(threads);
+    return 0;
+}
+
+/* --- the summary ------------------------------------------------------------------ */
+
+static const char *state(const job *j) { return j->rc ? "failed" : j->skipped ? "skipped" : "ok"; }
+
+/* A TSV cell: no tabs or newlines. */
+static void tsv_cell(FILE *f, const char *s, int last)
+{
+    for (; *s; s++)
+        fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+    fputc(last ? '\n' : '\t', f);
+}
+
+static int write_summary(const batch *b)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/summary.tsv", b->outdir) >= (int)sizeof path)
+        return LTR_EXIT_OUTPUT;
+    ltr_io_atomic_file *af;
+    ltr_io_error err;
+    if (ltr_io_atomic_open(&af, path, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr batch: %s\n", err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    FILE *f = ltr_io_atomic_stream(af);
+    fputs("file\tstatus\tduration_s\ttwitches\trate_per_min\twarnings\toutput\texit_code\tmessage\n",
+          f);
+    for (size_t i = 0; i < b->n; i++) {
+        const job *j = &b->list[i];
+        char dur[32] = "n/a", tw[16] = "n/a", rate[32] = "n/a", code[8];
+        if (isfinite(j->duration_s))
+            snprintf(dur, sizeof dur, "%.3f", j->duration_s);
+        if (j->rc == 0)
+            snprintf(tw, sizeof tw, "%u", j->twitches);
+        if (j->rc == 0 && isfinite(j->duration_s) && j->duration_s > 0)
+            snprintf(rate, sizeof rate, "%.2f", j->twitches * 60.0 / j->duration_s);
+        snprintf(code, sizeof code, "%d", j->rc);
+        tsv_cell(f, j->input, 0);
+        tsv_cell(f, state(j), 0);
+        tsv_cell(f, dur, 0);
+        tsv_cell(f, tw, 0);
+        tsv_cell(f, rate, 0);
+        tsv_cell(f, j->warnings[0] ? j->warnings : "n/a", 0);
+        tsv_cell(f, j->rc == 0 && j->output ? j->output : "n/a", 0);
+        tsv_cell(f, code, 0);
+        tsv_cell(f, j->rc ? j->message : "n/a", 1);
+    }
+    if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr batch: %s\n", err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    return 0;
+}
+
+static void print_table(const batch *b)
+{
+    printf("%-40s %-8s %10s %8s %8s  %s\n", "file", "status", "duration_s", "twitches", "per_min",
+           "warnings");
+    for (size_t i = 0; i < b->n; i++) {
+        const job *j = &b->list[i];
+        char dur[32] = "n/a", tw[16] = "n/a", rate[32] = "n/a";
+        if (isfinite(j->duration_s))
+            snprintf(dur, sizeof dur, "%.1f", j->duration_s);
+        if (j->rc == 0)
+            snprintf(tw, sizeof tw, "%u", j->twitches);
+        if (j->rc == 0 && isfinite(j->duration_s) && j->duration_s > 0)
+            snprintf(rate, sizeof rate, "%.2f", j->twitches * 60.0 / j->duration_s);
+        printf("%-40s %-8s %10s %8s %8s  %s\n", j->input, state(j), dur, tw, rate,
+               j->rc ? j->message : j->warnings);
+    }
+}
+
+static int make_dirs(const char *dir)
+{
+    char buf[4096];
+    if (strlen(dir) >= sizeof buf)
+        return -1;
+    strcpy(buf, dir);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return -1;
+    struct stat st;
+    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+static void help(void)
+{
+    fputs("usage: ltr batch [OPTIONS] DIR|FILE... -o OUTDIR\n\n"
+          "Process every recording of the folders (files with a known extension: .wav .flac\n"
+          ".aif(f) .edf .bdf .csv .tsv .txt ...; -r for sub-folders) and files given, several\n"
+          "at once, into OUTDIR/<name>_events.tsv (a BIDS '_emg' suffix is dropped from the\n"
+          "name), and write OUTDIR/summary.tsv: file, status (ok, skipped, failed), duration,\n"
+          "twitches, rate per minute, warnings, output, exit code, message. A failing input\n"
+          "never stops the others. Outputs appear complete or not at all; a rerun skips\n"
+          "inputs whose output exists and is newer than the input. A progress bar is drawn\n"
+          "on a terminal only. Exit code 0 if every input succeeded, else the inputs' common\n"
+          "code if they all failed alike, else 9.\n\n",
+          stdout);
+    cli_print_options(stdout, batch_options);
+    cli_print_common_help(stdout, 1);
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    batch b;
+    memset(&b, 0, sizeof b);
+    cli_common_init(&b.common);
+    b.format = LTR_IO_EVENTS_TSV;
+    b.kinds = LTR_IO_KINDS_RESULTS;
+    b.progress = isatty(2);
+    const cli_option *const tables[] = {batch_options, cli_input_options, cli_channel_options,
+                                        cli_detector_options, NULL};
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    int n = 0;
+    if (!pos)
+        return LTR_EXIT_FAILURE;
+    int rc = cli_parse("batch", argc, argv, tables, handle, &b, pos, &n);
+    if (rc == 0 && b.help) {
+        help();
+        free(pos);
+        return 0;
+    }
+    if (rc == 0 && (n == 0 || !b.outdir)) {
+        fprintf(stderr, "ltr batch: give inputs and -o OUTDIR (see 'ltr batch --help')\n");
+        rc = LTR_EXIT_USAGE;
+    }
+    for (int i = 0; rc == 0 && i < n; i++)
+        if (!strcmp(pos[i], "-")) {
+            fprintf(stderr, "ltr batch: standard input is for 'ltr stream' or 'ltr detect -'\n");
+            rc = LTR_EXIT_USAGE;
+        }
+    if (rc == 0 && make_dirs(b.outdir) != 0) {
+        fprintf(stderr, "ltr batch: %s: cannot create the folder: %s\n", b.outdir,
+                strerror(errno));
+        rc = LTR_EXIT_OUTPUT;
+    }
+    if (rc == 0 && (collect(&b, pos, n) != 0 || plan_outputs(&b) != 0)) {
+        fprintf(stderr, "ltr batch: out of memory\n");
+        rc = LTR_EXIT_FAILURE;
+    }
+    free(pos);
+    if (rc == 0 && b.n == 0) {
+        fprintf(stderr, "ltr batch: no recordings found\n");
+        rc = LTR_EXIT_INPUT;
+    }
+    if (rc == 0) {
+        pthread_mutex_init(&b.lock, NULL);
+        if (run_all(&b) != 0)
+            rc = LTR_EXIT_FAILURE;
+        pthread_mutex_destroy(&b.lock);
+        if (b.progress)
+            fputs("\r\033[K", stderr);
+    }
+    if (rc == 0) {
+        rc = write_summary(&b);
+        print_table(&b);
+        size_t failed = 0;
+        int common = -1;
+        for (size_t i = 0; i < b.n; i++)
+            if (b.list[i].rc) {
+                failed++;
+                common = common < 0 || common == b.list[i].rc ? b.list[i].rc : 0;
+            }
+        if (rc == 0 && failed)
+            rc = failed == b.n && common > 0 ? common : LTR_EXIT_PARTIAL;
+    }
+    for (size_t i = 0; i < b.n; i++) {
+        free(b.list[i].input);
+        free(b.list[i].output);
+    }
+    free(b.list);
+    return rc;
+}

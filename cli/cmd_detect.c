@@ -1,0 +1,263 @@
+/*
+ * ltr detect: find the twitches in recordings and write them as events.
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "options.h"
+#include "run.h"
+
+enum { ID_HELP = 1, ID_OUTPUT, ID_OUTDIR, ID_FORMAT, ID_SIDECAR, ID_ALL_EVENTS, ID_TWITCHES_ONLY,
+       ID_QUIET };
+
+static const cli_option detect_options[] = {
+    {"help", 'h', NULL, ID_HELP, "show this help"},
+    {"output", 'o', "FILE", ID_OUTPUT, "write the events to FILE (default: standard output)"},
+    {"outdir", 'd', "DIR", ID_OUTDIR, "write DIR/<name>_events.<format> for each input"},
+    {"format", 0, "FMT", ID_FORMAT, "tsv (BIDS events.tsv, default), csv or jsonl"},
+    {"sidecar", 0, NULL, ID_SIDECAR, "also write the JSON sidecar describing the columns"},
+    {"all-events", 0, NULL, ID_ALL_EVENTS, "also write twitch_begin and twitch_cancel rows"},
+    {"twitches-only", 0, NULL, ID_TWITCHES_ONLY, "leave out the artifact rows"},
+    {"quiet", 'q', NULL, ID_QUIET, "no summary on standard error"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
+typedef struct detect_args {
+    cli_common common;
+    const char *output, *outdir;
+    ltr_io_events_format format;
+    int sidecar, quiet, help;
+    unsigned kinds;
+} detect_args;
+
+static int handle(void *ctx, int id, const char *value)
+{
+    detect_args *a = ctx;
+    int f;
+    switch (id) {
+    case ID_HELP: a->help = 1; return 0;
+    case ID_OUTPUT: a->output = value; return 0;
+    case ID_OUTDIR: a->outdir = value; return 0;
+    case ID_FORMAT:
+        if ((f = ltr_io_events_format_parse(value)) < 0) {
+            fprintf(stderr, "ltr detect: --format: '%s' is not tsv, csv or jsonl\n", value);
+            return LTR_EXIT_USAGE;
+        }
+        a->format = (ltr_io_events_format)f;
+        return 0;
+    case ID_SIDECAR: a->sidecar = 1; return 0;
+    case ID_ALL_EVENTS: a->kinds = LTR_IO_KINDS_ALL; return 0;
+    case ID_TWITCHES_ONLY: a->kinds = LTR_IO_KIND(LTR_EVENT_END); return 0;
+    case ID_QUIET: a->quiet = 1; return 0;
+    }
+    return cli_common_handle(&a->common, "detect", id, value);
+}
+
+static void help(void)
+{
+    fputs("usage: ltr detect [OPTIONS] FILE...\n\n"
+          "Find the twitches in each recording (WAV, FLAC, AIFF, ... EDF/BDF, CSV/TSV, raw;\n"
+          "'-' reads standard input, with --raw or --input-format text) and write one row per\n"
+          "twitch and per artifact: onset, duration, trial_type, peak, amplitude, snr_db,\n"
+          "confidence, channels, flags, latency_ms, id. Several inputs into one output get a\n"
+          "leading 'source' column. Files are written to a temporary name and renamed when\n"
+          "complete. Stops at the first input that fails (use 'ltr batch' to go on).\n\n"
+          "Output:\n",
+          stdout);
+    cli_print_options(stdout, detect_options);
+    cli_print_common_help(stdout, 1);
+}
+
+static int write_sidecar(const char *path, const cli_input *in, const char *input, int source)
+{
+    ltr_io_atomic_file *af;
+    ltr_io_error err;
+    if (ltr_io_atomic_open(&af, path, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr detect: %s\n", err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    ltr_io_write_sidecar(ltr_io_atomic_stream(af), &in->cfg, input, source);
+    if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr detect: %s\n", err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    return 0;
+}
+
+static void report(const detect_args *a, const char *path, const cli_input *in,
+                   const cli_stats *st)
+{
+    if (st->truncated)
+        fprintf(stderr, "ltr detect: %s: the recording ends inside a twitch (flag truncated)\n",
+                path);
+    if (a->quiet)
+        return;
+    double seconds = (double)st->frames / in->info.sample_rate_hz;
+    fprintf(stderr, "%s: %u twitch%s, %u artifact%s in %.1f s (%u channel%s at %g Hz)\n", path,
+            st->twitches, st->twitches == 1 ? "" : "es", st->artifacts,
+            st->artifacts == 1 ? "" : "s", seconds, in->n, in->n == 1 ? "" : "s",
+            in->info.sample_rate_hz);
+}
+
+/* Refuse an output that is one of the inputs. */
+static int check_not_input(const char *out, char **inputs, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(out, "-") != 0 && cli_same_file(out, inputs[i])) {
+            fprintf(stderr, "ltr detect: %s: the output would overwrite an input\n", out);
+            return LTR_EXIT_OUTPUT;
+        }
+    return 0;
+}
+
+/* One input into its own file in --outdir. */
+static int detect_to_dir(const detect_args *a, const char *input, char **inputs, int n_inputs)
+{
+    char out[4096], suffix[32];
+    snprintf(suffix, sizeof suffix, "_events.%s", cli_events_ext(a->format));
+    if (cli_output_path(out, sizeof out, a->outdir, input, suffix) != 0) {
+        fprintf(stderr, "ltr detect: %s: output path too long\n", input);
+        return LTR_EXIT_OUTPUT;
+    }
+    int rc = check_not_input(out, inputs, n_inputs);
+    if (rc)
+        return rc;
+    cli_input in;
+    if ((rc = cli_input_open(&in, input, &a->common)) != 0) {
+        fprintf(stderr, "ltr detect: %s\n", in.message);
+        return rc;
+    }
+    ltr_io_atomic_file *af;
+    ltr_io_error err;
+    ltr_io_event_writer *w = NULL;
+    if (ltr_io_atomic_open(&af, out, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr detect: %s\n", err.message);
+        cli_input_close(&in);
+        return LTR_EXIT_OUTPUT;
+    }
+    if (ltr_io_event_writer_create(&w, ltr_io_atomic_stream(af), a->format,
+                                   in.info.sample_rate_hz, in.name_ptrs, in.n, a->kinds,
+                                   NULL) != LTR_IO_OK) {
+        snprintf(in.message, sizeof in.message, "%.900s: cannot write", out);
+        rc = LTR_EXIT_OUTPUT;
+    }
+    cli_stats st;
+    if (rc == 0)
+        rc = cli_run(&in, w, NULL, 4096, &st);
+    ltr_io_event_writer_destroy(w);
+    if (rc == 0 && ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+        snprintf(in.message, sizeof in.message, "%s", err.message);
+        rc = LTR_EXIT_OUTPUT;
+    } else if (rc != 0) {
+        ltr_io_atomic_abort(af);
+    }
+    if (rc == 0 && a->sidecar) {
+        char side[4096];
+        snprintf(suffix, sizeof suffix, "_events.json");
+        cli_output_path(side, sizeof side, a->outdir, input, suffix);
+        rc = write_sidecar(side, &in, input, 0);
+    }
+    if (rc != 0 && in.message[0])
+        fprintf(stderr, "ltr detect: %s\n", in.message);
+    else if (rc == 0)
+        report(a, input, &in, &st);
+    cli_input_close(&in);
+    return rc;
+}
+
+/* Every input into one table (a file or standard output). */
+static int detect_to_one(const detect_args *a, char **inputs, int n)
+{
+    const char *out = a->output ? a->output : "-";
+    int rc = check_not_input(out, inputs, n);
+    if (rc)
+        return rc;
+    ltr_io_atomic_file *af;
+    ltr_io_error err;
+    if (ltr_io_atomic_open(&af, out, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr detect: %s\n", err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    FILE *f = ltr_io_atomic_stream(af);
+    ltr_io_event_writer *w = NULL;
+    cli_input in;
+    memset(&in, 0, sizeof in);
+    for (int i = 0; i < n && rc == 0; i++) {
+        if ((rc = cli_input_open(&in, inputs[i], &a->common)) != 0)
+            break;
+        const char *source = n > 1 ? inputs[i] : NULL;
+        ltr_io_status s = w ? ltr_io_event_writer_set_input(w, in.info.sample_rate_hz,
+                                                            in.name_ptrs, in.n, source)
+                            : ltr_io_event_writer_create(&w, f, a->format, in.info.sample_rate_hz,
+                                                         in.name_ptrs, in.n, a->kinds, source);
+        if (s != LTR_IO_OK) {
+            snprintf(in.message, sizeof in.message, "%.900s: cannot write", out);
+            rc = cli_exit_io(s);
+        }
+        cli_stats st;
+        /* Standard output is flushed per event so a reader of the pipe sees rows early. */
+        if (rc == 0)
+            rc = cli_run(&in, w, NULL, 4096, &st);
+        if (rc == 0)
+            report(a, inputs[i], &in, &st);
+        if (rc == 0 && a->sidecar && i + 1 == n) {
+            char side[4096];
+            if (cli_replace_ext(side, sizeof side, out, ".json") == 0)
+                rc = write_sidecar(side, &in, n > 1 ? NULL : inputs[i], n > 1);
+        }
+        if (rc == 0)
+            cli_input_close(&in);
+    }
+    ltr_io_event_writer_destroy(w);
+    if (rc != 0) {
+        if (in.message[0])
+            fprintf(stderr, "ltr detect: %s\n", in.message);
+        cli_input_close(&in);
+        ltr_io_atomic_abort(af);
+        return rc;
+    }
+    if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr detect: %s\n", err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    return 0;
+}
+
+int cmd_detect(int argc, char **argv)
+{
+    detect_args a;
+    memset(&a, 0, sizeof a);
+    cli_common_init(&a.common);
+    a.format = LTR_IO_EVENTS_TSV;
+    a.kinds = LTR_IO_KINDS_RESULTS;
+    const cli_option *const tables[] = {detect_options, cli_input_options, cli_channel_options,
+                                        cli_detector_options, NULL};
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    int n = 0;
+    if (!pos)
+        return LTR_EXIT_FAILURE;
+    int rc = cli_parse("detect", argc, argv, tables, handle, &a, pos, &n);
+    if (rc == 0 && a.help) {
+        help();
+    } else if (rc == 0 && n == 0) {
+        fprintf(stderr, "ltr detect: no input (see 'ltr detect --help')\n");
+        rc = LTR_EXIT_USAGE;
+    } else if (rc == 0 && a.output && a.outdir) {
+        fprintf(stderr, "ltr detect: give -o or --outdir, not both\n");
+        rc = LTR_EXIT_USAGE;
+    } else if (rc == 0 && a.sidecar && !a.outdir && (!a.output || !strcmp(a.output, "-"))) {
+        fprintf(stderr, "ltr detect: --sidecar needs -o FILE or --outdir DIR\n");
+        rc = LTR_EXIT_USAGE;
+    } else if (rc == 0 && a.outdir) {
+        for (int i = 0; i < n && rc == 0; i++)
+            rc = detect_to_dir(&a, pos[i], pos, n);
+    } else if (rc == 0) {
+        rc = detect_to_one(&a, pos, n);
+    }
+    free(pos);
+    return rc;
+}

@@ -1,0 +1,399 @@
+/*
+ * Opening an input with the command line's choices, and running the
+ * detector over it (shared by detect, batch and stream).
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "run.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+
+/* --- channels --------------------------------------------------------------- */
+
+/* "a-b" with two decimal indices. */
+static int parse_range(const char *s, unsigned *a, unsigned *b)
+{
+    char *end;
+    if (!isdigit((unsigned char)*s))
+        return 0;
+    unsigned long x = strtoul(s, &end, 10);
+    if (*end != '-' || !isdigit((unsigned char)end[1]))
+        return 0;
+    unsigned long y = strtoul(end + 1, &end, 10);
+    if (*end || x > y || y > 100000)
+        return 0;
+    *a = (unsigned)x;
+    *b = (unsigned)y;
+    return 1;
+}
+
+static int add_channels(cli_input *in, const char *list, ltr_sensor sensor, const char *option,
+                        unsigned *sel, ltr_sensor *sensors, unsigned *n)
+{
+    char buf[1024];
+    if (strlen(list) >= sizeof buf) {
+        snprintf(in->message, sizeof in->message, "--%s: list too long", option);
+        return LTR_EXIT_USAGE;
+    }
+    strcpy(buf, list);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        unsigned idx, a, b;
+        if (ltr_io_reader_find_channel(in->reader, tok, &idx) == LTR_IO_OK) {
+            a = b = idx;
+        } else if (!parse_range(tok, &a, &b) || b >= in->info.n_channels) {
+            snprintf(in->message, sizeof in->message, "--%s: %s", option,
+                     ltr_io_reader_error(in->reader)->message);
+            return LTR_EXIT_CHANNEL;
+        }
+        for (unsigned c = a; c <= b; c++) {
+            for (unsigned k = 0; k < *n; k++)
+                if (sel[k] == c) {
+                    snprintf(in->message, sizeof in->message,
+                             "channel %s is chosen twice (--emg/--acc)",
+                             ltr_io_reader_channel(in->reader, c)->name);
+                    return LTR_EXIT_CHANNEL;
+                }
+            if (*n >= LTR_MAX_CHANNELS) {
+                snprintf(in->message, sizeof in->message,
+                         "more than %u channels chosen: the detector takes at most %u",
+                         LTR_MAX_CHANNELS, LTR_MAX_CHANNELS);
+                return LTR_EXIT_CHANNEL;
+            }
+            sel[*n] = c;
+            sensors[*n] = sensor;
+            (*n)++;
+        }
+    }
+    return 0;
+}
+
+static int choose_channels(cli_input *in, const cli_common *c, ltr_sensor *sensors)
+{
+    unsigned sel[LTR_MAX_CHANNELS];
+    unsigned n = 0;
+    int rc;
+    if (!c->emg && !c->acc) {
+        if (in->info.n_channels > LTR_MAX_CHANNELS) {
+            snprintf(in->message, sizeof in->message,
+                     "the file has %u channels; the detector takes at most %u: choose them with "
+                     "--emg/--acc",
+                     in->info.n_channels, LTR_MAX_CHANNELS);
+            return LTR_EXIT_CHANNEL;
+        }
+        for (unsigned ch = 0; ch < in->info.n_channels; ch++) {
+            sel[n] = ch;
+            sensors[n++] = LTR_SENSOR_EMG;
+        }
+    } else {
+        if (c->emg && (rc = add_channels(in, c->emg, LTR_SENSOR_EMG, "emg", sel, sensors, &n)))
+            return rc;
+        if (c->acc && (rc = add_channels(in, c->acc, LTR_SENSOR_ACC, "acc", sel, sensors, &n)))
+            return rc;
+        if (n == 0) {
+            snprintf(in->message, sizeof in->message, "no channel chosen");
+            return LTR_EXIT_CHANNEL;
+        }
+    }
+    ltr_io_status s = ltr_io_reader_select(in->reader, sel, n);
+    if (s != LTR_IO_OK) {
+        snprintf(in->message, sizeof in->message, "%s", ltr_io_reader_error(in->reader)->message);
+        return cli_exit_io(s);
+    }
+    in->n = n;
+    for (unsigned k = 0; k < n; k++) {
+        snprintf(in->names[k], sizeof in->names[k], "%s",
+                 ltr_io_reader_channel(in->reader, sel[k])->name);
+        in->name_ptrs[k] = in->names[k];
+    }
+    return 0;
+}
+
+/* --- opening ------------------------------------------------------------------ */
+
+int cli_input_open(cli_input *in, const char *path, const cli_common *c)
+{
+    memset(in, 0, sizeof *in);
+    ltr_io_error err;
+    ltr_io_status s = ltr_io_reader_open(&in->reader, path, &c->io, &err);
+    if (s != LTR_IO_OK) {
+        snprintf(in->message, sizeof in->message, "%s", err.message);
+        return cli_exit_io(s);
+    }
+    ltr_io_reader_info(in->reader, &in->info);
+    ltr_sensor sensors[LTR_MAX_CHANNELS];
+    int rc = choose_channels(in, c, sensors);
+    if (rc) {
+        cli_input_close(in);
+        return rc;
+    }
+    ltr_io_reader_info(in->reader, &in->info);
+    const double fs = in->info.sample_rate_hz;
+    if (!(fs >= LTR_MIN_SAMPLE_RATE_HZ && fs <= LTR_MAX_SAMPLE_RATE_HZ)) {
+        snprintf(in->message, sizeof in->message,
+                 "%s: sample rate %g Hz (from the %s) is outside what the detector supports "
+                 "(%g-%g Hz)%s",
+                 path, fs, in->info.rate_source, LTR_MIN_SAMPLE_RATE_HZ, LTR_MAX_SAMPLE_RATE_HZ,
+                 !strcmp(in->info.rate_source, "time column")
+                     ? ": is the time column in seconds? (else --time-column none --rate HZ)"
+                     : "");
+        cli_input_close(in);
+        return LTR_EXIT_RATE;
+    }
+    ltr_status st = cli_make_config(c, fs, in->n, sensors, &in->cfg);
+    if (st == LTR_OK && c->mains_auto && strcmp(path, "-") != 0) {
+        in->mains_estimate = cli_estimate_mains(path, c, in);
+        in->cfg.mains_hz = in->mains_estimate;
+        st = ltr_config_validate(&in->cfg);
+    }
+    if (st != LTR_OK) {
+        snprintf(in->message, sizeof in->message,
+                 "%s: the detector refuses these settings at %g Hz: %s", path, fs,
+                 ltr_status_string(st));
+        cli_input_close(in);
+        return cli_exit_config(st);
+    }
+    return 0;
+}
+
+void cli_input_close(cli_input *in)
+{
+    ltr_io_reader_close(in->reader);
+    in->reader = NULL;
+}
+
+/* --- running ------------------------------------------------------------------ */
+
+static void count(cli_stats *st, const ltr_event *e)
+{
+    switch (e->kind) {
+    case LTR_EVENT_END:
+        st->twitches++;
+        if (e->flags & LTR_FLAG_TRUNCATED)
+            st->truncated++;
+        if (e->flags & LTR_FLAG_CLIPPED)
+            st->clipped++;
+        break;
+    case LTR_EVENT_ARTIFACT: st->artifacts++; break;
+    case LTR_EVENT_CANCEL: st->cancelled++; break;
+    default: break;
+    }
+}
+
+static int emit(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, const ltr_event *ev,
+                size_t n, cli_stats *st)
+{
+    for (size_t i = 0; i < n; i++) {
+        count(st, &ev[i]);
+        if (ltr_io_event_writer_write(w, &ev[i]) != LTR_IO_OK) {
+            snprintf(in->message, sizeof in->message, "cannot write the events");
+            return LTR_EXIT_OUTPUT;
+        }
+        if (flush_stream && fflush(flush_stream) != 0) {
+            snprintf(in->message, sizeof in->message, "cannot write the events");
+            return LTR_EXIT_OUTPUT;
+        }
+    }
+    return 0;
+}
+
+int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t block,
+            cli_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    ltr_detector *det;
+    ltr_status s = ltr_detector_create(&det, &in->cfg);
+    if (s != LTR_OK) {
+        snprintf(in->message, sizeof in->message, "cannot create the detector: %s",
+                 ltr_status_string(s));
+        return cli_exit_config(s);
+    }
+    size_t max_ev = ltr_detector_max_events(det, block);
+    if (max_ev < LTR_EVENT_QUEUE)
+        max_ev = LTR_EVENT_QUEUE;
+    float *frames = malloc(block * in->n * sizeof *frames);
+    ltr_event *ev = malloc(max_ev * sizeof *ev);
+    int rc = 0;
+    if (!frames || !ev) {
+        snprintf(in->message, sizeof in->message, "out of memory");
+        rc = LTR_EXIT_FAILURE;
+    }
+    while (rc == 0) {
+        size_t n = 0, n_ev = 0;
+        ltr_io_status rs = ltr_io_reader_read(in->reader, frames, block, &n);
+        if (n > 0) {
+            s = ltr_detector_process(det, frames, n, ev, max_ev, &n_ev);
+            st->frames += n;
+            rc = emit(in, w, flush_stream, ev, n_ev, st);
+            while (rc == 0 && s == LTR_MORE_EVENTS) {
+                s = ltr_detector_process(det, frames, 0, ev, max_ev, &n_ev);
+                rc = emit(in, w, flush_stream, ev, n_ev, st);
+            }
+        }
+        if (rc)
+            break;
+        if (rs != LTR_IO_OK) {
+            snprintf(in->message, sizeof in->message, "%s",
+                     ltr_io_reader_error(in->reader)->message);
+            rc = cli_exit_io(rs);
+            break;
+        }
+        if (n == 0) {
+            do {
+                s = ltr_detector_flush(det, ev, max_ev, &n_ev);
+                rc = emit(in, w, flush_stream, ev, n_ev, st);
+            } while (rc == 0 && s == LTR_MORE_EVENTS);
+            break;
+        }
+    }
+    st->lost = ltr_detector_lost_events(det);
+    if (rc == 0 && st->lost > 0) {
+        snprintf(in->message, sizeof in->message, "%llu events lost (detector queue overflow)",
+                 (unsigned long long)st->lost);
+        rc = LTR_EXIT_FAILURE;
+    }
+    ltr_detector_destroy(det);
+    free(frames);
+    free(ev);
+    return rc;
+}
+
+/* --- mains ---------------------------------------------------------------------- */
+
+/* 50 and 60 Hz, and neighbours that tell a mains line from broadband EMG. */
+static const double mains_freqs[CLI_MAINS_BINS] = {50.0, 60.0, 45.0, 55.0, 65.0, 70.0};
+
+void cli_mains_init(cli_mains *m, double rate)
+{
+    const double pi = 3.14159265358979323846;
+    memset(m, 0, sizeof *m);
+    /* One-second blocks: every frequency above sits on an exact DFT bin. */
+    m->block = (size_t)llround(rate);
+    for (int i = 0; i < CLI_MAINS_BINS; i++)
+        m->coeff[i] = 2.0 * cos(2.0 * pi * mains_freqs[i] / rate);
+}
+
+void cli_mains_push(cli_mains *m, float x)
+{
+    if (!isfinite(x) || m->block == 0)
+        return;
+    for (int i = 0; i < CLI_MAINS_BINS; i++) {
+        double s0 = (double)x + m->coeff[i] * m->s1[i] - m->s2[i];
+        m->s2[i] = m->s1[i];
+        m->s1[i] = s0;
+    }
+    if (++m->pos == m->block) {
+        for (int i = 0; i < CLI_MAINS_BINS; i++) {
+            m->power[i] += m->s1[i] * m->s1[i] + m->s2[i] * m->s2[i] -
+                           m->coeff[i] * m->s1[i] * m->s2[i];
+            m->s1[i] = m->s2[i] = 0.0;
+        }
+        m->pos = 0;
+        m->blocks++;
+    }
+}
+
+double cli_mains_result(const cli_mains *m, double *margin_db, double *line_db)
+{
+    *margin_db = 0.0;
+    *line_db = 0.0;
+    if (m->blocks == 0)
+        return 0.0;
+    const double tiny = 1e-300;
+    double p50 = m->power[0] + tiny, p60 = m->power[1] + tiny;
+    double ref = (m->power[2] + m->power[3] + m->power[4] + m->power[5]) / 4.0 + tiny;
+    double best = p50 >= p60 ? 50.0 : 60.0;
+    double pb = p50 >= p60 ? p50 : p60;
+    *margin_db = 10.0 * log10(p50 >= p60 ? p50 / p60 : p60 / p50);
+    *line_db = 10.0 * log10(pb / ref);
+    /* A line 10 dB over its neighbours, and 6 dB over the other candidate. */
+    return *line_db >= 10.0 && *margin_db >= 6.0 ? best : 0.0;
+}
+
+double cli_estimate_mains(const char *path, const cli_common *c, const cli_input *in)
+{
+    ltr_io_reader *r;
+    if (ltr_io_reader_open(&r, path, &c->io, NULL) != LTR_IO_OK)
+        return in->cfg.mains_hz;
+    unsigned sel[LTR_MAX_CHANNELS];
+    for (unsigned k = 0; k < in->n; k++)
+        ltr_io_reader_find_channel(r, in->names[k], &sel[k]);
+    double result = in->cfg.mains_hz;
+    if (ltr_io_reader_select(r, sel, in->n) == LTR_IO_OK) {
+        cli_mains m;
+        cli_mains_init(&m, in->info.sample_rate_hz);
+        float buf[4096];
+        size_t want = 4096 / in->n, n;
+        /* The first 10 s are plenty: a mains line is there from the start. */
+        uint64_t limit = (uint64_t)(10.0 * in->info.sample_rate_hz), done = 0;
+        while (done < limit && ltr_io_reader_read(r, buf, want, &n) == LTR_IO_OK && n > 0) {
+            for (size_t i = 0; i < n; i++) {
+                float sum = 0.0f;
+                for (unsigned k = 0; k < in->n; k++)
+                    sum += buf[i * in->n + k];
+                cli_mains_push(&m, sum);
+            }
+            done += n;
+        }
+        double margin, line;
+        result = cli_mains_result(&m, &margin, &line);
+    }
+    ltr_io_reader_close(r);
+    return result;
+}
+
+/* --- outputs ---------------------------------------------------------------------- */
+
+const char *cli_events_ext(ltr_io_events_format format)
+{
+    return format == LTR_IO_EVENTS_CSV ? "csv" : format == LTR_IO_EVENTS_JSONL ? "jsonl" : "tsv";
+}
+
+int cli_output_path(char *buf, size_t size, const char *outdir, const char *input,
+                    const char *suffix)
+{
+    char stem[512];
+    if (!strcmp(input, "-")) {
+        strcpy(stem, "stdin");
+    } else {
+        const char *base = strrchr(input, '/');
+        base = base ? base + 1 : input;
+        if (strlen(base) >= sizeof stem)
+            return -1;
+        strcpy(stem, base);
+        char *dot = strrchr(stem, '.');
+        if (dot && dot != stem)
+            *dot = '\0';
+        size_t n = strlen(stem);
+        if (n > 4 && !strcmp(stem + n - 4, "_emg"))
+            stem[n - 4] = '\0';
+    }
+    int k = snprintf(buf, size, "%s%s%s%s", outdir, outdir[0] && outdir[strlen(outdir) - 1] != '/' ? "/" : "",
+                     stem, suffix);
+    return k < 0 || (size_t)k >= size ? -1 : 0;
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
+        return 0;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int cli_replace_ext(char *buf, size_t size, const char *path, const char *ext)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash : path, '.');
+    size_t stem = dot && dot != path && dot[-1] != '/' ? (size_t)(dot - path) : strlen(path);
+    int k = snprintf(buf, size, "%.*s%s", (int)stem, path, ext);
+    return k < 0 || (size_t)k >= size ? -1 : 0;
+}

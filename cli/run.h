@@ -1,0 +1,85 @@
+/*
+ * Opening an input with the command line's choices, and running the
+ * detector over it (shared by detect, batch and stream).
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef LTR_CLI_RUN_H
+#define LTR_CLI_RUN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ltr/ltr.h"
+#include "ltr/ltr_io.h"
+#include "options.h"
+
+/* An input opened, its channels chosen and typed, its detector configured. */
+typedef struct cli_input {
+    ltr_io_reader *reader;
+    ltr_io_info info;
+    ltr_config cfg;
+    unsigned n;                                 /* detector channels */
+    char names[LTR_MAX_CHANNELS][64];           /* name of detector channel c */
+    const char *name_ptrs[LTR_MAX_CHANNELS];    /* names[c], for the event writer */
+    double mains_estimate;                      /* --mains auto: what was found (0: none) */
+    char message[1024];                         /* what went wrong, for a person */
+} cli_input;
+
+/* Open `path` ("-": standard input). Returns an exit code; on error the
+ * message says why and nothing stays open. */
+int cli_input_open(cli_input *in, const char *path, const cli_common *c);
+void cli_input_close(cli_input *in);
+
+/* What a run found. */
+typedef struct cli_stats {
+    uint64_t frames;
+    unsigned twitches, artifacts, cancelled, truncated, clipped;
+    uint64_t lost;
+} cli_stats;
+
+/*
+ * Feed the whole input to a detector, `block` frames per read, and write
+ * every event to w. If flush_stream is not NULL it is flushed after every
+ * event (live output). Returns an exit code; in->message says why on error.
+ */
+int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t block,
+            cli_stats *stats);
+
+/* Estimate the mains frequency of a file from its first seconds (the
+ * selected channels): 50, 60, or 0 if no line stands out. */
+double cli_estimate_mains(const char *path, const cli_common *c, const cli_input *in);
+
+/* --- outputs ------------------------------------------------------------------ */
+
+/* "tsv", "csv" or "jsonl". */
+const char *cli_events_ext(ltr_io_events_format format);
+
+/* OUTDIR/<stem><suffix>: stem is the input's base name without its extension
+ * and without a BIDS "_emg" suffix ("sub-01_task-x_emg.edf" ->
+ * "sub-01_task-x"); standard input gives "stdin". Returns 0, or -1 if too long. */
+int cli_output_path(char *buf, size_t size, const char *outdir, const char *input,
+                    const char *suffix);
+
+/* 1 if both paths exist and are the same file. */
+int cli_same_file(const char *a, const char *b);
+
+/* path with its extension replaced by ext (".json"). Returns 0, or -1 if too long. */
+int cli_replace_ext(char *buf, size_t size, const char *path, const char *ext);
+
+/* --- a mains-frequency detector (Goertzel at 50 and 60 Hz and neighbours) --- */
+#define CLI_MAINS_BINS 6
+typedef struct cli_mains {
+    double coeff[CLI_MAINS_BINS];
+    double s1[CLI_MAINS_BINS], s2[CLI_MAINS_BINS];
+    double power[CLI_MAINS_BINS];  /* summed over complete 1-second blocks */
+    size_t block, pos;
+    uint64_t blocks;
+} cli_mains;
+
+void cli_mains_init(cli_mains *m, double rate);
+void cli_mains_push(cli_mains *m, float x);
+/* 50, 60 or 0; *margin_db: the winner over the loser (dB), *line_db: the winner over
+ * its neighbours (dB). Needs at least one complete second. */
+double cli_mains_result(const cli_mains *m, double *margin_db, double *line_db);
+
+#endif /* LTR_CLI_RUN_H */
