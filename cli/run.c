@@ -109,6 +109,7 @@ static int choose_channels(cli_input *in, const cli_common *c, ltr_sensor *senso
         return cli_exit_io(s);
     }
     in->n = n;
+    memcpy(in->sel, sel, n * sizeof *sel);
     for (unsigned k = 0; k < n; k++) {
         snprintf(in->names[k], sizeof in->names[k], "%s",
                  ltr_io_reader_channel(in->reader, sel[k])->name);
@@ -150,9 +151,20 @@ int cli_input_open(cli_input *in, const char *path, const cli_common *c)
     }
     ltr_status st = cli_make_config(c, fs, in->n, sensors, &in->cfg);
     if (st == LTR_OK && c->mains_auto && strcmp(path, "-") != 0) {
+        /* Estimate on a reader of its own; EDFlib opens a file only once at a time, so
+         * close ours meanwhile and reopen it with the same channels. */
+        cli_input_close(in);
         in->mains_estimate = cli_estimate_mains(path, c, in);
         in->cfg.mains_hz = in->mains_estimate;
         st = ltr_config_validate(&in->cfg);
+        ltr_io_status rs = ltr_io_reader_open(&in->reader, path, &c->io, &err);
+        if (rs == LTR_IO_OK && (rs = ltr_io_reader_select(in->reader, in->sel, in->n)) != LTR_IO_OK)
+            snprintf(err.message, sizeof err.message, "%s", ltr_io_reader_error(in->reader)->message);
+        if (rs != LTR_IO_OK) {
+            snprintf(in->message, sizeof in->message, "%s", err.message);
+            cli_input_close(in);
+            return cli_exit_io(rs);
+        }
     }
     if (st != LTR_OK) {
         snprintf(in->message, sizeof in->message,
@@ -323,11 +335,8 @@ double cli_estimate_mains(const char *path, const cli_common *c, const cli_input
     ltr_io_reader *r;
     if (ltr_io_reader_open(&r, path, &c->io, NULL) != LTR_IO_OK)
         return in->cfg.mains_hz;
-    unsigned sel[LTR_MAX_CHANNELS];
-    for (unsigned k = 0; k < in->n; k++)
-        ltr_io_reader_find_channel(r, in->names[k], &sel[k]);
     double result = in->cfg.mains_hz;
-    if (ltr_io_reader_select(r, sel, in->n) == LTR_IO_OK) {
+    if (ltr_io_reader_select(r, in->sel, in->n) == LTR_IO_OK) {
         cli_mains m;
         cli_mains_init(&m, in->info.sample_rate_hz);
         float buf[4096];

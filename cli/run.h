@@ -19,6 +19,7 @@ typedef struct cli_input {
     ltr_io_info info;
     ltr_config cfg;
     unsigned n;                                 /* detector channels */
+    unsigned sel[LTR_MAX_CHANNELS];             /* file channel of detector channel c */
     char names[LTR_MAX_CHANNELS][64];           /* name of detector channel c */
     const char *name_ptrs[LTR_MAX_CHANNELS];    /* names[c], for the event writer */
     double mains_estimate;                      /* --mains auto: what was found (0: none) */

@@ -84,7 +84,9 @@ static ltr_io_status open_error(int code, const char *path, ltr_io_error *err)
     case EDFLIB_NO_SUCH_FILE_OR_DIRECTORY:
         return ltri_io_fail(err, LTR_IO_ERR_OPEN, 0, "%s: cannot open", path);
     case EDFLIB_FILE_READ_ERROR:
-        return ltri_io_fail(err, LTR_IO_ERR_READ, 0, "%s: read error", path);
+        /* The file opened (we checked): a header read that fails means it is too short. */
+        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
+                            "%s: not a valid EDF/BDF file (shorter than its header)", path);
     case EDFLIB_FILE_IS_DISCONTINUOUS:
         return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
                             "%s: discontinuous EDF+D/BDF+D recordings are not supported", path);

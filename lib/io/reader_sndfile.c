@@ -8,6 +8,7 @@
  * samples as they are (unit unknown). The file's frame count is known at open;
  * a file that ends before it is reported as truncated.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,27 @@ static void format_name(int format, char *buf, size_t size)
     snprintf(buf, size, "%s%s%s", mname, *sname ? ", " : "", sname);
 }
 
+/* libsndfile opens a WAV/AIFF whose data chunk is cut short and reads what is there,
+ * noting "data : 80000 (should be 2920)" in its log. A recording cut short is damaged:
+ * say so rather than process part of it silently. Returns 1 and the sizes if so. */
+static int truncated_chunk(SNDFILE *sf, long long *announced, long long *present)
+{
+    char log[4096];
+    sf_command(sf, SFC_GET_LOG_INFO, log, sizeof log);
+    for (const char *line = log; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, "data", 4) != 0 && strncmp(line, "SSND", 4) != 0)
+            continue;
+        long long a, b;
+        const char *colon = strchr(line, ':');
+        if (colon && sscanf(colon + 1, " %lld (should be %lld)", &a, &b) == 2 && b < a) {
+            *announced = a;
+            *present = b;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int is_float_subtype(int format)
 {
     int sub = format & SF_FORMAT_SUBMASK;
@@ -94,6 +116,14 @@ ltr_io_status ltri_open_sndfile(ltr_io_reader **out, const char *path, const ltr
     if (info.channels <= 0) {
         sf_close(sf);
         return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: no channels", path);
+    }
+    long long announced, present;
+    if (truncated_chunk(sf, &announced, &present)) {
+        sf_close(sf);
+        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
+                            "%s: truncated: the header announces %lld bytes of samples, the file "
+                            "holds %lld",
+                            path, announced, present);
     }
     ltr_io_reader *r;
     ltr_io_status st = ltri_reader_alloc(&r, path, (unsigned)info.channels, err);

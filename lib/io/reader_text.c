@@ -178,6 +178,19 @@ static int parse_number(const char *s, double *v)
     return *end == '\0';
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (sorts v). */
+static double median_of(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 static char sniff_delimiter(const char *line)
 {
     if (strchr(line, '\t'))
@@ -213,9 +226,17 @@ static int value_after(const char *lower, const char *orig, const char *key, dou
     const char *k = strstr(lower, key);
     if (!k)
         return 0;
-    const char *p = orig + (k - lower) + strlen(key);
-    while (*p && *p != '=' && *p != ':')
-        p++;
+    size_t klen = strlen(key);
+    const char *p = orig + (k - lower) + klen;
+    if (key[klen - 1] != '=') {
+        /* "Sampling Rate (Hz):= 1000": skip to the '=' or ':' shortly after the key */
+        const char *q = p;
+        while (*q && *q != '=' && *q != ':' && q - p < 16)
+            q++;
+        if (*q != '=' && *q != ':')
+            return 0;
+        p = q;
+    }
     while (*p == '=' || *p == ':' || *p == ' ' || *p == '\t')
         p++;
     char *end;
@@ -524,8 +545,13 @@ ltr_io_status ltri_open_text(ltr_io_reader **out, int fd, int own_fd, const char
         rate_source = "option";
     } else if (t->time_col >= 0) {
         /* Derive it from the first rows, which are kept to be returned later. */
-        double t0 = 0, tl = 0;
+        double t0 = 0, tl = 0, prev = 0;
         size_t k = 0;
+        double *intervals = malloc(RATE_ROWS * sizeof *intervals);
+        if (!intervals) {
+            st = ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", name);
+            goto fail;
+        }
         while (t->n_pending < RATE_ROWS) {
             if (t->n_pending > k) {
                 /* the first line was kept already (no header) */
@@ -534,17 +560,20 @@ ltr_io_status ltri_open_text(ltr_io_reader **out, int fd, int own_fd, const char
                 st = next_line(&tmp, t, &line, NULL, NULL);
                 if (st != LTR_IO_OK) {
                     *err = tmp.err;
+                    free(intervals);
                     goto fail;
                 }
                 if (!line)
                     break;
                 if (!keep_pending(t, line)) {
+                    free(intervals);
                     st = ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", name);
                     goto fail;
                 }
             }
             char *copy = strdup(t->pending[k]);
             if (!copy) {
+                free(intervals);
                 st = ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", name);
                 goto fail;
             }
@@ -553,14 +582,31 @@ ltr_io_status ltri_open_text(ltr_io_reader **out, int fd, int own_fd, const char
             free(copy);
             if (st != LTR_IO_OK) {
                 *err = tmp.err;
+                free(intervals);
                 goto fail;
             }
             if (k == 0)
                 t0 = time;
-            tl = time;
+            else
+                intervals[k - 1] = time - prev;
+            prev = tl = time;
             k++;
         }
-        if (k < 2 || !(tl > t0)) {
+        /* The mean interval is exact for rounded times; but if one of the first intervals
+         * is off (a gap), the median, so that the check names the right line. */
+        size_t n_pos = 0; /* the median of the increasing steps: a step back is named below */
+        double *steps = malloc(RATE_ROWS * sizeof *steps);
+        for (size_t i = 0; steps && i + 1 < k; i++)
+            if (intervals[i] > 0)
+                steps[n_pos++] = intervals[i];
+        double median = n_pos ? median_of(steps, n_pos) : 0.0;
+        free(steps);
+        int regular = 1;
+        for (size_t i = 0; i + 1 < k; i++)
+            if (fabs(intervals[i] - median) > INTERVAL_TOLERANCE * median)
+                regular = 0;
+        free(intervals);
+        if (k < 2 || !(tl > t0) || !(median > 0)) {
             st = ltri_io_fail(err, LTR_IO_ERR_RATE, 0,
                               "%s: cannot derive the sample rate from the time column '%s' "
                               "(%zu rows%s); give --rate",
@@ -568,7 +614,7 @@ ltr_io_status ltri_open_text(ltr_io_reader **out, int fd, int own_fd, const char
                               k >= 2 ? ", time does not increase" : "");
             goto fail;
         }
-        t->dt = (tl - t0) / (double)(k - 1);
+        t->dt = regular ? (tl - t0) / (double)(k - 1) : median;
         rate = 1.0 / t->dt;
         t->check_times = 1;
         rate_source = "time column";
