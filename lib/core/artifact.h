@@ -2,17 +2,19 @@
  * Per-channel artifact detection and blanking (internal to libltr).
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * Each raw sample enters a short look-ahead line. A sample is inspected as it
- * enters and, if it is bad, a blanking window is opened that also covers the
- * look-ahead behind it, so the leading edge of a stimulation pulse never reaches
- * the filters. Blanked samples leave the line replaced by the last good sample
- * (sample-and-hold): the filters see no step, so they do not ring.
+ * Each raw sample enters a short look-ahead line (1 ms). A sample is inspected as
+ * it enters; a bad one opens a blanking window over the frames still in the line,
+ * so what is blanked never reaches the filters. Blanked samples leave the line
+ * replaced by the last good sample (sample-and-hold): the filters see no step and
+ * do not ring.
  *
- * Bad means: NaN/Inf; a sample-to-sample jump far above the recent typical
- * jump (stimulation pulse, needle transient); a run of identical values longer
- * than the dropout time (dropout, DC saturation). Clipping (at a known level, or
- * short identical runs far from the baseline) is flagged but not blanked: a
- * clipped twitch is still a twitch.
+ * Bad means: NaN/Inf; a stimulation pulse, i.e. a jump far above the recent typical
+ * jump after which the signal is back at its old level within the look-ahead (a
+ * twitch's own motor-unit or evoked potentials jump as far but do not come back
+ * that fast, so they are never blanked); a run of identical values longer than the
+ * dropout time (dropout, DC saturation). Clipping (at a known level, or short
+ * identical runs far from the baseline) is flagged but not blanked: a clipped
+ * twitch is still a twitch.
  */
 #ifndef LTR_CORE_ARTIFACT_H
 #define LTR_CORE_ARTIFACT_H
@@ -21,31 +23,33 @@
 
 #include "ltr/ltr.h"
 
-/* Longest look-ahead, frames (0.5 ms at 50 kHz is 25). */
-#define LTRI_MAX_LOOKAHEAD 31u
+/* Frames the line holds (a power of two, more than the longest look-ahead:
+ * 1 ms at 50 kHz is 50 frames). */
+#define LTRI_LINE 64u
 
 typedef struct ltri_artifact_design {
-    uint32_t lookahead;      /* frames of delay, >= 1 */
-    uint32_t stim_blank;     /* frames blanked after a spike */
+    uint32_t lookahead;      /* frames of delay, >= 3 */
+    uint32_t stim_blank;     /* frames blanked after a pulse */
     uint32_t dropout;        /* identical frames that make a dropout */
-    float spike_ratio;       /* jump / typical jump that makes a spike */
+    float spike_ratio;       /* jump / typical jump that may start a pulse */
     float scale_alpha;       /* per-frame smoothing of the typical jump */
     float baseline_alpha;    /* per-frame smoothing of the baseline */
     float clip_level;        /* 0: unknown */
-    uint32_t relearn;        /* consecutive spikes that mean the typical jump is stale */
 } ltri_artifact_design;
 
 typedef struct ltri_artifact {
-    float line[LTRI_MAX_LOOKAHEAD + 1];     /* raw samples, newest (frame next-1) in slot L */
-    uint32_t reason[LTRI_MAX_LOOKAHEAD + 1]; /* their blanking reasons, 0 = clean */
+    float line[LTRI_LINE];     /* raw samples, frame f in slot f % LTRI_LINE */
+    uint32_t reason[LTRI_LINE]; /* their blanking reasons, 0 = clean */
     float last;              /* previous finite raw sample */
     float hold;              /* last good sample that left the line */
     float scale;             /* typical |jump| of clean signal */
     float baseline;          /* slow mean of the signal */
     float origin;            /* first finite sample, subtracted from the output */
+    float pulse_base;        /* level before a suspected pulse */
+    float pulse_jump;        /* its jump */
+    uint64_t pulse_at;       /* frame of a suspected pulse + 1, 0 = none */
     uint32_t scale_n;        /* samples in scale so far (warm-up) */
     uint32_t same;           /* identical consecutive samples so far */
-    uint32_t spikes;         /* consecutive over-threshold jumps */
     uint32_t future_flags;   /* reasons for frames [next, blank_until) */
     uint32_t started;        /* a first finite sample was seen */
     uint64_t next;           /* frames taken so far = the frame the next step takes */
@@ -63,8 +67,9 @@ void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, uint64
 
 /*
  * Take raw sample x of input frame n; return the sample of frame n - lookahead
- * minus the stream's first finite sample (the hold value if blanked) and set *flags to the blanking reasons of that
- * frame (0 = clean). `s16_clipped` marks an ADC sample at its rail.
+ * minus the stream's first finite sample (the hold value if blanked) and set
+ * *flags to the blanking reasons of that frame (0 = clean). `s16_clipped` marks an
+ * ADC sample at its rail.
  */
 float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
                          int s16_clipped, uint32_t *flags);

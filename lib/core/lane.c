@@ -6,6 +6,10 @@
 
 #include "lane.h"
 
+/* How far below its peak a twitch has ended, dB (energy). Twitches up to ~26 dB over the
+ * floor end at the off threshold as usual; only stronger ones end here. */
+#define TAIL_DB 20.0
+
 static uint32_t frames_of(double ms, double fs)
 {
     const double f = ceil(ms * 1e-3 * fs);
@@ -21,6 +25,7 @@ void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg)
     d->max_duration = frames_of(cfg->max_duration_ms, fs);
     d->gap = frames_of(cfg->gap_ms, fs);
     d->refractory = (uint32_t)ceil(cfg->refractory_ms * 1e-3 * fs);
+    d->tail_ratio = (float)pow(10.0, -TAIL_DB / 10.0);
 }
 
 void ltri_lane_reset(ltri_lane *l)
@@ -31,6 +36,7 @@ void ltri_lane_reset(ltri_lane *l)
     l->last_quiet = 0;
     l->since = 0;
     l->refractory_until = 0;
+    l->settling = 0;
     l->tw = (ltri_lane_twitch){0};
 }
 
@@ -69,11 +75,14 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
     if (blocked) {
         ltri_noise_push(&d->noise, &l->noise, env, 1);
         const ltri_lane_state was = l->state;
-        /* Afterwards the lane must see the envelope settle (BUSY) before it may begin a
-         * twitch: one whose start was hidden by the artifact cannot be timed, and
-         * filter transients at the end of a blanked stretch are not twitches. */
+        /* Afterwards, if the envelope is still up when the lane is unblocked, it must
+         * settle (BUSY) before a twitch may begin: one whose start the artifact hid cannot
+         * be timed, and filter transients at the end of a blanked stretch are not
+         * twitches. If it is already down, a twitch right after the artifact (a response
+         * evoked by a stimulus or a needle movement) is found as usual. */
         l->state = LANE_BUSY;
         l->since = t + 1;
+        l->settling = 1;
         l->last_quiet = t;
         if (was == LANE_ACTIVE || was == LANE_GAP) {
             l->tw.offset = t;
@@ -81,6 +90,11 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
             return LANE_CANCEL;
         }
         return LANE_NONE;
+    }
+    if (l->settling) {
+        l->settling = 0;
+        if (env < nz->thr_off)
+            l->state = LANE_IDLE;
     }
     /* The floor learns only from the background: never from a twitch in progress. */
     ltri_noise_push(&d->noise, &l->noise, env,
@@ -119,7 +133,10 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
             l->tw.flags |= LTR_FLAG_TOO_LONG;
             return LANE_CANCEL;
         }
-        if (env >= nz->thr_off) {
+        /* A strong twitch ends once it has fallen TAIL_DB below its peak, even if the
+         * filters' ringing (mains notches ring for ~1/(pi width) = 80 ms) keeps the
+         * envelope above the off threshold for longer. */
+        if (env >= nz->thr_off && env >= l->tw.peak_env * d->tail_ratio) {
             track_peak(l, t, env, amp_sq);
             l->state = LANE_ACTIVE;
             return LANE_NONE;
@@ -129,7 +146,9 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
             l->since = t;
         }
         if (t + 1 - l->since >= d->gap) {
-            l->state = LANE_IDLE;
+            /* still above the off threshold: the tail must fade before a new twitch */
+            l->state = env >= nz->thr_off ? LANE_BUSY : LANE_IDLE;
+            l->since = t + 1;
             l->last_quiet = t;
             l->refractory_until = t + d->refractory;
             return close_twitch(d, l, l->tw.last_loud + 1, 0);

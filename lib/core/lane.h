@@ -7,11 +7,13 @@
  *   IDLE --env > on--> CANDIDATE --above off for confirm--> ACTIVE (BEGIN)
  *   CANDIDATE --env < off--> IDLE (a blip: nothing reported)
  *   ACTIVE --env < off--> GAP --back above off--> ACTIVE
- *   GAP --below off for gap--> IDLE (END, or CANCEL if shorter than min duration)
+ *   GAP --below off (or 20 dB under the peak) for gap--> IDLE, or BUSY while the
+ *       envelope is still above off (END, or CANCEL if shorter than min duration)
  *   ACTIVE/GAP --longer than max duration--> BUSY (CANCEL: voluntary contraction)
  *   BUSY --below off for gap--> IDLE
  * A blocked lane (artifact, recovery) cancels what it had begun, learns nothing, and
- * then waits in BUSY until the envelope has settled below the off threshold.
+ * then, if its envelope is still up, waits in BUSY until it has settled below the off
+ * threshold.
  */
 #ifndef LTR_CORE_LANE_H
 #define LTR_CORE_LANE_H
@@ -29,6 +31,7 @@ typedef enum { LANE_NONE = 0, LANE_BEGIN, LANE_END, LANE_CANCEL } ltri_lane_news
 typedef struct ltri_lane_design {
     ltri_noise_design noise;
     uint32_t confirm, min_duration, max_duration, gap, refractory; /* frames */
+    float tail_ratio;        /* a twitch has ended below peak * tail_ratio */
 } ltri_lane_design;
 
 /* A lane's twitch, in lane time (uncorrected for filter delay). */
@@ -48,6 +51,7 @@ typedef struct ltri_lane {
     uint64_t last_quiet;        /* last frame the envelope was near the floor */
     uint64_t since;             /* CANDIDATE start / GAP start / BUSY quiet start */
     uint64_t refractory_until;
+    int settling;               /* first frame after a blocked stretch */
     ltri_lane_twitch tw;
 } ltri_lane;
 
