@@ -216,6 +216,8 @@ LTR_API ltr_io_format ltr_io_format_from_name(const char *path);
  * ("<path>.tmp-<pid>-<n>", created with O_EXCL and mode 0666 & ~umask) and
  * renamed over `path` by commit, so the target is either the old file or the
  * complete new one. abort (or close without commit) removes the temporary.
+ * A target that exists and is not a regular file (/dev/null, a FIFO) is
+ * written in place: there is nothing to rename.
  */
 typedef struct ltr_io_atomic_file ltr_io_atomic_file;
 

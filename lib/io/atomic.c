@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io_internal.h"
@@ -22,7 +23,7 @@
 struct ltr_io_atomic_file {
     FILE *stream;
     char *path;  /* NULL: standard output */
-    char *tmp;
+    char *tmp;   /* NULL: written in place (a device or a pipe: nothing to rename) */
 };
 
 ltr_io_status ltr_io_atomic_open(ltr_io_atomic_file **file, const char *path, ltr_io_error *err)
@@ -35,6 +36,20 @@ ltr_io_status ltr_io_atomic_open(ltr_io_atomic_file **file, const char *path, lt
         return ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", path);
     if (!strcmp(path, "-")) {
         a->stream = stdout;
+        *file = a;
+        return LTR_IO_OK;
+    }
+    /* /dev/null, a FIFO, a terminal: write in place; renaming over them would replace them. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode) || !(a->stream = fopen(path, "w")) || !(a->path = strdup(path))) {
+            int e = S_ISDIR(sb.st_mode) ? EISDIR : errno;
+            if (a->stream)
+                fclose(a->stream);
+            free(a);
+            return ltri_io_fail(err, LTR_IO_ERR_WRITE, 0, "%s: cannot write: %s", path,
+                                strerror(e));
+        }
         *file = a;
         return LTR_IO_OK;
     }
@@ -91,6 +106,17 @@ ltr_io_status ltr_io_atomic_commit(ltr_io_atomic_file *a, ltr_io_error *err)
                                   strerror(errno))
                    : LTR_IO_OK;
     }
+    if (!a->tmp) {
+        int bad = ferror(a->stream) != 0;
+        if (fclose(a->stream) != 0)
+            bad = 1;
+        ltr_io_status status = bad ? ltri_io_fail(err, LTR_IO_ERR_WRITE, 0,
+                                                  "%s: cannot write: %s", a->path,
+                                                  strerror(errno ? errno : EIO))
+                                   : LTR_IO_OK;
+        release(a);
+        return status;
+    }
     int bad = ferror(a->stream) || fflush(a->stream) != 0 || fsync(fileno(a->stream)) != 0;
     int e = errno;
     if (fclose(a->stream) != 0 && !bad) {
@@ -117,7 +143,8 @@ void ltr_io_atomic_abort(ltr_io_atomic_file *a)
         return;
     if (a->path) {
         fclose(a->stream);
-        unlink(a->tmp);
+        if (a->tmp)
+            unlink(a->tmp);
     } else {
         fflush(a->stream);
     }

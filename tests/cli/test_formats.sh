@@ -84,6 +84,15 @@ expect_rc 0 "$LTR" detect -q --outdir out sig.wav sig.edf
 [ -f out/sig_events.tsv ] || fail "--outdir: out/sig_events.tsv missing"
 ls out | grep -q tmp && fail "temporary files left in out/: $(ls out)"
 
+# An output that is not a regular file (a FIFO, /dev/null) is written in place, never
+# renamed over.
+mkfifo out.fifo
+cat out.fifo > from_fifo.tsv &
+expect_rc 0 "$LTR" detect -q -o out.fifo sig.wav
+wait
+[ -p out.fifo ] || fail "the FIFO output was replaced"
+check_onsets from_fifo.tsv "$WANT"
+
 # Detector settings are applied: an impossible threshold finds nothing.
 expect_rc 0 "$LTR" detect -q --threshold-on 80 --threshold-off 70 -o none.tsv sig.wav
 [ "$(onsets none.tsv | wc -l)" -eq 0 ] || fail "--threshold-on 80 should find no twitch"
