@@ -199,7 +199,6 @@ static int detect_to_one(const detect_args *a, char **inputs, int n)
             rc = cli_exit_io(s);
         }
         cli_stats st;
-        /* Standard output is flushed per event so a reader of the pipe sees rows early. */
         if (rc == 0)
             rc = cli_run(&in, w, NULL, 4096, &st);
         if (rc == 0)

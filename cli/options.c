@@ -167,7 +167,7 @@ enum field_type { F_DOUBLE, F_UNSIGNED, F_ENVELOPE, F_MAINS };
     X(spike_threshold_db, "spike-threshold", "DB", F_DOUBLE, "sample jump that is an artifact, dB") \
     X(stim_blank_ms, "stim-blank", "MS", F_DOUBLE, "blanking after a stimulation pulse, ms")     \
     X(needle_blank_ms, "needle-blank", "MS", F_DOUBLE, "blanking after a needle movement, ms")   \
-    X(clip_level, "clip-level", "X", F_DOUBLE, "|x| >= X is clipping, input units (0: auto)")    \
+    X(clip_level, "clip-level", "X", F_DOUBLE, "|x| >= X is clipping, input units (0: auto; ltr uses the format's full scale if known)")    \
     X(dropout_ms, "dropout", "MS", F_DOUBLE, "stuck this long is a dropout, ms")
 
 #define ENUM_ENTRY(field, name, arg, type, help) CF_##field,
@@ -415,6 +415,14 @@ int cli_common_handle(cli_common *c, const char *cmd, int id, const char *value)
     if (id >= CLI_ID_INPUT && id < CLI_ID_CONFIG)
         return handle_input(c, cmd, id, value);
     return -1;
+}
+
+int cli_common_is_set(const cli_common *c, const char *option)
+{
+    for (size_t i = 0; i < N_CONFIG_FIELDS; i++)
+        if (!strcmp(cli_detector_options[i].name, option))
+            return c->config_set[i];
+    return 0;
 }
 
 ltr_status cli_make_config(const cli_common *c, double rate, unsigned n, const ltr_sensor *sensors,

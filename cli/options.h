@@ -72,6 +72,9 @@ void cli_print_common_help(FILE *f, int with_input);
 ltr_status cli_make_config(const cli_common *c, double rate, unsigned n, const ltr_sensor *sensors,
                            ltr_config *cfg);
 
+/* 1 if the detector setting --option was given. */
+int cli_common_is_set(const cli_common *c, const char *option);
+
 /* Parse a number; 0 on success. */
 int cli_parse_double(const char *s, double *v);
 int cli_parse_unsigned(const char *s, unsigned *v);

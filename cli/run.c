@@ -120,6 +120,25 @@ static int choose_channels(cli_input *in, const cli_common *c, ltr_sensor *senso
 
 /* --- opening ------------------------------------------------------------------ */
 
+/* The clipping level the format states: its full scale (integer PCM: +-1; EDF: the
+ * physical range of the ADC), if every chosen channel has one and it is symmetric;
+ * a hair below it, as the largest positive code of 16-bit PCM reads 32767/32768.
+ * 0 (the detector's own heuristic) otherwise. */
+static double full_scale(const cli_input *in)
+{
+    double level = INFINITY;
+    for (unsigned k = 0; k < in->n; k++) {
+        const ltr_io_channel *ch = ltr_io_reader_channel(in->reader, in->sel[k]);
+        if (!ch->has_range || !(ch->range_max > 0) || !(ch->range_min < 0))
+            return 0.0;
+        double lo = -ch->range_min, hi = ch->range_max;
+        if (fabs(lo - hi) > 0.01 * hi)
+            return 0.0;
+        level = fmin(level, fmin(lo, hi));
+    }
+    return isfinite(level) ? level * 0.9999 : 0.0;
+}
+
 int cli_input_open(cli_input *in, const char *path, const cli_common *c)
 {
     memset(in, 0, sizeof *in);
@@ -150,6 +169,14 @@ int cli_input_open(cli_input *in, const char *path, const cli_common *c)
         return LTR_EXIT_RATE;
     }
     ltr_status st = cli_make_config(c, fs, in->n, sensors, &in->cfg);
+    if (st == LTR_OK && !cli_common_is_set(c, "clip-level"))
+        in->cfg.clip_level = full_scale(in);
+    if (c->mains_auto && !strcmp(path, "-")) {
+        snprintf(in->message, sizeof in->message,
+                 "--mains auto needs a file; give 50, 60 or 0 for standard input");
+        cli_input_close(in);
+        return LTR_EXIT_USAGE;
+    }
     if (st == LTR_OK && c->mains_auto && strcmp(path, "-") != 0) {
         /* Estimate on a reader of its own; EDFlib opens a file only once at a time, so
          * close ours meanwhile and reopen it with the same channels. */

@@ -93,6 +93,12 @@ wait
 [ -p out.fifo ] || fail "the FIFO output was replaced"
 check_onsets from_fifo.tsv "$WANT"
 
+# Integer PCM states its full scale: twitches that reach it are flagged clipped.
+"$GEN" --gain 200 --clip 1.0 wav16 clip.wav
+expect_rc 0 "$LTR" detect -q -o clip.tsv clip.wav
+[ "$(awk -F'\t' '$3 == "twitch" && $9 ~ /clipped/' clip.tsv | wc -l)" -eq 3 ] ||
+    fail "3 clipped twitches expected: $(cat clip.tsv)"
+
 # Detector settings are applied: an impossible threshold finds nothing.
 expect_rc 0 "$LTR" detect -q --threshold-on 80 --threshold-off 70 -o none.tsv sig.wav
 [ "$(onsets none.tsv | wc -l)" -eq 0 ] || fail "--threshold-on 80 should find no twitch"
