@@ -117,10 +117,10 @@ typedef struct ltr_config {
 
     /* --- conditioning (designed at init) --- */
     /** EMG band-pass edges, Hz (4th-order Butterworth high-pass, 4th-order low-pass).
-     *  Default 20 Hz - 450 Hz for surface rates (SENIAM, Hermens et al. 2000; high-pass
-     *  20 Hz per De Luca et al. 2010), and up to 2 kHz above 4 kHz sampling (needle EMG,
-     *  whose motor-unit potentials carry energy to several kHz; Stalberg & Trontelj),
-     *  always below 0.45 x sample rate. */
+     *  Default 30 Hz - 450 Hz for surface rates (upper edge: SENIAM, Hermens et al. 2000;
+     *  high-pass 30 Hz rather than 20 to remove ECG crosstalk, Drake & Callaghan 2006),
+     *  and up to 2 kHz above 4 kHz sampling (needle EMG, whose motor-unit potentials
+     *  carry energy to several kHz; Stalberg & Trontelj), always below 0.45 x sample rate. */
     double emg_highpass_hz;
     double emg_lowpass_hz;
     /** Accelerometer band-pass edges, Hz. Default 5 - 100 Hz: the mechanomyogram band
@@ -188,9 +188,10 @@ typedef struct ltr_config {
     /** A sample-to-sample jump this many dB above the background's typical jump is a
      *  stimulation pulse or needle transient and is blanked. Default 30 dB (x31.6). */
     double spike_threshold_db;
-    /** Blanking after a detected or marked stimulation pulse, ms (pulse 50-500 us plus
-     *  amplifier recovery; stimulus-artifact blanking of a few ms, e.g. Hines et al. 1996).
-     *  Default 5 ms. */
+    /** Blanking after a detected or marked stimulation pulse, ms: the pulse (50-500 us),
+     *  the amplifier's recovery and the evoked M-wave (within ~15 ms of the stimulus;
+     *  stimulus-artifact blanking, e.g. Hines et al. 1996). Every lane then also waits
+     *  out fusion_window_ms, so an evoked twitch is not taken for an LTR. Default 15 ms. */
     double stim_blank_ms;
     /** Blanking after a marked needle movement, ms: the mechanical transient. Default 30 ms. */
     double needle_blank_ms;

@@ -13,6 +13,8 @@
 /* A pulse has returned when the signal is within this fraction of its jump of the
  * level before it. */
 #define RETURN_FRACTION 0.25f
+/* A jump this many times larger than the one before it came out of calm signal. */
+#define SHARPNESS 8.0f
 /* Typical jump follows the signal over ~50 ms. */
 #define SCALE_TAU_S 0.05
 /* Baseline for clip detection follows over ~1 s. */
@@ -51,7 +53,7 @@ void ltri_artifact_reset(ltri_artifact *a)
         a->reason[i] = 0;
     }
     a->last = a->hold = a->scale = a->baseline = a->origin = 0.0f;
-    a->pulse_base = a->pulse_jump = 0.0f;
+    a->pulse_base = a->pulse_jump = a->last_jump = 0.0f;
     a->pulse_at = 0;
     a->scale_n = a->same = a->future_flags = a->started = 0;
     a->next = a->blank_until = 0;
@@ -109,9 +111,15 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     if (a->pulse_at) {
         follow_pulse(d, a, x, n);
     } else if (warm && a->scale > 0.0f && jump > d->spike_ratio * a->scale) {
-        a->pulse_at = n + 1;
-        a->pulse_base = a->last;
-        a->pulse_jump = jump;
+        if (a->last_jump * SHARPNESS < jump) {
+            /* out of a calm signal in one frame: a pulse edge (even if an amplifier
+             * tail keeps it from coming back); physiological waves steepen gradually */
+            ltri_artifact_blank(d, a, n > 0 ? n - 1 : 0, n + 1 + d->stim_blank, LTR_FLAG_STIM);
+        } else {
+            a->pulse_at = n + 1;
+            a->pulse_base = a->last;
+            a->pulse_jump = jump;
+        }
     } else if (n >= a->blank_until && a->same < CLIP_RUN - 1) {
         /* Learn the typical jump from clean samples only: not inside a blanked or
          * suspected stretch, not from a stuck run (which would teach it zero). */
@@ -131,6 +139,7 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     if (clipped)
         a->last_clip = n + 1;
     a->last = x;
+    a->last_jump = jump;
 }
 
 float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,

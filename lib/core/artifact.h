@@ -9,9 +9,10 @@
  * do not ring.
  *
  * Bad means: NaN/Inf; a stimulation pulse, i.e. a jump far above the recent typical
- * jump after which the signal is back at its old level within the look-ahead (a
- * twitch's own motor-unit or evoked potentials jump as far but do not come back
- * that fast, so they are never blanked); a run of identical values longer than the
+ * jump that either comes out of calm signal in one frame or is back at its old level
+ * within the look-ahead (a twitch's own motor-unit or evoked potentials grow as large
+ * but steepen over several frames and do not come back that fast, so they are not
+ * blanked); a run of identical values longer than the
  * dropout time (dropout, DC saturation). Clipping (at a known level, or short
  * identical runs far from the baseline) is flagged but not blanked: a clipped
  * twitch is still a twitch.
@@ -47,6 +48,7 @@ typedef struct ltri_artifact {
     float origin;            /* first finite sample, subtracted from the output */
     float pulse_base;        /* level before a suspected pulse */
     float pulse_jump;        /* its jump */
+    float last_jump;         /* |jump| into the previous sample */
     uint64_t pulse_at;       /* frame of a suspected pulse + 1, 0 = none */
     uint32_t scale_n;        /* samples in scale so far (warm-up) */
     uint32_t same;           /* identical consecutive samples so far */

@@ -28,9 +28,12 @@ ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n
         cfg->sensors[c] = (sensors && c < n_channels) ? sensors[c] : LTR_SENSOR_EMG;
 
     const double fs = isfinite(sample_rate_hz) && sample_rate_hz > 0 ? sample_rate_hz : 1000.0;
-    /* 20-450 Hz surface EMG (SENIAM; De Luca et al. 2010); needle EMG (>= 4 kHz sampling) keeps
-     * motor-unit potential energy up to 2 kHz. Kept below 0.45 fs for low sample rates. */
-    cfg->emg_highpass_hz = 20.0;
+    /* Up to 450 Hz for surface EMG (SENIAM; De Luca et al. 2010); needle EMG (>= 4 kHz
+     * sampling) keeps motor-unit potential energy up to 2 kHz. Below 0.45 fs at low rates. */
+    /* 30 Hz rather than 20: removes most ECG crosstalk, whose QRS energy lies below
+     * 30 Hz, while keeping EMG amplitude (Drake & Callaghan 2006) - trigger points
+     * are often on the trunk and shoulder, where ECG is strong. */
+    cfg->emg_highpass_hz = 30.0;
     cfg->emg_lowpass_hz = min_d(fs >= 4000.0 ? 2000.0 : 450.0, 0.45 * fs);
     /* 5-100 Hz: mechanomyogram band (Orizio 1993; Beck et al. 2005). */
     cfg->acc_highpass_hz = 5.0;
@@ -63,7 +66,7 @@ ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n
     cfg->fusion_window_ms = 60.0;
 
     cfg->spike_threshold_db = 40.0;
-    cfg->stim_blank_ms = 5.0;
+    cfg->stim_blank_ms = 15.0;
     cfg->needle_blank_ms = 30.0;
     cfg->clip_level = 0.0;
     cfg->dropout_ms = 20.0;

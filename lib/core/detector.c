@@ -581,6 +581,15 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
         rec = d->recovery_max;
     if (m + rec > s->blocked_until)
         s->blocked_until = m + rec;
+    if (why & LTR_FLAG_STIM) {
+        /* A stimulation pulse also evokes responses - an M-wave within ~15 ms, a
+         * mechanical twitch after the electromechanical delay - on every channel:
+         * none of them is an LTR, so every lane waits out the fusion window. */
+        const uint64_t guard = m + (rec > d->fusion_window ? rec : d->fusion_window);
+        for (unsigned l = 0; l < d->n_lanes; l++)
+            if (guard > d->lanes[l].blocked_until)
+                d->lanes[l].blocked_until = guard;
+    }
     d->last_artifact = m + 1;
     artifact_segment *g = &d->seg;
     if (!g->open) {
