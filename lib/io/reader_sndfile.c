@@ -8,6 +8,8 @@
  * samples as they are (unit unknown). The file's frame count is known at open;
  * a file that ends before it is reported as truncated.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,8 @@
 #include <sndfile.h>
 
 #include "io_internal.h"
+
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 
 typedef struct sf_impl {
     SNDFILE *sf;
@@ -109,10 +113,18 @@ ltr_io_status ltri_open_sndfile(ltr_io_reader **out, const char *path, const ltr
 {
     SF_INFO info;
     memset(&info, 0, sizeof info);
+    /* sf_strerror(NULL) reports the last failed open of the whole process: hold a lock
+     * from the open to reading it, so parallel readers (ltr batch) get their own message. */
+    pthread_mutex_lock(&open_lock);
     SNDFILE *sf = sf_open(path, SFM_READ, &info);
-    if (!sf)
-        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: not a readable audio file: %s", path,
-                            sf_strerror(NULL));
+    if (!sf) {
+        ltr_io_status st = ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
+                                        "%s: not a readable audio file: %s", path,
+                                        sf_strerror(NULL));
+        pthread_mutex_unlock(&open_lock);
+        return st;
+    }
+    pthread_mutex_unlock(&open_lock);
     if (info.channels <= 0) {
         sf_close(sf);
         return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: no channels", path);
