@@ -15,6 +15,17 @@
 /* Deepest dip below the floor a block may show, dB: an energy that touches zero
  * (the smoother undershoots at low sample rates) would otherwise read as -inf. */
 #define MAX_DIP_DB 30.0f
+/* Constant false-alarm-rate control (assumptions): crossings of the on threshold faster
+ * than once a second on average are taken as background (end-plate spikes come at
+ * 5-50/s, Simons, Hong & Simons 2002; ECG at 1-1.7/s) and raise the on threshold;
+ * LTR series are sparser (twitches fade within a few pistoning strokes, Hong 1994).
+ * The rate is averaged over ~5 s; the extra threshold moves at 4 dB/s up, 0.5 dB/s
+ * down, within 0..20 dB. */
+#define CFAR_RATE_HZ 1.0f
+#define CFAR_TAU_S 5.0
+#define CFAR_UP_DB_PER_S 4.0
+#define CFAR_DOWN_DB_PER_S 0.5
+#define CFAR_MAX_DB 20.0f
 /* Spread assumed before any data: a typical value for smoothed EMG energy, dB. */
 #define INITIAL_SPREAD_DB 2.0f
 /* The spread follows the background over about this many seconds. */
@@ -22,6 +33,7 @@
 
 void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg)
 {
+    d->cfar_alpha = 0.0f; /* set below, once the block length is known */
     const double fs = cfg->sample_rate_hz;
     uint32_t block = (uint32_t)lround(fs * BLOCK_S);
     if (block < 1)
@@ -37,6 +49,10 @@ void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg)
     d->on_db = (float)cfg->threshold_on_db;
     d->off_db = (float)cfg->threshold_off_db;
     d->spread_factor = (float)cfg->threshold_spread_factor;
+    d->blocks_per_s = (float)(1.0 / block_s);
+    d->cfar_alpha = (float)(block_s / CFAR_TAU_S);
+    d->cfar_up_db = (float)(CFAR_UP_DB_PER_S * block_s);
+    d->cfar_down_db = (float)(CFAR_DOWN_DB_PER_S * block_s);
 }
 
 void ltri_noise_reset(ltri_noise *n)
@@ -48,6 +64,8 @@ void ltri_noise_reset(ltri_noise *n)
     n->floor_db = SILENCE_DB;
     n->spread_db = INITIAL_SPREAD_DB;
     n->warm_rise = 0.0f;
+    n->blip_rate = n->cfar_db = 0.0f;
+    n->blips = 0;
     n->floor_lin = 0.0f;
     /* Until warm, nothing can cross the on threshold. */
     n->thr_on = INFINITY;
@@ -68,7 +86,7 @@ static void update_thresholds(const ltri_noise_design *d, ltri_noise *n)
      * a twitch's rise, high enough that background ripple does not pull onsets early. */
     const float quiet = n->spread_db * 2.0f > 1.0f ? n->spread_db * 2.0f : 1.0f;
     n->floor_lin = db_to_lin(n->floor_db);
-    n->thr_on = db_to_lin(n->floor_db + on);
+    n->thr_on = db_to_lin(n->floor_db + on + n->cfar_db);
     n->thr_off = db_to_lin(n->floor_db + (off < on ? off : on));
     n->thr_quiet = db_to_lin(n->floor_db + (quiet < off ? quiet : off));
 }
@@ -119,6 +137,16 @@ void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int f
         return;
     const double mean = n->sum / n->count;
     const int frozen = n->frozen != 0;
+    /* Constant false-alarm rate: the background's own blips (crossings of the on
+     * threshold) are counted; when they come faster than any twitch series would
+     * (end-plate spikes at a trigger point, ECG, pistoning), the on threshold rises
+     * until they are rare again, and falls back when they are. */
+    n->blip_rate += d->cfar_alpha * ((float)n->blips * d->blocks_per_s - n->blip_rate);
+    n->blips = 0;
+    if (n->blip_rate > CFAR_RATE_HZ)
+        n->cfar_db = fminf(n->cfar_db + d->cfar_up_db, CFAR_MAX_DB);
+    else if (n->blip_rate < 0.5f * CFAR_RATE_HZ)
+        n->cfar_db = fmaxf(n->cfar_db - d->cfar_down_db, 0.0f);
     n->sum = 0.0;
     n->count = 0;
     n->frozen = 0;

@@ -24,6 +24,9 @@ typedef struct ltri_noise_design {
     float fall_db;           /* floor fall per block, dB */
     float spread_alpha;      /* smoothing of the spread estimate per block */
     float on_db, off_db, spread_factor;
+    float blocks_per_s;      /* for the blip rate */
+    float cfar_alpha;        /* per-block smoothing of the blip rate */
+    float cfar_up_db, cfar_down_db; /* extra-threshold steps per block */
 } ltri_noise_design;
 
 typedef struct ltri_noise {
@@ -33,6 +36,9 @@ typedef struct ltri_noise {
     uint32_t blocks;         /* blocks learned since reset */
     float floor_db, spread_db;
     float warm_rise;         /* warm-up: mean rise above the running mean, dB */
+    float blip_rate;         /* crossings of the on threshold per second (smoothed) */
+    float cfar_db;           /* extra on threshold that keeps the blip rate down, dB */
+    uint32_t blips;          /* crossings in the current block (the lane counts them) */
     float floor_lin;         /* linear thresholds, updated each block */
     float thr_on, thr_off, thr_quiet;
 } ltri_noise;
