@@ -100,6 +100,7 @@ static void m_dropout(ltr_config *c) { c->dropout_ms = 0; }
 static void m_hour(ltr_config *c) { c->max_duration_ms = 3.6e6; }
 static void m_env(ltr_config *c) { c->emg_envelope = (ltr_envelope)9; }
 static void m_clip(ltr_config *c) { c->clip_level = -1; }
+static void m_acc_min(ltr_config *c) { c->acc_min_duration_ms = 0.5 * c->confirm_ms; }
 
 static void test_bad_config_refused(void **state)
 {
@@ -117,7 +118,7 @@ static void test_bad_config_refused(void **state)
         {m_spread, LTR_ERR_THRESHOLD}, {m_spike, LTR_ERR_THRESHOLD}, {m_confirm, LTR_ERR_TIMING},
         {m_minmax, LTR_ERR_TIMING}, {m_refr, LTR_ERR_TIMING}, {m_rise, LTR_ERR_TIMING},
         {m_dropout, LTR_ERR_TIMING}, {m_hour, LTR_ERR_TIMING}, {m_env, LTR_ERR_ENVELOPE},
-        {m_clip, LTR_ERR_ARGUMENT},
+        {m_clip, LTR_ERR_ARGUMENT}, {m_acc_min, LTR_ERR_TIMING},
     };
     const ltr_sensor mix[2] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC};
     static alignas(16) unsigned char mem[1 << 16];

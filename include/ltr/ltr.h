@@ -200,6 +200,13 @@ typedef struct ltr_config {
     double clip_level;
     /** A channel stuck at one exact value this long is a dropout, ms. Default 20 ms. */
     double dropout_ms;
+
+    /* --- added in 0.1 (fields are only ever appended) --- */
+    /** Shortest twitch on the accelerometer, ms. A twitch's mechanical response lasts
+     *  its contraction plus relaxation time, 100 ms and more (twitch contraction times
+     *  30-100 ms, Fuglevand et al. 1993), while a jolt of the therapist's hand on the
+     *  needle is over in a few tens of ms. Default 80 ms. */
+    double acc_min_duration_ms;
 } ltr_config;
 
 /**

@@ -70,6 +70,7 @@ ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n
     cfg->needle_blank_ms = 30.0;
     cfg->clip_level = 0.0;
     cfg->dropout_ms = 20.0;
+    cfg->acc_min_duration_ms = 80.0;
     return ltr_config_validate(cfg);
 }
 
@@ -122,7 +123,9 @@ ltr_status ltr_config_validate(const ltr_config *cfg)
         return LTR_ERR_THRESHOLD;
     if (!finite_pos(cfg->confirm_ms) || !finite_pos(cfg->min_duration_ms) ||
         !finite_pos(cfg->max_duration_ms) || cfg->confirm_ms > cfg->min_duration_ms ||
-        cfg->min_duration_ms > cfg->max_duration_ms || !finite_nonneg(cfg->gap_ms) ||
+        cfg->min_duration_ms > cfg->max_duration_ms || !finite_pos(cfg->acc_min_duration_ms) ||
+        cfg->confirm_ms > cfg->acc_min_duration_ms ||
+        cfg->acc_min_duration_ms > cfg->max_duration_ms || !finite_nonneg(cfg->gap_ms) ||
         !finite_nonneg(cfg->refractory_ms) || !finite_pos(cfg->floor_rise_db_per_s) ||
         !finite_pos(cfg->floor_fall_db_per_s) || !finite_nonneg(cfg->warmup_ms) ||
         !finite_nonneg(cfg->fusion_window_ms) || !finite_nonneg(cfg->stim_blank_ms) ||

@@ -92,7 +92,7 @@ struct ltr_detector {
     /* immutable after init */
     ltri_cascade emg_band, acc_band, emg_smooth, acc_smooth;
     ltri_artifact_design art;
-    ltri_lane_design lane;
+    ltri_lane_design lane_emg, lane_acc; /* hysteresis settings per sensor kind */
     uint64_t recovery_min, recovery_max, fusion_window, fusion_early, merge_gap;
     uint64_t stim_blank, needle_blank, latency;
     uint64_t emg_delay, acc_delay;        /* band-pass + smoother delay, frames */
@@ -277,7 +277,8 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     if (d->has_acc && (ds = design_acc(d)) != LTR_OK)
         return ds;
     ltri_artifact_design_init(&d->art, cfg);
-    ltri_lane_design_init(&d->lane, cfg);
+    ltri_lane_design_init(&d->lane_emg, cfg, LTR_SENSOR_EMG);
+    ltri_lane_design_init(&d->lane_acc, cfg, LTR_SENSOR_ACC);
 
     uint64_t max_delay = 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
@@ -357,7 +358,7 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
     /* Each lane begins at most once per confirm time; each twitch gives BEGIN plus
      * END or CANCEL; artifact stretches are at least merge_gap apart; +2 for what
      * flush closes; plus what waits in the queue. */
-    const size_t per_lane = n_frames / det->lane.confirm + 2;
+    const size_t per_lane = n_frames / det->lane_emg.confirm + 2; /* confirm is shared */
     return 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2 + det->q_count;
 }
 
@@ -567,6 +568,11 @@ static void close_twitch(ltr_detector *d, uint64_t n)
 
 /* ------------------------------------------------------------------ frames */
 
+static const ltri_lane_design *lane_design(const ltr_detector *d, const lane_slot *s)
+{
+    return s->sensor == LTR_SENSOR_ACC ? &d->lane_acc : &d->lane_emg;
+}
+
 static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
 {
     channel_state *ch = &d->ch[c];
@@ -678,7 +684,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
         const int blocked = !timed || t < s->blocked_until;
-        switch (ltri_lane_step(&d->lane, &s->lane, t, env, s->amp_sq, blocked)) {
+        switch (ltri_lane_step(lane_design(d, s), &s->lane, t, env, s->amp_sq, blocked)) {
         case LANE_BEGIN: on_lane_begin(d, l, n); break;
         case LANE_END: on_lane_end(d, l); break;
         case LANE_CANCEL: on_lane_cancel(d, l); break;
@@ -779,7 +785,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
         const uint64_t n = det->n - 1;
         const uint64_t t = n - det->art.lookahead - 1;
         for (unsigned l = 0; l < det->n_lanes; l++) {
-            switch (ltri_lane_finish(&det->lane, &det->lanes[l].lane, t)) {
+            switch (ltri_lane_finish(lane_design(det, &det->lanes[l]), &det->lanes[l].lane, t)) {
             case LANE_END: on_lane_end(det, l); break;
             case LANE_CANCEL: on_lane_cancel(det, l); break;
             default: break;

@@ -16,12 +16,13 @@ static uint32_t frames_of(double ms, double fs)
     return f < 1.0 ? 1u : (uint32_t)f;
 }
 
-void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg)
+void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_sensor sensor)
 {
     const double fs = cfg->sample_rate_hz;
     ltri_noise_design_init(&d->noise, cfg);
     d->confirm = frames_of(cfg->confirm_ms, fs);
-    d->min_duration = frames_of(cfg->min_duration_ms, fs);
+    d->min_duration = frames_of(sensor == LTR_SENSOR_ACC ? cfg->acc_min_duration_ms
+                                                         : cfg->min_duration_ms, fs);
     d->max_duration = frames_of(cfg->max_duration_ms, fs);
     d->gap = frames_of(cfg->gap_ms, fs);
     d->refractory = (uint32_t)ceil(cfg->refractory_ms * 1e-3 * fs);

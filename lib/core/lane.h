@@ -55,7 +55,7 @@ typedef struct ltri_lane {
     ltri_lane_twitch tw;
 } ltri_lane;
 
-void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg);
+void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_sensor sensor);
 void ltri_lane_reset(ltri_lane *l);
 
 /*
