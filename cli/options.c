@@ -168,7 +168,8 @@ enum field_type { F_DOUBLE, F_UNSIGNED, F_ENVELOPE, F_MAINS };
     X(stim_blank_ms, "stim-blank", "MS", F_DOUBLE, "blanking after a stimulation pulse, ms")     \
     X(needle_blank_ms, "needle-blank", "MS", F_DOUBLE, "blanking after a needle movement, ms")   \
     X(clip_level, "clip-level", "X", F_DOUBLE, "|x| >= X is clipping, input units (0: auto; ltr uses the format's full scale if known)")    \
-    X(dropout_ms, "dropout", "MS", F_DOUBLE, "stuck this long is a dropout, ms")
+    X(dropout_ms, "dropout", "MS", F_DOUBLE, "stuck this long is a dropout, ms")               \
+    X(acc_min_duration_ms, "acc-min-duration", "MS", F_DOUBLE, "shortest accelerometer twitch, ms")
 
 #define ENUM_ENTRY(field, name, arg, type, help) CF_##field,
 enum { CONFIG_FIELDS(ENUM_ENTRY) N_CONFIG_FIELDS };

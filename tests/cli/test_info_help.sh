@@ -47,9 +47,24 @@ expect_rc 0 "$LTR" detect --help
 for opt in emg-highpass emg-lowpass acc-highpass acc-lowpass mains mains-harmonics notch-width \
     envelope emg-smoothing acc-smoothing threshold-on threshold-off threshold-spread confirm \
     min-duration max-duration gap refractory floor-rise floor-fall warmup fusion-window \
-    spike-threshold stim-blank needle-blank clip-level dropout rate emg acc; do
+    spike-threshold stim-blank needle-blank clip-level dropout acc-min-duration rate emg acc; do
     grep -q -- "--$opt " out.txt || fail "detect --help lacks --$opt"
 done
 grep -q -- '--emg-lowpass HZ .*(450 at 1 kHz, 2000 at 10 kHz)' out.txt || fail "rate-dependent default not shown"
 grep -q -- '--threshold-on DB .*(12)' out.txt || fail "default of --threshold-on not shown"
+
+# No field of ltr_config is left out: as many detector options as fields (the stream's
+# rate, channel count and sensors are --rate, --emg/--acc), and every field in the sidecar.
+HEADER=$(dirname "$0")/../../include/ltr/ltr.h
+fields=$(sed -n '/^typedef struct ltr_config {/,/^} ltr_config;/p' "$HEADER" |
+    sed -n 's/^ *\(double\|unsigned\|ltr_envelope\|ltr_sensor\) \([a-z_0-9]*\).*;.*/\2/p' |
+    grep -v -e '^sample_rate_hz$' -e '^n_channels$' -e '^sensors$')
+n_fields=$(echo "$fields" | wc -l)
+n_options=$(sed -n '/^Detector settings/,$p' out.txt | grep -c '^      --')
+[ "$n_fields" -eq "$n_options" ] || fail "ltr_config has $n_fields settings, ltr detect --help $n_options options"
+"$GEN" wav side.wav
+expect_rc 0 "$LTR" detect -q --sidecar -o side.tsv side.wav
+for f in $fields; do
+    grep -q "\"$f\":" side.json || fail "the sidecar lacks ltr_config.$f"
+done
 echo "ok"
