@@ -457,7 +457,7 @@ static void test_device_marks(void **state)
     for (unsigned k = 0; k < 8; k++) {
         moves[k] = 1.0 + 1.3 * k;
         /* a brief burst of insertional activity right at the movement */
-        sig_add_twitch_emg(s.x, s.n, 1, 0, fs, moves[k], 0.02, 6.0, &s.rng);
+        sig_add_twitch_emg(s.x, s.n, 1, 0, fs, moves[k], 0.06, 6.0, &s.rng);
     }
     ltr_config cfg;
     ltr_config_default(&cfg, fs, 1, NULL);

@@ -155,10 +155,13 @@ typedef struct ltr_config {
      *  background's own spread (mean rise of the log envelope above the floor, dB).
      *  Default 3. 0 disables it. */
     double threshold_spread_factor;
-    /** A twitch is confirmed (BEGIN) once its envelope stayed above the on
-     *  threshold this long, ms. Default 8 ms. Must not exceed min_duration_ms. */
+    /** A twitch is confirmed (BEGIN) once its envelope stayed above the off threshold
+     *  this long after crossing the on threshold, ms: the latency/false-start trade-off
+     *  (tuned on simulated sessions). Default 12 ms. Must not exceed min_duration_ms. */
     double confirm_ms;
-    /** Shortest twitch, ms: anything shorter is a spike, not a contraction. Default 10 ms. */
+    /** Shortest EMG twitch, ms: an LTR is a burst of several motor-unit potentials
+     *  lasting tens of ms (Hong & Torigoe 1994); a lone spike or an electrode click,
+     *  stretched by the filters, lasts ~10 ms. Default 20 ms. */
     double min_duration_ms;
     /** Longest twitch, ms. An LTR is a brief (sub-second) contraction (Hong 1994;
      *  Simons, Travell & Simons 1999); a contraction lasting a second or more is

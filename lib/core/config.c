@@ -54,8 +54,8 @@ ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n
     cfg->threshold_on_db = 12.0;
     cfg->threshold_off_db = 6.0;
     cfg->threshold_spread_factor = 3.0;
-    cfg->confirm_ms = 8.0;
-    cfg->min_duration_ms = 10.0;
+    cfg->confirm_ms = 12.0;
+    cfg->min_duration_ms = 20.0;
     cfg->max_duration_ms = 1000.0;
     cfg->gap_ms = 20.0;
     cfg->refractory_ms = 100.0;
