@@ -1,0 +1,121 @@
+#!/bin/sh
+# The detector's accuracy on the recordings of data/, and the floors it must
+# not fall below (the meson test `data_accuracy` runs this with --check).
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# usage: sh tests/data/accuracy.sh LTR [DATA_DIR] [MODE]
+#   LTR       the ltr tool (e.g. build/cli/ltr)
+#   DATA_DIR  default: the data/ next to tests/
+#   MODE      --table (default)  per recording and pooled: ltr eval --table
+#             --markdown         the same as a Markdown table (for README.md)
+#             --json             the same as JSON
+#             --print-floors     the FLOORS block below, filled with today's values
+#             --check            fail if a recording's F1 or sensitivity is under its floor
+#
+# Each recording is run through `ltr detect` with the options data/recordings.tsv
+# gives it (its channels and mains, as a device would be set up; everything
+# else default), then scored with `ltr eval` against its _events.tsv
+# (tolerance 50 ms). Everything is deterministic: the same build gives the
+# same numbers on every run.
+
+set -eu
+
+# ---- FLOORS: begin ------------------------------------------------------------
+# Columns: recording, F1 floor, sensitivity floor: rounded DOWN to 0.05 from what the detector
+# achieved when they were set. After an improvement, replace this block with
+# the output of:  sh tests/data/accuracy.sh build/cli/ltr --print-floors
+# (never lower a floor to make a test pass without saying why in the commit).
+FLOORS='
+surface_basic    0.70  0.55
+surface_acc      0.60  0.75
+needle_10k       0.00  0.00
+needle_60hz_20k  0.00  0.00
+acc_only         0.35  0.35
+mains_60hz       0.85  1.00
+stim             0.60  0.65
+heavy_needle     0.10  0.05
+voluntary        0.85  0.75
+low_snr          0.35  0.20
+ecg_trunk        0.55  0.55
+artifacts        0.60  0.75
+'
+# ---- FLOORS: end --------------------------------------------------------------
+
+LTR=
+DATA=
+MODE=--table
+while [ $# -gt 0 ]; do
+    case $1 in
+        --table | --markdown | --json | --print-floors | --check) MODE=$1 ;;
+        -*) echo "accuracy.sh: unknown option $1" >&2; exit 2 ;;
+        *) if [ -z "$LTR" ]; then LTR=$1; elif [ -z "$DATA" ]; then DATA=$1; else
+               echo "accuracy.sh: too many arguments" >&2; exit 2; fi ;;
+    esac
+    shift
+done
+[ -n "$LTR" ] || { echo "usage: sh $0 LTR [DATA_DIR] [--table|--markdown|--json|--print-floors|--check]" >&2; exit 2; }
+[ -n "$DATA" ] || DATA=$(cd "$(dirname "$0")/../../data" && pwd)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ltr-accuracy.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+TAB=$(printf '\t')
+
+# Detect on every recording; collect the DETECTIONS TRUTH pairs for ltr eval.
+set --
+names=
+while IFS=$TAB read -r name file sim det; do
+    case $name in '' | '#'*) continue ;; esac
+    stem=${file%.*}
+    # shellcheck disable=SC2086 # the options are a word list on purpose
+    if ! "$LTR" detect -q $det "$DATA/$file" -o "$WORK/${name}_detections.tsv"; then
+        echo "FAIL: $name: 'ltr detect $det data/$file' failed" >&2
+        exit 1
+    fi
+    set -- "$@" --name "$name" "$WORK/${name}_detections.tsv" "$DATA/${stem}_events.tsv"
+    names="$names $name"
+done <"$DATA/recordings.tsv"
+
+case $MODE in
+    --table) exec "$LTR" eval --table "$@" ;;
+    --markdown) exec "$LTR" eval --markdown "$@" ;;
+    --json) exec "$LTR" eval --json "$@" ;;
+esac
+
+# --print-floors and --check: F1 (column 9) and sensitivity (column 7) of each row.
+"$LTR" eval --table "$@" >"$WORK/table.txt" || { echo "FAIL: ltr eval failed" >&2; exit 1; }
+
+if [ "$MODE" = --print-floors ]; then
+    echo "FLOORS='"
+    awk 'NR > 1 && $1 != "all" {
+        f1 = ($9 == "n/a") ? 0 : $9; se = ($7 == "n/a") ? 0 : $7
+        printf "%-16s %.2f  %.2f\n", $1, int(f1 * 20 + 1e-9) / 20, int(se * 20 + 1e-9) / 20
+    }' "$WORK/table.txt"
+    echo "'"
+    exit 0
+fi
+
+cat "$WORK/table.txt"
+echo "$FLOORS" >"$WORK/floors.txt"
+status=0
+for name in $names; do
+    grep -q "^$name " "$WORK/floors.txt" || {
+        echo "FAIL: $name has no floor: add it (sh tests/data/accuracy.sh LTR --print-floors)" >&2
+        status=1
+    }
+done
+awk -v names="$names" '
+    NR == FNR { if (NF == 3) { f1[$1] = $2; se[$1] = $3 } next }
+    FNR > 1 && ($1 in f1) {
+        seen[$1] = 1
+        got_f1 = ($9 == "n/a") ? 0 : $9; got_se = ($7 == "n/a") ? 0 : $7
+        if (got_f1 + 1e-9 < f1[$1]) { printf "FAIL: %s: F1 %.3f under its floor %.2f\n", $1, got_f1, f1[$1]; bad = 1 }
+        if (got_se + 1e-9 < se[$1]) { printf "FAIL: %s: sensitivity %.3f under its floor %.2f\n", $1, got_se, se[$1]; bad = 1 }
+        if (got_f1 >= f1[$1] + 0.05 || got_se >= se[$1] + 0.05)
+            printf "note: %s is above its floors (F1 %.3f, sensitivity %.3f): they may be raised\n", $1, got_f1, got_se
+    }
+    END {
+        for (n in f1) if (!(n in seen)) { printf "FAIL: floor for %s, which is not in data/recordings.tsv\n", n; bad = 1 }
+        exit bad
+    }' "$WORK/floors.txt" "$WORK/table.txt" >&2 || status=1
+[ "$status" -eq 0 ] && echo "every recording at or above its floors"
+exit "$status"
