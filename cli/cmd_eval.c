@@ -45,14 +45,15 @@
 #define MAX_TYPES 16
 #define POOL_GAP_S 10.0
 
-enum { ID_HELP = 1, ID_TOLERANCE, ID_JSON, ID_TABLE, ID_MATCHES, ID_TYPES, ID_SOURCE, ID_OUTPUT,
-       ID_NAME };
+enum { ID_HELP = 1, ID_TOLERANCE, ID_JSON, ID_TABLE, ID_MARKDOWN, ID_MATCHES, ID_TYPES, ID_SOURCE,
+       ID_OUTPUT, ID_NAME };
 
 static const cli_option eval_options[] = {
     {"help", 'h', NULL, ID_HELP, "show this help"},
     {"tolerance-ms", 't', "MS", ID_TOLERANCE, "largest |detected - true onset| of a match (50)"},
     {"json", 0, NULL, ID_JSON, "JSON instead of text"},
     {"table", 0, NULL, ID_TABLE, "one table row per pair (and a pooled row 'all')"},
+    {"markdown", 0, NULL, ID_MARKDOWN, "the same table in Markdown (for a README)"},
     {"matches", 0, NULL, ID_MATCHES, "text: also list every twitch, miss and false positive"},
     {"detection-types", 0, "LIST", ID_TYPES,
      "trial_type values that are detections (twitch,ltr)"},
@@ -63,7 +64,7 @@ static const cli_option eval_options[] = {
 };
 
 typedef struct eval_args {
-    int help, json, table, matches;
+    int help, json, table, markdown, matches;
     ltr_eval_options opt;
     char types_buf[512];
     const char *types[MAX_TYPES];
@@ -97,6 +98,7 @@ static int handle(void *ctx, int id, const char *v)
     case ID_HELP: a->help = 1; return 0;
     case ID_JSON: a->json = 1; return 0;
     case ID_TABLE: a->table = 1; return 0;
+    case ID_MARKDOWN: a->markdown = 1; return 0;
     case ID_MATCHES: a->matches = 1; return 0;
     case ID_SOURCE: a->source = v; return 0;
     case ID_OUTPUT: a->output = v; return 0;
@@ -487,6 +489,49 @@ static void write_matches(FILE *f, const events *tr, const events *dt, const ptr
     }
 }
 
+/* --markdown: the columns of --table, for a README. */
+static void md_header(FILE *f)
+{
+    fputs("| recording | twitches | detections | TP | FP | FN | sensitivity | PPV | F1 | "
+          "onset error median (ms) | abs. onset error p95 (ms) | latency median (ms) | "
+          "latency p95 (ms) | false positives on |\n"
+          "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n",
+          f);
+}
+
+static void md_num(FILE *f, double x, double scale, int prec)
+{
+    if (isnan(x))
+        fputs(" n/a |", f);
+    else
+        fprintf(f, " %.*f |", prec, x * scale);
+}
+
+static void md_row(FILE *f, const char *name, const ltr_eval_result *r)
+{
+    fprintf(f, "| %s | %zu | %zu | %zu | %zu | %zu |", name, r->n_truth, r->n_detections, r->tp,
+            r->fp, r->fn);
+    md_num(f, r->sensitivity, 1.0, 3);
+    md_num(f, r->ppv, 1.0, 3);
+    md_num(f, r->f1, 1.0, 3);
+    md_num(f, r->onset_error_median_s, 1000.0, 1);
+    md_num(f, r->onset_error_abs_p95_s, 1000.0, 1);
+    md_num(f, r->latency_median_s, 1000.0, 1);
+    md_num(f, r->latency_p95_s, 1000.0, 1);
+    int any = 0;
+    for (unsigned k = 1; k < LTR_EVAL_N_KINDS; k++)
+        if (r->fp_by_kind[k]) {
+            fprintf(f, "%s %s %zu", any ? "," : "", ltr_eval_kind_name((ltr_eval_kind)k),
+                    r->fp_by_kind[k]);
+            any = 1;
+        }
+    if (r->fp_unexplained)
+        fprintf(f, "%s nothing %zu", any ? "," : "", r->fp_unexplained);
+    else if (!any)
+        fputs(" -", f);
+    fputs(" |\n", f);
+}
+
 /* Append pair (tr, dt) to the pool, shifted by *t_off. */
 static int pool_add(events *ptr, events *pdt, const events *tr, const events *dt, double *t_off)
 {
@@ -535,6 +580,8 @@ static int run(const eval_args *a, char **pos, int n_pos, FILE *out)
     int rc = 0;
     if (a->table)
         ltr_eval_write_table_header(out);
+    else if (a->markdown)
+        md_header(out);
     else if (a->json && n_pairs > 1)
         fputs("{\"recordings\": [\n", out);
     for (size_t i = 0; i < n_pairs && rc == 0; i++) {
@@ -557,6 +604,8 @@ static int run(const eval_args *a, char **pos, int n_pos, FILE *out)
             pair_name(name, sizeof name, a, i, truth_path);
             if (a->table) {
                 ltr_eval_write_table_row(out, name, &res);
+            } else if (a->markdown) {
+                md_row(out, name, &res);
             } else if (a->json) {
                 fputs(n_pairs > 1 ? (i ? ",\n  " : "  ") : "", out);
                 ltr_eval_write_json(out, &res, name);
@@ -580,6 +629,8 @@ static int run(const eval_args *a, char **pos, int n_pos, FILE *out)
         rc = score_pair(a, &pool_tr, &pool_dt, &res, &tm, &dm);
         if (rc == 0 && a->table) {
             ltr_eval_write_table_row(out, "all", &res);
+        } else if (rc == 0 && a->markdown) {
+            md_row(out, "**all (pooled)**", &res);
         } else if (rc == 0 && a->json) {
             fputs("\n], \"pooled\": ", out);
             ltr_eval_write_json(out, &res, "all");
@@ -620,8 +671,8 @@ int cmd_eval(int argc, char **argv)
                         "--help')\n",
                 n, n == 1 ? "" : "s");
         rc = LTR_EXIT_USAGE;
-    } else if (rc == 0 && a.json && a.table) {
-        fprintf(stderr, "ltr eval: give --json or --table, not both\n");
+    } else if (rc == 0 && a.json + a.table + a.markdown > 1) {
+        fprintf(stderr, "ltr eval: give one of --json, --table, --markdown\n");
         rc = LTR_EXIT_USAGE;
     } else if (rc == 0 && a.n_names > (size_t)n / 2) {
         fprintf(stderr, "ltr eval: %zu --name for %d pair%s\n", a.n_names, n / 2,
