@@ -635,7 +635,8 @@ static void pooled_free(pooled *P)
 }
 
 /* Score row k of P; the latencies of its matched twitches go to lat_pool if not NULL. */
-static void score_row(const pooled *P, size_t k, int offline, score *s, pool *lat_pool)
+static void score_row(const pooled *P, size_t k, int offline, score *s, pool *lat_pool,
+                      pool *delay_pool)
 {
     const detections *ds = &P->det[k];
     memset(s, 0, sizeof *s);
@@ -660,6 +661,8 @@ static void score_row(const pooled *P, size_t k, int offline, score *s, pool *la
             lat[nl++] = 1e3 * (d->decided_s - P->truth[i].onset_s);
             if (lat_pool)
                 pool_push(lat_pool, lat[nl - 1]);
+            if (delay_pool) /* the decision's own delay, whatever was matched */
+                pool_push(delay_pool, 1e3 * (d->decided_s - d->onset_s));
         }
         if (P->stim_s.n) {
             /* the stimulus of this twitch: the last one before its true onset */
@@ -757,7 +760,7 @@ static const char *row_name(size_t k)
 }
 
 static void finish(pooled *P, const char *name, const char *description, result_set *out,
-                   pool *lat_emg, pool *lat_acc)
+                   pool *lat_emg, pool *lat_acc, pool *delay_emg, pool *delay_acc)
 {
     memset(out, 0, sizeof *out);
     snprintf(out->name, sizeof out->name, "%s", name);
@@ -774,11 +777,12 @@ static void finish(pooled *P, const char *name, const char *description, result_
     out->window_hi_ms = P->window_hi_ms;
     out->counts[0] = P->counts[0];
     out->counts[1] = P->counts[1];
-    score_row(P, 0, 0, &out->s[0], P->mep ? NULL : P->acc_only ? lat_acc : lat_emg);
+    score_row(P, 0, 0, &out->s[0], P->mep ? NULL : P->acc_only ? lat_acc : lat_emg,
+              P->mep ? NULL : P->acc_only ? delay_acc : delay_emg);
     if (P->has_marks)
-        score_row(P, 1, 0, &out->s[1], NULL);
+        score_row(P, 1, 0, &out->s[1], NULL, NULL);
     for (size_t m = 0; m < N_METHODS; m++)
-        score_row(P, m + 2, methods[m]->offline, &out->s[m + 2], NULL);
+        score_row(P, m + 2, methods[m]->offline, &out->s[m + 2], NULL, NULL);
 }
 
 static void print_result(const result_set *rs)
@@ -830,7 +834,7 @@ int main(int argc, char **argv)
 
     static result_set results[MAX_RECORDINGS];
     size_t n_res = 0;
-    pool lat_emg = {0}, lat_acc = {0};
+    pool lat_emg = {0}, lat_acc = {0}, delay_emg = {0}, delay_acc = {0};
 
     const size_t n_seeds = quick ? 1 : 5;
     const size_t n_sc = ltr_sim_scenario_count();
@@ -851,7 +855,8 @@ int main(int argc, char **argv)
         }
         if (P.n_recordings == 0)
             continue;
-        finish(&P, name, ltr_sim_scenario_description(i), &results[n_res], &lat_emg, &lat_acc);
+        finish(&P, name, ltr_sim_scenario_description(i), &results[n_res], &lat_emg, &lat_acc, &delay_emg,
+               &delay_acc);
         pooled_free(&P);
         print_result(&results[n_res++]);
     }
@@ -876,7 +881,8 @@ int main(int argc, char **argv)
                      "%zu trials %s, %.0f Hz; onset window %.0f-%.0f ms after the pulse", r.n_stim,
                      mep_rest ? "each after 2 s of synthetic rest" : "joined back to back", r.fs,
                      r.window_lo_ms, r.window_hi_ms);
-            finish(&P, r.name, desc, &results[n_res], &lat_emg, &lat_acc);
+            finish(&P, r.name, desc, &results[n_res], &lat_emg, &lat_acc, &delay_emg,
+               &delay_acc);
             pooled_free(&P);
             print_result(&results[n_res++]);
             recording_free(&r);
@@ -937,17 +943,33 @@ int main(int argc, char **argv)
     printf("  with EMG: n %zu, median %.1f ms, p90 %.1f ms, max %.1f ms\n", lat_emg.n, med_emg,
            bench_percentile_sorted(lat_emg.v, lat_emg.n, 90.0),
            lat_emg.n ? lat_emg.v[lat_emg.n - 1] : NAN);
-    printf("  accelerometer only: n %zu, median %.1f ms, p90 %.1f ms, max %.1f ms\n\n", lat_acc.n,
+    printf("  accelerometer only: n %zu, median %.1f ms, p90 %.1f ms, max %.1f ms\n", lat_acc.n,
            med_acc, bench_percentile_sorted(lat_acc.v, lat_acc.n, 90.0),
            lat_acc.n ? lat_acc.v[lat_acc.n - 1] : NAN);
+    bench_sort(delay_emg.v, delay_emg.n);
+    bench_sort(delay_acc.v, delay_acc.n);
+    const double dmed_emg = bench_percentile_sorted(delay_emg.v, delay_emg.n, 50.0);
+    const double dmed_acc = bench_percentile_sorted(delay_acc.v, delay_acc.n, 50.0);
+    printf("libltr decision delay (BEGIN.detected - the event's own onset), same twitches:\n");
+    printf("  with EMG: median %.1f ms, p90 %.1f ms; accelerometer only: median %.1f ms, p90 %.1f "
+           "ms\n",
+           dmed_emg, bench_percentile_sorted(delay_emg.v, delay_emg.n, 90.0), dmed_acc,
+           bench_percentile_sorted(delay_acc.v, delay_acc.n, 90.0));
+    printf("  (a latency below the decision delay means the match is an early detection: within "
+           "the 50 ms tolerance, a needle jolt 10-40 ms before a reflex twitch counts as the "
+           "twitch)\n\n");
 
-    const int met_emg = med_emg <= 30.0, met_acc = med_acc <= 50.0;
+    /* met only if both the latency from the true onset and the decision's own delay are
+     * within the goal (the first can be flattered by early matches) */
+    const int met_emg = med_emg <= 30.0 && dmed_emg <= 30.0;
+    const int met_acc = med_acc <= 50.0 && dmed_acc <= 50.0;
     const int met_f1 = wins == comparable && comparable > 0;
     const double margin = mean_ltr - best_mean;
     printf("Targets:\n");
-    printf("  median latency <= 30 ms with EMG: %.1f ms -> %s\n", med_emg, met_emg ? "MET" : "MISSED");
-    printf("  median latency <= 50 ms accelerometer only: %.1f ms -> %s\n", med_acc,
-           lat_acc.n == 0 ? "n/a" : met_acc ? "MET" : "MISSED");
+    printf("  median latency <= 30 ms with EMG: %.1f ms (decision delay %.1f ms) -> %s\n", med_emg,
+           dmed_emg, met_emg ? "MET" : "MISSED");
+    printf("  median latency <= 50 ms accelerometer only: %.1f ms (decision delay %.1f ms) -> %s\n",
+           med_acc, dmed_acc, lat_acc.n == 0 ? "n/a" : met_acc ? "MET" : "MISSED");
     printf("  better F1 than every baseline on every recording: %zu of %zu -> %s\n", wins,
            comparable, met_f1 ? "MET" : "MISSED");
     printf("  mean F1 %.3f vs best baseline (%s) %.3f: margin %+.3f\n", mean_ltr, best_mean_name,
@@ -993,12 +1015,20 @@ int main(int argc, char **argv)
     bench_json_num(f, med_acc);
     fprintf(f, ", \"p90\": ");
     bench_json_num(f, bench_percentile_sorted(lat_acc.v, lat_acc.n, 90.0));
-    fprintf(f, "},\n  \"targets\": [\n");
-    fprintf(f, "    {\"name\": \"median latency, EMG\", \"goal_ms\": 30, \"measured_ms\": ");
+    fprintf(f, "},\n  \"decision_delay_emg_ms\": ");
+    bench_json_num(f, dmed_emg);
+    fprintf(f, ",\n  \"decision_delay_acc_ms\": ");
+    bench_json_num(f, dmed_acc);
+    fprintf(f, ",\n  \"targets\": [\n");
+    fprintf(f, "    {\"name\": \"median latency, EMG\", \"goal_ms\": 30, \"decision_delay_ms\": ");
+    bench_json_num(f, dmed_emg);
+    fprintf(f, ", \"measured_ms\": ");
     bench_json_num(f, med_emg);
     fprintf(f, ", \"met\": %s},\n", met_emg ? "true" : "false");
     fprintf(f, "    {\"name\": \"median latency, accelerometer only\", \"goal_ms\": 50, "
-               "\"measured_ms\": ");
+               "\"decision_delay_ms\": ");
+    bench_json_num(f, dmed_acc);
+    fprintf(f, ", \"measured_ms\": ");
     bench_json_num(f, med_acc);
     fprintf(f, ", \"met\": %s},\n", met_acc ? "true" : "false");
     fprintf(f, "    {\"name\": \"better F1 than every baseline on every recording\", \"wins\": %zu, "
@@ -1014,5 +1044,7 @@ int main(int argc, char **argv)
     bench_json_close(f, json);
     free(lat_emg.v);
     free(lat_acc.v);
+    free(delay_emg.v);
+    free(delay_acc.v);
     return 0;
 }

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+# Collect the JSON of the other benchmarks into one summary (Markdown tables, as
+# bench/README.md shows them) with the status of every target. Missing JSON files
+# (a benchmark skipped or not built) are left out. Runs last.
+#
+# usage: report.py [--dir DIR] [--out PATH]
+# SPDX-License-Identifier: BSD-3-Clause
+import argparse
+import json
+import os
+import sys
+
+
+def load(d, name):
+    p = os.path.join(d, name + ".json")
+    if not os.path.exists(p):
+        return None
+    with open(p) as f:
+        return json.load(f)
+
+
+def fmt(v, spec="%.1f"):
+    return "n/a" if v is None else spec % v
+
+
+def status(met):
+    return "n/a" if met is None else ("**met**" if met else "**missed**")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", default=os.environ.get("LTR_BENCH_JSON_DIR", "."))
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args()
+    out = []
+    w = out.append
+    targets = []
+
+    tp = load(a.dir, "throughput")
+    if tp:
+        w("### Throughput of `ltr_detector_process` (one core; median of %d runs, spread min..max)\n"
+          % tp["repeats"])
+        w("| channels | rate | block | Mframes/s | Msamples/s | ns/sample (median) | spread |")
+        w("|---|---|---|---|---|---|---|")
+        for r in tp["results"]:
+            ch = "%d emg" % r["channels"] if not r["acc_channels"] else \
+                "%d emg + %d acc" % (r["channels"] - r["acc_channels"], r["acc_channels"])
+            w("| %s | %.0f Hz | %d | %.2f | %.2f | %.1f | %.1f..%.1f |" % (
+                ch, r["rate_hz"], r["block"], r["frames_per_s"] / 1e6, r["samples_per_s"] / 1e6,
+                r["ns_per_sample_median"], r["ns_per_sample_min"], r["ns_per_sample_max"]))
+        t = tp["target"]
+        targets.append(("core single-channel throughput >= 100 Msamples/s/core",
+                        "%.1f Msamples/s" % t["measured_msamples_per_s"], t["met"]))
+        w("")
+
+    bl = load(a.dir, "block")
+    if bl:
+        w("### Cost of one 32-frame block (%d blocks, timer pair %.0f ns included)\n"
+          % (bl["timed_blocks"], bl["timer_overhead_ns"]))
+        w("| configuration | median | p90 | p99 | p99.9 | max | p99 / block real time |")
+        w("|---|---|---|---|---|---|---|")
+        for r in bl["results"]:
+            w("| %s | %.0f ns | %.0f ns | %.0f ns | %.0f ns | %.0f ns | %.3f %% |" % (
+                r["name"], r["median_ns"], r["p90_ns"], r["p99_ns"], r["p999_ns"], r["max_ns"],
+                100.0 * r["p99_ns"] / r["block_real_time_ns"]))
+        t = bl["target"]
+        targets.append(("p99 cost of a 32-frame block < 1 us (1 emg @ 2 kHz)",
+                        "%.0f ns" % t["measured_ns"], t["met"]))
+        w("")
+
+    cg = load(a.dir, "callgrind")
+    if cg:
+        w("### Instructions per sample (callgrind, inside `ltr_detector_process`, steady state)\n")
+        w("| configuration | Ir/sample | Ir/frame | Ir/sample incl. warm-up |")
+        w("|---|---|---|---|")
+        for r in cg["results"]:
+            w("| %s | %.0f | %.0f | %.0f |" % (r["name"], r["ir_per_sample"], r["ir_per_frame"],
+                                              r["ir_per_sample_incl_warmup"]))
+        if cg.get("hot_spots"):
+            w("\nHot spots (self instructions, %s):\n" % cg["results"][0]["name"])
+            w("| share | Ir | function |")
+            w("|---|---|---|")
+            for h in cg["hot_spots"]:
+                w("| %.1f %% | %d | `%s` |" % (h["percent"], h["ir"], h["function"]))
+        w("")
+
+    mem = load(a.dir, "memory")
+    if mem:
+        w("### Detector state (`ltr_detector_size`)\n")
+        w("| rate | channels | bytes | bytes/channel |")
+        w("|---|---|---|---|")
+        for r in mem["state_bytes"]:
+            if r["rate_hz"] in (2000, 10000) or r["acc_channels"]:
+                ch = "%d" % r["channels"] if not r["acc_channels"] else \
+                    "%d (1 emg + 3 acc)" % r["channels"]
+                w("| %.0f Hz | %s | %d | %.0f |" % (r["rate_hz"], ch, r["bytes"],
+                                                    r["bytes_per_channel"]))
+        t = mem["target"]
+        w("\nMarginal cost of one more channel: %.0f B." % t["marginal_bytes"])
+        targets.append(("state <= 2 KiB per channel (worst bytes/channel)",
+                        "%.0f B/ch (marginal %.0f B/ch)" % (t["measured_bytes"],
+                                                             t["marginal_bytes"]), t["met"]))
+        w("")
+
+    rss = load(a.dir, "rss")
+    if rss:
+        w("### Peak resident memory, %d channels at %d Hz\n" % (rss["channels"], rss["rate_hz"]))
+        w("| program | minutes | samples | max RSS | wall time |")
+        w("|---|---|---|---|---|")
+        for r in rss["results"]:
+            w("| %s | %d | %d | %d kB | %.1f s |" % (r["program"], r["minutes"], r["samples"],
+                                                     r["max_rss_kb"], r["seconds"]))
+        for prog, fl in rss["flat"].items():
+            w("\n%s: growth %+d kB from the short to the long stream (%s)." % (
+                prog, fl["growth_kb"], "flat" if fl["flat"] else "grows"))
+        w("")
+
+    acc = load(a.dir, "accuracy")
+    if acc:
+        names = [m["name"] for m in acc["methods"]]
+        w("### F1 per recording: libltr against the baselines (all baselines offline: rest "
+          "statistics from the whole record)\n")
+        w("| recording | libltr | " + " | ".join(names) + " |")
+        w("|---|---" + "|---" * len(names) + "|")
+        for rec in acc["recordings"]:
+            rows = {r["method"]: r for r in rec["rows"]}
+            ltr = rows["libltr"]["f1"]
+            bls = [rows[n]["f1"] for n in names]
+            best = max([b for b in bls if b is not None] or [0.0])
+            mark = " +" if ltr is not None and ltr > best else ""
+            w("| %s | %s%s | %s |" % (rec["name"], fmt(ltr, "%.3f"), mark,
+                                      " | ".join(fmt(b, "%.3f") for b in bls)))
+        w("\n+ : libltr above every baseline.\n")
+        w("### libltr per recording: accuracy, latency, cost\n")
+        w("| recording | true | sens | PPV | F1 | onset err (median) | latency median | "
+          "latency p90 | fixed delay | ns/frame | F1 with device marks |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|")
+        for rec in acc["recordings"]:
+            rows = {r["method"]: r for r in rec["rows"]}
+            r = rows["libltr"]
+            mk = rows.get("libltr + marks")
+            w("| %s | %d | %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s | %s |" % (
+                rec["name"], r["n_truth"], fmt(r["sensitivity"], "%.2f"), fmt(r["ppv"], "%.2f"),
+                fmt(r["f1"], "%.3f"), fmt(r["onset_error_median_ms"]),
+                fmt(r["latency_median_ms"]), fmt(r["latency_p90_ms"]),
+                fmt(rec["fixed_delay_ms"]), fmt(r["ns_per_frame"], "%.0f"),
+                fmt(mk["f1"], "%.3f") if mk else "-"))
+        w("")
+        for t in acc["targets"]:
+            if "goal_ms" in t:
+                targets.append(("median latency <= %d ms, %s" % (t["goal_ms"],
+                                                                 t["name"].split(", ")[1]),
+                                "%s ms from the true onset; decision delay %s ms" % (
+                                    fmt(t["measured_ms"]), fmt(t.get("decision_delay_ms"))),
+                                t["met"]))
+            elif "wins" in t:
+                targets.append(("better F1 than every baseline on every recording",
+                                "%d of %d recordings" % (t["wins"], t["recordings"]), t["met"]))
+            else:
+                targets.append(("higher mean F1 than the best baseline by a clear margin",
+                                "%.3f vs %.3f (%s): %+.3f" % (t["libltr"], t["best_baseline_f1"],
+                                                             t["best_baseline"], t["margin"]),
+                                t["margin"] >= 0.05))
+
+    if targets:
+        w("### Targets\n")
+        w("| target | measured | status |")
+        w("|---|---|---|")
+        for name, measured, met in targets:
+            w("| %s | %s | %s |" % (name, measured, status(met)))
+        w("")
+
+    text = "\n".join(out) + "\n"
+    sys.stdout.write(text)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
