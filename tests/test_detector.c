@@ -444,6 +444,52 @@ static void test_fusion_confidence(void **state)
     sig_free(s.x);
 }
 
+/* A twitch too weak on the EMG to be called there, but clear on the accelerometer, is
+ * timed by the EMG: its onset is the muscle's, not the mechanical response 25 ms later. */
+static void test_weak_emg_timed_by_acc(void **state)
+{
+    (void)state;
+    const double fs = 2000, emd = 0.025;
+    scene s;
+    scene_init(&s, fs, 14.0, 4, 23);
+    add_background(&s, 0);
+    const unsigned axes[3] = {1, 2, 3};
+    const double g[3] = {0.0, 0.0, 9.8};
+    sig_add_gravity(s.x, s.n, 4, axes, g);
+    for (unsigned k = 1; k < 4; k++)
+        sig_add_emg_noise(s.x, s.n, 4, k, fs, 0.01, 1, 400, &s.rng);
+    add_twitches(&s, 0, 1.0, 2.2, 2.2, 9); /* about 7 dB: under the EMG on threshold */
+    const double dir[3] = {0.0, 0.6, 0.8};
+    for (unsigned k = 0; k < s.n_truth; k++)
+        sig_add_twitch_acc(s.x, s.n, 4, axes, fs, s.truth[k] + emd, 1.0, 18.0, 0.08, dir);
+    const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 4, both);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    double err_sum = 0.0;
+    unsigned timed = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        if (e.ev[i].kind != LTR_EVENT_END || !(e.ev[i].flags & LTR_FLAG_FUSED))
+            continue;
+        for (unsigned k = 0; k < s.n_truth; k++) {
+            const double err = (double)e.ev[i].onset / fs - s.truth[k];
+            if (fabs(err) < 0.06) {
+                err_sum += err;
+                timed++;
+            }
+        }
+    }
+    print_message("weak EMG: %u of %u twitches timed by the EMG, mean onset error %.1f ms\n",
+                  timed, s.n_truth, timed ? 1e3 * err_sum / timed : 0.0);
+    assert_true(timed >= s.n_truth - 2);
+    /* EMG-timed: on average well before the mechanical onset */
+    assert_true(err_sum / timed < emd - 0.010);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
 /* Needle movements the device announces through ltr_detector_mark are not twitches,
  * even when they are too small for the automatic spike detector; unannounced they are. */
 static void test_device_marks(void **state)
@@ -543,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_no_twitch_on_noise),  cmocka_unit_test(test_stimulation_blanked),
         cmocka_unit_test(test_voluntary_not_twitch), cmocka_unit_test(test_bad_samples_survived),
         cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
+        cmocka_unit_test(test_weak_emg_timed_by_acc),
         cmocka_unit_test(test_device_marks),        cmocka_unit_test(test_s16_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

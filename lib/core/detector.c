@@ -69,6 +69,8 @@ typedef struct twitch_state {
     uint64_t peak;
     float snr_db, amplitude;          /* of the lane that describes it */
     float snr_emg, snr_acc;           /* best of each sensor kind, -1 = none */
+    uint64_t weak_onset;              /* EMG onset of sub-threshold activity, NO_FRAME = none */
+    uint32_t weak_channels;           /* the EMG channels that showed it */
     uint32_t channels;
 } twitch_state;
 
@@ -125,7 +127,7 @@ struct ltr_detector {
 static void twitch_clear(twitch_state *tw)
 {
     memset(tw, 0, sizeof *tw);
-    tw->emg_onset = tw->acc_onset = NO_FRAME;
+    tw->emg_onset = tw->acc_onset = tw->weak_onset = NO_FRAME;
     tw->snr_emg = tw->snr_acc = -1.0f;
 }
 
@@ -440,6 +442,26 @@ static uint32_t context_flags(const ltr_detector *d, uint64_t onset, uint32_t ch
     return f;
 }
 
+/* An accelerometer twitch without an EMG twitch: did an EMG lane rise above its off
+ * threshold within the electromechanical delay before the mechanical onset? Then that
+ * rise is when the muscle fired (EMD 10-50 ms, Cavanagh & Komi 1979). */
+static int weak_emg(const ltr_detector *d, uint64_t acc_onset, twitch_state *tw)
+{
+    for (unsigned l = 0; l < d->n_lanes; l++) {
+        const lane_slot *s = &d->lanes[l];
+        if (s->sensor != LTR_SENSOR_EMG || s->lane.weak_rise == 0)
+            continue;
+        const uint64_t on = corrected(s->lane.weak_onset, s->onset_delay);
+        const uint64_t rise = corrected(s->lane.weak_rise, s->delay);
+        if (on <= acc_onset + d->fusion_early && rise + d->fusion_window >= acc_onset &&
+            (tw->weak_onset == NO_FRAME || on > tw->weak_onset)) {
+            tw->weak_onset = on;
+            tw->weak_channels = s->channels;
+        }
+    }
+    return tw->weak_onset != NO_FRAME;
+}
+
 static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
 {
     lane_slot *s = &d->lanes[l];
@@ -465,15 +487,23 @@ static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
     tw->onset = onset;
     tw->emg_onset = emg_onset;
     tw->acc_onset = acc_onset;
+    uint32_t flags = sensor_flag(s->sensor);
+    uint32_t channels = s->channels;
+    if (s->sensor == LTR_SENSOR_ACC && d->has_emg && weak_emg(d, onset, tw)) {
+        /* confirmed mechanically, timed electrically */
+        tw->onset = tw->weak_onset;
+        flags |= LTR_FLAG_EMG | LTR_FLAG_FUSED;
+        channels |= tw->weak_channels;
+    }
     const float snr = snr_of(lt);
-    const uint32_t flags = sensor_flag(s->sensor) | context_flags(d, onset, s->channels);
+    flags |= context_flags(d, tw->onset, channels);
     const ltr_event ev = {
-        .kind = LTR_EVENT_BEGIN, .id = tw->id, .onset = onset,
+        .kind = LTR_EVENT_BEGIN, .id = tw->id, .onset = tw->onset,
         .peak = corrected(lt->peak, s->delay), .offset = n, .detected = n,
         .amplitude = sqrtf(lt->peak_sq), .snr_db = snr,
         .confidence = s->sensor == LTR_SENSOR_EMG ? confidence_of(d, snr, -1.0f, flags)
-                                                  : confidence_of(d, -1.0f, snr, flags),
-        .channels = s->channels, .flags = flags,
+                                                  : confidence_of(d, 0.0f, snr, flags),
+        .channels = channels, .flags = flags,
     };
     emit(d, &ev);
 }
@@ -558,7 +588,14 @@ static void close_twitch(ltr_detector *d, uint64_t n)
             tw->acc_onset != NO_FRAME && tw->acc_onset + d->fusion_early >= tw->emg_onset &&
             tw->acc_onset <= tw->emg_onset + d->fusion_window)
             flags |= LTR_FLAG_FUSED;
-        flags |= context_flags(d, tw->onset, tw->channels);
+        if (tw->weak_onset != NO_FRAME && !(flags & LTR_FLAG_EMG)) {
+            ev.onset = tw->weak_onset < ev.onset ? tw->weak_onset : ev.onset;
+            ev.channels |= tw->weak_channels;
+            flags |= LTR_FLAG_EMG | LTR_FLAG_FUSED;
+            if (tw->snr_emg < 0.0f)
+                tw->snr_emg = 0.0f; /* below threshold: weak evidence */
+        }
+        flags |= context_flags(d, ev.onset, ev.channels);
         ev.flags = flags;
         ev.confidence = confidence_of(d, tw->snr_emg, tw->snr_acc, flags);
     }

@@ -37,6 +37,8 @@ void ltri_lane_reset(ltri_lane *l)
     l->last_quiet = 0;
     l->since = 0;
     l->refractory_until = 0;
+    l->above_off = 0;
+    l->weak_onset = l->weak_rise = 0;
     l->settling = 0;
     l->tw = (ltri_lane_twitch){0};
 }
@@ -100,6 +102,14 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
     /* The floor learns only from the background: never from a twitch in progress. */
     ltri_noise_push(&d->noise, &l->noise, env,
                     l->state == LANE_CANDIDATE || l->state == LANE_ACTIVE || l->state == LANE_GAP);
+    /* Sub-threshold activity: where the latest rise above the off threshold began. An
+     * accelerometer-confirmed twitch takes its onset from it (detector.c). */
+    const int above = env > nz->thr_off;
+    if (above && !l->above_off && l->state == LANE_IDLE) {
+        l->weak_onset = l->last_quiet + 1;
+        l->weak_rise = t;
+    }
+    l->above_off = above;
     switch (l->state) {
     case LANE_IDLE:
         if (env > nz->thr_on && t >= l->refractory_until && ltri_noise_ready(&d->noise, nz)) {

@@ -51,6 +51,8 @@ typedef struct ltri_lane {
     uint64_t last_quiet;        /* last frame the envelope was near the floor */
     uint64_t since;             /* CANDIDATE start / GAP start / BUSY quiet start */
     uint64_t refractory_until;
+    int above_off;              /* the envelope is above the off threshold */
+    uint64_t weak_onset, weak_rise; /* latest rise above off: its onset and frame (0 = none) */
     int settling;               /* first frame after a blocked stretch */
     ltri_lane_twitch tw;
 } ltri_lane;
