@@ -221,12 +221,12 @@ static int handle_param(sim_args *a, size_t i, const char *v)
             return bad(name, v, "a whole number >= 0 (64-bit)");
         break;
     case P_BOOL:
-        if (!strcasecmp(v, "yes") || !strcmp(v, "1") || !strcasecmp(v, "on"))
+        if (!strcasecmp(v, "yes") || !strcasecmp(v, "y") || !strcmp(v, "1") || !strcasecmp(v, "on"))
             a->value[i] = 1;
-        else if (!strcasecmp(v, "no") || !strcmp(v, "0") || !strcasecmp(v, "off"))
+        else if (!strcasecmp(v, "no") || !strcasecmp(v, "n") || !strcmp(v, "0") || !strcasecmp(v, "off"))
             a->value[i] = 0;
         else
-            return bad(name, v, "yes or no");
+            return bad(name, v, "Y (yes) or N (no)");
         break;
     case P_ELECTRODE:
         if (!strcasecmp(v, "surface"))
