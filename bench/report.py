@@ -131,6 +131,39 @@ def main():
             w("| %s | %s%s | %s |" % (rec["name"], fmt(ltr, "%.3f"), mark,
                                       " | ".join(fmt(b, "%.3f") for b in bls)))
         w("\n+ : libltr above every baseline.\n")
+        w("### Each method over all recordings (sim: simulated scenarios; MEP: back to back and "
+          "with rest)\n")
+        w("| method | mode | mean F1 sim | mean F1 MEP | mean sens sim | mean PPV sim | "
+          "median latency sim | median onset err sim | median ns/frame |")
+        w("|---|---|---|---|---|---|---|---|---|")
+
+        def med(v):
+            v = sorted(x for x in v if x is not None)
+            if not v:
+                return None
+            n = len(v)
+            return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
+
+        def mean(v):
+            v = [0.0 if x is None else x for x in v]
+            return sum(v) / len(v) if v else None
+
+        offline = {m["name"]: m["offline"] for m in acc["methods"]}
+        for name in ["libltr"] + names:
+            sim = [next(r for r in rec["rows"] if r["method"] == name)
+                   for rec in acc["recordings"] if not rec["mep"]]
+            mep = [next(r for r in rec["rows"] if r["method"] == name)
+                   for rec in acc["recordings"] if rec["mep"]]
+            w("| %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s |" % (
+                name, "offline" if offline.get(name) else "online",
+                fmt(mean([r["f1"] for r in sim]), "%.3f"),
+                fmt(mean([r["f1"] for r in mep]), "%.3f") if mep else "n/a",
+                fmt(mean([r["sensitivity"] for r in sim]), "%.2f"),
+                fmt(mean([r["ppv"] for r in sim]), "%.2f"),
+                fmt(med([r["latency_median_ms"] for r in sim])),
+                fmt(med([r["onset_error_median_ms"] for r in sim])),
+                fmt(med([r["ns_per_frame"] for r in sim]), "%.0f")))
+        w("")
         w("### libltr per recording: accuracy, latency, cost\n")
         w("| recording | true | sens | PPV | F1 | onset err (median) | latency median | "
           "latency p90 | fixed delay | ns/frame | F1 with device marks |")
