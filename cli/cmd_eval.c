@@ -301,6 +301,13 @@ static int read_events(const char *path, int truth, const eval_args *a, events *
         rc = err ? LTR_EXIT_INPUT : LTR_EXIT_FORMAT;
         goto done;
     }
+    if (*s == '{' || *s == '[') {
+        fprintf(stderr, "ltr eval: %s:%lu: JSON is not read: give a BIDS events table (ltr detect "
+                        "--format tsv or csv)\n",
+                path, r.lineno);
+        rc = LTR_EXIT_FORMAT;
+        goto done;
+    }
     n_cols = split(s, r.delim, fields, MAX_FIELDS);
     if (n_cols < 0) {
         fprintf(stderr, "ltr eval: %s:%lu: header: more than %d columns or a bad quote\n", path,

@@ -173,6 +173,9 @@ expect_err "empty"
 printf 'start\tstop\n1\t2\n' >noonset.tsv
 expect_rc 4 "$LTR" eval det.tsv noonset.tsv
 expect_err "noonset.tsv:1: no 'onset' column"
+echo '{"onset": 1.0, "duration": 0.1, "trial_type": "twitch"}' >det.jsonl
+expect_rc 4 "$LTR" eval det.jsonl truth.tsv
+expect_err "det.jsonl:1: JSON is not read"
 printf 'onset\tduration\ttrial_type\n1.0\t0.1\tltr\n2.0\t0.1\n' >short.tsv
 expect_rc 4 "$LTR" eval det.tsv short.tsv
 expect_err "short.tsv:3: too few fields"
