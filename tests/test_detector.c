@@ -66,6 +66,24 @@ static void add_twitches(scene *s, unsigned ch, double t0, double a0, double a1,
     }
 }
 
+/* A 3-axis accelerometer on channels 1-3: gravity in some orientation and sensor noise,
+ * and the mechanical response of every twitch so far, emd_s after its EMG onset. */
+static void add_accelerometer(scene *s, const double g[3])
+{
+    const unsigned axes[3] = {1, 2, 3};
+    sig_add_gravity(s->x, s->n, s->n_ch, axes, g);
+    for (unsigned k = 1; k < 4; k++)
+        sig_add_emg_noise(s->x, s->n, s->n_ch, k, s->fs, 0.01, 1, 400, &s->rng);
+}
+
+static void add_acc_twitches(scene *s, double emd_s, const double dir[3], double decay_s)
+{
+    const unsigned axes[3] = {1, 2, 3};
+    for (unsigned k = 0; k < s->n_truth; k++)
+        sig_add_twitch_acc(s->x, s->n, s->n_ch, axes, s->fs, s->truth[k] + emd_s, 1.0, 18.0,
+                           decay_s, dir);
+}
+
 typedef struct score {
     unsigned tp, fp, fn;
     double max_onset_err, median_latency;
@@ -368,15 +386,11 @@ static void test_fusion_confidence(void **state)
     scene s;
     scene_init(&s, fs, 14.0, 4, 21);
     add_background(&s, 0);
-    const unsigned axes[3] = {1, 2, 3};
     const double g[3] = {0.0, 4.9, 8.5};
-    sig_add_gravity(s.x, s.n, 4, axes, g);
-    for (unsigned k = 1; k < 4; k++)
-        sig_add_emg_noise(s.x, s.n, 4, k, fs, 0.01, 1, 400, &s.rng);
+    add_accelerometer(&s, g);
     add_twitches(&s, 0, 1.0, 4.0, 4.0, 9);
     const double dir[3] = {0.3, -0.8, 0.5};
-    for (unsigned k = 0; k < s.n_truth; k++)
-        sig_add_twitch_acc(s.x, s.n, 4, axes, fs, s.truth[k] + 0.025, 1.0, 18.0, 0.06, dir);
+    add_acc_twitches(&s, 0.025, dir, 0.06);
 
     const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
     ltr_config cfg;
@@ -453,15 +467,11 @@ static void test_weak_emg_timed_by_acc(void **state)
     scene s;
     scene_init(&s, fs, 14.0, 4, 23);
     add_background(&s, 0);
-    const unsigned axes[3] = {1, 2, 3};
     const double g[3] = {0.0, 0.0, 9.8};
-    sig_add_gravity(s.x, s.n, 4, axes, g);
-    for (unsigned k = 1; k < 4; k++)
-        sig_add_emg_noise(s.x, s.n, 4, k, fs, 0.01, 1, 400, &s.rng);
+    add_accelerometer(&s, g);
     add_twitches(&s, 0, 1.0, 2.2, 2.2, 9); /* about 7 dB: under the EMG on threshold */
     const double dir[3] = {0.0, 0.6, 0.8};
-    for (unsigned k = 0; k < s.n_truth; k++)
-        sig_add_twitch_acc(s.x, s.n, 4, axes, fs, s.truth[k] + emd, 1.0, 18.0, 0.08, dir);
+    add_acc_twitches(&s, emd, dir, 0.08);
     const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
     ltr_config cfg;
     ltr_config_default(&cfg, fs, 4, both);
