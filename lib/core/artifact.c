@@ -54,7 +54,7 @@ void ltri_artifact_reset(ltri_artifact *a)
     }
     a->last = a->hold = a->scale = a->baseline = a->origin = 0.0f;
     a->pulse_base = a->pulse_jump = a->last_jump = 0.0f;
-    a->pulse_at = 0;
+    a->pulse_at = a->verdict_at = 0;
     a->scale_n = a->same = a->future_flags = a->started = 0;
     a->next = a->blank_until = 0;
     a->last_clip = 0;
@@ -83,7 +83,8 @@ static void follow_pulse(const ltri_artifact_design *d, ltri_artifact *a, float 
     const uint64_t at = a->pulse_at - 1;
     if (fabsf(x - a->pulse_base) <= RETURN_FRACTION * a->pulse_jump) {
         /* from the frame before the jump (its edge may have started there) */
-        ltri_artifact_blank(d, a, at > 0 ? at - 1 : 0, n + 1 + d->stim_blank, LTR_FLAG_STIM);
+        ltri_artifact_blank(d, a, at > 0 ? at - 1 : 0, n + 1 + d->stim_blank,
+                            LTR_FLAG_STIM | LTRI_REASON_PULSE);
         a->pulse_at = 0;
     } else if (n - at + 1 >= d->lookahead) {
         a->pulse_at = 0; /* the frame before the jump is about to leave the line */
@@ -108,13 +109,26 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     const float jump = fabsf(x - a->last);
     a->same = (x == a->last) ? a->same + 1 : 0;
     const int warm = a->scale_n >= SCALE_WARMUP;
+    if (a->verdict_at && n >= a->verdict_at) {
+        a->verdict_at = 0;
+        if (fabsf(x - a->pulse_base) <= RETURN_FRACTION * a->pulse_jump)
+            ltri_artifact_blank(d, a, n, n + 1, LTRI_REASON_PULSE);
+        else
+            ltri_artifact_blank(d, a, n > d->lookahead ? n - d->lookahead : 0, a->blank_until,
+                                LTR_FLAG_NEEDLE);
+    }
     if (a->pulse_at) {
         follow_pulse(d, a, x, n);
     } else if (warm && a->scale > 0.0f && jump > d->spike_ratio * a->scale) {
         if (a->last_jump * SHARPNESS < jump) {
-            /* out of a calm signal in one frame: a pulse edge (even if an amplifier
-             * tail keeps it from coming back); physiological waves steepen gradually */
+            /* out of a calm signal in one frame: an artifact edge (physiological waves
+             * steepen gradually). Blank it now; at the end of the blanking, a signal
+             * back at its old level makes it a stimulation pulse (with an amplifier
+             * tail), one still away an electrode step (needle movement). */
             ltri_artifact_blank(d, a, n > 0 ? n - 1 : 0, n + 1 + d->stim_blank, LTR_FLAG_STIM);
+            a->verdict_at = n + d->stim_blank;
+            a->pulse_base = a->last;
+            a->pulse_jump = jump;
         } else {
             a->pulse_at = n + 1;
             a->pulse_base = a->last;

@@ -8,9 +8,10 @@
  * replaced by the last good sample (sample-and-hold): the filters see no step and
  * do not ring.
  *
- * Bad means: NaN/Inf; a stimulation pulse, i.e. a jump far above the recent typical
- * jump that either comes out of calm signal in one frame or is back at its old level
- * within the look-ahead (a twitch's own motor-unit or evoked potentials grow as large
+ * Bad means: NaN/Inf; a stimulation pulse or electrode step, i.e. a jump far above the
+ * recent typical jump that either comes out of calm signal in one frame (judged a pulse
+ * if the signal is back by the end of the blanking, else a step: needle movement) or
+ * is back at its old level within the look-ahead (a twitch's own motor-unit or evoked potentials grow as large
  * but steepen over several frames and do not come back that fast, so they are not
  * blanked); a run of identical values longer than the
  * dropout time (dropout, DC saturation). Clipping (at a known level, or short
@@ -23,6 +24,10 @@
 #include <stdint.h>
 
 #include "ltr/ltr.h"
+
+/* Internal blanking reason (never in a public event): this frame ends a confirmed
+ * stimulation pulse, whose evoked responses the detector must also wait out. */
+#define LTRI_REASON_PULSE (1u << 31)
 
 /* Frames the line holds (a power of two, more than the longest look-ahead:
  * 1 ms at 50 kHz is 50 frames). */
@@ -50,6 +55,7 @@ typedef struct ltri_artifact {
     float pulse_jump;        /* its jump */
     float last_jump;         /* |jump| into the previous sample */
     uint64_t pulse_at;       /* frame of a suspected pulse + 1, 0 = none */
+    uint64_t verdict_at;     /* frame at which a sharp jump is judged pulse or step, 0 = none */
     uint32_t scale_n;        /* samples in scale so far (warm-up) */
     uint32_t same;           /* identical consecutive samples so far */
     uint32_t future_flags;   /* reasons for frames [next, blank_until) */

@@ -624,7 +624,7 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
         rec = d->recovery_max;
     if (m + rec > s->blocked_until)
         s->blocked_until = m + rec;
-    if (why & LTR_FLAG_STIM) {
+    if (why & LTRI_REASON_PULSE) {
         /* A stimulation pulse also evokes responses - an M-wave within ~15 ms, a
          * mechanical twitch after the electromechanical delay - on every channel:
          * none of them is an LTR, so every lane waits out the fusion window. */
@@ -642,7 +642,7 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
         g->channels = 0;
     }
     g->last = m;
-    g->flags |= why;
+    g->flags |= why & ~LTRI_REASON_PULSE;
     g->channels |= 1u << c;
 }
 
@@ -668,7 +668,8 @@ static void apply_marks(ltr_detector *d, uint64_t n)
         }
         const int stim = mk.kind == LTR_MARK_STIM;
         const uint64_t len = stim ? d->stim_blank : d->needle_blank;
-        const uint32_t why = LTR_FLAG_MARKED | (stim ? LTR_FLAG_STIM : LTR_FLAG_NEEDLE);
+        const uint32_t why = LTR_FLAG_MARKED | (stim ? LTR_FLAG_STIM | LTRI_REASON_PULSE
+                                                     : LTR_FLAG_NEEDLE);
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             ltri_artifact_blank(&d->art, &d->ch[c].art, mk.frame, mk.frame + len, why);
     }
