@@ -615,9 +615,10 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
     channel_state *ch = &d->ch[c];
     lane_slot *s = &d->lanes[ch->lane];
     ch->blank_run++;
-    /* Recovery grows with what was lost: a stimulation pulse costs ~10 ms, a long
-     * dropout up to the warm-up time. */
-    uint64_t rec = 2ull * ch->blank_run;
+    /* Recovery grows with what was lost: a long dropout or NaN run costs up to the
+     * warm-up time. A pulse, step or marked stretch is short and the sample-and-hold
+     * bridges it smoothly: the short recovery is enough. */
+    uint64_t rec = (why & (LTR_FLAG_NONFINITE | LTR_FLAG_DROPOUT)) ? 2ull * ch->blank_run : 0;
     if (rec < d->recovery_min)
         rec = d->recovery_min;
     if (rec > d->recovery_max)
