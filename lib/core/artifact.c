@@ -55,6 +55,7 @@ void ltri_artifact_reset(ltri_artifact *a)
     a->last = a->hold = a->scale = a->baseline = a->origin = 0.0f;
     a->pulse_base = a->pulse_jump = a->last_jump = 0.0f;
     a->pulse_at = a->verdict_at = 0;
+    a->in_train = 0;
     a->scale_n = a->same = a->future_flags = a->started = 0;
     a->next = a->blank_until = 0;
     a->last_clip = 0;
@@ -111,7 +112,7 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     const int warm = a->scale_n >= SCALE_WARMUP;
     if (a->verdict_at && n >= a->verdict_at) {
         a->verdict_at = 0;
-        if (fabsf(x - a->pulse_base) <= RETURN_FRACTION * a->pulse_jump)
+        if (a->in_train || fabsf(x - a->pulse_base) <= RETURN_FRACTION * a->pulse_jump)
             ltri_artifact_blank(d, a, n, n + 1, LTRI_REASON_PULSE);
         else
             ltri_artifact_blank(d, a, n > d->lookahead ? n - d->lookahead : 0, a->blank_until,
@@ -126,6 +127,7 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
              * back at its old level makes it a stimulation pulse (with an amplifier
              * tail), one still away an electrode step (needle movement). */
             ltri_artifact_blank(d, a, n > 0 ? n - 1 : 0, n + 1 + d->stim_blank, LTR_FLAG_STIM);
+            a->in_train = a->verdict_at != 0; /* edges faster than the blanking: a train */
             a->verdict_at = n + d->stim_blank;
             a->pulse_base = a->last;
             a->pulse_jump = jump;

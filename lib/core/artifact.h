@@ -56,6 +56,7 @@ typedef struct ltri_artifact {
     float last_jump;         /* |jump| into the previous sample */
     uint64_t pulse_at;       /* frame of a suspected pulse + 1, 0 = none */
     uint64_t verdict_at;     /* frame at which a sharp jump is judged pulse or step, 0 = none */
+    int in_train;            /* it came before the previous one was judged: a pulse train */
     uint32_t scale_n;        /* samples in scale so far (warm-up) */
     uint32_t same;           /* identical consecutive samples so far */
     uint32_t future_flags;   /* reasons for frames [next, blank_until) */

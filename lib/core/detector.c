@@ -49,6 +49,7 @@ typedef struct channel_state {
 typedef struct lane_slot {
     ltri_lane lane;
     uint64_t blocked_until;  /* lane time before which it is blocked (artifact recovery) */
+    int rearm;               /* the last blocking was an electrode step: no settling after */
     uint64_t delay;          /* band-pass + smoother delay, removed from peaks and offsets, frames */
     uint64_t onset_delay;    /* band-pass delay only, removed from onsets (see lane_onset) */
     uint32_t channels;       /* channel mask */
@@ -625,6 +626,7 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
         rec = d->recovery_max;
     if (m + rec > s->blocked_until)
         s->blocked_until = m + rec;
+    s->rearm = (why & LTR_FLAG_NEEDLE) && !(why & LTR_FLAG_MARKED);
     if (why & LTRI_REASON_PULSE) {
         /* A stimulation pulse also evokes responses - an M-wave within ~15 ms, a
          * mechanical twitch after the electromechanical delay - on every channel:
@@ -723,6 +725,12 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
         const int blocked = !timed || t < s->blocked_until;
+        if (!blocked && s->rearm) {
+            s->lane.settling = 0;
+            if (s->lane.state == LANE_BUSY)
+                s->lane.state = LANE_IDLE;
+            s->rearm = 0;
+        }
         switch (ltri_lane_step(lane_design(d, s), &s->lane, t, env, s->amp_sq, blocked)) {
         case LANE_BEGIN: on_lane_begin(d, l, n); break;
         case LANE_END: on_lane_end(d, l); break;

@@ -28,12 +28,12 @@ set -eu
 FLOORS='
 surface_basic    0.70  0.55
 surface_acc      0.60  0.75
-needle_10k       0.00  0.00
-needle_60hz_20k  0.00  0.00
+needle_10k       0.35  0.30
+needle_60hz_20k  0.40  0.30
 acc_only         0.35  0.35
 mains_60hz       0.85  1.00
-stim             0.60  0.65
-heavy_needle     0.10  0.05
+stim             0.60  0.75
+heavy_needle     0.50  0.70
 voluntary        0.85  0.75
 low_snr          0.35  0.20
 ecg_trunk        0.55  0.55
