@@ -10,6 +10,9 @@
  * floor end at the off threshold as usual; only stronger ones end here. */
 #define TAIL_DB 20.0
 
+/* How deep a valley inside an accelerometer event must be to split it, dB (assumption). */
+#define VALLEY_DB 6.0
+
 static uint32_t frames_of(double ms, double fs)
 {
     const double f = ceil(ms * 1e-3 * fs);
@@ -18,6 +21,10 @@ static uint32_t frames_of(double ms, double fs)
 
 void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_sensor sensor)
 {
+    /* Accelerometer only: its twitch response is one smooth hump, so a valley means two
+     * events; an EMG burst is bumpy by nature (motor-unit potentials). */
+    d->split_valleys = sensor == LTR_SENSOR_ACC;
+    d->valley_ratio = (float)pow(10.0, -VALLEY_DB / 10.0);
     const double fs = cfg->sample_rate_hz;
     ltri_noise_design_init(&d->noise, cfg);
     d->confirm = frames_of(cfg->confirm_ms, fs);
@@ -43,11 +50,22 @@ void ltri_lane_reset(ltri_lane *l)
     l->tw = (ltri_lane_twitch){0};
 }
 
-static void track_peak(ltri_lane *l, uint64_t t, float env, float amp_sq)
+static void track_peak(const ltri_lane_design *d, ltri_lane *l, uint64_t t, float env,
+                       float amp_sq)
 {
+    if (env < l->tw.valley_env) {
+        l->tw.valley_env = env;
+        l->tw.valley = t;
+    }
     if (env > l->tw.peak_env) {
+        /* A deep valley before this new maximum: what came before was a separate, smaller
+         * transient (a jolt of the hand before the twitch it elicited); the twitch starts
+         * at the valley. */
+        if (d->split_valleys && l->tw.valley_env < l->tw.peak_env * d->valley_ratio)
+            l->tw.split = l->tw.valley + 1;
         l->tw.peak_env = env;
         l->tw.peak = t;
+        l->tw.valley_env = env;
     }
     if (amp_sq > l->tw.peak_sq)
         l->tw.peak_sq = amp_sq;
@@ -64,6 +82,8 @@ static ltri_lane_news close_twitch(const ltri_lane_design *d, ltri_lane *l, uint
 {
     l->tw.offset = offset;
     l->tw.flags |= flags;
+    if (l->tw.split && l->tw.split < offset)
+        l->tw.onset = l->tw.split;
     if (offset - l->tw.onset < d->min_duration) {
         l->tw.flags |= LTR_FLAG_TOO_SHORT;
         return LANE_CANCEL;
@@ -118,13 +138,14 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
             l->since = t;
             l->tw = (ltri_lane_twitch){.onset = l->last_quiet + 1, .peak = t,
                                        .peak_env = env, .floor_lin = nz->floor_lin,
-                                       .peak_sq = amp_sq, .last_loud = t};
+                                       .peak_sq = amp_sq, .last_loud = t,
+                                       .valley_env = env, .valley = t};
         } else if (env <= nz->thr_quiet) {
             l->last_quiet = t;
         }
         return LANE_NONE;
     case LANE_CANDIDATE:
-        track_peak(l, t, env, amp_sq);
+        track_peak(d, l, t, env, amp_sq);
         if (env < nz->thr_off) {
             l->state = LANE_IDLE; /* a blip, never reported */
             if (env <= nz->thr_quiet)
@@ -149,9 +170,13 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
          * filters' ringing (mains notches ring for ~1/(pi width) = 80 ms) keeps the
          * envelope above the off threshold for longer. */
         if (env >= nz->thr_off && env >= l->tw.peak_env * d->tail_ratio) {
-            track_peak(l, t, env, amp_sq);
+            track_peak(d, l, t, env, amp_sq);
             l->state = LANE_ACTIVE;
             return LANE_NONE;
+        }
+        if (env < l->tw.valley_env) {
+            l->tw.valley_env = env;
+            l->tw.valley = t;
         }
         if (l->state == LANE_ACTIVE) {
             l->state = LANE_GAP;

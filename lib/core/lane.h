@@ -32,12 +32,17 @@ typedef struct ltri_lane_design {
     ltri_noise_design noise;
     uint32_t confirm, min_duration, max_duration, gap, refractory; /* frames */
     float tail_ratio;        /* a twitch has ended below peak * tail_ratio */
+    int split_valleys;       /* a deep valley before a higher peak starts the twitch anew */
+    float valley_ratio;      /* how deep, as an envelope ratio */
 } ltri_lane_design;
 
 /* A lane's twitch, in lane time (uncorrected for filter delay). */
 typedef struct ltri_lane_twitch {
     uint64_t onset, peak, offset;
     uint64_t last_loud;  /* last frame above the half-way level between floor and peak */
+    uint64_t valley;     /* frame of the lowest envelope since the latest peak */
+    uint64_t split;      /* start of the main hump after a deep valley, 0 = none */
+    float valley_env;
     float peak_env;      /* envelope maximum */
     float floor_lin;     /* noise floor when it began */
     float peak_sq;       /* largest squared band-passed amplitude */

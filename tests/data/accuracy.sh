@@ -30,7 +30,7 @@ surface_basic    0.70  0.55
 surface_acc      0.60  0.75
 needle_10k       0.35  0.30
 needle_60hz_20k  0.40  0.30
-acc_only         0.35  0.35
+acc_only         0.50  0.50
 mains_60hz       0.85  1.00
 stim             0.60  0.75
 heavy_needle     0.50  0.70
