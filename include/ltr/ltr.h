@@ -196,7 +196,8 @@ typedef struct ltr_config {
      *  stimulus-artifact blanking, e.g. Hines et al. 1996). Every lane then also waits
      *  out fusion_window_ms, so an evoked twitch is not taken for an LTR. Default 15 ms. */
     double stim_blank_ms;
-    /** Blanking after a marked needle movement, ms: the mechanical transient. Default 30 ms. */
+    /** Blanking after a marked needle movement, ms: the electrode's mechanical transient.
+     *  Default 30 ms. */
     double needle_blank_ms;
     /** |x| >= clip_level (input units) is clipping; 0 = unknown: runs of identical
      *  values at the signal's extreme are taken as clipping/saturation. Default 0. */
@@ -369,7 +370,8 @@ LTR_API uint64_t ltr_detector_lost_events(const ltr_detector *det);
 typedef enum ltr_mark {
     /** It fired an electrical stimulation pulse: blank stim_blank_ms from the frame. */
     LTR_MARK_STIM = 1,
-    /** It moved (inserted, pistoned, rotated) the needle: blank needle_blank_ms. */
+    /** It moved (inserted, pistoned, rotated) the needle: blank needle_blank_ms (the
+     *  electrode transient); a twitch elicited after it is still reported. */
     LTR_MARK_NEEDLE = 2
 } ltr_mark;
 
@@ -379,9 +381,13 @@ typedef enum ltr_mark {
 /**
  * Tell the detector that the device caused an artifact at `frame` (which may
  * lie in the future, or up to the look-ahead in the past). The stretch is
- * blanked on every channel, reported as an LTR_EVENT_ARTIFACT with
- * LTR_FLAG_MARKED, and twitches it would have caused are not reported; a twitch
- * already begun inside it is cancelled. [RT]
+ * blanked on every channel and reported as an LTR_EVENT_ARTIFACT with
+ * LTR_FLAG_MARKED; a twitch already begun inside it is cancelled. After a
+ * stimulation pulse every lane also waits out fusion_window_ms, so the responses
+ * the pulse evokes (M-wave, evoked twitch) are not reported. After a needle
+ * movement the lanes re-arm at once: the reflex twitch a movement elicits
+ * 10-40 ms later is what the clinician is looking for, and is reported (flagged
+ * LTR_FLAG_NEAR_ARTIFACT). [RT]
  */
 LTR_API ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame);
 

@@ -626,7 +626,7 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
         rec = d->recovery_max;
     if (m + rec > s->blocked_until)
         s->blocked_until = m + rec;
-    s->rearm = (why & LTR_FLAG_NEEDLE) && !(why & LTR_FLAG_MARKED);
+    s->rearm = (why & LTR_FLAG_NEEDLE) != 0; /* an electrode step, detected or marked */
     if (why & LTRI_REASON_PULSE) {
         /* A stimulation pulse also evokes responses - an M-wave within ~15 ms, a
          * mechanical twitch after the electromechanical delay - on every channel:
