@@ -543,8 +543,10 @@ static void test_jolt_then_twitch(void **state)
     sig_free(s.x);
 }
 
-/* Needle movements the device announces through ltr_detector_mark are not twitches,
- * even when they are too small for the automatic spike detector; unannounced they are. */
+/* The activity a needle movement the device announces causes at once (electrode
+ * transient, insertional burst) is not a twitch, even when it is too small for the
+ * automatic spike detector (unannounced it would be); the reflex twitch it elicits
+ * 50 ms later is. */
 static void test_device_marks(void **state)
 {
     (void)state;
@@ -557,6 +559,14 @@ static void test_device_marks(void **state)
         moves[k] = 1.0 + 1.3 * k;
         /* a brief burst of insertional activity right at the movement */
         sig_add_twitch_emg(s.x, s.n, 1, 0, fs, moves[k], 0.06, 6.0, &s.rng);
+    }
+    /* every other movement elicits a twitch after a reflex latency */
+    float *elicited = sig_alloc(s.n, 1);
+    memcpy(elicited, s.x, s.n * sizeof *elicited);
+    double twitch_at[4];
+    for (unsigned k = 0; k < 4; k++) {
+        twitch_at[k] = moves[2 * k + 1] + 0.05;
+        sig_add_twitch_emg(elicited, s.n, 1, 0, fs, twitch_at[k], 0.12, 8.0, &s.rng);
     }
     ltr_config cfg;
     ltr_config_default(&cfg, fs, 1, NULL);
@@ -573,9 +583,25 @@ static void test_device_marks(void **state)
     check_well_formed(&marked);
     assert_int_equal(run_count(&marked, LTR_EVENT_END, 0), 0);
     assert_int_equal(run_count(&marked, LTR_EVENT_ARTIFACT, LTR_FLAG_MARKED | LTR_FLAG_NEEDLE), 8);
+
+    ltr_detector_reset(det);
+    run_events with_twitches = {0};
+    for (unsigned k = 0; k < 8; k++)
+        assert_int_equal(ltr_detector_mark(det, LTR_MARK_NEEDLE, sig_frame(moves[k], fs)), LTR_OK);
+    run_detector(det, elicited, s.n, 4096, 0, 0, &with_twitches);
+    check_well_formed(&with_twitches);
+    assert_int_equal(run_count(&with_twitches, LTR_EVENT_END, 0), 4);
+    unsigned k = 0;
+    for (size_t i = 0; i < with_twitches.n; i++)
+        if (with_twitches.ev[i].kind == LTR_EVENT_END) {
+            assert_true(fabs((double)with_twitches.ev[i].onset / fs - twitch_at[k]) < 0.04);
+            k++;
+        }
     run_events_free(&plain);
     run_events_free(&marked);
+    run_events_free(&with_twitches);
     ltr_detector_destroy(det);
+    sig_free(elicited);
     sig_free(s.x);
 }
 
