@@ -502,8 +502,10 @@ static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
         .kind = LTR_EVENT_BEGIN, .id = tw->id, .onset = tw->onset,
         .peak = corrected(lt->peak, s->delay), .offset = n, .detected = n,
         .amplitude = sqrtf(lt->peak_sq), .snr_db = snr,
-        .confidence = s->sensor == LTR_SENSOR_EMG ? confidence_of(d, snr, -1.0f, flags)
-                                                  : confidence_of(d, 0.0f, snr, flags),
+        /* an accelerometer twitch timed by sub-threshold EMG: that EMG is weak evidence */
+        .confidence = s->sensor == LTR_SENSOR_EMG
+                          ? confidence_of(d, snr, -1.0f, flags)
+                          : confidence_of(d, (flags & LTR_FLAG_EMG) ? 0.0f : -1.0f, snr, flags),
         .channels = channels, .flags = flags,
     };
     emit(d, &ev);

@@ -50,13 +50,18 @@ void ltri_lane_reset(ltri_lane *l)
     l->tw = (ltri_lane_twitch){0};
 }
 
-static void track_peak(const ltri_lane_design *d, ltri_lane *l, uint64_t t, float env,
-                       float amp_sq)
+static void track_valley(ltri_lane *l, uint64_t t, float env)
 {
     if (env < l->tw.valley_env) {
         l->tw.valley_env = env;
         l->tw.valley = t;
     }
+}
+
+static void track_peak(const ltri_lane_design *d, ltri_lane *l, uint64_t t, float env,
+                       float amp_sq)
+{
+    track_valley(l, t, env);
     if (env > l->tw.peak_env) {
         /* A deep valley before this new maximum: what came before was a separate, smaller
          * transient (a jolt of the hand before the twitch it elicited); the twitch starts
@@ -174,10 +179,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
             l->state = LANE_ACTIVE;
             return LANE_NONE;
         }
-        if (env < l->tw.valley_env) {
-            l->tw.valley_env = env;
-            l->tw.valley = t;
-        }
+        track_valley(l, t, env);
         if (l->state == LANE_ACTIVE) {
             l->state = LANE_GAP;
             l->since = t;
