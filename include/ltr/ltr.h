@@ -188,8 +188,10 @@ typedef struct ltr_config {
     double fusion_window_ms;
 
     /* --- artifacts --- */
-    /** A sample-to-sample jump this many dB above the background's typical jump is a
-     *  stimulation pulse or needle transient and is blanked. Default 30 dB (x31.6). */
+    /** A sample-to-sample jump this many dB above the signal's recent typical jump may be
+     *  a stimulation pulse or an electrode step: it is blanked if it also comes out of
+     *  calm signal in one frame or returns within the 1 ms look-ahead (a twitch's own
+     *  potentials steepen over several frames and are never blanked). Default 40 dB (x100). */
     double spike_threshold_db;
     /** Blanking after a detected or marked stimulation pulse, ms: the pulse (50-500 us),
      *  the amplifier's recovery and the evoked M-wave (within ~15 ms of the stimulus;
