@@ -187,6 +187,40 @@ static void test_twitches_surface_1k(void **state) { (void)state; twitches_at_ra
 static void test_twitches_surface_2k(void **state) { (void)state; twitches_at_rate(2048); }
 static void test_twitches_needle_10k(void **state) { (void)state; twitches_at_rate(10000); }
 
+/* Units do not matter: the same recording in volts, in microvolts or in ADC-like
+ * thousands gives the same twitches. */
+static void test_units_do_not_matter(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 12.0, 1, 43);
+    add_background(&s, 0);
+    add_twitches(&s, 0, 1.0, 5.0, 3.0, 8);
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 1, NULL);
+    run_events ref = {0};
+    run_config(&cfg, s.x, s.n, &ref);
+    const score r0 = score_events(&s, &ref, 0.0);
+    assert_int_equal(r0.fn, 0);
+    const double scales[] = {1e-6, 1e-3, 1e3};
+    float *y = sig_alloc(s.n, 1);
+    for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
+        for (size_t i = 0; i < s.n; i++)
+            y[i] = (float)(s.x[i] * scales[k]);
+        run_events e = {0};
+        run_config(&cfg, y, s.n, &e);
+        const score r = score_events(&s, &e, 0.0);
+        assert_int_equal(r.tp, r0.tp);
+        assert_int_equal(r.fp, r0.fp);
+        assert_int_equal(run_count(&e, LTR_EVENT_END, 0), run_count(&ref, LTR_EVENT_END, 0));
+        run_events_free(&e);
+    }
+    sig_free(y);
+    run_events_free(&ref);
+    sig_free(s.x);
+}
+
 /* 60 Hz mains with a 60 Hz configuration works the same. */
 static void test_twitches_60hz(void **state)
 {
@@ -665,6 +699,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_twitches_surface_1k), cmocka_unit_test(test_twitches_surface_2k),
         cmocka_unit_test(test_twitches_needle_10k), cmocka_unit_test(test_twitches_60hz),
+        cmocka_unit_test(test_units_do_not_matter),
         cmocka_unit_test(test_no_twitch_on_noise),  cmocka_unit_test(test_stimulation_blanked),
         cmocka_unit_test(test_voluntary_not_twitch), cmocka_unit_test(test_bad_samples_survived),
         cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
