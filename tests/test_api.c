@@ -214,6 +214,7 @@ static void test_bad_arguments(void **state)
     assert_int_equal(ltr_detector_process(det, zeros, 2000, ev, 4, &n), LTR_OK);
     assert_int_equal(ltr_detector_mark(det, LTR_MARK_STIM, 10), LTR_ERR_ARGUMENT); /* long past */
     assert_int_equal(ltr_detector_mark(det, LTR_MARK_STIM, 1999), LTR_OK);         /* just past */
+    assert_int_equal(ltr_detector_mark(det, LTR_MARK_STIM, UINT64_MAX), LTR_OK);   /* far future */
     sig_free(zeros);
     ltr_detector_destroy(det);
 }

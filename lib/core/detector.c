@@ -857,7 +857,7 @@ ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame)
     if (kind != LTR_MARK_STIM && kind != LTR_MARK_NEEDLE)
         return LTR_ERR_ARGUMENT;
     /* The line still holds frames n-lookahead .. n-1. */
-    if (frame + det->art.lookahead < det->n)
+    if (frame < det->n && det->n - frame > det->art.lookahead)
         return LTR_ERR_ARGUMENT;
     if (det->n_marks >= LTR_MAX_PENDING_MARKS)
         return LTR_ERR_TOO_MANY_MARKS;
