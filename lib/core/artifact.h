@@ -8,15 +8,17 @@
  * replaced by the last good sample (sample-and-hold): the filters see no step and
  * do not ring.
  *
- * Bad means: NaN/Inf; a stimulation pulse or electrode step, i.e. a jump far above the
- * recent typical jump that either comes out of calm signal in one frame (judged a pulse
- * if the signal is back by the end of the blanking, else a step: needle movement) or
- * is back at its old level within the look-ahead (a twitch's own motor-unit or evoked potentials grow as large
- * but steepen over several frames and do not come back that fast, so they are not
- * blanked); a run of identical values longer than the
- * dropout time (dropout, DC saturation). Clipping (at a known level, or short
- * identical runs far from the baseline) is flagged but not blanked: a clipped
- * twitch is still a twitch.
+ * Bad means:
+ * - NaN/Inf;
+ * - a stimulation pulse or an electrode step: a jump far above the recent typical
+ *   jump that comes out of calm signal in one frame (judged at the end of its
+ *   blanking: back at its level, a pulse; still away, a step, i.e. a needle
+ *   movement), or that is back at its old level within the look-ahead. A twitch's
+ *   own motor-unit or evoked potentials grow as large but steepen over several
+ *   frames and do not come back that fast, so they are not blanked;
+ * - a run of identical values longer than the dropout time (dropout, DC saturation).
+ * Clipping (at a known level, or short identical runs far from the baseline) is
+ * flagged but not blanked: a clipped twitch is still a twitch.
  */
 #ifndef LTR_CORE_ARTIFACT_H
 #define LTR_CORE_ARTIFACT_H
