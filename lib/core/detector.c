@@ -635,8 +635,10 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
          * none of them is an LTR, so every lane waits out the fusion window. */
         const uint64_t guard = m + (rec > d->fusion_window ? rec : d->fusion_window);
         for (unsigned l = 0; l < d->n_lanes; l++)
-            if (guard > d->lanes[l].blocked_until)
+            if (guard > d->lanes[l].blocked_until) {
                 d->lanes[l].blocked_until = guard;
+                d->lanes[l].rearm = 0; /* evoked responses must settle */
+            }
     }
     d->last_artifact = m + 1;
     artifact_segment *g = &d->seg;
@@ -726,13 +728,9 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
         float env = ltri_cascade_run(smooth, &s->lane.smooth, s->energy);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
-        const int blocked = !timed || t < s->blocked_until;
-        if (!blocked && s->rearm) {
-            s->lane.settling = 0;
-            if (s->lane.state == LANE_BUSY)
-                s->lane.state = LANE_IDLE;
-            s->rearm = 0;
-        }
+        const int blocked = !timed || t < s->blocked_until
+                                ? (s->rearm ? LANE_BLOCKED_REARM : LANE_BLOCKED)
+                                : 0;
         switch (ltri_lane_step(lane_design(d, s), &s->lane, t, env, s->amp_sq, blocked)) {
         case LANE_BEGIN: on_lane_begin(d, l, n); break;
         case LANE_END: on_lane_end(d, l); break;

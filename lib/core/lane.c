@@ -110,7 +110,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
          * evoked by a stimulus or a needle movement) is found as usual. */
         l->state = LANE_BUSY;
         l->since = t + 1;
-        l->settling = 1;
+        l->settling = blocked;
         l->last_quiet = t;
         if (was == LANE_ACTIVE || was == LANE_GAP) {
             l->tw.offset = t;
@@ -120,9 +120,11 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
         return LANE_NONE;
     }
     if (l->settling) {
-        l->settling = 0;
-        if (env < nz->thr_off)
+        /* after an electrode step the lanes re-arm at once: the twitch a needle
+         * movement elicits must stay visible */
+        if (l->settling == LANE_BLOCKED_REARM || env < nz->thr_off)
             l->state = LANE_IDLE;
+        l->settling = 0;
     }
     /* The floor learns only from the background: never from a twitch in progress. */
     ltri_noise_push(&d->noise, &l->noise, env,

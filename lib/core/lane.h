@@ -12,8 +12,8 @@
  *   ACTIVE/GAP --longer than max duration--> BUSY (CANCEL: voluntary contraction)
  *   BUSY --below off for gap--> IDLE
  * A blocked lane (artifact, recovery) cancels what it had begun, learns nothing, and
- * then, if its envelope is still up, waits in BUSY until it has settled below the off
- * threshold.
+ * then, if its envelope is still up (and it was not an electrode step), waits in BUSY
+ * until it has settled below the off threshold.
  */
 #ifndef LTR_CORE_LANE_H
 #define LTR_CORE_LANE_H
@@ -24,6 +24,9 @@
 #include "noise.h"
 
 typedef enum { LANE_IDLE, LANE_CANDIDATE, LANE_ACTIVE, LANE_GAP, LANE_BUSY } ltri_lane_state;
+
+/* Why a lane step is blocked (0: it is not). */
+enum { LANE_BLOCKED = 1, LANE_BLOCKED_REARM = 2 /* electrode step: no settling after */ };
 
 /* What a lane step reports. */
 typedef enum { LANE_NONE = 0, LANE_BEGIN, LANE_END, LANE_CANCEL } ltri_lane_news;
@@ -58,7 +61,7 @@ typedef struct ltri_lane {
     uint64_t refractory_until;
     int above_off;              /* the envelope is above the off threshold */
     uint64_t weak_onset, weak_rise; /* latest rise above off: its onset and frame (0 = none) */
-    int settling;               /* first frame after a blocked stretch */
+    int settling;               /* how the last blocked stretch ended (LANE_BLOCKED...) */
     ltri_lane_twitch tw;
 } ltri_lane;
 
@@ -67,7 +70,8 @@ void ltri_lane_reset(ltri_lane *l);
 
 /*
  * One frame at lane time t: env = smoothed envelope, amp_sq = squared band-passed
- * amplitude, blocked = artifact or recovery. Returns news; BEGIN/END/CANCEL
+ * amplitude, blocked = artifact or recovery (LANE_BLOCKED, or LANE_BLOCKED_REARM
+ * after an electrode step: no settling afterwards). Returns news; BEGIN/END/CANCEL
  * describe l->tw.
  */
 ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t t, float env,
