@@ -174,6 +174,43 @@ static void test_memory_rules(void **state)
     free(raw);
 }
 
+/* ltr_detector_ready: 0 through the warm-up (a 0.15 s trial never gets there), 1 after
+ * it, 0 again after flush and reset. */
+static void test_ready_after_warmup(void **state)
+{
+    (void)state;
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, 2000, 2, NULL), LTR_OK);
+    ltr_detector *det = NULL;
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+    assert_int_equal(ltr_detector_ready(NULL), 0);
+    assert_int_equal(ltr_detector_ready(det), 0);
+    float x[2 * 100];
+    uint32_t rng = 1;
+    ltr_event ev[64];
+    size_t n_ev;
+    size_t fed = 0;
+    const size_t warm = (size_t)(cfg.warmup_ms * 1e-3 * cfg.sample_rate_hz);
+    while (!ltr_detector_ready(det) && fed < 10 * warm) {
+        for (size_t i = 0; i < 200; i++) {
+            rng = rng * 1664525u + 1013904223u;
+            x[i] = (float)((int32_t)rng) * 1e-9f;
+        }
+        assert_true(ltr_detector_process(det, x, 100, ev, 64, &n_ev) >= 0);
+        fed += 100;
+        if (fed <= 300) /* 0.15 s at 2 kHz: still learning */
+            assert_int_equal(ltr_detector_ready(det), 0);
+    }
+    assert_int_equal(ltr_detector_ready(det), 1);
+    assert_true(fed >= warm);
+    assert_true(fed < 2 * warm + cfg.sample_rate_hz * 0.05);
+    assert_true(ltr_detector_flush(det, ev, 64, &n_ev) >= 0);
+    assert_int_equal(ltr_detector_ready(det), 0);
+    ltr_detector_reset(det);
+    assert_int_equal(ltr_detector_ready(det), 0);
+    ltr_detector_destroy(det);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -333,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_bad_config_refused), cmocka_unit_test(test_memory_rules),
         cmocka_unit_test(test_bad_arguments),    cmocka_unit_test(test_event_queue),
         cmocka_unit_test(test_max_events_bound),
+        cmocka_unit_test(test_ready_after_warmup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -368,6 +368,15 @@ LTR_API uint64_t ltr_detector_frames(const ltr_detector *det);
 /** Events lost to queue overflow since init/reset (see LTR_ERR_EVENT_OVERFLOW). [RT] */
 LTR_API uint64_t ltr_detector_lost_events(const ltr_detector *det);
 
+/**
+ * 1 once every lane has learnt its background (the warm-up, warmup_ms of usable
+ * input) and twitches can be reported; 0 before, after ltr_detector_reset or
+ * flush, or for NULL. A stream that ends while this is still 0 (a recording
+ * shorter than the warm-up, or one blanked throughout) was never searched for
+ * twitches: say so rather than report "no twitch". [RT]
+ */
+LTR_API int ltr_detector_ready(const ltr_detector *det);
+
 /** What a device can tell the detector about its own actions. */
 typedef enum ltr_mark {
     /** It fired an electrical stimulation pulse: blank stim_blank_ms from the frame. */

@@ -125,6 +125,8 @@ struct ltr_detector {
     lane_slot *lanes;
 };
 
+static const ltri_lane_design *lane_design(const ltr_detector *d, const lane_slot *s);
+
 static void twitch_clear(twitch_state *tw)
 {
     memset(tw, 0, sizeof *tw);
@@ -354,6 +356,18 @@ uint64_t ltr_detector_latency_frames(const ltr_detector *det) { return det ? det
 uint64_t ltr_detector_frames(const ltr_detector *det) { return det ? det->n_real : 0; }
 uint64_t ltr_detector_lost_events(const ltr_detector *det) { return det ? det->lost : 0; }
 
+int ltr_detector_ready(const ltr_detector *det)
+{
+    if (!det)
+        return 0;
+    for (unsigned l = 0; l < det->n_lanes; l++) {
+        const lane_slot *s = &det->lanes[l];
+        if (!ltri_noise_ready(&lane_design(det, s)->noise, &s->lane.noise))
+            return 0;
+    }
+    return 1;
+}
+
 size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
 {
     if (!det)
@@ -367,8 +381,32 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
 
 /* ------------------------------------------------------------------ events */
 
-static void emit(ltr_detector *d, const ltr_event *ev)
+/* Events hold together: onset <= peak <= offset (an END's or CANCEL's offset after its
+ * onset), onset <= detected. Lanes keep onsets and peaks on the band-pass time base and
+ * offsets on the envelope's; at the edges (a twitch cut at flush, a lane split at a
+ * valley) the two can cross by a few frames, so the order is restored here, once. */
+static void hold_together(ltr_event *ev)
 {
+    if (ev->kind == LTR_EVENT_ARTIFACT)
+        return;
+    if (ev->onset > ev->detected)
+        ev->onset = ev->detected;
+    if (ev->peak < ev->onset)
+        ev->peak = ev->onset;
+    if (ev->kind == LTR_EVENT_BEGIN) {
+        if (ev->peak > ev->detected)
+            ev->peak = ev->detected;
+        ev->offset = ev->detected;
+    } else if (ev->offset <= ev->peak) {
+        ev->offset = ev->peak + 1;
+    }
+}
+
+static void emit(ltr_detector *d, const ltr_event *event)
+{
+    ltr_event held = *event;
+    hold_together(&held);
+    const ltr_event *ev = &held;
     if (d->q_count == 0 && d->out_n < d->out_max) {
         d->out[d->out_n++] = *ev;
     } else if (d->q_count < LTR_EVENT_QUEUE) {
@@ -394,6 +432,15 @@ static uint64_t corrected(uint64_t t, uint64_t delay) { return t > delay ? t - d
  * starts to rise at once when energy arrives (its group delay moves the middle of the
  * rise, not its start), so only the band-pass delay is removed. */
 static uint64_t lane_onset(const lane_slot *s) { return corrected(s->lane.tw.onset, s->onset_delay); }
+
+/* A lane's peak is its largest band-passed sample (the one `amplitude` reports), on the
+ * same time base as its onset; never before the onset (a valley split may move it). */
+static uint64_t lane_peak(const lane_slot *s)
+{
+    const uint64_t peak = corrected(s->lane.tw.peak_amp, s->onset_delay);
+    const uint64_t onset = lane_onset(s);
+    return peak > onset ? peak : onset;
+}
 
 static float snr_of(const ltri_lane_twitch *tw)
 {
@@ -500,7 +547,7 @@ static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
     flags |= context_flags(d, tw->onset, channels);
     const ltr_event ev = {
         .kind = LTR_EVENT_BEGIN, .id = tw->id, .onset = tw->onset,
-        .peak = corrected(lt->peak, s->delay), .offset = n, .detected = n,
+        .peak = lane_peak(s), .offset = n, .detected = n,
         .amplitude = sqrtf(lt->peak_sq), .snr_db = snr,
         /* an accelerometer twitch timed by sub-threshold EMG: that EMG is weak evidence */
         .confidence = s->sensor == LTR_SENSOR_EMG
@@ -538,7 +585,7 @@ static void on_lane_end(ltr_detector *d, unsigned l)
         tw->best_emg = emg;
         tw->snr_db = snr;
         tw->amplitude = sqrtf(lt->peak_sq);
-        tw->peak = corrected(lt->peak, s->delay);
+        tw->peak = lane_peak(s);
     }
 }
 

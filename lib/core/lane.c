@@ -72,8 +72,10 @@ static void track_peak(const ltri_lane_design *d, ltri_lane *l, uint64_t t, floa
         l->tw.peak = t;
         l->tw.valley_env = env;
     }
-    if (amp_sq > l->tw.peak_sq)
+    if (amp_sq > l->tw.peak_sq) {
         l->tw.peak_sq = amp_sq;
+        l->tw.peak_amp = t;
+    }
     /* The twitch lasts while its envelope stays above the half-way level (in dB) between
      * the floor and its peak: the off threshold alone would stretch strong twitches by
      * the whole decay of the smoother. */
@@ -145,7 +147,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
             l->since = t;
             l->tw = (ltri_lane_twitch){.onset = l->last_quiet + 1, .peak = t,
                                        .peak_env = env, .floor_lin = nz->floor_lin,
-                                       .peak_sq = amp_sq, .last_loud = t,
+                                       .peak_sq = amp_sq, .peak_amp = t, .last_loud = t,
                                        .valley_env = env, .valley = t};
         } else if (env <= nz->thr_quiet) {
             l->last_quiet = t;

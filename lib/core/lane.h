@@ -42,6 +42,7 @@ typedef struct ltri_lane_design {
 /* A lane's twitch, in lane time (uncorrected for filter delay). */
 typedef struct ltri_lane_twitch {
     uint64_t onset, peak, offset;
+    uint64_t peak_amp;   /* frame of the largest |band-passed sample| (band-pass time base) */
     uint64_t last_loud;  /* last frame above the half-way level between floor and peak */
     uint64_t valley;     /* frame of the lowest envelope since the latest peak */
     uint64_t split;      /* start of the main hump after a deep valley, 0 = none */
