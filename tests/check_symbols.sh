@@ -5,10 +5,10 @@
 # usage: check_symbols.sh path/to/libltr.so.X.Y.Z path/to/libltr.a
 #
 # Fails if
-#  - the shared library's SONAME is not libltr.so.0,
+#  - the shared library's SONAME is not libltr.so.1,
 #  - the shared library exports (nm -D --defined-only) any symbol not named
 #    ltr_* (linker-made symbols such as _init, _fini, _edata, _end and
-#    __bss_start, and the version node LTR_0 itself, are ignored), or none,
+#    __bss_start, and the version node LTR_1 itself, are ignored), or none,
 #  - the static library defines a global symbol (nm --defined-only -g) not
 #    named ltr_* or ltri_* (internal functions are ltri_*, everything else
 #    must be static).
@@ -17,7 +17,7 @@ set -eu
 
 NM=${NM:-nm}
 READELF=${READELF:-readelf}
-EXPECTED_SONAME=libltr.so.0
+EXPECTED_SONAME=libltr.so.1
 
 if [ "$#" -ne 2 ]; then
     echo "usage: $0 SHARED_LIB STATIC_LIB" >&2

@@ -25,7 +25,7 @@ static void test_status_strings(void **state)
                               LTR_ERR_CHANNELS, LTR_ERR_SENSOR, LTR_ERR_MAINS, LTR_ERR_BAND,
                               LTR_ERR_THRESHOLD, LTR_ERR_TIMING, LTR_ERR_MEMORY,
                               LTR_ERR_ARGUMENT, LTR_ERR_EVENT_OVERFLOW,
-                              LTR_ERR_TOO_MANY_MARKS, LTR_ERR_ENVELOPE};
+                              LTR_ERR_TOO_MANY_MARKS, LTR_ERR_ENVELOPE, LTR_ERR_VERSION};
     const size_t n = sizeof all / sizeof all[0];
     for (size_t i = 0; i < n; i++) {
         const char *s = ltr_status_string(all[i]);
@@ -99,6 +99,8 @@ static void m_rise(ltr_config *c) { c->floor_rise_db_per_s = 0; }
 static void m_dropout(ltr_config *c) { c->dropout_ms = 0; }
 static void m_hour(ltr_config *c) { c->max_duration_ms = 3.6e6; }
 static void m_env(ltr_config *c) { c->emg_envelope = (ltr_envelope)9; }
+static void m_size0(ltr_config *c) { c->struct_size = 0; }
+static void m_size_old(ltr_config *c) { c->struct_size = (uint32_t)sizeof *c - 8; }
 static void m_clip(ltr_config *c) { c->clip_level = -1; }
 static void m_acc_min(ltr_config *c) { c->acc_min_duration_ms = 0.5 * c->confirm_ms; }
 
@@ -117,7 +119,7 @@ static void test_bad_config_refused(void **state)
         {m_smooth, LTR_ERR_BAND}, {m_on0, LTR_ERR_THRESHOLD}, {m_off_gt_on, LTR_ERR_THRESHOLD},
         {m_spread, LTR_ERR_THRESHOLD}, {m_spike, LTR_ERR_THRESHOLD}, {m_confirm, LTR_ERR_TIMING},
         {m_minmax, LTR_ERR_TIMING}, {m_refr, LTR_ERR_TIMING}, {m_rise, LTR_ERR_TIMING},
-        {m_dropout, LTR_ERR_TIMING}, {m_hour, LTR_ERR_TIMING}, {m_env, LTR_ERR_ENVELOPE},
+        {m_dropout, LTR_ERR_TIMING}, {m_hour, LTR_ERR_TIMING}, {m_env, LTR_ERR_ENVELOPE}, {m_size0, LTR_ERR_VERSION}, {m_size_old, LTR_ERR_VERSION},
         {m_clip, LTR_ERR_ARGUMENT}, {m_acc_min, LTR_ERR_TIMING},
     };
     const ltr_sensor mix[2] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC};

@@ -25,9 +25,14 @@
  *   size. Functions marked [init] may allocate or take time.
  * - Thread safety: a detector is used by one thread at a time; distinct
  *   detectors are fully independent (the library has no global mutable state).
- * - ABI: the layouts of ltr_config and ltr_event are part of the ABI. Fields
- *   are only ever added at the end, and any change of layout bumps the
- *   SONAME major version. Always fill a config with ltr_config_default().
+ * - ABI: the layouts of ltr_config and ltr_event are part of the ABI. Since
+ *   1.0 ltr_config opens with struct_size, set by ltr_config_default() to the
+ *   sizeof(ltr_config) the caller was compiled with and checked by every
+ *   function that takes a config: new fields are only ever appended behind
+ *   it, and a later library fills the fields an older caller does not know
+ *   with their defaults. A change of an existing field's layout bumps the
+ *   SONAME major version (libltr.so.1 since 1.0). Always fill a config with
+ *   ltr_config_default().
  */
 #ifndef LTR_LTR_H
 #define LTR_LTR_H
@@ -47,8 +52,8 @@ extern "C" {
 #define LTR_API
 #endif
 
-#define LTR_VERSION_MAJOR 0
-#define LTR_VERSION_MINOR 1
+#define LTR_VERSION_MAJOR 1
+#define LTR_VERSION_MINOR 0
 #define LTR_VERSION_PATCH 0
 
 /** Most channels one detector takes (event.channels is a 32-bit mask). */
@@ -75,7 +80,8 @@ typedef enum ltr_status {
     LTR_ERR_ARGUMENT = -10,        /**< another argument is invalid (e.g. a mark kind, a gain) */
     LTR_ERR_EVENT_OVERFLOW = -11,  /**< events were lost: the internal queue overflowed (see ltr_detector_max_events) */
     LTR_ERR_TOO_MANY_MARKS = -12,  /**< more pending marks than LTR_MAX_PENDING_MARKS */
-    LTR_ERR_ENVELOPE = -13         /**< unknown envelope kind */
+    LTR_ERR_ENVELOPE = -13,        /**< unknown envelope kind */
+    LTR_ERR_VERSION = -14          /**< config.struct_size is not a layout this library knows: fill the config with ltr_config_default() */
 } ltr_status;
 
 /** A human-readable, static, English description of a status. Never NULL. [RT] */
@@ -110,6 +116,10 @@ typedef enum ltr_envelope {
  * a bad field is refused there with its status, never discovered mid-stream.
  */
 typedef struct ltr_config {
+    /** sizeof(ltr_config) as the caller was compiled: set by ltr_config_default(), checked
+     *  by ltr_config_validate() and everything that takes a config (LTR_ERR_VERSION). */
+    uint32_t struct_size;
+
     /* --- the stream --- */
     double sample_rate_hz;                 /**< frames per second, LTR_MIN..LTR_MAX_SAMPLE_RATE_HZ */
     unsigned n_channels;                   /**< channels per frame, 1..LTR_MAX_CHANNELS */

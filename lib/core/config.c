@@ -22,6 +22,7 @@ ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n
     if (!cfg)
         return LTR_ERR_NULL;
     memset(cfg, 0, sizeof *cfg);
+    cfg->struct_size = (uint32_t)sizeof *cfg;
     cfg->sample_rate_hz = sample_rate_hz;
     cfg->n_channels = n_channels;
     for (unsigned c = 0; c < LTR_MAX_CHANNELS; c++)
@@ -88,6 +89,10 @@ ltr_status ltr_config_validate(const ltr_config *cfg)
 {
     if (!cfg)
         return LTR_ERR_NULL;
+    /* 1.0 is the first layout with struct_size; later libraries also accept it and
+     * default what it lacks. */
+    if (cfg->struct_size != sizeof *cfg)
+        return LTR_ERR_VERSION;
     const double fs = cfg->sample_rate_hz;
     if (!isfinite(fs) || fs < LTR_MIN_SAMPLE_RATE_HZ || fs > LTR_MAX_SAMPLE_RATE_HZ)
         return LTR_ERR_SAMPLE_RATE;
