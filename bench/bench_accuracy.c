@@ -347,7 +347,7 @@ typedef struct begin_map {
 
 /* What libltr emitted, to tell the lead why it missed or over-detected. */
 typedef struct ltr_counts {
-    size_t begin, end, cancel_long, cancel_short, cancel_artifact, artifact, marked;
+    size_t begin, end, evoked, cancel_long, cancel_short, cancel_artifact, artifact, marked;
 } ltr_counts;
 
 static void collect(const recording *r, const ltr_event *ev, size_t n, begin_map *bm,
@@ -367,6 +367,9 @@ static void collect(const recording *r, const ltr_event *ev, size_t n, begin_map
             cnt->begin++;
             bm->frame[e->id % bm->cap] = e->detected;
             bm->id[e->id % bm->cap] = e->id;
+        } else if (e->kind == LTR_EVENT_END && (e->flags & LTR_FLAG_EVOKED) &&
+                   strcmp(r->group, "mep") != 0) {
+            cnt->evoked++; /* a response to a stimulation pulse: not an LTR */
         } else if (e->kind == LTR_EVENT_END) {
             double decided = NAN;
             cnt->end++;
@@ -799,9 +802,9 @@ static void print_result(const result_set *rs)
             print_row(row_name(k), &rs->s[k], rs->mep);
     for (size_t k = 0; k < (rs->has_marks ? 2u : 1u); k++) {
         const ltr_counts *c = &rs->counts[k];
-        printf("  %s events: begin %zu, end %zu, cancel %zu (too long %zu, too short %zu, "
+        printf("  %s events: begin %zu, end %zu (evoked, not counted: %zu), cancel %zu (too long %zu, too short %zu, "
                "artifact %zu), artifact %zu (marked %zu)\n",
-               row_name(k), c->begin, c->end, c->cancel_long + c->cancel_short + c->cancel_artifact,
+               row_name(k), c->begin, c->end, c->evoked, c->cancel_long + c->cancel_short + c->cancel_artifact,
                c->cancel_long, c->cancel_short, c->cancel_artifact, c->artifact, c->marked);
     }
     printf("\n");

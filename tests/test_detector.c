@@ -577,6 +577,57 @@ static void test_jolt_then_twitch(void **state)
     sig_free(s.x);
 }
 
+/* A response time-locked to a stimulation pulse the device marks (an MEP 25 ms after
+ * a TMS pulse) is reported, flagged LTR_FLAG_EVOKED with the pulse's frame; a twitch
+ * well clear of the pulses is reported unflagged. */
+static void test_evoked_after_marked_pulse(void **state)
+{
+    (void)state;
+    const double fs = 3000;
+    scene s;
+    scene_init(&s, fs, 10.0, 1, 47);
+    add_background(&s, 0);
+    double pulses[4];
+    for (unsigned k = 0; k < 4; k++) {
+        pulses[k] = 1.5 + 2.0 * k;
+        sig_add_twitch_emg(s.x, s.n, 1, 0, fs, pulses[k] + 0.025, 0.04, 18.0, &s.rng);
+    }
+    const double spontaneous = 8.8;
+    sig_add_twitch_emg(s.x, s.n, 1, 0, fs, spontaneous, 0.08, 18.0, &s.rng);
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 1, NULL);
+    ltr_detector *det;
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+    for (unsigned k = 0; k < 4; k++)
+        assert_int_equal(ltr_detector_mark(det, LTR_MARK_STIM, sig_frame(pulses[k], fs)), LTR_OK);
+    run_events e = {0};
+    run_detector(det, s.x, s.n, 97, 0, 0, &e);
+    check_well_formed(&e);
+    unsigned evoked = 0, plain = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        const ltr_event *ev = &e.ev[i];
+        if (ev->kind != LTR_EVENT_END)
+            continue;
+        const double on = (double)ev->onset / fs;
+        if (ev->flags & LTR_FLAG_EVOKED) {
+            evoked++;
+            const uint64_t pulse = sig_frame(pulses[(unsigned)((on - 1.5) / 2.0 + 0.5)], fs);
+            assert_true(ev->stimulus >= pulse && ev->stimulus <= pulse + (uint64_t)(fs * 0.002));
+            assert_true(ev->onset > ev->stimulus);
+        } else {
+            plain++;
+            assert_true(fabs(on - spontaneous) < 0.02);
+            assert_int_equal(ev->stimulus, 0);
+        }
+    }
+    run_print(&e, fs);
+    assert_int_equal(evoked, 4);
+    assert_int_equal(plain, 1);
+    run_events_free(&e);
+    ltr_detector_destroy(det);
+    sig_free(s.x);
+}
+
 /* The activity a needle movement the device announces causes at once (electrode
  * transient, insertional burst) is not a twitch, even when it is too small for the
  * automatic spike detector (unannounced it would be); the reflex twitch it elicits
@@ -704,7 +755,8 @@ int main(void)
         cmocka_unit_test(test_voluntary_not_twitch), cmocka_unit_test(test_bad_samples_survived),
         cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
         cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_jolt_then_twitch),
-        cmocka_unit_test(test_device_marks),        cmocka_unit_test(test_s16_entry),
+        cmocka_unit_test(test_device_marks),
+        cmocka_unit_test(test_evoked_after_marked_pulse),        cmocka_unit_test(test_s16_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

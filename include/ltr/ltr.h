@@ -205,8 +205,9 @@ typedef struct ltr_config {
     double spike_threshold_db;
     /** Blanking after a detected or marked stimulation pulse, ms: the pulse (50-500 us),
      *  the amplifier's recovery and the evoked M-wave (within ~15 ms of the stimulus;
-     *  stimulus-artifact blanking, e.g. Hines et al. 1996). Every lane then also waits
-     *  out fusion_window_ms, so an evoked twitch is not taken for an LTR. Default 15 ms. */
+     *  stimulus-artifact blanking, e.g. Hines et al. 1996). A response that begins within
+     *  fusion_window_ms after the blanking (a motor-evoked potential 18-30 ms after a TMS
+     *  pulse, an evoked twitch) is reported, flagged LTR_FLAG_EVOKED. Default 15 ms. */
     double stim_blank_ms;
     /** Blanking after a marked needle movement, ms: the electrode's mechanical transient.
      *  Default 30 ms. */
@@ -267,7 +268,12 @@ enum {
     LTR_FLAG_NONFINITE = 1u << 10,    /**< artifact: NaN or Inf samples */
     LTR_FLAG_DROPOUT = 1u << 11,      /**< artifact: signal stuck at one value */
     LTR_FLAG_MARKED = 1u << 12,       /**< artifact: told by the device through ltr_detector_mark */
-    LTR_FLAG_TOO_SHORT = 1u << 13     /**< cancelled: ended before min_duration_ms */
+    LTR_FLAG_TOO_SHORT = 1u << 13,    /**< cancelled: ended before min_duration_ms */
+    /** twitch: it began within fusion_window_ms after a stimulation pulse (detected or
+     *  marked) had been blanked: a response the pulse evoked (an M-wave's tail, a motor-
+     *  evoked potential, an evoked twitch), not a spontaneous LTR. event.stimulus holds
+     *  the pulse's frame. A TMS or e-stim user wants these; a needling device drops them. */
+    LTR_FLAG_EVOKED = 1u << 14
 };
 
 /** One detector output. */
@@ -283,6 +289,7 @@ typedef struct ltr_event {
     float confidence;     /**< 0..1: grows with snr_db, higher when EMG and accelerometer agree */
     uint32_t channels;    /**< bit c set: channel c saw it */
     uint32_t flags;       /**< LTR_FLAG_* */
+    uint64_t stimulus;    /**< LTR_FLAG_EVOKED: first frame of the pulse that evoked it; else 0 */
 } ltr_event;
 
 /** Opaque detector. */
@@ -389,7 +396,8 @@ LTR_API int ltr_detector_ready(const ltr_detector *det);
 
 /** What a device can tell the detector about its own actions. */
 typedef enum ltr_mark {
-    /** It fired an electrical stimulation pulse: blank stim_blank_ms from the frame. */
+    /** It fired an electrical stimulation pulse (or a TMS pulse): blank stim_blank_ms from
+     *  the frame; what it evokes after that is reported, flagged LTR_FLAG_EVOKED. */
     LTR_MARK_STIM = 1,
     /** It moved (inserted, pistoned, rotated) the needle: blank needle_blank_ms (the
      *  electrode transient); a twitch elicited after it is still reported. */
@@ -403,9 +411,10 @@ typedef enum ltr_mark {
  * Tell the detector that the device caused an artifact at `frame` (which may
  * lie in the future, or up to the look-ahead in the past). The stretch is
  * blanked on every channel and reported as an LTR_EVENT_ARTIFACT with
- * LTR_FLAG_MARKED; a twitch already begun inside it is cancelled. After a
- * stimulation pulse every lane also waits out fusion_window_ms, so the responses
- * the pulse evokes (M-wave, evoked twitch) are not reported. After a needle
+ * LTR_FLAG_MARKED; a twitch already begun inside it is cancelled. A response
+ * that begins within fusion_window_ms after a stimulation pulse's blanking (a
+ * motor-evoked potential, an evoked twitch) is reported with LTR_FLAG_EVOKED and
+ * the pulse's frame in event.stimulus. After a needle
  * movement the lanes re-arm at once: the reflex twitch a movement elicits
  * 10-40 ms later is what the clinician is looking for, and is reported (flagged
  * LTR_FLAG_NEAR_ARTIFACT). [RT]

@@ -109,6 +109,8 @@ struct ltr_detector {
     uint32_t next_id;
     uint64_t lost;
     uint64_t last_artifact;   /* last blanked frame + 1, 0 = none */
+    uint64_t pulse_end;       /* last frame of the latest pulse's blanking + 1, 0 = none */
+    uint64_t pulse_onset;     /* first blanked frame of that pulse */
     twitch_state tw;
     artifact_segment seg;
     pending_mark marks[LTR_MAX_PENDING_MARKS];
@@ -235,6 +237,7 @@ static void reset_stream(ltr_detector *d)
     memset(&d->seg, 0, sizeof d->seg);
     d->n_marks = 0;
     d->last_artifact = 0;
+    d->pulse_end = d->pulse_onset = 0;
     d->dirty = 0;
 }
 
@@ -479,7 +482,10 @@ static float confidence_of(const ltr_detector *d, float snr_emg, float snr_acc, 
 
 static uint32_t sensor_flag(ltr_sensor s) { return s == LTR_SENSOR_ACC ? LTR_FLAG_ACC : LTR_FLAG_EMG; }
 
-static uint32_t context_flags(const ltr_detector *d, uint64_t onset, uint32_t channels)
+/* Flags from what surrounds a twitch beginning at onset: artifacts, clipping, and
+ * the stimulation pulse that evoked it (its frame in *stimulus). */
+static uint32_t context_flags(const ltr_detector *d, uint64_t onset, uint32_t channels,
+                              uint64_t *stimulus)
 {
     uint32_t f = 0;
     if (d->last_artifact && d->last_artifact + d->fusion_window > onset)
@@ -487,6 +493,13 @@ static uint32_t context_flags(const ltr_detector *d, uint64_t onset, uint32_t ch
     for (unsigned c = 0; c < d->cfg.n_channels; c++)
         if ((channels >> c & 1u) && d->ch[c].art.last_clip > onset)
             f |= LTR_FLAG_CLIPPED;
+    /* A response beginning within the electromechanical window after a pulse's blanking
+     * was evoked by it (an MEP 18-30 ms after TMS, an evoked twitch). */
+    if (d->pulse_end && onset + d->stim_blank >= d->pulse_end &&
+        onset < d->pulse_end + d->fusion_window) {
+        f |= LTR_FLAG_EVOKED;
+        *stimulus = d->pulse_onset;
+    }
     return f;
 }
 
@@ -544,7 +557,8 @@ static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
         channels |= tw->weak_channels;
     }
     const float snr = snr_of(lt);
-    flags |= context_flags(d, tw->onset, channels);
+    uint64_t stimulus = 0;
+    flags |= context_flags(d, tw->onset, channels, &stimulus);
     const ltr_event ev = {
         .kind = LTR_EVENT_BEGIN, .id = tw->id, .onset = tw->onset,
         .peak = lane_peak(s), .offset = n, .detected = n,
@@ -553,7 +567,7 @@ static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
         .confidence = s->sensor == LTR_SENSOR_EMG
                           ? confidence_of(d, snr, -1.0f, flags)
                           : confidence_of(d, (flags & LTR_FLAG_EMG) ? 0.0f : -1.0f, snr, flags),
-        .channels = channels, .flags = flags,
+        .channels = channels, .flags = flags, .stimulus = stimulus,
     };
     emit(d, &ev);
 }
@@ -645,7 +659,7 @@ static void close_twitch(ltr_detector *d, uint64_t n)
             if (tw->snr_emg < 0.0f)
                 tw->snr_emg = 0.0f; /* below threshold: weak evidence */
         }
-        flags |= context_flags(d, ev.onset, ev.channels);
+        flags |= context_flags(d, ev.onset, ev.channels, &ev.stimulus);
         ev.flags = flags;
         ev.confidence = confidence_of(d, tw->snr_emg, tw->snr_acc, flags);
     }
@@ -677,14 +691,18 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
         s->blocked_until = m + rec;
     s->rearm = (why & LTR_FLAG_NEEDLE) != 0; /* an electrode step, detected or marked */
     if (why & LTRI_REASON_PULSE) {
-        /* A stimulation pulse also evokes responses - an M-wave within ~15 ms, a
-         * mechanical twitch after the electromechanical delay - on every channel:
-         * none of them is an LTR, so every lane waits out the fusion window. */
-        const uint64_t guard = m + (rec > d->fusion_window ? rec : d->fusion_window);
+        /* A stimulation pulse disturbs every channel, and evokes responses (an M-wave,
+         * a mechanical twitch after the electromechanical delay). After a pulse the
+         * device marked, every lane recovers and re-arms: what the pulse evokes is
+         * reported, flagged LTR_FLAG_EVOKED (context_flags). A pulse found in the signal
+         * may also be a needle click: every lane then waits out the fusion window, as
+         * an evoked response cannot be told from a twitch the click hid. */
+        const int marked = (why & LTR_FLAG_MARKED) != 0;
+        const uint64_t guard = m + (marked || rec > d->fusion_window ? rec : d->fusion_window);
         for (unsigned l = 0; l < d->n_lanes; l++)
-            if (guard > d->lanes[l].blocked_until) {
+            if (guard >= d->lanes[l].blocked_until) {
                 d->lanes[l].blocked_until = guard;
-                d->lanes[l].rearm = 0; /* evoked responses must settle */
+                d->lanes[l].rearm = marked;
             }
     }
     d->last_artifact = m + 1;
@@ -698,6 +716,10 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
     g->last = m;
     g->flags |= why & ~LTRI_REASON_PULSE;
     g->channels |= 1u << c;
+    if (why & LTRI_REASON_PULSE) {
+        d->pulse_end = m + 1;
+        d->pulse_onset = g->onset;
+    }
 }
 
 static void close_segment(ltr_detector *d, uint64_t n)

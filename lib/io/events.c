@@ -20,6 +20,7 @@
 static const char *const flag_names[] = {
     "emg", "acc", "fused", "clipped", "near_artifact", "too_long", "artifact",
     "truncated", "stim", "needle", "nonfinite", "dropout", "marked", "too_short",
+    "evoked",
 };
 #define N_FLAGS (sizeof flag_names / sizeof flag_names[0])
 
@@ -185,11 +186,14 @@ static const char *channel_name(const ltr_io_event_writer *w, unsigned c, char *
     return buf;
 }
 
-static const char *trial_type(ltr_event_kind kind)
+/* A response a stimulation pulse evoked is its own trial type: scorers and BIDS tools
+ * that count twitches do not count it, a TMS or e-stim analysis selects it. */
+static const char *trial_type(const ltr_event *e)
 {
-    switch (kind) {
-    case LTR_EVENT_BEGIN: return "twitch_begin";
-    case LTR_EVENT_END: return "twitch";
+    const int evoked = (e->flags & LTR_FLAG_EVOKED) != 0;
+    switch (e->kind) {
+    case LTR_EVENT_BEGIN: return evoked ? "evoked_begin" : "twitch_begin";
+    case LTR_EVENT_END: return evoked ? "evoked" : "twitch";
     case LTR_EVENT_CANCEL: return "twitch_cancel";
     case LTR_EVENT_ARTIFACT: return "artifact";
     }
@@ -296,7 +300,7 @@ ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *w, const ltr_event 
         }
         json_key_number(f, "onset", r.onset, 1);
         json_key_number(f, "duration", r.duration, 0);
-        fprintf(f, ",\"trial_type\":\"%s\"", trial_type(e->kind));
+        fprintf(f, ",\"trial_type\":\"%s\"", trial_type(e));
         json_key_number(f, "peak", r.peak, 0);
         json_key_number(f, "amplitude", r.amplitude, 0);
         json_key_number(f, "snr_db", r.snr, 0);
@@ -319,7 +323,7 @@ ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *w, const ltr_event 
         json_key_number(f, "id", r.id, 0);
         fputs("}\n", f);
     } else {
-        const char *cells[N_COLUMNS] = {r.onset, r.duration, trial_type(e->kind), r.peak,
+        const char *cells[N_COLUMNS] = {r.onset, r.duration, trial_type(e), r.peak,
                                         r.amplitude, r.snr, r.confidence, r.channels,
                                         r.flags, r.latency, r.id};
         int first = 1;

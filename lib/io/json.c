@@ -171,7 +171,8 @@ ltr_io_status ltr_io_write_sidecar(FILE *f, const ltr_config *cfg, const char *i
           "      \"nonfinite\": \"artifact: NaN or Inf samples\",\n"
           "      \"dropout\": \"artifact: signal stuck at one value\",\n"
           "      \"marked\": \"artifact: marked by the device\",\n"
-          "      \"too_short\": \"cancelled: shorter than the minimum twitch duration\"\n"
+          "      \"too_short\": \"cancelled: shorter than the minimum twitch duration\",\n"
+          "      \"evoked\": \"evoked by a stimulation pulse just before it (trial_type evoked)\"\n"
           "    }\n  },\n",
           f);
     column(f, "latency_ms", "Detection latency",
