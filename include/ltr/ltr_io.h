@@ -316,6 +316,119 @@ LTR_API void ltr_io_flags_string(uint32_t flags, char *buf, size_t size);
 /** Write s as a JSON string literal, quotes included (RFC 8259 escaping). */
 LTR_API void ltr_io_json_string(FILE *stream, const char *s);
 
+/* --- sidecars: what each channel of a recording is ------------------------- */
+
+/**
+ * A recording's own description of its channels and of the mains, so that a
+ * tool needs no settings. Read beside the recording `DIR/STEM.EXT`:
+ *
+ * - `DIR/STEM.json`: the JSON sidecar, as data/ writes it and as BIDS names
+ *   it (`sub-01_task-x_emg.json` beside `sub-01_task-x_emg.edf`). Read:
+ *   `SamplingFrequency` (Hz), `PowerLineFrequency` (50, 60 or "n/a") and,
+ *   in data/'s sidecars, `Channels`: an array of {"index", "name", "type",
+ *   "units", "full_scale"} (index optional: else array order).
+ * - `DIR/STEM_channels.tsv` (a BIDS "_emg" suffix dropped from STEM first:
+ *   `sub-01_task-x_channels.tsv`): BIDS columns `name`, `type`, `units`, and
+ *   `status` (a "bad" channel is left out) if present. Rows are matched to
+ *   the file's channels by name when the file has names and every row's name
+ *   is one of them, else in order. It wins over the JSON's `Channels`.
+ * - The file's own labels and units (EDF/BDF labels and physical dimensions,
+ *   text column names), for the channels neither sidecar types: a label
+ *   "EMG...", "emg0" is EMG; "ACC X", "Accel", "acc_x" an accelerometer axis;
+ *   "ECG", "EKG", "EEG", "EOG", "Trigger", "Status", "Resp", ... another
+ *   signal; an unknown label with an acceleration unit (g, mg, m/s^2) an
+ *   accelerometer axis.
+ *
+ * Types: "EMG"; "ACCEL" (BIDS) and "ACC" (data/) both mean an accelerometer
+ * axis; any other type (ECG, MISC, TRIG, ...) is another signal, not for the
+ * detector; "n/a" or none says nothing. Case does not matter.
+ *
+ * Checked against the recording: a sidecar that describes another number of
+ * channels than the file holds fails with LTR_IO_ERR_CHANNEL, a
+ * SamplingFrequency more than 0.1 % off the file's rate with LTR_IO_ERR_RATE
+ * (only a note when the rate was given as an option: the option wins); the
+ * message names both values. Malformed JSON or TSV fails with
+ * LTR_IO_ERR_FORMAT and a "file:line:column:" message; a field of the wrong
+ * kind (a string where a number must be) likewise.
+ */
+typedef struct ltr_io_sidecar ltr_io_sidecar;
+
+/** What a channel is. */
+typedef enum ltr_io_channel_type {
+    LTR_IO_CHANNEL_UNKNOWN = 0, /**< nothing says */
+    LTR_IO_CHANNEL_EMG,         /**< EMG (surface or needle) */
+    LTR_IO_CHANNEL_ACC,         /**< one accelerometer axis (BIDS "ACCEL", data/ "ACC") */
+    LTR_IO_CHANNEL_OTHER        /**< stated to be something else (ECG, TRIG, MISC, ...), or "bad" */
+} ltr_io_channel_type;
+
+/** Where a channel's type (or the mains) came from. */
+typedef enum ltr_io_source {
+    LTR_IO_SOURCE_NONE = 0,     /**< nowhere: not known */
+    LTR_IO_SOURCE_CHANNELS_TSV, /**< the BIDS channels.tsv */
+    LTR_IO_SOURCE_JSON,         /**< the JSON sidecar */
+    LTR_IO_SOURCE_LABEL,        /**< the file's own channel label */
+    LTR_IO_SOURCE_UNIT          /**< the file's own physical unit (an acceleration) */
+} ltr_io_source;
+
+/** One channel of the recording (file order) as its metadata describe it. */
+typedef struct ltr_io_channel_desc {
+    ltr_io_channel_type type;
+    ltr_io_source type_source;  /**< where `type` came from */
+    char type_text[24];         /**< the type as written ("ACCEL", "ECG", "n/a"), or the label
+                                     or unit that decided it; "" if none */
+    char name[64];              /**< the sidecar's name for it, else the file's */
+    char unit[16];              /**< the sidecar's unit ("mV", "g"), else the file's */
+    /** Physical value of a sample of 1.0 (data/ sidecars' `full_scale`: FLAC holds
+     *  +-1), 0 if not stated. Samples are not scaled by it. */
+    double full_scale;
+    int bad;                    /**< channels.tsv status "bad" (then type is OTHER) */
+} ltr_io_channel_desc;
+
+/** What was read. Pointers stay valid until ltr_io_sidecar_destroy. */
+typedef struct ltr_io_sidecar_info {
+    const char *json_path;      /**< the JSON sidecar read, NULL if none */
+    const char *channels_path;  /**< the channels.tsv read, NULL if none */
+    double sample_rate_hz;      /**< SamplingFrequency, 0 if not stated */
+    double power_line_hz;       /**< PowerLineFrequency (50 or 60), 0 if not stated or "n/a" */
+    unsigned n_channels;        /**< the recording's channels (ltr_io_sidecar_channel's range) */
+    unsigned n_typed;           /**< channels whose type is known (not UNKNOWN) */
+    unsigned n_from_sidecar;    /**< channels typed by a sidecar file (not by labels) */
+    /** Things a person should know, one per line, "" if none: channels left out
+     *  and why, a rate given as an option over the sidecar's, a
+     *  PowerLineFrequency that is neither 50 nor 60, ... */
+    const char *notes;
+} ltr_io_sidecar_info;
+
+/**
+ * Read the metadata of the recording open in `reader`, found from `path` (the
+ * name it was opened with; NULL or "-": no sidecar files, the file's own
+ * labels only). Succeeds with nothing typed when there is no sidecar and no
+ * telling label. On error *sidecar is NULL and err says why (file, line).
+ * The reader is only inspected (channels, rate), never read from.
+ */
+LTR_API ltr_io_status ltr_io_sidecar_read(ltr_io_sidecar **sidecar, const ltr_io_reader *reader,
+                                          const char *path, ltr_io_error *err);
+
+/** Free it. NULL is ignored. */
+LTR_API void ltr_io_sidecar_destroy(ltr_io_sidecar *sidecar);
+
+/** What was read (see ltr_io_sidecar_info). */
+LTR_API ltr_io_status ltr_io_sidecar_info_get(const ltr_io_sidecar *sidecar,
+                                              ltr_io_sidecar_info *info);
+
+/** Channel `index` (file order, 0..n_channels-1), or NULL if out of range. */
+LTR_API const ltr_io_channel_desc *ltr_io_sidecar_channel(const ltr_io_sidecar *sidecar,
+                                                          unsigned index);
+
+/** "EMG", "accelerometer", "other" or "unknown". Never NULL. */
+LTR_API const char *ltr_io_channel_type_name(ltr_io_channel_type type);
+
+/** What a type string of a sidecar means ("EMG", "ACCEL", "ACC", "ECG", "n/a", ...). */
+LTR_API ltr_io_channel_type ltr_io_channel_type_parse(const char *type);
+
+/** What a channel label and unit say (the rules above), UNKNOWN if nothing. */
+LTR_API ltr_io_channel_type ltr_io_channel_type_guess(const char *label, const char *unit);
+
 #ifdef __cplusplus
 }
 #endif
