@@ -66,6 +66,10 @@ static void help(void)
           "confidence, channels, flags, latency_ms, id. Several inputs into one output get a\n"
           "leading 'source' column. Files are written to a temporary name and renamed when\n"
           "complete. Stops at the first input that fails (use 'ltr batch' to go on).\n\n"
+          "No option is needed when the recording has a sidecar: FILE.json (data/), or BIDS\n"
+          "*_emg.json and *_channels.tsv, give the channel types and the mains; EDF labels\n"
+          "(EMG..., ACC X) type channels too. --emg/--acc/--mains override them; the summary\n"
+          "on standard error says what was taken from where.\n\n"
           "Output:\n",
           stdout);
     cli_print_options(stdout, detect_options);
@@ -96,6 +100,7 @@ static void report(const detect_args *a, const char *path, const cli_input *in,
                 path);
     if (a->quiet)
         return;
+    cli_input_describe(stderr, in, path);
     double seconds = (double)st->frames / in->info.sample_rate_hz;
     fprintf(stderr, "%s: %u twitch%s, %u artifact%s in %.1f s (%u channel%s at %g Hz)\n", path,
             st->twitches, st->twitches == 1 ? "" : "es", st->artifacts,

@@ -242,7 +242,8 @@ enum {
     ID_TIME_COLUMN,
     ID_ALLOW_NONFINITE,
     ID_EMG = CLI_ID_CHANNELS,
-    ID_ACC
+    ID_ACC,
+    ID_NO_SIDECAR
 };
 
 const cli_option cli_input_options[] = {
@@ -262,8 +263,11 @@ const cli_option cli_input_options[] = {
 };
 
 const cli_option cli_channel_options[] = {
-    {"emg", 0, "LIST", ID_EMG, "EMG channels: names or indices, e.g. 0,2-3 or EMG1 (default: all)"},
+    {"emg", 0, "LIST", ID_EMG,
+     "EMG channels: names or indices, e.g. 0,2-3 or EMG1 (default: see below)"},
     {"acc", 0, "LIST", ID_ACC, "accelerometer axes, e.g. 1,2,3 or accX,accY,accZ"},
+    {"no-sidecar", 0, NULL, ID_NO_SIDECAR,
+     "ignore FILE.json and BIDS *_channels.tsv beside the input"},
     {NULL, 0, NULL, 0, NULL},
 };
 
@@ -364,6 +368,9 @@ static int handle_input(cli_common *c, const char *cmd, int id, const char *v)
     case ID_ACC:
         c->acc = v;
         return 0;
+    case ID_NO_SIDECAR:
+        c->no_sidecar = 1;
+        return 0;
     }
     return -1;
 }
@@ -385,7 +392,16 @@ static int handle_config(cli_common *c, const char *cmd, int id, const char *v)
         break;
     case F_MAINS:
         if (!strcasecmp(v, "auto")) {
+#ifdef LTR_MAINS_AUTO
+            /* The core finds 50 or 60 Hz itself, in files and streams alike. */
+            c->config_set[i] = 1;
+            c->config_value[i] = LTR_MAINS_AUTO;
+            c->mains_auto = 0;
+#else
+            /* Until the core can: estimated from the file's first seconds (run.c). */
+            c->config_set[i] = 0;
             c->mains_auto = 1;
+#endif
             return 0;
         }
         if (!strcasecmp(v, "off") || !strcasecmp(v, "none"))
@@ -440,6 +456,17 @@ ltr_status cli_make_config(const cli_common *c, double rate, unsigned n, const l
 static void print_default(FILE *f, size_t i, const ltr_config *lo, const ltr_config *hi)
 {
     double a = field_get(lo, i), b = field_get(hi, i);
+    if (config_fields[i].type == F_MAINS) {
+#ifdef LTR_MAINS_AUTO
+        if (a < 0) {
+            fputs("auto; a sidecar's PowerLineFrequency first", f);
+            return;
+        }
+#else
+        fprintf(f, "a sidecar's PowerLineFrequency, else auto; %g on standard input", a);
+        return;
+#endif
+    }
     if (config_fields[i].type == F_ENVELOPE) {
         fputs(a == (double)LTR_ENVELOPE_RMS ? "rms" : "tkeo", f);
         return;
@@ -460,6 +487,13 @@ void cli_print_common_help(FILE *f, int with_input)
           "excluded;\n'ltr info' lists them):\n",
           f);
     cli_print_options(f, cli_channel_options);
+    fputs("Without --emg/--acc the channels are typed by the recording's sidecar: FILE.json\n"
+          "(data/: \"Channels\" with type EMG or ACC) or BIDS *_emg.json + *_channels.tsv (type\n"
+          "EMG or ACCEL), else by the file's labels (EDF, text header: EMG..., ACC X, Accel;\n"
+          "ECG, TRIG, ... are left out), else every channel is EMG. The mains comes from\n"
+          "--mains, else the sidecar's PowerLineFrequency, else auto. 'ltr info FILE' shows\n"
+          "what was taken from where.\n",
+          f);
     fputs("\nDetector settings (every field of ltr_config; defaults from ltr_config_default):\n",
           f);
     ltr_config lo, hi;

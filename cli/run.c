@@ -8,8 +8,10 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "commands.h"
@@ -33,6 +35,22 @@ static int parse_range(const char *s, unsigned *a, unsigned *b)
     return 1;
 }
 
+/* A channel by name or index: the file's names first, then the sidecar's. */
+static int find_channel(cli_input *in, const char *key, unsigned *index)
+{
+    if (ltr_io_reader_find_channel(in->reader, key, index) == LTR_IO_OK)
+        return 1;
+    for (int fold = 0; fold < 2 && in->sidecar; fold++)
+        for (unsigned c = 0; c < in->info.n_channels; c++) {
+            const char *name = ltr_io_sidecar_channel(in->sidecar, c)->name;
+            if (fold ? !strcasecmp(name, key) : !strcmp(name, key)) {
+                *index = c;
+                return 1;
+            }
+        }
+    return 0;
+}
+
 static int add_channels(cli_input *in, const char *list, ltr_sensor sensor, const char *option,
                         unsigned *sel, ltr_sensor *sensors, unsigned *n)
 {
@@ -47,7 +65,7 @@ static int add_channels(cli_input *in, const char *list, ltr_sensor sensor, cons
         while (*tok == ' ')
             tok++;
         unsigned idx, a, b;
-        if (ltr_io_reader_find_channel(in->reader, tok, &idx) == LTR_IO_OK) {
+        if (find_channel(in, tok, &idx)) {
             a = b = idx;
         } else if (!parse_range(tok, &a, &b) || b >= in->info.n_channels) {
             snprintf(in->message, sizeof in->message, "--%s: %s", option,
@@ -76,12 +94,126 @@ static int add_channels(cli_input *in, const char *list, ltr_sensor sensor, cons
     return 0;
 }
 
-static int choose_channels(cli_input *in, const cli_common *c, ltr_sensor *sensors)
+/* Append to a "; "-separated text, "..." once it is full. */
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 4 >= size)
+        return;
+    char part[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(part, sizeof part, fmt, ap);
+    va_end(ap);
+    int k = snprintf(buf + used, size - used, "%s%s", used ? "; " : "", part);
+    if (k < 0 || (size_t)k >= size - used)
+        strcpy(buf + size - 4, "...");
+}
+
+static const char *source_text(const cli_input *in, ltr_io_source source)
+{
+    ltr_io_sidecar_info si;
+    ltr_io_sidecar_info_get(in->sidecar, &si);
+    switch (source) {
+    case LTR_IO_SOURCE_CHANNELS_TSV: return si.channels_path;
+    case LTR_IO_SOURCE_JSON: return si.json_path;
+    case LTR_IO_SOURCE_LABEL: return "its label";
+    case LTR_IO_SOURCE_UNIT: return "its unit";
+    case LTR_IO_SOURCE_NONE: break;
+    }
+    return "nowhere";
+}
+
+/* The channels the sidecar or the labels type: EMG in file order, then the accelerometer
+ * axes; the rest left out, in the notes. One rate: the first chosen channel's. */
+static int choose_described(cli_input *in, const char *path, unsigned *sel, ltr_sensor *sensors,
+                            unsigned *n)
+{
+    double rate = 0.0;
+    char unknown[512] = "";
+    for (int pass = 0; pass < 2; pass++) {
+        const ltr_io_channel_type want = pass ? LTR_IO_CHANNEL_ACC : LTR_IO_CHANNEL_EMG;
+        for (unsigned c = 0; c < in->info.n_channels; c++) {
+            const ltr_io_channel_desc *d = ltr_io_sidecar_channel(in->sidecar, c);
+            const double fs = ltr_io_reader_channel(in->reader, c)->sample_rate_hz;
+            if (d->type != want)
+                continue;
+            if (rate == 0.0) {
+                rate = fs;
+            } else if (fs != rate) {
+                append(in->notes, sizeof in->notes,
+                       "%s (%s) left out: at %g Hz, and the detector takes one rate (%g Hz)",
+                       d->name, ltr_io_channel_type_name(d->type), fs, rate);
+                continue;
+            }
+            if (*n >= LTR_MAX_CHANNELS) {
+                snprintf(in->message, sizeof in->message,
+                         "the sidecar types more than %u EMG and accelerometer channels; the "
+                         "detector takes at most %u: choose them with --emg/--acc",
+                         LTR_MAX_CHANNELS, LTR_MAX_CHANNELS);
+                return LTR_EXIT_CHANNEL;
+            }
+            sel[*n] = c;
+            sensors[(*n)++] = pass ? LTR_SENSOR_ACC : LTR_SENSOR_EMG;
+        }
+    }
+    for (unsigned c = 0; c < in->info.n_channels; c++) {
+        const ltr_io_channel_desc *d = ltr_io_sidecar_channel(in->sidecar, c);
+        if (d->type == LTR_IO_CHANNEL_OTHER && !d->bad)
+            append(in->notes, sizeof in->notes, "%s left out: type %s (from %s)", d->name,
+                   d->type_text, source_text(in, d->type_source));
+        else if (d->type == LTR_IO_CHANNEL_OTHER)
+            append(in->notes, sizeof in->notes, "%s left out: marked bad (%s)", d->name,
+                   source_text(in, d->type_source));
+        else if (d->type == LTR_IO_CHANNEL_UNKNOWN)
+            append(unknown, sizeof unknown, "%s", d->name);
+    }
+    if (unknown[0])
+        append(in->notes, sizeof in->notes,
+               "left out, type not known (give --emg/--acc to use them): %s", unknown);
+    if (*n == 0) {
+        snprintf(in->message, sizeof in->message,
+                 "%.200s: no EMG or accelerometer channel (%.700s); choose them with --emg/--acc",
+                 path, in->notes);
+        return LTR_EXIT_CHANNEL;
+    }
+    /* Where the types came from, e.g. "data/x.json" or "x_channels.tsv, labels". */
+    int from[LTR_IO_SOURCE_UNIT + 1] = {0};
+    for (unsigned k = 0; k < *n; k++)
+        from[ltr_io_sidecar_channel(in->sidecar, sel[k])->type_source] = 1;
+    for (int s = LTR_IO_SOURCE_CHANNELS_TSV; s <= LTR_IO_SOURCE_UNIT; s++)
+        if (from[s])
+            append(in->channels_from, sizeof in->channels_from, "%s",
+                   s == LTR_IO_SOURCE_LABEL  ? "the file's labels"
+                   : s == LTR_IO_SOURCE_UNIT ? "the file's units"
+                                             : source_text(in, (ltr_io_source)s));
+    return 0;
+}
+
+static int choose_channels(cli_input *in, const char *path, const cli_common *c,
+                           ltr_sensor *sensors)
 {
     unsigned sel[LTR_MAX_CHANNELS];
     unsigned n = 0;
     int rc;
-    if (!c->emg && !c->acc) {
+    ltr_io_sidecar_info si = {0};
+    if (in->sidecar)
+        ltr_io_sidecar_info_get(in->sidecar, &si);
+    const int options = (c->emg || c->acc) && !(c->channel_options_fallback && si.n_from_sidecar);
+    if (options) {
+        if (c->emg && (rc = add_channels(in, c->emg, LTR_SENSOR_EMG, "emg", sel, sensors, &n)))
+            return rc;
+        if (c->acc && (rc = add_channels(in, c->acc, LTR_SENSOR_ACC, "acc", sel, sensors, &n)))
+            return rc;
+        if (n == 0) {
+            snprintf(in->message, sizeof in->message, "no channel chosen");
+            return LTR_EXIT_CHANNEL;
+        }
+        snprintf(in->channels_from, sizeof in->channels_from, "--emg/--acc");
+    } else if (si.n_typed > 0) {
+        if ((rc = choose_described(in, path, sel, sensors, &n)))
+            return rc;
+    } else {
         if (in->info.n_channels > LTR_MAX_CHANNELS) {
             snprintf(in->message, sizeof in->message,
                      "the file has %u channels; the detector takes at most %u: choose them with "
@@ -93,15 +225,8 @@ static int choose_channels(cli_input *in, const cli_common *c, ltr_sensor *senso
             sel[n] = ch;
             sensors[n++] = LTR_SENSOR_EMG;
         }
-    } else {
-        if (c->emg && (rc = add_channels(in, c->emg, LTR_SENSOR_EMG, "emg", sel, sensors, &n)))
-            return rc;
-        if (c->acc && (rc = add_channels(in, c->acc, LTR_SENSOR_ACC, "acc", sel, sensors, &n)))
-            return rc;
-        if (n == 0) {
-            snprintf(in->message, sizeof in->message, "no channel chosen");
-            return LTR_EXIT_CHANNEL;
-        }
+        snprintf(in->channels_from, sizeof in->channels_from,
+                 "no sidecar or label says: every channel as EMG");
     }
     ltr_io_status s = ltr_io_reader_select(in->reader, sel, n);
     if (s != LTR_IO_OK) {
@@ -111,8 +236,10 @@ static int choose_channels(cli_input *in, const cli_common *c, ltr_sensor *senso
     in->n = n;
     memcpy(in->sel, sel, n * sizeof *sel);
     for (unsigned k = 0; k < n; k++) {
-        snprintf(in->names[k], sizeof in->names[k], "%s",
-                 ltr_io_reader_channel(in->reader, sel[k])->name);
+        /* A sidecar's name where the file has none (WAV, FLAC: "ch0"). */
+        const char *name = in->sidecar ? ltr_io_sidecar_channel(in->sidecar, sel[k])->name
+                                       : ltr_io_reader_channel(in->reader, sel[k])->name;
+        snprintf(in->names[k], sizeof in->names[k], "%s", name);
         in->name_ptrs[k] = in->names[k];
     }
     return 0;
@@ -139,6 +266,61 @@ static double full_scale(const cli_input *in)
     return isfinite(level) ? level * 0.9999 : 0.0;
 }
 
+/* Read the sidecar and labels (the labels only for standard input or --no-sidecar). */
+static int read_sidecar(cli_input *in, const char *path, const cli_common *c)
+{
+    ltr_io_error err;
+    ltr_io_status s =
+        ltr_io_sidecar_read(&in->sidecar, in->reader, c->no_sidecar ? NULL : path, &err);
+    if (s != LTR_IO_OK) {
+        snprintf(in->message, sizeof in->message, "%.900s (--no-sidecar ignores it)",
+                 err.message);
+        return cli_exit_io(s);
+    }
+    ltr_io_sidecar_info si;
+    ltr_io_sidecar_info_get(in->sidecar, &si);
+    /* The library's notes are one a line; ours are "; "-separated. */
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", si.notes);
+    char *save = NULL;
+    for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        append(in->notes, sizeof in->notes, "%s", line);
+    return 0;
+}
+
+/* The mains: --mains, else the sidecar's PowerLineFrequency, else auto. */
+static void choose_mains(cli_input *in, const char *path, const cli_common *c)
+{
+    ltr_io_sidecar_info si = {0};
+    if (in->sidecar)
+        ltr_io_sidecar_info_get(in->sidecar, &si);
+    if (c->mains_auto) {
+        snprintf(in->mains_from, sizeof in->mains_from, "--mains auto");
+        in->mains_estimated = 1;
+    } else if (cli_common_is_set(c, "mains")) {
+        snprintf(in->mains_from, sizeof in->mains_from, "--mains");
+    } else if (si.power_line_hz > 0) {
+        in->cfg.mains_hz = si.power_line_hz;
+        snprintf(in->mains_from, sizeof in->mains_from, "PowerLineFrequency in %.200s",
+                 si.json_path);
+#ifdef LTR_MAINS_AUTO
+    } else if (in->cfg.mains_hz < 0) {
+        snprintf(in->mains_from, sizeof in->mains_from, "auto: the detector finds 50 or 60 Hz");
+    } else {
+        snprintf(in->mains_from, sizeof in->mains_from, "default");
+    }
+#else
+    } else if (strcmp(path, "-") != 0) {
+        /* Until the core finds the mains itself (LTR_MAINS_AUTO): estimated here. */
+        snprintf(in->mains_from, sizeof in->mains_from, "auto");
+        in->mains_estimated = 1;
+    } else {
+        snprintf(in->mains_from, sizeof in->mains_from,
+                 "default (give --mains for standard input)");
+    }
+#endif
+}
+
 int cli_input_open(cli_input *in, const char *path, const cli_common *c)
 {
     memset(in, 0, sizeof *in);
@@ -150,7 +332,9 @@ int cli_input_open(cli_input *in, const char *path, const cli_common *c)
     }
     ltr_io_reader_info(in->reader, &in->info);
     ltr_sensor sensors[LTR_MAX_CHANNELS];
-    int rc = choose_channels(in, c, sensors);
+    int rc = read_sidecar(in, path, c);
+    if (rc == 0)
+        rc = choose_channels(in, path, c, sensors);
     if (rc) {
         cli_input_close(in);
         return rc;
@@ -177,12 +361,21 @@ int cli_input_open(cli_input *in, const char *path, const cli_common *c)
         cli_input_close(in);
         return LTR_EXIT_USAGE;
     }
-    if (st == LTR_OK && c->mains_auto && strcmp(path, "-") != 0) {
+    choose_mains(in, path, c);
+    if (st == LTR_OK && in->mains_estimated) {
         /* Estimate on a reader of its own; EDFlib opens a file only once at a time, so
          * close ours meanwhile and reopen it with the same channels. */
-        cli_input_close(in);
+        ltr_io_reader_close(in->reader);
+        in->reader = NULL;
         in->mains_estimate = cli_estimate_mains(path, c, in);
         in->cfg.mains_hz = in->mains_estimate;
+        size_t used = strlen(in->mains_from);
+        if (in->mains_estimate > 0)
+            snprintf(in->mains_from + used, sizeof in->mains_from - used,
+                     ": a %g Hz line in the signal", in->mains_estimate);
+        else
+            snprintf(in->mains_from + used, sizeof in->mains_from - used,
+                     ": no 50/60 Hz line in the signal, no notch");
         st = ltr_config_validate(&in->cfg);
         ltr_io_status rs = ltr_io_reader_open(&in->reader, path, &c->io, &err);
         if (rs == LTR_IO_OK && (rs = ltr_io_reader_select(in->reader, in->sel, in->n)) != LTR_IO_OK)
@@ -207,6 +400,24 @@ void cli_input_close(cli_input *in)
 {
     ltr_io_reader_close(in->reader);
     in->reader = NULL;
+    ltr_io_sidecar_destroy(in->sidecar);
+    in->sidecar = NULL;
+}
+
+void cli_input_describe(FILE *f, const cli_input *in, const char *prefix)
+{
+    fprintf(f, "%s: channels ", prefix);
+    for (unsigned k = 0; k < in->n; k++)
+        fprintf(f, "%s%s (%s)", k ? ", " : "", in->names[k],
+                in->cfg.sensors[k] == LTR_SENSOR_ACC ? "acc" : "EMG");
+    fprintf(f, " from %s\n", in->channels_from);
+    if (in->cfg.mains_hz > 0)
+        fprintf(f, "%s: mains %g Hz from %s\n", prefix, in->cfg.mains_hz, in->mains_from);
+    else
+        fprintf(f, "%s: mains %s from %s\n", prefix, in->cfg.mains_hz < 0 ? "auto" : "off",
+                in->mains_from);
+    if (in->notes[0])
+        fprintf(f, "%s: note: %s\n", prefix, in->notes);
 }
 
 /* --- running ------------------------------------------------------------------ */

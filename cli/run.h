@@ -23,13 +23,27 @@ typedef struct cli_input {
     char names[LTR_MAX_CHANNELS][64];           /* name of detector channel c */
     const char *name_ptrs[LTR_MAX_CHANNELS];    /* names[c], for the event writer */
     double mains_estimate;                      /* --mains auto: what was found (0: none) */
+    int mains_estimated;                        /* the CLI estimated the mains (auto) */
+    ltr_io_sidecar *sidecar;                    /* what the sidecar and labels say; NULL: none read */
+    char channels_from[256];                    /* where the channel types came from, for a person */
+    char mains_from[256];                       /* where the mains came from, for a person */
+    char notes[1024];                           /* channels left out and why ("" if none) */
     char message[1024];                         /* what went wrong, for a person */
 } cli_input;
 
 /* Open `path` ("-": standard input). Returns an exit code; on error the
- * message says why and nothing stays open. */
+ * message says why and nothing stays open.
+ *
+ * Channels: --emg/--acc if given (in batch only for files whose channels no
+ * sidecar types), else the types the sidecar or the file's labels give (EMG
+ * channels in file order, then accelerometer axes; other and unknown
+ * channels left out, in notes), else every channel as EMG. Mains: --mains,
+ * else the sidecar's PowerLineFrequency, else auto. */
 int cli_input_open(cli_input *in, const char *path, const cli_common *c);
 void cli_input_close(cli_input *in);
+
+/* Print what was taken from where (channels, mains, notes), "prefix: ..." lines. */
+void cli_input_describe(FILE *f, const cli_input *in, const char *prefix);
 
 /* What a run found. */
 typedef struct cli_stats {
