@@ -457,15 +457,11 @@ static void print_default(FILE *f, size_t i, const ltr_config *lo, const ltr_con
 {
     double a = field_get(lo, i), b = field_get(hi, i);
     if (config_fields[i].type == F_MAINS) {
-#ifdef LTR_MAINS_AUTO
-        if (a < 0) {
-            fputs("auto; a sidecar's PowerLineFrequency first", f);
-            return;
-        }
-#else
-        fprintf(f, "a sidecar's PowerLineFrequency, else auto; %g on standard input", a);
+        if (a < 0)
+            fputs("a sidecar's PowerLineFrequency, else auto", f);
+        else
+            fprintf(f, "a sidecar's PowerLineFrequency, else %g", a);
         return;
-#endif
     }
     if (config_fields[i].type == F_ENVELOPE) {
         fputs(a == (double)LTR_ENVELOPE_RMS ? "rms" : "tkeo", f);
@@ -491,8 +487,8 @@ void cli_print_common_help(FILE *f, int with_input)
           "(data/: \"Channels\" with type EMG or ACC) or BIDS *_emg.json + *_channels.tsv (type\n"
           "EMG or ACCEL), else by the file's labels (EDF, text header: EMG..., ACC X, Accel;\n"
           "ECG, TRIG, ... are left out), else every channel is EMG. The mains comes from\n"
-          "--mains, else the sidecar's PowerLineFrequency, else auto. 'ltr info FILE' shows\n"
-          "what was taken from where.\n",
+          "--mains, else the sidecar's PowerLineFrequency, else the default. 'ltr info FILE'\n"
+          "shows what was taken from where.\n",
           f);
     fputs("\nDetector settings (every field of ltr_config; defaults from ltr_config_default):\n",
           f);

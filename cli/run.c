@@ -125,7 +125,9 @@ static const char *source_text(const cli_input *in, ltr_io_source source)
 }
 
 /* The channels the sidecar or the labels type: EMG in file order, then the accelerometer
- * axes; the rest left out, in the notes. One rate: the first chosen channel's. */
+ * axes; the rest left out, in the notes. Accelerometer axes sampled at another rate than
+ * the EMG (EDF) are left out too: the detector takes one rate. EMG channels of different
+ * rates are refused by the reader, as when they are chosen by hand. */
 static int choose_described(cli_input *in, const char *path, unsigned *sel, ltr_sensor *sensors,
                             unsigned *n)
 {
@@ -138,7 +140,7 @@ static int choose_described(cli_input *in, const char *path, unsigned *sel, ltr_
             const double fs = ltr_io_reader_channel(in->reader, c)->sample_rate_hz;
             if (d->type != want)
                 continue;
-            if (rate == 0.0) {
+            if (rate == 0.0 || (want == LTR_IO_CHANNEL_EMG && fs != rate)) {
                 rate = fs;
             } else if (fs != rate) {
                 append(in->notes, sizeof in->notes,
@@ -289,7 +291,7 @@ static int read_sidecar(cli_input *in, const char *path, const cli_common *c)
 }
 
 /* The mains: --mains, else the sidecar's PowerLineFrequency, else auto. */
-static void choose_mains(cli_input *in, const char *path, const cli_common *c)
+static void choose_mains(cli_input *in, const cli_common *c)
 {
     ltr_io_sidecar_info si = {0};
     if (in->sidecar)
@@ -303,22 +305,14 @@ static void choose_mains(cli_input *in, const char *path, const cli_common *c)
         in->cfg.mains_hz = si.power_line_hz;
         snprintf(in->mains_from, sizeof in->mains_from, "PowerLineFrequency in %.200s",
                  si.json_path);
-#ifdef LTR_MAINS_AUTO
     } else if (in->cfg.mains_hz < 0) {
         snprintf(in->mains_from, sizeof in->mains_from, "auto: the detector finds 50 or 60 Hz");
     } else {
-        snprintf(in->mains_from, sizeof in->mains_from, "default");
+        /* Until the core finds the mains itself (LTR_MAINS_AUTO), the default stays
+         * ltr_config_default's: the CLI's estimate (--mains auto) cannot run on a stream,
+         * and `ltr stream < FILE` must give what `ltr detect FILE` gives. */
+        snprintf(in->mains_from, sizeof in->mains_from, "the default (--mains auto to estimate)");
     }
-#else
-    } else if (strcmp(path, "-") != 0) {
-        /* Until the core finds the mains itself (LTR_MAINS_AUTO): estimated here. */
-        snprintf(in->mains_from, sizeof in->mains_from, "auto");
-        in->mains_estimated = 1;
-    } else {
-        snprintf(in->mains_from, sizeof in->mains_from,
-                 "default (give --mains for standard input)");
-    }
-#endif
 }
 
 int cli_input_open(cli_input *in, const char *path, const cli_common *c)
@@ -361,7 +355,7 @@ int cli_input_open(cli_input *in, const char *path, const cli_common *c)
         cli_input_close(in);
         return LTR_EXIT_USAGE;
     }
-    choose_mains(in, path, c);
+    choose_mains(in, c);
     if (st == LTR_OK && in->mains_estimated) {
         /* Estimate on a reader of its own; EDFlib opens a file only once at a time, so
          * close ours meanwhile and reopen it with the same channels. */

@@ -38,7 +38,8 @@ typedef struct cli_input {
  * sidecar types), else the types the sidecar or the file's labels give (EMG
  * channels in file order, then accelerometer axes; other and unknown
  * channels left out, in notes), else every channel as EMG. Mains: --mains,
- * else the sidecar's PowerLineFrequency, else auto. */
+ * else the sidecar's PowerLineFrequency, else ltr_config_default's (LTR_MAINS_AUTO
+ * once the core has it). */
 int cli_input_open(cli_input *in, const char *path, const cli_common *c);
 void cli_input_close(cli_input *in);
 
