@@ -134,6 +134,27 @@ static int wanted(const char *name)
     return ltr_io_format_from_name(name) != LTR_IO_FORMAT_AUTO;
 }
 
+/* A table that starts no line with a number (data/recordings.tsv, BIDS participants.tsv
+ * and *_channels.tsv) describes recordings and is not one: a folder scan skips it. */
+static int holds_samples(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 1; /* let the reader say what is wrong */
+    char line[1024];
+    int found = 0;
+    for (int lines = 0; !found && lines < 64 && fgets(line, sizeof line, f); lines++) {
+        char *p = line + strspn(line, " \t");
+        char *end;
+        if (*p == '#')
+            continue;
+        (void)strtod(p, &end);
+        found = end != p && (*end == '\0' || strchr(" \t,;\r\n", *end));
+    }
+    fclose(f);
+    return found;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -181,7 +202,10 @@ static int scan_dir(batch *b, const char *dir)
                 /* Never descend into the output folder itself. */
                 if (b->recursive && base[0] != '.' && !cli_same_file(names[i], b->outdir))
                     rc = scan_dir(b, names[i]);
-            } else if (wanted(base) && !add_job(b, names[i])) {
+            } else if (wanted(base) &&
+                       (ltr_io_format_from_name(base) != LTR_IO_FORMAT_TEXT ||
+                        holds_samples(names[i])) &&
+                       !add_job(b, names[i])) {
                 rc = -1;
             }
         }
@@ -352,6 +376,8 @@ static void run_job(const batch *b, job *j)
             snprintf(text, sizeof text, "mains auto: %g Hz", in->mains_estimate);
             add_warning(j, text);
         }
+        if (in->notes[0])
+            add_warning(j, in->notes);
     }
     cli_input_close(in);
     free(in);
@@ -525,7 +551,12 @@ static void help(void)
           "never stops the others. Outputs appear complete or not at all; a rerun skips\n"
           "inputs whose output exists and is newer than the input. A progress bar is drawn\n"
           "on a terminal only. Exit code 0 if every input succeeded, else the inputs' common\n"
-          "code if they all failed alike, else 9.\n\n",
+          "code if they all failed alike, else 9.\n\n"
+          "Each recording is read with its own sidecar (FILE.json, BIDS *_emg.json and\n"
+          "*_channels.tsv): its channel types and mains. --emg/--acc type only the files\n"
+          "whose channels no sidecar describes (--no-sidecar: every file); --mains applies\n"
+          "to all. A folder scan skips tables that start no line with a number (BIDS\n"
+          "participants.tsv and *_channels.tsv, data/recordings.tsv).\n\n",
           stdout);
     cli_print_options(stdout, batch_options);
     cli_print_common_help(stdout, 1);
@@ -536,6 +567,7 @@ int cmd_batch(int argc, char **argv)
     batch b;
     memset(&b, 0, sizeof b);
     cli_common_init(&b.common);
+    b.common.channel_options_fallback = 1; /* a file with a sidecar keeps its own channels */
     b.format = LTR_IO_EVENTS_TSV;
     b.kinds = LTR_IO_KINDS_RESULTS;
     b.progress = isatty(2);

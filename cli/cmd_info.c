@@ -201,6 +201,75 @@ static void print_channel(unsigned index, const ltr_io_channel *ch, const channe
            s->nonfinite ? "  (has NaN/Inf)" : "");
 }
 
+/* What the sidecar says of the recording, as read by libltr-io. */
+static void print_sidecar_header(const ltr_io_sidecar *sc)
+{
+    ltr_io_sidecar_info si;
+    ltr_io_sidecar_info_get(sc, &si);
+    if (si.json_path) {
+        printf("sidecar      %s (", si.json_path);
+        if (si.sample_rate_hz > 0)
+            printf("SamplingFrequency %g Hz", si.sample_rate_hz);
+        else
+            printf("no SamplingFrequency");
+        if (si.power_line_hz > 0)
+            printf(", PowerLineFrequency %g Hz)\n", si.power_line_hz);
+        else
+            printf(", no PowerLineFrequency)\n");
+    } else {
+        printf("sidecar      none\n");
+    }
+    if (si.channels_path)
+        printf("channels.tsv %s\n", si.channels_path);
+}
+
+static const char *source_name(const ltr_io_sidecar *sc, ltr_io_source source)
+{
+    ltr_io_sidecar_info si;
+    ltr_io_sidecar_info_get(sc, &si);
+    switch (source) {
+    case LTR_IO_SOURCE_CHANNELS_TSV: return si.channels_path;
+    case LTR_IO_SOURCE_JSON: return si.json_path;
+    case LTR_IO_SOURCE_LABEL: return "label";
+    case LTR_IO_SOURCE_UNIT: return "unit";
+    case LTR_IO_SOURCE_NONE: break;
+    }
+    return "-";
+}
+
+/* Each channel's type, where it came from, the sidecar's unit and full scale. */
+static void print_types(const ltr_io_sidecar *sc)
+{
+    ltr_io_sidecar_info si;
+    ltr_io_sidecar_info_get(sc, &si);
+    printf("\n  #  %-16s %-14s %-10s %-6s %10s  %s\n", "described as", "type", "as written",
+           "unit", "full_scale", "from");
+    for (unsigned ch = 0; ch < si.n_channels; ch++) {
+        const ltr_io_channel_desc *d = ltr_io_sidecar_channel(sc, ch);
+        char fs[32] = "-";
+        if (d->full_scale > 0)
+            snprintf(fs, sizeof fs, "%g", d->full_scale);
+        printf("%3u  %-16s %-14s %-10s %-6s %10s  %s%s\n", ch, d->name,
+               ltr_io_channel_type_name(d->type), d->type_text[0] ? d->type_text : "-",
+               d->unit[0] ? d->unit : "-", fs, source_name(sc, d->type_source),
+               d->bad ? " (bad)" : "");
+    }
+    if (si.notes[0])
+        printf("note         %s", si.notes);
+}
+
+/* What `ltr detect FILE` with these options would take, and from where. */
+static void print_plan(const char *path, const cli_common *c)
+{
+    cli_input in;
+    if (cli_input_open(&in, path, c) != 0) {
+        printf("ltr detect   would refuse it: %s\n", in.message);
+        return;
+    }
+    cli_input_describe(stdout, &in, "ltr detect");
+    cli_input_close(&in);
+}
+
 static int info_file(const char *path, const cli_common *c)
 {
     ltr_io_reader *r;
@@ -221,6 +290,16 @@ static int info_file(const char *path, const cli_common *c)
     else
         printf("sample rate  differs between channels (below); the detector takes channels of "
                "one rate at a time\n");
+    ltr_io_sidecar *sc = NULL;
+    int sidecar_rc = 0;
+    s = ltr_io_sidecar_read(&sc, r, c->no_sidecar ? NULL : path, &err);
+    if (s != LTR_IO_OK) {
+        printf("sidecar      unusable: %s\n", err.message);
+        fprintf(stderr, "ltr info: %s\n", err.message);
+        sidecar_rc = cli_exit_io(s);
+    } else {
+        print_sidecar_header(sc);
+    }
 
     /* One reading pass per group of up to LTR_MAX_CHANNELS channels of one rate. A
      * file is reopened for each further pass (only EDF with mixed rates, or > 32 columns). */
@@ -275,19 +354,25 @@ static int info_file(const char *path, const cli_common *c)
             print_channel(sel[k], ltr_io_reader_channel(r, sel[k]), &stats[k], &mains_found,
                           &best_line);
     }
+    if (rc == 0 && sc)
+        print_types(sc);
     if (rc == 0) {
         if (mains_found)
-            printf("\nmains        %d Hz (use --mains %d, or --mains auto)\n", mains_found,
-                   mains_found);
+            printf("\nmains        %d Hz in the signal (--mains %d, or --mains auto)\n",
+                   mains_found, mains_found);
         else
             printf("\nmains        no 50/60 Hz line found\n");
         (void)frames0;
     }
-    printf("\n");
     free(done);
     free(stats);
     ltr_io_reader_close(r);
-    return rc;
+    ltr_io_sidecar_destroy(sc);
+    /* After closing: EDFlib opens a file once at a time. */
+    if (rc == 0 && sidecar_rc == 0 && strcmp(path, "-") != 0)
+        print_plan(path, c);
+    printf("\n");
+    return rc ? rc : sidecar_rc;
 }
 
 int cmd_info(int argc, char **argv)
@@ -295,7 +380,8 @@ int cmd_info(int argc, char **argv)
     info_args a;
     memset(&a, 0, sizeof a);
     cli_common_init(&a.common);
-    const cli_option *const tables[] = {info_options, cli_input_options, NULL};
+    const cli_option *const tables[] = {info_options, cli_input_options, cli_channel_options,
+                                        cli_detector_options, NULL};
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
     int n = 0;
     if (!pos)
@@ -306,11 +392,18 @@ int cmd_info(int argc, char **argv)
               "Describe recordings: format, channels, sample rates, duration, units, amplitude\n"
               "range, clipped fraction (samples at the format's limits, or runs at the\n"
               "extremes), noise floor (10th percentile of 100 ms RMS, input units) and mains\n"
-              "frequency (50 vs 60 Hz). Channel indices shown are those --emg/--acc take.\n\n",
+              "frequency (50 vs 60 Hz). Channel indices shown are those --emg/--acc take.\n"
+              "Then what the sidecar (FILE.json; BIDS *_emg.json, *_channels.tsv) and the\n"
+              "file's labels say each channel is, and where from, and what 'ltr detect FILE'\n"
+              "would take with the same --emg/--acc/--mains/--no-sidecar options.\n\n",
               stdout);
         cli_print_options(stdout, info_options);
         fputs("\nInput:\n", stdout);
         cli_print_options(stdout, cli_input_options);
+        fputs("\nChannels and settings, as 'ltr detect' takes them (see 'ltr detect --help'):\n",
+              stdout);
+        cli_print_options(stdout, cli_channel_options);
+        fputs("      --mains HZ, ... and every other detector setting\n", stdout);
     } else if (rc == 0 && n == 0) {
         fprintf(stderr, "ltr info: no input (see 'ltr info --help')\n");
         rc = LTR_EXIT_USAGE;
