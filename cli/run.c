@@ -16,6 +16,12 @@
 
 #include "commands.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define LTR_CLI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define LTR_CLI_PRINTF(fmt, args)
+#endif
+
 /* --- channels --------------------------------------------------------------- */
 
 /* "a-b" with two decimal indices. */
@@ -94,8 +100,10 @@ static int add_channels(cli_input *in, const char *list, ltr_sensor sensor, cons
     return 0;
 }
 
-/* Append to a "; "-separated text, "..." once it is full. */
-static void append(char *buf, size_t size, const char *fmt, ...)
+/* Append to a sep-separated text, "..." once it is full. */
+static void append(char *buf, size_t size, const char *sep, const char *fmt, ...) LTR_CLI_PRINTF(4, 5);
+
+static void append(char *buf, size_t size, const char *sep, const char *fmt, ...)
 {
     size_t used = strlen(buf);
     if (used + 4 >= size)
@@ -105,7 +113,7 @@ static void append(char *buf, size_t size, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(part, sizeof part, fmt, ap);
     va_end(ap);
-    int k = snprintf(buf + used, size - used, "%s%s", used ? "; " : "", part);
+    int k = snprintf(buf + used, size - used, "%s%s", used ? sep : "", part);
     if (k < 0 || (size_t)k >= size - used)
         strcpy(buf + size - 4, "...");
 }
@@ -143,7 +151,7 @@ static int choose_described(cli_input *in, const char *path, unsigned *sel, ltr_
             if (rate == 0.0 || (want == LTR_IO_CHANNEL_EMG && fs != rate)) {
                 rate = fs;
             } else if (fs != rate) {
-                append(in->notes, sizeof in->notes,
+                append(in->notes, sizeof in->notes, "; ",
                        "%s (%s) left out: at %g Hz, and the detector takes one rate (%g Hz)",
                        d->name, ltr_io_channel_type_name(d->type), fs, rate);
                 continue;
@@ -162,16 +170,16 @@ static int choose_described(cli_input *in, const char *path, unsigned *sel, ltr_
     for (unsigned c = 0; c < in->info.n_channels; c++) {
         const ltr_io_channel_desc *d = ltr_io_sidecar_channel(in->sidecar, c);
         if (d->type == LTR_IO_CHANNEL_OTHER && !d->bad)
-            append(in->notes, sizeof in->notes, "%s left out: type %s (from %s)", d->name,
+            append(in->notes, sizeof in->notes, "; ", "%s left out: type %s (from %s)", d->name,
                    d->type_text, source_text(in, d->type_source));
         else if (d->type == LTR_IO_CHANNEL_OTHER)
-            append(in->notes, sizeof in->notes, "%s left out: marked bad (%s)", d->name,
+            append(in->notes, sizeof in->notes, "; ", "%s left out: marked bad (%s)", d->name,
                    source_text(in, d->type_source));
         else if (d->type == LTR_IO_CHANNEL_UNKNOWN)
-            append(unknown, sizeof unknown, "%s", d->name);
+            append(unknown, sizeof unknown, ", ", "%s", d->name);
     }
     if (unknown[0])
-        append(in->notes, sizeof in->notes,
+        append(in->notes, sizeof in->notes, "; ",
                "left out, type not known (give --emg/--acc to use them): %s", unknown);
     if (*n == 0) {
         snprintf(in->message, sizeof in->message,
@@ -185,7 +193,7 @@ static int choose_described(cli_input *in, const char *path, unsigned *sel, ltr_
         from[ltr_io_sidecar_channel(in->sidecar, sel[k])->type_source] = 1;
     for (int s = LTR_IO_SOURCE_CHANNELS_TSV; s <= LTR_IO_SOURCE_UNIT; s++)
         if (from[s])
-            append(in->channels_from, sizeof in->channels_from, "%s",
+            append(in->channels_from, sizeof in->channels_from, ", ", "%s",
                    s == LTR_IO_SOURCE_LABEL  ? "the file's labels"
                    : s == LTR_IO_SOURCE_UNIT ? "the file's units"
                                              : source_text(in, (ltr_io_source)s));
@@ -286,7 +294,7 @@ static int read_sidecar(cli_input *in, const char *path, const cli_common *c)
     snprintf(buf, sizeof buf, "%s", si.notes);
     char *save = NULL;
     for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-        append(in->notes, sizeof in->notes, "%s", line);
+        append(in->notes, sizeof in->notes, "; ", "%s", line);
     return 0;
 }
 

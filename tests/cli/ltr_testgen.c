@@ -17,6 +17,8 @@
  *   --rms X (0.01: background RMS)  --seed N (1)
  *   --edf-rates R1,R2,... (EDF/BDF: a sample rate per channel, to make mixed-rate files)
  *   --hum HZ --hum-amp A (a mains sine added, default none)  --clip L (samples clipped to +-L)
+ *   --labels L1,L2,... (EDF/BDF labels and text column names; default EMG1.. / emg1..)
+ *   --units U1,U2,... (EDF/BDF physical dimensions; default mV)
  */
 #include <edflib.h>
 #include <errno.h>
@@ -87,7 +89,24 @@ typedef struct gen {
     double edf_rates[MAX_CH];
     unsigned n_edf_rates;
     double hum_hz, hum_amp, clip;
+    const char *labels, *units; /* comma-separated, NULL: defaults */
 } gen;
+
+/* Item c of a comma-separated list into buf, or the default if there is none. */
+static const char *list_item(const char *list, unsigned c, const char *def, char *buf,
+                             size_t size)
+{
+    for (unsigned k = 0; list && *list; k++) {
+        size_t len = strcspn(list, ",");
+        if (k == c) {
+            snprintf(buf, size, "%.*s", (int)len, list);
+            return buf;
+        }
+        list += len + (list[len] == ',');
+    }
+    snprintf(buf, size, "%s", def);
+    return buf;
+}
 
 /* Burst envelope at time t: 1 outside bursts, `gain` inside, 5 ms ramps. */
 static double burst_gain(const gen *g, double t)
@@ -170,15 +189,17 @@ static int write_edf(const gen *g, float **sig, const size_t *n, const double *r
         return 1;
     }
     for (unsigned c = 0; c < g->channels; c++) {
-        char label[16];
-        snprintf(label, sizeof label, "EMG%u", c + 1);
+        char label[32], def[16], unit[16];
+        snprintf(def, sizeof def, "EMG%u", c + 1);
+        list_item(g->labels, c, def, label, sizeof label);
+        list_item(g->units, c, "mV", unit, sizeof unit);
         edf_set_samplefrequency(h, (int)c, (int)rates[c]);
         edf_set_physical_maximum(h, (int)c, 1000.0);
         edf_set_physical_minimum(h, (int)c, -1000.0);
         edf_set_digital_maximum(h, (int)c, bdf ? 8388607 : 32767);
         edf_set_digital_minimum(h, (int)c, bdf ? -8388608 : -32768);
         edf_set_label(h, (int)c, label);
-        edf_set_physical_dimension(h, (int)c, "mV");
+        edf_set_physical_dimension(h, (int)c, unit);
     }
     /* One-second data records: write each channel's second in turn. */
     size_t seconds = (size_t)ceil(g->duration);
@@ -207,8 +228,11 @@ static int write_text(const gen *g, float **sig, size_t n, FILE *f, char sep, in
     fprintf(f, "# ltr-testgen: %u channel(s) at %g Hz\n", g->channels, g->rate);
     if (with_time) {
         fprintf(f, "time");
-        for (unsigned c = 0; c < g->channels; c++)
-            fprintf(f, "%cemg%u", sep, c + 1);
+        for (unsigned c = 0; c < g->channels; c++) {
+            char label[32], def[16];
+            snprintf(def, sizeof def, "emg%u", c + 1);
+            fprintf(f, "%c%s", sep, list_item(g->labels, c, def, label, sizeof label));
+        }
         fputc('\n', f);
     }
     for (size_t i = 0; i < n; i++) {
@@ -287,6 +311,10 @@ int main(int argc, char **argv)
             g.hum_amp = atof(v);
         else if (!strcmp(o, "clip"))
             g.clip = atof(v);
+        else if (!strcmp(o, "labels"))
+            g.labels = v;
+        else if (!strcmp(o, "units"))
+            g.units = v;
         else if (!strcmp(o, "edf-rates"))
             g.n_edf_rates = parse_list(v, g.edf_rates, MAX_CH);
         else {
