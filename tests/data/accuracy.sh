@@ -3,20 +3,26 @@
 # not fall below (the meson test `data_accuracy` runs this with --check).
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# usage: sh tests/data/accuracy.sh LTR [DATA_DIR] [MODE]
+# usage: sh tests/data/accuracy.sh LTR [DATA_DIR] [MODE] [--device-options]
 #   LTR       the ltr tool (e.g. build/cli/ltr)
 #   DATA_DIR  default: the data/ next to tests/
 #   MODE      --table (default)  per recording and pooled: ltr eval --table
 #             --markdown         the same as a Markdown table (for README.md)
 #             --json             the same as JSON
+#             --compare          F1, sensitivity and PPV with no options beside those with
+#                                the device options, per recording and pooled
 #             --print-floors     the FLOORS block below, filled with today's values
 #             --check            fail if a recording's F1 or sensitivity is under its floor
+#   --device-options  run `ltr detect` with the options data/recordings.tsv gives each
+#             recording (its channels and mains, as a device would be set up) instead of
+#             none
 #
-# Each recording is run through `ltr detect` with the options data/recordings.tsv
-# gives it (its channels and mains, as a device would be set up; everything
-# else default), then scored with `ltr eval` against its _events.tsv
-# (tolerance 50 ms). Everything is deterministic: the same build gives the
-# same numbers on every run.
+# By default each recording is run through `ltr detect FILE` with no options, as a
+# new user would: the channels and mains come from the recording's sidecar
+# (data/NAME.json). With --device-options, through `ltr detect OPTIONS FILE`;
+# everything else is default either way. Then scored with `ltr eval` against its
+# _events.tsv (tolerance 50 ms). Everything is deterministic: the same build
+# gives the same numbers on every run.
 
 set -eu
 
@@ -44,45 +50,80 @@ artifacts        0.60  0.75
 LTR=
 DATA=
 MODE=--table
+HOW=none
 while [ $# -gt 0 ]; do
     case $1 in
-        --table | --markdown | --json | --print-floors | --check) MODE=$1 ;;
+        --table | --markdown | --json | --compare | --print-floors | --check) MODE=$1 ;;
+        --device-options) HOW=device ;;
+        --no-options) HOW=none ;;
         -*) echo "accuracy.sh: unknown option $1" >&2; exit 2 ;;
         *) if [ -z "$LTR" ]; then LTR=$1; elif [ -z "$DATA" ]; then DATA=$1; else
                echo "accuracy.sh: too many arguments" >&2; exit 2; fi ;;
     esac
     shift
 done
-[ -n "$LTR" ] || { echo "usage: sh $0 LTR [DATA_DIR] [--table|--markdown|--json|--print-floors|--check]" >&2; exit 2; }
+[ -n "$LTR" ] || { echo "usage: sh $0 LTR [DATA_DIR] [--table|--markdown|--json|--compare|--print-floors|--check] [--device-options]" >&2; exit 2; }
 [ -n "$DATA" ] || DATA=$(cd "$(dirname "$0")/../../data" && pwd)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ltr-accuracy.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 TAB=$(printf '\t')
 
-# Detect on every recording; collect the DETECTIONS TRUTH pairs for ltr eval.
-set --
-names=
-while IFS=$TAB read -r name file sim det; do
-    case $name in '' | '#'*) continue ;; esac
-    stem=${file%.*}
-    # shellcheck disable=SC2086 # the options are a word list on purpose
-    if ! "$LTR" detect -q $det "$DATA/$file" -o "$WORK/${name}_detections.tsv"; then
-        echo "FAIL: $name: 'ltr detect $det data/$file' failed" >&2
-        exit 1
-    fi
-    set -- "$@" --name "$name" "$WORK/${name}_detections.tsv" "$DATA/${stem}_events.tsv"
-    names="$names $name"
-done <"$DATA/recordings.tsv"
+# detect_all none|device: every recording into $WORK/<how>/<name>_detections.tsv.
+detect_all() {
+    mkdir -p "$WORK/$1"
+    while IFS=$TAB read -r name file sim det; do
+        case $name in '' | '#'*) continue ;; esac
+        opts=
+        [ "$1" = device ] && opts=$det
+        # shellcheck disable=SC2086 # the options are a word list on purpose
+        if ! "$LTR" detect -q $opts "$DATA/$file" -o "$WORK/$1/${name}_detections.tsv"; then
+            echo "FAIL: $name: 'ltr detect $opts data/$file' failed" >&2
+            exit 1
+        fi
+    done <"$DATA/recordings.tsv"
+}
 
+# eval_all none|device EVAL-OPTIONS...: ltr eval over every recording's detections.
+eval_all() {
+    how=$1
+    shift
+    while IFS=$TAB read -r name file sim det; do
+        case $name in '' | '#'*) continue ;; esac
+        set -- "$@" --name "$name" "$WORK/$how/${name}_detections.tsv" "$DATA/${file%.*}_events.tsv"
+    done <"$DATA/recordings.tsv"
+    "$LTR" eval "$@"
+}
+
+names=$(awk -F'\t' '$1 != "" && $1 !~ /^#/ { print $1 }' "$DATA/recordings.tsv" | tr '\n' ' ')
+
+if [ "$MODE" = --compare ]; then
+    detect_all none
+    detect_all device
+    eval_all none --table >"$WORK/none.txt"
+    eval_all device --table >"$WORK/device.txt"
+    # Columns of ltr eval --table: 1 name, 7 sensitivity, 8 PPV, 9 F1.
+    echo "no options: 'ltr detect FILE'; device options: 'ltr detect OPTIONS FILE' (data/recordings.tsv)"
+    awk 'NR == FNR { if (FNR > 1) { se[$1] = $7; ppv[$1] = $8; f1[$1] = $9 } next }
+         FNR == 1 { printf "%-16s %26s   %26s\n", "", "------- no options --------", "----- device options ------"
+                    printf "%-16s %8s %8s %8s   %8s %8s %8s   %s\n", "recording", "F1", "sens", "PPV",
+                           "F1", "sens", "PPV", "same scores"
+                    next }
+         { printf "%-16s %8s %8s %8s   %8s %8s %8s   %s\n", $1, f1[$1], se[$1], ppv[$1], $9, $7, $8,
+                  (f1[$1] == $9 && se[$1] == $7 && ppv[$1] == $8) ? "yes" : "NO" }' \
+        "$WORK/none.txt" "$WORK/device.txt"
+    exit 0
+fi
+
+detect_all "$HOW"
 case $MODE in
-    --table) exec "$LTR" eval --table "$@" ;;
-    --markdown) exec "$LTR" eval --markdown "$@" ;;
-    --json) exec "$LTR" eval --json "$@" ;;
+    --table) eval_all "$HOW" --table; exit ;;
+    --markdown) eval_all "$HOW" --markdown; exit ;;
+    --json) eval_all "$HOW" --json; exit ;;
 esac
 
 # --print-floors and --check: F1 (column 9) and sensitivity (column 7) of each row.
-"$LTR" eval --table "$@" >"$WORK/table.txt" || { echo "FAIL: ltr eval failed" >&2; exit 1; }
+eval_all "$HOW" --table >"$WORK/table.txt" || { echo "FAIL: ltr eval failed" >&2; exit 1; }
 
 if [ "$MODE" = --print-floors ]; then
     echo "FLOORS='"
