@@ -4,8 +4,8 @@
  * Copyright (c) 2026 The libltr authors. SPDX-License-Identifier: BSD-3-Clause
  *
  * A companion library of the real-time core (ltr/ltr.h), kept apart from it:
- * it links libsndfile (LGPL-2.1+) and EDFlib (BSD-3), which a device maker
- * linking only libltr never needs.
+ * it links libsndfile (LGPL-2.1+), EDFlib (BSD-3) and Jansson (MIT), which a
+ * device maker linking only libltr never needs.
  *
  * Reading
  * -------
@@ -27,6 +27,12 @@
  * lines, a time column from which the rate is derived and its regularity
  * checked, or a given rate); and raw interleaved f32le / s16le samples from a
  * file or a file descriptor (a pipe), returned as soon as they arrive.
+ *
+ * Sidecars
+ * --------
+ * What each channel is (EMG, accelerometer axis, other) and the mains come
+ * from the files beside a recording (data/'s FILE.json, BIDS *_emg.json and
+ * *_channels.tsv) and from its own labels: ltr_io_sidecar_read, below.
  *
  * Writing
  * -------
