@@ -142,11 +142,26 @@ ltr_io_channel_type ltr_io_channel_type_parse(const char *type)
     return LTR_IO_CHANNEL_OTHER;
 }
 
-/* Signals that are neither EMG nor acceleration, as labels name them (token prefixes). */
-static const char *const other_prefixes[] = {
-    "ecg", "ekg", "eeg", "eog", "trig", "status", "marker", "resp", "temp", "gsr",
-    "eda",  "ppg", "spo2", "gyro", "magn", "event", "sync", "stim", "annot", "misc", "pulse",
+/* Signals that are neither EMG nor acceleration, as labels name them: whole words (a
+ * prefix rule would take the temporalis muscle for a temperature), and the four
+ * electrode signals as prefixes (ECG1, EEGFp1). */
+static const char *const other_words[] = {
+    "trig",  "trigger", "triggers", "status", "marker", "markers", "resp", "respiration",
+    "temp",  "temperature", "gsr", "eda", "ppg", "spo2", "gyro", "gyroscope", "mag", "magn",
+    "event", "events", "sync", "stim", "stimulus", "annotations", "misc", "pulse", "hr", "bp",
 };
+static const char *const other_prefixes[] = {"ecg", "ekg", "eeg", "eog", "heog", "veog"};
+
+static int is_other_word(const char *tok)
+{
+    for (size_t i = 0; i < sizeof other_words / sizeof other_words[0]; i++)
+        if (!strcmp(tok, other_words[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof other_prefixes / sizeof other_prefixes[0]; i++)
+        if (!strncmp(tok, other_prefixes[i], strlen(other_prefixes[i])))
+            return 1;
+    return 0;
+}
 
 static int is_acceleration_unit(const char *unit)
 {
@@ -167,24 +182,24 @@ ltr_io_channel_type ltr_io_channel_type_guess(const char *label, const char *uni
     const char *p = label ? label : "";
     while (*p) {
         size_t n = 0;
+        /* Words: runs of letters, or of digits ("EMG1" is "emg" "1"). */
         while (*p && !isalnum((unsigned char)*p))
             p++;
-        while (*p && isalnum((unsigned char)*p)) {
+        const int digits = isdigit((unsigned char)*p) != 0;
+        while (*p && isalnum((unsigned char)*p) && (isdigit((unsigned char)*p) != 0) == digits) {
             if (n + 1 < sizeof tok)
                 tok[n++] = (char)tolower((unsigned char)*p);
             p++;
         }
         tok[n] = '\0';
-        if (!n)
+        if (!n || digits)
             continue;
         if (strstr(tok, "emg"))  /* EMG1, sEMG, emg_left */
             emg = 1;
         else if (!strncmp(tok, "acc", 3) || strstr(tok, "accel"))  /* ACC X, AccX, Accel */
             acc = 1;
-        else
-            for (size_t i = 0; i < sizeof other_prefixes / sizeof other_prefixes[0]; i++)
-                if (!strncmp(tok, other_prefixes[i], strlen(other_prefixes[i])))
-                    other = 1;
+        else if (is_other_word(tok))
+            other = 1;
     }
     if (emg != acc)
         return emg ? LTR_IO_CHANNEL_EMG : LTR_IO_CHANNEL_ACC;

@@ -114,6 +114,10 @@ static void test_labels(void **state)
         {"Z", "g", LTR_IO_CHANNEL_ACC},         {"x", "m/s^2", LTR_IO_CHANNEL_ACC},
         {"Z", "mG", LTR_IO_CHANNEL_UNKNOWN},    {"EMG", "g", LTR_IO_CHANNEL_EMG},
         {"Biceps", "uV", LTR_IO_CHANNEL_UNKNOWN}, {"ECG", "g", LTR_IO_CHANNEL_OTHER},
+        {"Temporalis", "uV", LTR_IO_CHANNEL_UNKNOWN}, {"Temp", "degC", LTR_IO_CHANNEL_OTHER},
+        {"ECG1", NULL, LTR_IO_CHANNEL_OTHER},   {"EEG Fp1", NULL, LTR_IO_CHANNEL_OTHER},
+        {"Trigeminal", NULL, LTR_IO_CHANNEL_UNKNOWN}, {"EMG2-EMG3", NULL, LTR_IO_CHANNEL_EMG},
+        {"Accelerometer_Y", NULL, LTR_IO_CHANNEL_ACC}, {"Stimulus", NULL, LTR_IO_CHANNEL_OTHER},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ltr_io_channel_type got = ltr_io_channel_type_guess(cases[i].label, cases[i].unit);
