@@ -146,10 +146,12 @@ static int holds_samples(const char *path)
     for (int lines = 0; !found && lines < 64 && fgets(line, sizeof line, f); lines++) {
         char *p = line + strspn(line, " \t");
         char *end;
-        if (*p == '#')
+        if (*p == '#' || *p == '%')
             continue;
+        if (*p == '"')
+            p++; /* a quoted field */
         (void)strtod(p, &end);
-        found = end != p && (*end == '\0' || strchr(" \t,;\r\n", *end));
+        found = end != p && (*end == '\0' || strchr("\" \t,;\r\n", *end));
     }
     fclose(f);
     return found;

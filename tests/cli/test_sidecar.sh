@@ -114,9 +114,11 @@ check_onsets bids.tsv "$WANT"
 sed 's/^EMG3\tACCEL\tg\tgood/EMG3\tACCEL\tg\tbad/' "${B}_channels.tsv" >tmp.tsv && mv tmp.tsv "${B}_channels.tsv"
 expect_rc 0 "$LTR" detect -o /dev/null "${B}_emg.edf"
 grep -q 'EMG3 left out: marked bad' err.txt || fail "bad channel: $(cat err.txt)"
-# ltr batch on the tree: the channels.tsv is not taken for a recording; the file's own map.
+# ltr batch on the tree: participants.tsv and the channels.tsv are not taken for
+# recordings; the file's own map.
+printf 'participant_id\tage\nsub-01\t34\n' >bids/participants.tsv
 expect_rc 0 "$LTR" batch -r --sidecar --no-progress -o bids_out bids
-grep -c 'ok' bids_out/summary.tsv | grep -q '^1$' || fail "batch on BIDS: $(cat bids_out/summary.tsv)"
+[ "$(wc -l <bids_out/summary.tsv)" -eq 2 ] || fail "batch on BIDS: $(cat bids_out/summary.tsv)"
 grep -q '"sensors": \["emg", "acc", "acc"\]' bids_out/sub-01_task-needling_events.json ||
     fail "batch: BIDS channels not used: $(grep -A2 n_channels bids_out/*_events.json)"
 # A broken channels.tsv: its line.
