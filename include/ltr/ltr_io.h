@@ -399,9 +399,9 @@ typedef struct ltr_io_sidecar_info {
     unsigned n_channels;        /**< the recording's channels (ltr_io_sidecar_channel's range) */
     unsigned n_typed;           /**< channels whose type is known (not UNKNOWN) */
     unsigned n_from_sidecar;    /**< channels typed by a sidecar file (not by labels) */
-    /** Things a person should know, one per line, "" if none: channels left out
-     *  and why, a rate given as an option over the sidecar's, a
-     *  PowerLineFrequency that is neither 50 nor 60, ... */
+    /** Things a person should know, one per line, "" if none: a rate given as an
+     *  option over the sidecar's, a PowerLineFrequency that is neither 50 nor 60,
+     *  rows matched in order because their names are not the file's labels. */
     const char *notes;
 } ltr_io_sidecar_info;
 

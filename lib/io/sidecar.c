@@ -552,8 +552,6 @@ static void apply(ltr_io_sidecar *sc, const entry *e, unsigned n, const unsigned
             d->bad = 1;
             d->type = LTR_IO_CHANNEL_OTHER;
             d->type_source = source;
-            note(sc, "channel %u (%s) is marked bad in %s: left out", map[i], d->name,
-                 sc->channels_path);
         }
     }
 }
