@@ -1,0 +1,520 @@
+/*
+ * Mains interference canceller with 50/60 Hz auto-detection and drift
+ * tracking (internal to libltr). See mains.h for what it does.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Canceller. For line k the references are c = cos(k theta), s = sin(k theta)
+ * and the weights a, b; y = sum a c + b s, e = x - y, a += g e c,
+ * b += g e s (Widrow et al. 1975, fig. 12: two-weight notch). With
+ * unit references Widrow shows the loop from x to e is the LTI notch
+ *   H(z) = (z^2 - 2 z cos w0 + 1) / (z^2 - 2 (1 - g/2) z cos w0 + 1 - g),
+ * zeros on the circle at w0 (a stationary line is removed completely), poles
+ * at radius ~ 1 - g/2: -3 dB width g rad/sample, time constant 2/g samples.
+ * The lines are orthogonal references, so K of them share one error and
+ * stay K independent notches. Written as W = a - j b, W is (up to a ripple
+ * at 2 k theta) the line's complex amplitude in the reference's frame.
+ *
+ * Frequency-locked loop. If the reference is off the line by D rad/sample
+ * at the fundamental, W_k turns by k D per sample in steady state (the
+ * canceller is LTI on the demodulated signal: a turning input phasor comes
+ * out turning at the same rate, only scaled). Every 10 ms tick each channel
+ * adds Im(W conj W_tick-ago) ~ |W|^2 k D L and k^2 |W|^2 over its lines; the
+ * least-squares D = sum k Im / (L sum k^2 |W|^2) retunes the oscillator by
+ * mu D (mu = tick / 0.15 s while acquiring, relaxing to tick / 0.6 s). All
+ * lines of all channels vote, weighted by their power: a strong third
+ * harmonic locks the loop as well as a fundamental does.
+ *
+ * Oscillator. One phasor per family, p <- p r, renormalised every sample by
+ * one Newton step p <- p (3 - |p|^2) / 2 (first order in the error: keeps
+ * |p| = 1 within float rounding); harmonics p^k by repeated products.
+ * r = exp(j w_nom) exp(j dw) with dw (<= 1.5 Hz) from a 5th-order series,
+ * exact in float. No libm call after init.
+ *
+ * Search statistics. On a line-free band the weights are an exponential
+ * average of 2 x conj(p) and E|W|^2 = g S (S: local noise power seen by the
+ * notch); their change over L samples has E|dW|^2 = g^2 L S. So
+ * |W|^2 / (|dW|^2 / (g L)) is ~1 on noise, whatever its colour, and
+ * 1 + A^2 / (g S) with a line of amplitude A (a locked line does not move
+ * W). 10 dB over noise over the 0.25 s window: false alarm per line well
+ * below 1e-6 (about 2.5 independent |W|^2 values per window and channel).
+ */
+#include "mains.h"
+
+#include <math.h>
+#include <string.h>
+
+static const double two_pi = 6.28318530717958647692;
+
+static const double family_hz[2] = {50.0, 60.0};
+
+/* Notch widths: 5 Hz while converging (30 dB in 3.5 time constants of
+ * 1/(pi 5 Hz) = 64 ms: 0.22 s), 1.5 Hz in steady state (a twitch loses
+ * about K x 1.5 x pi/2 / 420 Hz of its power: 0.2 dB for 8 lines). */
+#define BW_FAST_HZ 5.0
+#define BW_SLOW_HZ 1.5
+#define GEAR_TAU_S 0.4
+/* Drift the frequency loop may follow from nominal. */
+#define DRIFT_MAX_HZ 1.5
+#define TICK_S 0.01
+#define FLL_TAU_FAST_S 0.04
+#define FLL_TAU_SLOW_S 0.15
+#define FLL_RELAX_S 1.0
+#define SEARCH_S 0.5
+#define RETRY_S 5.0
+/* Lines of the two families closer than this are the same line (300 Hz). */
+#define SHARED_HZ 5.0
+#define MERGE_HZ 2.0
+#define SNR_MIN 10.0
+/* Freeze: 20 ms residual power 6 dB over its slow level (falls with 0.1 s,
+ * rises with 1 s), at most 0.35 s (twitches last up to 0.3 s). */
+#define PF_TAU_S 0.02
+#define PS_FALL_S 0.1
+#define PS_RISE_S 1.0
+#define FREEZE_RATIO 4.0f
+#define FREEZE_MAX_S 0.35
+/* Larger inputs are artifacts: passed through, not learnt. Keeps every
+ * square and sum finite. */
+#define IN_MAX 1e15f
+#define NO_SLOT 255u
+
+/* Subnormal guards (as in filter.c): (v + B) - B rounds v to a multiple of
+ * ulp(B). Weights and powers: ulp(2^-100) = 2^-123, normal; outputs: ulp(2^-38)
+ * = 2^-61, so the square of any nonzero output is a normal float. */
+static inline float flush_state(float v) { return (v + 0x1p-100f) - 0x1p-100f; }
+static inline float flush_out(float v) { return (v + 0x1p-38f) - 0x1p-38f; }
+
+/* ---------------------------------------------------------------- design */
+
+static unsigned lines_that_fit(double f0, unsigned harmonics, double max_freq_hz, double fs_hz)
+{
+    unsigned n = 0;
+    while (n < harmonics && n < LTRI_MAINS_MAX_LINES) {
+        const double k = (double)(n + 1u);
+        if (k * f0 > max_freq_hz || k * (f0 + DRIFT_MAX_HZ) >= 0.45 * fs_hz)
+            break;
+        n++;
+    }
+    return n;
+}
+
+int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double mains_hz, unsigned harmonics,
+                           double max_freq_hz)
+{
+    if (d == NULL)
+        return -1;
+    memset(d, 0, sizeof *d);
+    if (!(fs_hz >= 100.0 && fs_hz <= 1e6) || !(max_freq_hz > 0.0) || harmonics == 0u ||
+        harmonics > LTRI_MAINS_MAX_LINES)
+        return -1;
+    if (mains_hz == LTRI_MAINS_AUTO)
+        d->auto_mode = 1;
+    else if (mains_hz == 50.0 || mains_hz == 60.0)
+        d->fixed_family = mains_hz == 60.0;
+    else
+        return -1;
+    d->fs_hz = fs_hz;
+    unsigned widest = 0;
+    for (unsigned f = 0; f < 2; f++) {
+        d->n_lock[f] = lines_that_fit(family_hz[f], harmonics, max_freq_hz, fs_hz);
+        d->n_search[f] = d->n_lock[f] < LTRI_MAINS_SEARCH_LINES ? d->n_lock[f] : LTRI_MAINS_SEARCH_LINES;
+        widest = d->n_lock[f] > widest ? d->n_lock[f] : widest;
+        const double w = two_pi * family_hz[f] / fs_hz;
+        d->w_nom[f] = (float)w;
+        d->rot_re[f] = (float)cos(w);
+        d->rot_im[f] = (float)sin(w);
+    }
+    if (d->auto_mode ? d->n_search[0] + d->n_search[1] == 0u : d->n_lock[d->fixed_family] == 0u) {
+        memset(d, 0, sizeof *d);
+        return -1;
+    }
+    for (unsigned f = 0; f < 2; f++)
+        for (unsigned k = 1; k <= d->n_search[f]; k++) {
+            const double fk = k * family_hz[f], other = family_hz[1u - f];
+            if (fabs(fk - other * nearbyint(fk / other)) < SHARED_HZ)
+                d->search_shared[f] |= 1u << (k - 1u);
+        }
+    d->dw_max = (float)(two_pi * DRIFT_MAX_HZ / fs_hz);
+    d->g_fast = (float)(two_pi * BW_FAST_HZ / fs_hz);
+    d->g_slow = (float)(two_pi * BW_SLOW_HZ / fs_hz);
+    /* LMS stability: g times the references' power (1 per line) well below 2. */
+    const float g_cap = 0.5f / (float)(widest > d->n_search[0] + d->n_search[1]
+                                           ? widest
+                                           : d->n_search[0] + d->n_search[1]);
+    if (d->g_fast > g_cap)
+        d->g_fast = g_cap;
+    if (d->g_slow > d->g_fast)
+        d->g_slow = d->g_fast;
+    d->gear_keep = (float)exp(-1.0 / (GEAR_TAU_S * fs_hz));
+    const long tick = lround(TICK_S * fs_hz);
+    d->tick = tick < 2 ? 2u : (uint32_t)tick;
+    d->inv_tick = 1.0f / (float)d->tick;
+    const double tick_s = d->tick / fs_hz;
+    d->fll_fast = (float)(tick_s / FLL_TAU_FAST_S);
+    d->fll_slow = (float)(tick_s / FLL_TAU_SLOW_S);
+    d->fll_keep = (float)exp(-tick_s / FLL_RELAX_S);
+    d->search_ticks = (uint32_t)ceil(SEARCH_S / tick_s);
+    d->measure_from = d->search_ticks / 2u;
+    d->retry_ticks = (uint32_t)ceil(RETRY_S / tick_s);
+    d->snr_min = (float)SNR_MIN;
+    d->pf_a = (float)(1.0 - exp(-1.0 / (PF_TAU_S * fs_hz)));
+    d->ps_fall = (float)(1.0 - exp(-1.0 / (PS_FALL_S * fs_hz)));
+    d->ps_rise = (float)(1.0 - exp(-1.0 / (PS_RISE_S * fs_hz)));
+    d->freeze_ratio = FREEZE_RATIO;
+    d->freeze_max = (uint32_t)lround(FREEZE_MAX_S * fs_hz);
+    return 0;
+}
+
+/* ------------------------------------------------------------ oscillator */
+
+typedef struct cpx {
+    float re, im;
+} cpx;
+
+static inline cpx cmul(cpx a, cpx b)
+{
+    const cpx r = {a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
+    return r;
+}
+
+/* r = exp(j (w_nom + dw)): exp(j dw) by its series, |dw| <= 0.038 rad
+ * (1.5 Hz at 250 Hz): the first omitted terms are below 4e-12. */
+static void set_rotation(const ltri_mains_design *d, ltri_mains_tracker *t, unsigned f)
+{
+    const float x = t->dw[f], x2 = x * x;
+    const cpx e = {1.0f - x2 * (0.5f - x2 * (1.0f / 24.0f)),
+                   x * (1.0f - x2 * (1.0f / 6.0f - x2 * (1.0f / 120.0f)))};
+    const cpx nom = {d->rot_re[f], d->rot_im[f]};
+    const cpx r = cmul(nom, e);
+    t->r_re[f] = r.re;
+    t->r_im[f] = r.im;
+}
+
+/* This sample's references of every slot, from the fundamental phasors. */
+static void make_refs(ltri_mains_tracker *t)
+{
+    for (unsigned f = 0; f < 2; f++) {
+        const cpx p = {t->p_re[f], t->p_im[f]};
+        cpx q = p;
+        for (unsigned i = 0; i < t->count[f]; i++) {
+            t->ref_c[t->first[f] + i] = q.re;
+            t->ref_s[t->first[f] + i] = q.im;
+            q = cmul(q, p);
+        }
+    }
+}
+
+static void set_layout(const ltri_mains_design *d, ltri_mains_tracker *t, int search, unsigned family)
+{
+    if (search) {
+        t->first[0] = 0;
+        t->count[0] = d->n_search[0];
+        t->first[1] = d->n_search[0];
+        t->count[1] = d->n_search[1];
+    } else {
+        t->first[family] = 0;
+        t->count[family] = d->n_lock[family];
+        t->first[1u - family] = 0;
+        t->count[1u - family] = 0;
+    }
+    t->n_slots = t->count[0] + t->count[1];
+    /* Unused slots of the last group of 4 keep zero references. */
+    memset(t->ref_c, 0, sizeof t->ref_c);
+    memset(t->ref_s, 0, sizeof t->ref_s);
+    make_refs(t);
+    t->epoch++;
+}
+
+static void start_search(const ltri_mains_design *d, ltri_mains_tracker *t, int quiet)
+{
+    t->status = LTRI_MAINS_SEARCHING;
+    t->quiet = quiet;
+    t->ticks = 0;
+    t->g_target = d->g_fast;
+    t->fll_mu = d->fll_fast;
+    for (unsigned f = 0; f < 2; f++) {
+        t->dw[f] = 0.0f;
+        set_rotation(d, t, f);
+        t->fll_num[f] = t->fll_den[f] = 0.0f;
+    }
+    memset(t->line_pow, 0, sizeof t->line_pow);
+    memset(t->line_noise, 0, sizeof t->line_noise);
+    set_layout(d, t, 1, 0);
+}
+
+void ltri_mains_tracker_reset(const ltri_mains_design *d, ltri_mains_tracker *t)
+{
+    memset(t, 0, sizeof *t);
+    for (unsigned f = 0; f < 2; f++) {
+        t->p_re[f] = 1.0f;
+        set_rotation(d, t, f);
+    }
+    t->tick_left = d->tick;
+    if (d->auto_mode) {
+        start_search(d, t, 0);
+        return;
+    }
+    t->status = LTRI_MAINS_LOCKED;
+    t->family = d->fixed_family;
+    t->g_target = d->g_slow;
+    t->fll_mu = d->fll_fast;
+    set_layout(d, t, 0, d->fixed_family);
+}
+
+/* -------------------------------------------------------------- decision */
+
+/* Lock onto family w: the winner's search lines move to slots 0.., the
+ * loser's lines are dropped except a line the winner also has (300 Hz),
+ * whose weight is rotated into the winner's frame, W p_loser conj(p_winner)
+ * taken at the next sample, when the channels apply it. */
+static void lock(const ltri_mains_design *d, ltri_mains_tracker *t, unsigned w)
+{
+    const unsigned l = 1u - w;
+    memset(t->merge_to, NO_SLOT, sizeof t->merge_to);
+    t->move_from = t->first[w];
+    for (unsigned i = 0; i < t->count[w]; i++) {
+        t->merge_to[t->first[w] + i] = (unsigned char)i;
+        t->merge_re[t->first[w] + i] = 1.0f;
+        t->merge_im[t->first[w] + i] = 0.0f;
+    }
+    const double ww = (double)d->w_nom[w] + t->dw[w], wl = (double)d->w_nom[l] + t->dw[l];
+    const cpx pw = {t->p_re[w], t->p_im[w]};
+    for (unsigned i = 0; i < t->count[l]; i++) {
+        const unsigned j = t->first[l] + i;
+        const double fl = (i + 1u) * wl;
+        const long kw = lround(fl / ww);
+        if (kw < 1 || kw > (long)d->n_lock[w] ||
+            fabs(kw * ww - fl) * d->fs_hz / two_pi > MERGE_HZ)
+            continue;
+        cpx q = pw; /* pw^kw */
+        for (long k = 1; k < kw; k++)
+            q = cmul(q, pw);
+        const cpx pl = {t->ref_c[j], t->ref_s[j]};
+        const cpx m = {pl.re * q.re + pl.im * q.im, pl.im * q.re - pl.re * q.im};
+        t->merge_to[j] = (unsigned char)(kw - 1);
+        t->merge_re[j] = m.re;
+        t->merge_im[j] = m.im;
+    }
+    t->status = LTRI_MAINS_LOCKED;
+    t->family = w;
+    t->quiet = 0;
+    t->ticks = 0;
+    t->g_target = d->g_slow;
+    t->dw[l] = 0.0f;
+    set_layout(d, t, 0, w);
+    t->lock_epoch = t->epoch;
+}
+
+/* End of the search. A family's distinctive lines (not shared with the
+ * other family) that stand 10 dB over their local noise score their power;
+ * the higher score wins. If none does but a shared line (300 Hz) does, the
+ * mains is there and only its family is in doubt: the family whose
+ * distinctive lines hold clearly more excess power over noise (sum of
+ * SNR - 1 at least 3, twice the other's) wins; otherwise none. */
+static void decide(const ltri_mains_design *d, ltri_mains_tracker *t)
+{
+    float score[2] = {0.0f, 0.0f}, excess[2] = {0.0f, 0.0f};
+    int shared_present = 0;
+    for (unsigned f = 0; f < 2; f++)
+        for (unsigned i = 0; i < t->count[f]; i++) {
+            const unsigned j = t->first[f] + i;
+            const float pw = t->line_pow[j], nz = t->line_noise[j];
+            const int present = pw > 0.0f && pw > d->snr_min * nz;
+            if (d->search_shared[f] >> i & 1u)
+                shared_present |= present;
+            else if (present)
+                score[f] += pw;
+            else if (pw > nz)
+                excess[f] += nz > 0.0f ? pw / nz - 1.0f : 0.0f;
+        }
+    if (score[0] > 0.0f || score[1] > 0.0f) {
+        lock(d, t, score[1] > score[0]);
+        return;
+    }
+    if (shared_present)
+        for (unsigned f = 0; f < 2; f++)
+            if (excess[f] >= 3.0f && excess[f] >= 2.0f * excess[1u - f]) {
+                lock(d, t, f);
+                return;
+            }
+    t->status = LTRI_MAINS_NONE;
+    t->quiet = 0;
+    t->ticks = 0;
+    t->count[0] = t->count[1] = 0;
+    t->n_slots = 0;
+    t->epoch++;
+}
+
+static void on_tick(const ltri_mains_design *d, ltri_mains_tracker *t)
+{
+    for (unsigned f = 0; f < 2; f++) {
+        if (t->count[f] && t->fll_den[f] > 1e-35f) {
+            float dw = t->dw[f] + t->fll_mu * (t->fll_num[f] / t->fll_den[f]) * d->inv_tick;
+            dw = dw > d->dw_max ? d->dw_max : dw < -d->dw_max ? -d->dw_max : dw;
+            t->dw[f] = dw;
+            set_rotation(d, t, f);
+        }
+        t->fll_num[f] = t->fll_den[f] = 0.0f;
+    }
+    if (t->status == LTRI_MAINS_LOCKED) {
+        t->fll_mu = d->fll_slow + d->fll_keep * (t->fll_mu - d->fll_slow);
+        return;
+    }
+    if (++t->ticks >= d->search_ticks)
+        decide(d, t);
+}
+
+void ltri_mains_advance(const ltri_mains_design *d, ltri_mains_tracker *t)
+{
+    const int tick = --t->tick_left == 0u;
+    if (tick)
+        t->tick_left = d->tick;
+    if (t->status == LTRI_MAINS_NONE) {
+        if (tick && ++t->ticks >= d->retry_ticks)
+            start_search(d, t, 1);
+        return;
+    }
+    for (unsigned f = 0; f < 2; f++) {
+        if (!t->count[f])
+            continue;
+        const cpx p = cmul((cpx){t->p_re[f], t->p_im[f]}, (cpx){t->r_re[f], t->r_im[f]});
+        const float k = 1.5f - 0.5f * (p.re * p.re + p.im * p.im);
+        t->p_re[f] = p.re * k;
+        t->p_im[f] = p.im * k;
+    }
+    make_refs(t);
+    if (tick)
+        on_tick(d, t);
+}
+
+/* ------------------------------------------------------------- channels */
+
+void ltri_mains_channel_reset(const ltri_mains_design *d, ltri_mains_channel *ch)
+{
+    memset(ch, 0, sizeof *ch);
+    ch->g = d->g_fast;
+}
+
+/* The tracker changed its layout since this channel's last sample. */
+static void channel_sync(const ltri_mains_design *d, const ltri_mains_tracker *t,
+                         ltri_mains_channel *ch)
+{
+    float na[LTRI_MAINS_MAX_LINES] = {0}, nb[LTRI_MAINS_MAX_LINES] = {0};
+    if (t->status == LTRI_MAINS_LOCKED && t->lock_epoch == t->epoch && ch->epoch + 1u == t->epoch) {
+        for (unsigned j = 0; j < LTRI_MAINS_MAX_LINES; j++) {
+            const unsigned to = t->merge_to[j];
+            if (to == NO_SLOT)
+                continue;
+            /* W = a - j b; W' = W m; a' = Re W', b' = -Im W' */
+            const float mr = t->merge_re[j], mi = t->merge_im[j];
+            na[to] += ch->a[j] * mr + ch->b[j] * mi;
+            nb[to] += ch->b[j] * mr - ch->a[j] * mi;
+        }
+    }
+    memcpy(ch->a, na, sizeof na);
+    memcpy(ch->b, nb, sizeof nb);
+    memcpy(ch->a0, na, sizeof na);
+    memcpy(ch->b0, nb, sizeof nb);
+    ch->g = d->g_fast;
+    ch->frozen = 0;
+    ch->epoch = t->epoch;
+}
+
+/* Once per tick: flush, frequency-loop votes, search statistics. */
+static void channel_tick(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_mains_channel *ch,
+                         int frozen)
+{
+    const int measuring = t->status == LTRI_MAINS_SEARCHING && t->ticks >= d->measure_from;
+    const float inv_gl = 1.0f / (ch->g * (float)d->tick);
+    for (unsigned f = 0; f < 2; f++) {
+        float num = 0.0f, den = 0.0f;
+        for (unsigned i = 0; i < t->count[f]; i++) {
+            const unsigned j = t->first[f] + i;
+            const float a = flush_state(ch->a[j]), b = flush_state(ch->b[j]);
+            const float a0 = ch->a0[j], b0 = ch->b0[j];
+            const float p2 = a * a + b * b, k = (float)(i + 1u);
+            num += k * (a * b0 - b * a0); /* Im(W conj W0) */
+            den += k * k * p2;
+            if (measuring) {
+                const float da = a - a0, db = b - b0;
+                t->line_pow[j] += p2;
+                t->line_noise[j] += (da * da + db * db) * inv_gl;
+            }
+            ch->a[j] = ch->a0[j] = a;
+            ch->b[j] = ch->b0[j] = b;
+        }
+        if (!frozen) {
+            t->fll_num[f] += num;
+            t->fll_den[f] += den;
+        }
+    }
+    ch->pf = flush_state(ch->pf);
+    ch->ps = flush_state(ch->ps);
+}
+
+float ltri_mains_step(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_mains_channel *ch,
+                      float x)
+{
+    if (ch->epoch != t->epoch)
+        channel_sync(d, t, ch);
+    if (t->status == LTRI_MAINS_NONE)
+        return x;
+    /* Groups of 4 slots, fixed partial sums: the same result on every
+     * platform, and the compiler may vectorise across lines. */
+    const unsigned n = (t->n_slots + 3u) & ~3u;
+    float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (unsigned i = 0; i < n; i += 4u)
+        for (unsigned q = 0; q < 4u; q++)
+            acc[q] += ch->a[i + q] * t->ref_c[i + q] + ch->b[i + q] * t->ref_s[i + q];
+    const float e = flush_out(x - ((acc[0] + acc[1]) + (acc[2] + acc[3])));
+    const float out = t->quiet ? x : e;
+    if (!(x <= IN_MAX && x >= -IN_MAX)) /* NaN, Inf, absurd: not learnt */
+        return out;
+
+    const float g = ch->g = t->g_target + d->gear_keep * (ch->g - t->g_target);
+    const float pf = ch->pf = ch->pf + d->pf_a * (e * e - ch->pf);
+    int frozen = 0;
+    if (t->status != LTRI_MAINS_LOCKED || g > 1.5f * d->g_slow) {
+        ch->ps = pf; /* converging: no burst level to compare with yet */
+        ch->frozen = 0;
+    } else if (pf > d->freeze_ratio * ch->ps) {
+        if (++ch->frozen > d->freeze_max) { /* not a twitch: a new mains level */
+            ch->frozen = 0;
+            ch->ps = pf;
+            ch->g = d->g_fast;
+        } else {
+            frozen = 1;
+        }
+    } else {
+        ch->frozen = 0;
+        ch->ps += (pf < ch->ps ? d->ps_fall : d->ps_rise) * (pf - ch->ps);
+    }
+    const float ge = frozen ? 0.0f : g * e;
+    for (unsigned i = 0; i < n; i += 4u)
+        for (unsigned q = 0; q < 4u; q++) {
+            ch->a[i + q] += ge * t->ref_c[i + q];
+            ch->b[i + q] += ge * t->ref_s[i + q];
+        }
+    if (t->tick_left == 1u)
+        channel_tick(d, t, ch, frozen);
+    return out;
+}
+
+/* ---------------------------------------------------------------- queries */
+
+ltri_mains_status ltri_mains_query(const ltri_mains_design *d, const ltri_mains_tracker *t,
+                                   double *freq_hz)
+{
+    if (freq_hz != NULL)
+        *freq_hz = t->status == LTRI_MAINS_LOCKED
+                       ? ((double)d->w_nom[t->family] + t->dw[t->family]) * d->fs_hz / two_pi
+                       : 0.0;
+    return t->status;
+}
+
+float ltri_mains_line_amplitude(const ltri_mains_tracker *t, const ltri_mains_channel *ch, unsigned k)
+{
+    if (t->status != LTRI_MAINS_LOCKED || ch->epoch != t->epoch || k == 0u || k > t->count[t->family])
+        return 0.0f;
+    const unsigned j = t->first[t->family] + k - 1u;
+    return sqrtf(ch->a[j] * ch->a[j] + ch->b[j] * ch->b[j]);
+}
