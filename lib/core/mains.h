@@ -75,13 +75,15 @@ typedef struct ltri_mains_design {
     float rot_re[2], rot_im[2]; /**< exp(j w_nom) */
     float dw_max;               /**< drift clamp, rad/sample */
     float g_fast, g_slow;       /**< LMS gains (= notch width, rad/sample) */
-    float gear_keep;            /**< per-sample relaxation of the gain toward its target */
+    float gear_keep;            /**< per-tick relaxation of the gain toward its target */
     float fll_fast, fll_slow, fll_keep; /**< frequency-loop gain per tick, its relaxation */
     uint32_t tick;              /**< samples per tick (10 ms) */
     float inv_tick;
     uint32_t search_ticks, measure_from, retry_ticks;
     float snr_min;              /**< line power over local noise for "present" */
-    float pf_a, ps_fall, ps_rise, freeze_ratio;
+    float pf_a;                 /**< per sample */
+    float ps_fall, ps_rise;     /**< per tick */
+    float freeze_ratio;
     uint32_t freeze_max;        /**< samples */
 } ltri_mains_design;
 
@@ -95,8 +97,9 @@ typedef struct ltri_mains_tracker {
     uint32_t epoch;             /**< bumped at every layout change */
     uint32_t tick_left;         /**< samples to the next tick, this one included */
     uint32_t ticks;             /**< ticks since the search or the lock began */
-    float p_re[2], p_im[2];     /**< fundamental phasors */
+    float p_re[2], p_im[2];     /**< fundamental phasors at the last tick */
     float r_re[2], r_im[2];     /**< per-sample rotation, exp(j (w_nom + dw)) */
+    float rot_c[LTRI_MAINS_MAX_LINES], rot_s[LTRI_MAINS_MAX_LINES]; /**< r^k of each slot */
     float dw[2];                /**< frequency offset from nominal, rad/sample */
     float fll_mu;
     float g_target;             /**< notch gain the channels relax to */
@@ -110,12 +113,13 @@ typedef struct ltri_mains_tracker {
     uint32_t lock_epoch;        /**< epoch the lock created */
 } ltri_mains_tracker;
 
-/** Per-channel state: 212 bytes (4 x 12 weights, 3 floats, 2 counters). */
+/** Per-channel state: 216 bytes (4 x 12 weights, 4 floats, 2 counters). */
 typedef struct ltri_mains_channel {
     float a[LTRI_MAINS_MAX_LINES], b[LTRI_MAINS_MAX_LINES];   /**< cos, sin weights */
     float a0[LTRI_MAINS_MAX_LINES], b0[LTRI_MAINS_MAX_LINES]; /**< weights at the last tick */
     float g;                    /**< LMS gain now */
     float pf, ps;               /**< residual power: fast (20 ms), slow level */
+    float limit;                /**< freeze when pf exceeds it (FLT_MAX: never) */
     uint32_t frozen;            /**< samples frozen in a row */
     uint32_t epoch;
 } ltri_mains_channel;
