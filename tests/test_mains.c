@@ -332,8 +332,9 @@ static void test_convergence_time(void **state)
             assert_int_equal(ltri_mains_design_init(&d, fs, cases[c].mode, 8, emg_top(fs)), 0);
             (void)residual_of_lines(&d, noise, &m, n, res, lines);
             const double t = convergence_s(res, lines, n, fs);
-            EXPECT(t > 0.0 && t <= cases[c].limit_s, "fs %g, mode %g, mains %g Hz: 30 dB after %.3f s",
-                   fs, cases[c].mode, cases[c].f0, t);
+            EXPECT(t > 0.0 && t <= cases[c].limit_s,
+                   "fs %g, mode %g, mains %g Hz: 30 dB after %.3f s", fs, cases[c].mode,
+                   cases[c].f0, t);
         }
         sig_free(noise);
         sig_free(res);
@@ -539,6 +540,46 @@ static void test_bad_samples_do_not_poison(void **state)
     sig_free(y_ref);
 }
 
+/* A blanked stretch (50 ms held with ltri_mains_hold) does not disturb
+ * the canceller: right after it the output is 30 dB under the mains. */
+static void test_hold_through_blanking(void **state)
+{
+    (void)state;
+    const double fs = 2000.0;
+    const size_t n = (size_t)(3.0 * fs), b0 = sig_frame(2.0, fs), b1 = sig_frame(2.05, fs);
+    ltri_mains_design d;
+    assert_int_equal(ltri_mains_design_init(&d, fs, LTRI_MAINS_AUTO, 8, emg_top(fs)), 0);
+    float *x = emg(n, fs, 95), *y = sig_alloc(n, 1), *lines = sig_alloc(n, 1);
+    const mains_sig m = mains_1_over_k(50.6, 30.0, fs);
+    add_mains(lines, n, fs, &m, 1.0);
+    for (size_t i = 0; i < n; i++)
+        x[i] += lines[i];
+    ltri_mains_tracker t;
+    ltri_mains_channel ch;
+    ltri_mains_tracker_reset(&d, &t);
+    ltri_mains_channel_reset(&d, &ch);
+    for (size_t i = 0; i < n; i++) {
+        if (i >= b0 && i < b1) {
+            ltri_mains_hold(&d, &t, &ch);
+            y[i] = 0.0f;
+        } else {
+            y[i] = ltri_mains_step(&d, &t, &ch, x[i]);
+        }
+        ltri_mains_advance(&d, &t);
+    }
+    /* what is left over the noise, 100 ms right after the blank */
+    float *clean = emg(n, fs, 95);
+    for (size_t i = 0; i < n; i++)
+        y[i] -= clean[i];
+    const size_t b2 = b1 + (size_t)(0.1 * fs);
+    const double rr = db(energy(y, b1, b2) / energy(lines, b1, b2));
+    EXPECT(rr <= -30.0, "after the blank: output minus EMG %.1f dB under the mains", rr);
+    sig_free(x);
+    sig_free(y);
+    sig_free(lines);
+    sig_free(clean);
+}
+
 /* Two channels with one tracker; at 1 s the whole state (tracker and both
  * channels) is memcpy'd; original and copy then give identical outputs. */
 static void test_copies_run_identically(void **state)
@@ -637,7 +678,8 @@ static void test_design_refuses_bad_arguments(void **state)
     assert_int_equal(ltri_mains_design_init(&d, 2000.0, 55.0, 8, 450.0), -1);
     assert_int_equal(ltri_mains_design_init(&d, 2000.0, 0.0, 8, 450.0), -1);
     assert_int_equal(ltri_mains_design_init(&d, 2000.0, 50.0, 0, 450.0), -1);
-    assert_int_equal(ltri_mains_design_init(&d, 2000.0, 50.0, LTRI_MAINS_MAX_LINES + 1u, 450.0), -1);
+    assert_int_equal(ltri_mains_design_init(&d, 2000.0, 50.0, LTRI_MAINS_MAX_LINES + 1u, 450.0),
+                     -1);
     assert_int_equal(ltri_mains_design_init(&d, 2000.0, 50.0, 8, 40.0), -1); /* no line fits */
     assert_int_equal(ltri_mains_design_init(&d, 2000.0, 60.0, 8, NAN), -1);
     /* 250 Hz: 50 and 100 Hz fit under 112.5 Hz, 60 Hz alone for 60 Hz */
@@ -662,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_burst_passes),
         cmocka_unit_test(test_amplitude_step_followed),
         cmocka_unit_test(test_bad_samples_do_not_poison),
+        cmocka_unit_test(test_hold_through_blanking),
         cmocka_unit_test(test_copies_run_identically),
         cmocka_unit_test(test_frequency_ramp_followed),
         cmocka_unit_test(test_retry_after_none),

@@ -119,7 +119,8 @@ int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double mains_hz, 
     unsigned widest = 0;
     for (unsigned f = 0; f < 2; f++) {
         d->n_lock[f] = lines_that_fit(family_hz[f], harmonics, max_freq_hz, fs_hz);
-        d->n_search[f] = d->n_lock[f] < LTRI_MAINS_SEARCH_LINES ? d->n_lock[f] : LTRI_MAINS_SEARCH_LINES;
+        d->n_search[f] =
+            d->n_lock[f] < LTRI_MAINS_SEARCH_LINES ? d->n_lock[f] : LTRI_MAINS_SEARCH_LINES;
         widest = d->n_lock[f] > widest ? d->n_lock[f] : widest;
         const double w = two_pi * family_hz[f] / fs_hz;
         d->w_nom[f] = (float)w;
@@ -272,7 +273,8 @@ static void make_refs(ltri_mains_tracker *t)
     }
 }
 
-static void set_layout(const ltri_mains_design *d, ltri_mains_tracker *t, int search, unsigned family)
+static void set_layout(const ltri_mains_design *d, ltri_mains_tracker *t, int search,
+                       unsigned family)
 {
     if (search) {
         t->first[0] = 0;
@@ -529,7 +531,8 @@ static void channel_tick(const ltri_mains_design *d, ltri_mains_tracker *t, ltri
         ch->ps = ch->pf; /* converging: no burst level to compare with yet */
         ch->limit = FLT_MAX;
     } else if (!frozen) {
-        ch->ps = flush_state(ch->ps + (ch->pf < ch->ps ? d->ps_fall : d->ps_rise) * (ch->pf - ch->ps));
+        const float rate = ch->pf < ch->ps ? d->ps_fall : d->ps_rise;
+        ch->ps = flush_state(ch->ps + rate * (ch->pf - ch->ps));
         ch->limit = d->freeze_ratio * ch->ps;
     }
 }
@@ -545,8 +548,11 @@ float ltri_mains_step(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_ma
     BY_GROUPS(t->n_slots, y = dot_lines(nn_, ch->a, ch->b, t->ref_c, t->ref_s));
     const float e = flush_out(x - y);
     const float out = t->quiet ? x : e;
-    if (!(x <= IN_MAX && x >= -IN_MAX)) /* NaN, Inf, absurd: not learnt */
+    if (!(x <= IN_MAX && x >= -IN_MAX)) { /* NaN, Inf, absurd: not learnt */
+        if (t->tick_left == 1u)
+            channel_tick(d, t, ch, 1);
         return out;
+    }
     /* Freeze while the residual's 20 ms power is 6 dB over its slow level
      * (a burst); the level and the limit are kept per tick. */
     const float pf = ch->pf = ch->pf + d->pf_a * (e * e - ch->pf);
@@ -570,6 +576,14 @@ float ltri_mains_step(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_ma
     return out;
 }
 
+void ltri_mains_hold(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_mains_channel *ch)
+{
+    if (ch->epoch != t->epoch)
+        channel_sync(d, t, ch);
+    if (t->status != LTRI_MAINS_NONE && t->tick_left == 1u)
+        channel_tick(d, t, ch, 1);
+}
+
 /* ---------------------------------------------------------------- queries */
 
 ltri_mains_status ltri_mains_query(const ltri_mains_design *d, const ltri_mains_tracker *t,
@@ -582,9 +596,11 @@ ltri_mains_status ltri_mains_query(const ltri_mains_design *d, const ltri_mains_
     return t->status;
 }
 
-float ltri_mains_line_amplitude(const ltri_mains_tracker *t, const ltri_mains_channel *ch, unsigned k)
+float ltri_mains_line_amplitude(const ltri_mains_tracker *t, const ltri_mains_channel *ch,
+                                unsigned k)
 {
-    if (t->status != LTRI_MAINS_LOCKED || ch->epoch != t->epoch || k == 0u || k > t->count[t->family])
+    if (t->status != LTRI_MAINS_LOCKED || ch->epoch != t->epoch || k == 0u ||
+        k > t->count[t->family])
         return 0.0f;
     const unsigned j = t->first[t->family] + k - 1u;
     return sqrtf(ch->a[j] * ch->a[j] + ch->b[j] * ch->b[j]);

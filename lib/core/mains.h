@@ -70,7 +70,7 @@ typedef struct ltri_mains_design {
     unsigned fixed_family;      /**< 0: 50 Hz, 1: 60 Hz (fixed mode) */
     unsigned n_search[2];       /**< lines per family while searching */
     unsigned n_lock[2];         /**< lines per family when locked */
-    uint32_t search_shared[2];  /**< bit k-1: the k-th search line is shared with the other family */
+    uint32_t search_shared[2];  /**< bit k-1: search line k is shared with the other family */
     float w_nom[2];             /**< nominal fundamental, rad/sample */
     float rot_re[2], rot_im[2]; /**< exp(j w_nom) */
     float dw_max;               /**< drift clamp, rad/sample */
@@ -105,7 +105,8 @@ typedef struct ltri_mains_tracker {
     float g_target;             /**< notch gain the channels relax to */
     float ref_c[LTRI_MAINS_MAX_LINES], ref_s[LTRI_MAINS_MAX_LINES]; /**< this sample's references */
     float fll_num[2], fll_den[2];                   /**< per tick, summed over channels */
-    float line_pow[LTRI_MAINS_MAX_LINES], line_noise[LTRI_MAINS_MAX_LINES]; /**< search statistics */
+    /** search statistics: line power and local noise, summed over channels and ticks */
+    float line_pow[LTRI_MAINS_MAX_LINES], line_noise[LTRI_MAINS_MAX_LINES];
     /* the last lock: slot moves and merges the channels apply lazily */
     unsigned move_from;         /**< winner's first search slot */
     unsigned char merge_to[LTRI_MAINS_MAX_LINES]; /**< loser slot -> new slot, 255: dropped */
@@ -147,6 +148,14 @@ void ltri_mains_channel_reset(const ltri_mains_design *d, ltri_mains_channel *ch
  *  tick). Must not be compiled with -ffast-math. */
 float ltri_mains_step(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_mains_channel *ch,
                       float x);
+
+/** A blanked sample (the artifact stage holds the last good one): the
+ *  channel learns nothing and votes nothing, but keeps in step with the
+ *  tracker; ltri_mains_advance is still called for the frame. Use it
+ *  instead of ltri_mains_step for a blanked EMG sample: a held input lacks
+ *  the mains, and cancelling it would write the inverted mains estimate
+ *  into the output. [RT] */
+void ltri_mains_hold(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_mains_channel *ch);
 
 /** End a frame: call once after ltri_mains_step for every channel. Turns
  *  the oscillators, retunes the frequency (every tick), decides the search.
