@@ -236,6 +236,27 @@ LTR_API FILE *ltr_io_atomic_stream(ltr_io_atomic_file *file);
 LTR_API ltr_io_status ltr_io_atomic_commit(ltr_io_atomic_file *file, ltr_io_error *err);
 /** Close and remove the temporary; frees file. NULL is ignored. */
 LTR_API void ltr_io_atomic_abort(ltr_io_atomic_file *file);
+/** The temporary's path, until commit or abort; NULL for standard output or a
+ *  target written in place. For a program that removes it from a signal
+ *  handler: copy it, then unlink(2) is async-signal-safe. */
+LTR_API const char *ltr_io_atomic_temp_path(const ltr_io_atomic_file *file);
+
+/**
+ * 1 if `name` (a file name, no folder) is a temporary of ltr_io_atomic_open,
+ * "<target>.tmp-<pid>-<n>", whose writer is gone: no process `pid` exists, or
+ * pid is the caller's own (an earlier process with the same id left it: call
+ * this before opening the target yourself). *target_len (if not NULL) is the
+ * length of <target>. 0 for any other name, or while the writer is running.
+ */
+LTR_API int ltr_io_atomic_stale_name(const char *name, size_t *target_len);
+
+/**
+ * Remove the temporaries that killed writers left next to `path` (see
+ * ltr_io_atomic_stale_name): the debris of an interrupted run. Call it before
+ * ltr_io_atomic_open(path). *removed (if not NULL) counts them.
+ */
+LTR_API ltr_io_status ltr_io_atomic_remove_stale(const char *path, unsigned *removed,
+                                                 ltr_io_error *err);
 
 /* --- events ----------------------------------------------------------------- */
 

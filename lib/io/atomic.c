@@ -8,10 +8,17 @@
  * for any new file and two writers never share a temporary. mkstemp is not
  * used because its 0600 mode would need a process-wide umask() dance to fix,
  * which is not thread-safe.
+ *
+ * A process killed before commit or abort leaves its temporary behind; the
+ * name says which process made it, so a later run can tell a temporary whose
+ * writer is gone (ltr_io_atomic_stale_name, ltr_io_atomic_remove_stale) from
+ * one that another running process is still writing.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +94,108 @@ ltr_io_status ltr_io_atomic_open(ltr_io_atomic_file **file, const char *path, lt
 }
 
 FILE *ltr_io_atomic_stream(ltr_io_atomic_file *file) { return file ? file->stream : NULL; }
+
+const char *ltr_io_atomic_temp_path(const ltr_io_atomic_file *file)
+{
+    return file ? file->tmp : NULL;
+}
+
+/* Digits only, at least one, into *value (no sign, no overflow). */
+static int parse_digits(const char *s, size_t n, unsigned long long *value)
+{
+    unsigned long long v = 0;
+    if (n == 0 || n > 18)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (unsigned long long)(s[i] - '0');
+    }
+    *value = v;
+    return 1;
+}
+
+int ltr_io_atomic_stale_name(const char *name, size_t *target_len)
+{
+    if (!name)
+        return 0;
+    /* "<target>.tmp-<pid>-<n>": the last ".tmp-" of the name. */
+    const char *tag = NULL;
+    for (const char *p = strstr(name, ".tmp-"); p; p = strstr(p + 1, ".tmp-"))
+        tag = p;
+    if (!tag || tag == name || strchr(name, '/'))
+        return 0;
+    const char *pid_s = tag + 5, *dash = strchr(pid_s, '-');
+    unsigned long long pid, n;
+    if (!dash || !parse_digits(pid_s, (size_t)(dash - pid_s), &pid) ||
+        !parse_digits(dash + 1, strlen(dash + 1), &n) || pid == 0 || pid > 0x7fffffffULL)
+        return 0;
+    /* Our own id: left by an earlier process that had it (the caller cleans up before
+     * it opens the target itself). Else stale only if no such process exists. */
+    if ((pid_t)pid != getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+        return 0;
+    if (target_len)
+        *target_len = (size_t)(tag - name);
+    return 1;
+}
+
+ltr_io_status ltr_io_atomic_remove_stale(const char *path, unsigned *removed, ltr_io_error *err)
+{
+    if (removed)
+        *removed = 0;
+    if (!path)
+        return ltri_io_fail(err, LTR_IO_ERR_ARGUMENT, 0, "NULL argument");
+    struct stat sb;
+    if (!strcmp(path, "-") || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)))
+        return LTR_IO_OK; /* written in place: never had temporaries */
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dir_len = slash ? (size_t)(slash - path) : 0;
+    char *dir = malloc(dir_len + 2);
+    if (!dir)
+        return ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", path);
+    if (slash) {
+        memcpy(dir, path, dir_len);
+        dir[dir_len] = '\0';
+        if (dir_len == 0)
+            strcpy(dir, "/");
+    } else {
+        strcpy(dir, ".");
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        /* No folder: no temporaries; opening the target will say what is wrong. */
+        free(dir);
+        return LTR_IO_OK;
+    }
+    const size_t base_len = strlen(base);
+    ltr_io_status st = LTR_IO_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t target;
+        if (strncmp(e->d_name, base, base_len) != 0 ||
+            !ltr_io_atomic_stale_name(e->d_name, &target) || target != base_len)
+            continue;
+        size_t size = strlen(dir) + strlen(e->d_name) + 2;
+        char *tmp = malloc(size);
+        if (!tmp) {
+            st = ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", path);
+            break;
+        }
+        snprintf(tmp, size, "%s/%s", dir, e->d_name);
+        if (unlink(tmp) == 0) {
+            if (removed)
+                (*removed)++;
+        } else if (errno != ENOENT) {
+            st = ltri_io_fail(err, LTR_IO_ERR_WRITE, 0, "%s: cannot remove: %s", tmp,
+                              strerror(errno));
+        }
+        free(tmp);
+    }
+    closedir(d);
+    free(dir);
+    return st;
+}
 
 static void release(ltr_io_atomic_file *a)
 {
