@@ -9,6 +9,12 @@
  * Outputs are written under a temporary name and renamed when complete, so
  * an output that exists is complete: a rerun skips inputs whose output is
  * there and not older than the input (--force redoes them).
+ *
+ * Interrupted (SIGINT, SIGTERM, SIGHUP: interrupt.h), the workers stop at their
+ * next block and remove their temporaries; the main thread waits for them a
+ * moment, writes summary.tsv with what finished (the rest: interrupted or
+ * not_run), says so, and ends by the signal. A rerun first removes the
+ * temporaries a killed run left in the output folder.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -22,6 +28,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "interrupt.h"
 #include "options.h"
 #include "run.h"
 
@@ -41,10 +48,13 @@ static const cli_option batch_options[] = {
     {NULL, 0, NULL, 0, NULL},
 };
 
+enum { JOB_PENDING, JOB_RUNNING, JOB_DONE }; /* changed under the batch's lock */
+
 typedef struct job {
     char *input;
     char *output;
-    int rc;               /* exit code of this input */
+    int rc;               /* exit code of this input, or CLI_RC_INTERRUPTED */
+    int state;
     int skipped;
     double duration_s;    /* NAN: unknown */
     unsigned twitches;
@@ -62,6 +72,7 @@ typedef struct batch {
     job *list;
     size_t n, cap;
     size_t next, finished;
+    unsigned workers, workers_done;
     pthread_mutex_t lock;
 } batch;
 
@@ -331,7 +342,7 @@ static void run_job(const batch *b, job *j)
     ltr_io_event_writer *w = NULL;
     cli_stats st;
     memset(&st, 0, sizeof st);
-    if (ltr_io_atomic_open(&af, j->output, &err) != LTR_IO_OK) {
+    if (cli_atomic_open(&af, j->output, &err) != LTR_IO_OK) {
         j->rc = LTR_EXIT_OUTPUT;
         snprintf(in->message, sizeof in->message, "%s", err.message);
     } else if (ltr_io_event_writer_create(&w, ltr_io_atomic_stream(af), b->format,
@@ -343,18 +354,18 @@ static void run_job(const batch *b, job *j)
         j->rc = cli_run(in, w, NULL, 4096, &st);
     }
     ltr_io_event_writer_destroy(w);
-    if (af && j->rc == 0 && ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+    if (af && j->rc == 0 && cli_atomic_commit(af, &err) != LTR_IO_OK) {
         j->rc = LTR_EXIT_OUTPUT;
         snprintf(in->message, sizeof in->message, "%s", err.message);
     } else if (af && j->rc != 0) {
-        ltr_io_atomic_abort(af);
+        cli_atomic_abort(af);
     }
     if (j->rc == 0 && b->sidecar) {
         char side[4096];
         if (cli_output_path(side, sizeof side, b->outdir, j->input, "_events.json") == 0 &&
-            ltr_io_atomic_open(&af, side, &err) == LTR_IO_OK) {
+            cli_atomic_open(&af, side, &err) == LTR_IO_OK) {
             ltr_io_write_sidecar(ltr_io_atomic_stream(af), &in->cfg, j->input, 0);
-            if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK)
+            if (cli_atomic_commit(af, &err) != LTR_IO_OK)
                 add_warning(j, "no sidecar");
         }
     }
@@ -403,7 +414,9 @@ static void *worker(void *arg)
     batch *b = arg;
     for (;;) {
         pthread_mutex_lock(&b->lock);
-        size_t i = b->next++;
+        size_t i = cli_interrupted() ? b->n : b->next++;
+        if (i < b->n)
+            b->list[i].state = JOB_RUNNING;
         pthread_mutex_unlock(&b->lock);
         if (i >= b->n)
             break;
@@ -411,14 +424,27 @@ static void *worker(void *arg)
         if (j->rc == 0)
             run_job(b, j);
         pthread_mutex_lock(&b->lock);
+        j->state = JOB_DONE;
         b->finished++;
-        if (j->rc != 0)
+        if (j->rc != 0 && j->rc != CLI_RC_INTERRUPTED)
             fprintf(stderr, "%sltr batch: %s\n", b->progress ? "\r\033[K" : "", j->message);
         if (b->progress)
             progress(b, j->input);
         pthread_mutex_unlock(&b->lock);
     }
+    pthread_mutex_lock(&b->lock);
+    b->workers_done++;
+    pthread_mutex_unlock(&b->lock);
+    cli_interrupt_wake();
     return NULL;
+}
+
+static unsigned workers_done(batch *b)
+{
+    pthread_mutex_lock(&b->lock);
+    unsigned n = b->workers_done;
+    pthread_mutex_unlock(&b->lock);
+    return n;
 }
 
 static int run_all(batch *b)
@@ -432,19 +458,28 @@ static int run_all(batch *b)
         n = 32; /* EDFlib keeps at most 64 files open per process */
     if (n > b->n)
         n = (unsigned)b->n;
-    if (n <= 1) {
-        worker(b);
-        return 0;
-    }
     pthread_t *threads = calloc(n, sizeof *threads);
     if (!threads)
         return -1;
+    /* Workers block the signals: the main thread gets them, and stays free to act. */
+    cli_interrupt_block(1);
     unsigned started = 0;
     for (; started < n; started++)
         if (pthread_create(&threads[started], NULL, worker, b) != 0)
             break;
+    cli_interrupt_block(0);
+    b->workers = started;
     if (started == 0)
         worker(b);
+    while (workers_done(b) < started && !cli_interrupted())
+        cli_interrupt_sleep(-1);
+    if (cli_interrupted()) {
+        /* Each worker stops at its next block; one stuck on a slow input (a FIFO)
+         * is left: its temporary goes with the others in cli_interrupt_finish. */
+        for (int k = 0; k < 20 && workers_done(b) < started; k++)
+            cli_interrupt_sleep(0.1);
+        return 1; /* the threads are not joined: the process ends by the signal */
+    }
     for (unsigned t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     free(threads);
@@ -453,7 +488,50 @@ static int run_all(batch *b)
 
 /* --- the summary ------------------------------------------------------------------ */
 
-static const char *state(const job *j) { return j->rc ? "failed" : j->skipped ? "skipped" : "ok"; }
+static const char *state(const job *j)
+{
+    if (j->rc == CLI_RC_INTERRUPTED || j->state == JOB_RUNNING)
+        return "interrupted";
+    if (j->state == JOB_PENDING && j->rc == 0)
+        return "not_run";
+    return j->rc ? "failed" : j->skipped ? "skipped" : "ok";
+}
+
+/* The cells of a job's row (summary.tsv and the table). */
+typedef struct row {
+    char dur[32], tw[16], rate[32], code[16], message[1100];
+    const char *warnings, *output;
+} row;
+
+static void make_row(const job *j, row *r, int duration_digits)
+{
+    const int done = j->state == JOB_DONE && j->rc == 0;  /* ok or skipped */
+    const int sig = cli_interrupted();
+    strcpy(r->dur, "n/a");
+    strcpy(r->tw, "n/a");
+    strcpy(r->rate, "n/a");
+    strcpy(r->code, "n/a");
+    r->warnings = done && j->warnings[0] ? j->warnings : "n/a";
+    r->output = done && j->output ? j->output : "n/a";
+    snprintf(r->message, sizeof r->message, "%s", j->rc ? j->message : "n/a");
+    if (done && isfinite(j->duration_s))
+        snprintf(r->dur, sizeof r->dur, "%.*f", duration_digits, j->duration_s);
+    if (done)
+        snprintf(r->tw, sizeof r->tw, "%u", j->twitches);
+    if (done && isfinite(j->duration_s) && j->duration_s > 0)
+        snprintf(r->rate, sizeof r->rate, "%.2f", j->twitches * 60.0 / j->duration_s);
+    const char *st = state(j);
+    if (!strcmp(st, "interrupted")) {
+        snprintf(r->code, sizeof r->code, "%d", 128 + sig);
+        snprintf(r->message, sizeof r->message, "interrupted by %s before the end: no output",
+                 cli_signal_name(sig));
+    } else if (!strcmp(st, "not_run")) {
+        snprintf(r->message, sizeof r->message, "not run: the batch was interrupted by %s",
+                 cli_signal_name(sig));
+    } else if (j->state == JOB_DONE || j->rc) {
+        snprintf(r->code, sizeof r->code, "%d", j->rc);
+    }
+}
 
 /* A TSV cell: no tabs or newlines. */
 static void tsv_cell(FILE *f, const char *s, int last)
@@ -470,7 +548,7 @@ static int write_summary(const batch *b)
         return LTR_EXIT_OUTPUT;
     ltr_io_atomic_file *af;
     ltr_io_error err;
-    if (ltr_io_atomic_open(&af, path, &err) != LTR_IO_OK) {
+    if (cli_atomic_open(&af, path, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr batch: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
@@ -479,25 +557,19 @@ static int write_summary(const batch *b)
           f);
     for (size_t i = 0; i < b->n; i++) {
         const job *j = &b->list[i];
-        char dur[32] = "n/a", tw[16] = "n/a", rate[32] = "n/a", code[8];
-        if (isfinite(j->duration_s))
-            snprintf(dur, sizeof dur, "%.3f", j->duration_s);
-        if (j->rc == 0)
-            snprintf(tw, sizeof tw, "%u", j->twitches);
-        if (j->rc == 0 && isfinite(j->duration_s) && j->duration_s > 0)
-            snprintf(rate, sizeof rate, "%.2f", j->twitches * 60.0 / j->duration_s);
-        snprintf(code, sizeof code, "%d", j->rc);
+        row r;
+        make_row(j, &r, 3);
         tsv_cell(f, j->input, 0);
         tsv_cell(f, state(j), 0);
-        tsv_cell(f, dur, 0);
-        tsv_cell(f, tw, 0);
-        tsv_cell(f, rate, 0);
-        tsv_cell(f, j->warnings[0] ? j->warnings : "n/a", 0);
-        tsv_cell(f, j->rc == 0 && j->output ? j->output : "n/a", 0);
-        tsv_cell(f, code, 0);
-        tsv_cell(f, j->rc ? j->message : "n/a", 1);
+        tsv_cell(f, r.dur, 0);
+        tsv_cell(f, r.tw, 0);
+        tsv_cell(f, r.rate, 0);
+        tsv_cell(f, r.warnings, 0);
+        tsv_cell(f, r.output, 0);
+        tsv_cell(f, r.code, 0);
+        tsv_cell(f, r.message, 1);
     }
-    if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+    if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr batch: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
@@ -506,20 +578,78 @@ static int write_summary(const batch *b)
 
 static void print_table(const batch *b)
 {
-    printf("%-40s %-8s %10s %8s %8s  %s\n", "file", "status", "duration_s", "twitches", "per_min",
-           "warnings");
+    printf("%-40s %-11s %10s %8s %8s  %s\n", "file", "status", "duration_s", "twitches",
+           "per_min", "warnings");
     for (size_t i = 0; i < b->n; i++) {
         const job *j = &b->list[i];
-        char dur[32] = "n/a", tw[16] = "n/a", rate[32] = "n/a";
-        if (isfinite(j->duration_s))
-            snprintf(dur, sizeof dur, "%.1f", j->duration_s);
-        if (j->rc == 0)
-            snprintf(tw, sizeof tw, "%u", j->twitches);
-        if (j->rc == 0 && isfinite(j->duration_s) && j->duration_s > 0)
-            snprintf(rate, sizeof rate, "%.2f", j->twitches * 60.0 / j->duration_s);
-        printf("%-40s %-8s %10s %8s %8s  %s\n", j->input, state(j), dur, tw, rate,
-               j->rc ? j->message : j->warnings);
+        row r;
+        make_row(j, &r, 1);
+        printf("%-40s %-11s %10s %8s %8s  %s\n", j->input, state(j), r.dur, r.tw, r.rate,
+               strcmp(r.message, "n/a") ? r.message : strcmp(r.warnings, "n/a") ? r.warnings : "");
     }
+}
+
+/* Temporaries a killed run left in the output folder: our names (an events file,
+ * a sidecar, the summary) with a writer that is gone. */
+static void remove_stale(const batch *b)
+{
+    DIR *d = opendir(b->outdir);
+    if (!d)
+        return;
+    unsigned removed = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len;
+        if (!ltr_io_atomic_stale_name(e->d_name, &len))
+            continue;
+        char target[1024];
+        if (len >= sizeof target)
+            continue;
+        memcpy(target, e->d_name, len);
+        target[len] = '\0';
+        if (strcmp(target, "summary.tsv") != 0 && !ends_with(target, "_events.tsv") &&
+            !ends_with(target, "_events.csv") && !ends_with(target, "_events.jsonl") &&
+            !ends_with(target, "_events.json"))
+            continue;
+        char path[4096];
+        if (snprintf(path, sizeof path, "%s/%s", b->outdir, e->d_name) >= (int)sizeof path)
+            continue;
+        if (unlink(path) == 0)
+            removed++;
+        else if (errno != ENOENT)
+            fprintf(stderr, "ltr batch: %s: cannot remove: %s\n", path, strerror(errno));
+    }
+    closedir(d);
+    if (removed)
+        fprintf(stderr, "ltr batch: removed %u temporary file%s left by an interrupted run in %s\n",
+                removed, removed == 1 ? "" : "s", b->outdir);
+}
+
+/* After a signal: the summary of what finished, a word on standard error, and the end
+ * by the signal. Called with the lock held: no worker changes a job meanwhile. */
+_Noreturn static void interrupted(batch *b)
+{
+    size_t done = 0, cut = 0, not_run = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const char *st = state(&b->list[i]);
+        if (!strcmp(st, "interrupted"))
+            cut++;
+        else if (!strcmp(st, "not_run"))
+            not_run++;
+        else
+            done++;
+    }
+    if (b->progress)
+        fputs("\r\033[K", stderr);
+    int wrote = write_summary(b) == 0;
+    print_table(b);
+    fflush(stdout);
+    fprintf(stderr,
+            "ltr batch: interrupted by %s: %zu of %zu recordings finished, %zu cut short (no "
+            "output), %zu not started%s%s%s\n",
+            cli_signal_name(cli_interrupted()), done, b->n, cut, not_run,
+            wrote ? "; " : "", wrote ? b->outdir : "", wrote ? "/summary.tsv lists them" : "");
+    cli_interrupt_finish();
 }
 
 static int make_dirs(const char *dir)
@@ -594,6 +724,8 @@ int cmd_batch(int argc, char **argv)
             fprintf(stderr, "ltr batch: standard input is for 'ltr stream' or 'ltr detect -'\n");
             rc = LTR_EXIT_USAGE;
         }
+    if (rc == 0)
+        cli_interrupt_install(CLI_INTERRUPT_GRACEFUL);
     if (rc == 0 && make_dirs(b.outdir) != 0) {
         fprintf(stderr, "ltr batch: %s: cannot create the folder: %s\n", b.outdir,
                 strerror(errno));
@@ -609,8 +741,14 @@ int cmd_batch(int argc, char **argv)
         rc = LTR_EXIT_INPUT;
     }
     if (rc == 0) {
+        remove_stale(&b);
         pthread_mutex_init(&b.lock, NULL);
-        if (run_all(&b) != 0)
+        int ran = run_all(&b);
+        if (ran > 0) {
+            pthread_mutex_lock(&b.lock);
+            interrupted(&b);
+        }
+        if (ran < 0)
             rc = LTR_EXIT_FAILURE;
         pthread_mutex_destroy(&b.lock);
         if (b.progress)

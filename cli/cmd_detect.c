@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "interrupt.h"
 #include "options.h"
 #include "run.h"
 
@@ -80,12 +81,13 @@ static int write_sidecar(const char *path, const cli_input *in, const char *inpu
 {
     ltr_io_atomic_file *af;
     ltr_io_error err;
-    if (ltr_io_atomic_open(&af, path, &err) != LTR_IO_OK) {
+    cli_remove_stale("detect", path);
+    if (cli_atomic_open(&af, path, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr detect: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
     ltr_io_write_sidecar(ltr_io_atomic_stream(af), &in->cfg, input, source);
-    if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+    if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr detect: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
@@ -139,7 +141,8 @@ static int detect_to_dir(const detect_args *a, const char *input, char **inputs,
     ltr_io_atomic_file *af;
     ltr_io_error err;
     ltr_io_event_writer *w = NULL;
-    if (ltr_io_atomic_open(&af, out, &err) != LTR_IO_OK) {
+    cli_remove_stale("detect", out);
+    if (cli_atomic_open(&af, out, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr detect: %s\n", err.message);
         cli_input_close(&in);
         return LTR_EXIT_OUTPUT;
@@ -154,11 +157,11 @@ static int detect_to_dir(const detect_args *a, const char *input, char **inputs,
     if (rc == 0)
         rc = cli_run(&in, w, NULL, 4096, &st);
     ltr_io_event_writer_destroy(w);
-    if (rc == 0 && ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+    if (rc == 0 && cli_atomic_commit(af, &err) != LTR_IO_OK) {
         snprintf(in.message, sizeof in.message, "%s", err.message);
         rc = LTR_EXIT_OUTPUT;
     } else if (rc != 0) {
-        ltr_io_atomic_abort(af);
+        cli_atomic_abort(af);
     }
     if (rc == 0 && a->sidecar) {
         char side[4096];
@@ -183,7 +186,8 @@ static int detect_to_one(const detect_args *a, char **inputs, int n)
         return rc;
     ltr_io_atomic_file *af;
     ltr_io_error err;
-    if (ltr_io_atomic_open(&af, out, &err) != LTR_IO_OK) {
+    cli_remove_stale("detect", out);
+    if (cli_atomic_open(&af, out, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr detect: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
@@ -221,10 +225,10 @@ static int detect_to_one(const detect_args *a, char **inputs, int n)
         if (in.message[0])
             fprintf(stderr, "ltr detect: %s\n", in.message);
         cli_input_close(&in);
-        ltr_io_atomic_abort(af);
+        cli_atomic_abort(af);
         return rc;
     }
-    if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+    if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr detect: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
@@ -257,9 +261,11 @@ int cmd_detect(int argc, char **argv)
         fprintf(stderr, "ltr detect: --sidecar needs -o FILE or --outdir DIR\n");
         rc = LTR_EXIT_USAGE;
     } else if (rc == 0 && a.outdir) {
+        cli_interrupt_install(CLI_INTERRUPT_NOW);
         for (int i = 0; i < n && rc == 0; i++)
             rc = detect_to_dir(&a, pos[i], pos, n);
     } else if (rc == 0) {
+        cli_interrupt_install(CLI_INTERRUPT_NOW);
         rc = detect_to_one(&a, pos, n);
     }
     free(pos);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "interrupt.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define LTR_CLI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -479,6 +480,12 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
         rc = LTR_EXIT_FAILURE;
     }
     while (rc == 0) {
+        if (cli_interrupted()) {
+            snprintf(in->message, sizeof in->message, "interrupted by %s",
+                     cli_signal_name(cli_interrupted()));
+            rc = CLI_RC_INTERRUPTED;
+            break;
+        }
         size_t n = 0, n_ev = 0;
         ltr_io_status rs = ltr_io_reader_read(in->reader, frames, block, &n);
         if (n > 0) {
@@ -628,6 +635,17 @@ int cli_output_path(char *buf, size_t size, const char *outdir, const char *inpu
     int k = snprintf(buf, size, "%s%s%s%s", outdir, outdir[0] && outdir[strlen(outdir) - 1] != '/' ? "/" : "",
                      stem, suffix);
     return k < 0 || (size_t)k >= size ? -1 : 0;
+}
+
+void cli_remove_stale(const char *cmd, const char *path)
+{
+    unsigned removed = 0;
+    ltr_io_error err;
+    if (ltr_io_atomic_remove_stale(path, &removed, &err) != LTR_IO_OK)
+        fprintf(stderr, "ltr %s: %s\n", cmd, err.message);
+    if (removed)
+        fprintf(stderr, "ltr %s: removed %u temporary file%s of %s left by an interrupted run\n",
+                cmd, removed, removed == 1 ? "" : "s", path);
 }
 
 int cli_same_file(const char *a, const char *b)

@@ -53,10 +53,16 @@ typedef struct cli_stats {
     uint64_t lost;
 } cli_stats;
 
+/* What cli_run returns when cli_interrupted() stopped it (not an exit code: the
+ * process then ends by the signal). */
+#define CLI_RC_INTERRUPTED (-1)
+
 /*
  * Feed the whole input to a detector, `block` frames per read, and write
  * every event to w. If flush_stream is not NULL it is flushed after every
- * event (live output). Returns an exit code; in->message says why on error.
+ * event (live output). Returns an exit code, or CLI_RC_INTERRUPTED if a
+ * signal asked it to stop (checked before every block); in->message says why
+ * on error.
  */
 int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t block,
             cli_stats *stats);
@@ -75,6 +81,10 @@ const char *cli_events_ext(ltr_io_events_format format);
  * "sub-01_task-x"); standard input gives "stdin". Returns 0, or -1 if too long. */
 int cli_output_path(char *buf, size_t size, const char *outdir, const char *input,
                     const char *suffix);
+
+/* Remove the temporaries of `path` that an interrupted run left (its own naming,
+ * their process gone), saying so on standard error; `cmd` names the subcommand. */
+void cli_remove_stale(const char *cmd, const char *path);
 
 /* 1 if both paths exist and are the same file. */
 int cli_same_file(const char *a, const char *b);
