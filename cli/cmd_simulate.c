@@ -40,6 +40,7 @@
 #include <sndfile.h>
 
 #include "commands.h"
+#include "interrupt.h"
 #include "ltr/ltr_io.h"
 #include "ltr/ltr_sim.h"
 #include "options.h"
@@ -569,7 +570,7 @@ static int write_recording(ltr_sim *sim, const char *path, const out_format *fmt
     const unsigned nch = ltr_sim_channels(sim);
     ltr_io_atomic_file *af;
     ltr_io_error err;
-    if (ltr_io_atomic_open(&af, path, &err) != LTR_IO_OK) {
+    if (cli_atomic_open(&af, path, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr simulate: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
@@ -585,7 +586,7 @@ static int write_recording(ltr_sim *sim, const char *path, const out_format *fmt
     SNDFILE *sf = sf_open_fd(fileno(stream), SFM_WRITE, &info, SF_FALSE);
     if (sf == NULL) {
         fprintf(stderr, "ltr simulate: %s: %s\n", path, sf_strerror(NULL));
-        ltr_io_atomic_abort(af);
+        cli_atomic_abort(af);
         return LTR_EXIT_OUTPUT;
     }
     /* No PEAK chunk in float WAV: it carries a time stamp (files must be reproducible).
@@ -631,12 +632,12 @@ static int write_recording(ltr_sim *sim, const char *path, const out_format *fmt
         rc = LTR_EXIT_OUTPUT;
     }
     if (rc != 0) {
-        ltr_io_atomic_abort(af);
+        cli_atomic_abort(af);
         return rc;
     }
     /* libsndfile wrote through the descriptor: the FILE's position is stale, but
      * the stream holds no buffered data, so commit only closes and renames. */
-    if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+    if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr simulate: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
@@ -647,16 +648,16 @@ static int write_truth(const ltr_sim *sim, const char *path)
 {
     ltr_io_atomic_file *af;
     ltr_io_error err;
-    if (ltr_io_atomic_open(&af, path, &err) != LTR_IO_OK) {
+    if (cli_atomic_open(&af, path, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr simulate: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
     if (ltr_sim_write_events_tsv(sim, ltr_io_atomic_stream(af), 0) != LTR_SIM_OK) {
         fprintf(stderr, "ltr simulate: %s: cannot write\n", path);
-        ltr_io_atomic_abort(af);
+        cli_atomic_abort(af);
         return LTR_EXIT_OUTPUT;
     }
-    if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+    if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr simulate: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
@@ -668,13 +669,13 @@ static int write_json(const ltr_sim *sim, const char *path, const char *scenario
 {
     ltr_io_atomic_file *af;
     ltr_io_error err;
-    if (ltr_io_atomic_open(&af, path, &err) != LTR_IO_OK) {
+    if (cli_atomic_open(&af, path, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr simulate: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
     write_sidecar(ltr_io_atomic_stream(af), sim, scenario, description, base_of(events_path),
                   fmt);
-    if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
+    if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr simulate: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
@@ -815,6 +816,7 @@ int cmd_simulate(int argc, char **argv)
                         "--help')\n");
         rc = LTR_EXIT_USAGE;
     } else if (rc == 0) {
+        cli_interrupt_install(CLI_INTERRUPT_NOW);
         rc = simulate(&a, n ? pos[0] : "default");
     }
     free(pos);
