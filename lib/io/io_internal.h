@@ -56,6 +56,9 @@ void ltri_io_strlcpy(char *dst, const char *src, size_t size);
 /* Backends: each fills r's info, channels, ops and impl, or fails with err. */
 ltr_io_status ltri_open_sndfile(ltr_io_reader **r, const char *path, const ltr_io_options *o,
                                 ltr_io_error *err);
+/* Check an EDF/BDF header field by field (edf_header.c): LTR_IO_OK, or an error whose
+ * message names the field, its value and its bytes. */
+ltr_io_status ltri_edf_check_header(const char *path, ltr_io_error *err);
 ltr_io_status ltri_open_edf(ltr_io_reader **r, const char *path, const ltr_io_options *o,
                             ltr_io_error *err);
 /* fd: an open descriptor the reader takes over (closes) when own_fd is set. */

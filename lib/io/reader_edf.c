@@ -3,15 +3,20 @@
  * package libedf-dev) (libltr-io).
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * We use EDFlib rather than a parser of our own: it validates the header
- * thoroughly (field syntax, record sizes against the file size) and is what
- * EDFbrowser reads with. Samples come out in physical units (the header's
+ * We use EDFlib to read the samples: it is what EDFbrowser reads with. Its
+ * verdict on a bad header is one code for everything, so edf_header.c checks
+ * the header first and names the field that is wrong. Samples come out in physical units (the header's
  * physical dimension); the physical min/max are the ADC range, so a sample
  * there may be clipped. Signals may have different rates: the reader says so
  * and refuses a selection that mixes them (no silent resampling).
  *
  * EDFlib keeps a process-wide table of open files and its open and close are
- * not thread-safe (see edflib.h): both are serialised by one mutex here.
+ * not thread-safe (see edflib.h): both are serialised by one mutex here. It
+ * also refuses to open a path it has open already ("already opened", -6):
+ * two readers of one file in one process (a program that reads a file's
+ * information and then its samples, threads reading the same recording)
+ * therefore share one EDFlib handle here, counted, and each keeps its own
+ * position: every read seeks first, under the handle's own lock.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -24,8 +29,20 @@
 
 static pthread_mutex_t edflib_lock = PTHREAD_MUTEX_INITIALIZER;
 
-typedef struct edf_impl {
+/* One EDFlib handle and the readers that share it (the list: under edflib_lock). */
+typedef struct edf_file {
+    char *path;                   /* as given: EDFlib's table is keyed by it */
     int handle;
+    int refs;
+    struct edf_hdr_struct *hdr;   /* ~140 kB, what EDFlib read at open */
+    pthread_mutex_t lock;         /* one reader's seek + read at a time */
+    struct edf_file *next;
+} edf_file;
+
+static edf_file *open_files;
+
+typedef struct edf_impl {
+    edf_file *file;
     double *scratch;  /* LTRI_IO_BLOCK samples of one signal */
     int64_t read;     /* samples read per selected signal */
 } edf_impl;
@@ -40,12 +57,14 @@ static ltr_io_status edf_read(ltr_io_reader *r, float *frames, size_t max, size_
         if ((int64_t)want > total - e->read)
             want = (size_t)(total - e->read);
         for (unsigned k = 0; k < r->n_sel; k++) {
-            /* Each signal has its own position in EDFlib: read a repeated one again. */
-            if (k > 0)
-                for (unsigned j = 0; j < k; j++)
-                    if (r->sel[j] == r->sel[k])
-                        edfseek(e->handle, (int)r->sel[k], e->read, EDFSEEK_SET);
-            int got = edfread_physical_samples(e->handle, (int)r->sel[k], (int)want, e->scratch);
+            /* Each signal has its own position in EDFlib, shared by the readers of the
+             * handle (and by a signal selected twice): set it every time. */
+            pthread_mutex_lock(&e->file->lock);
+            int got = -1;
+            if (edfseek(e->file->handle, (int)r->sel[k], e->read, EDFSEEK_SET) == e->read)
+                got = edfread_physical_samples(e->file->handle, (int)r->sel[k], (int)want,
+                                               e->scratch);
+            pthread_mutex_unlock(&e->file->lock);
             if (got < 0 || (size_t)got != want) {
                 *n = done;
                 return ltri_io_fail(&r->err, LTR_IO_ERR_READ, 0,
@@ -62,14 +81,35 @@ static ltr_io_status edf_read(ltr_io_reader *r, float *frames, size_t max, size_
     return LTR_IO_OK;
 }
 
+/* Drop one reader of f; the last closes the EDFlib handle. */
+static void release_file(edf_file *f)
+{
+    pthread_mutex_lock(&edflib_lock);
+    int last = --f->refs == 0;
+    if (last) {
+        edfclose_file(f->handle);
+        for (edf_file **p = &open_files; *p; p = &(*p)->next)
+            if (*p == f) {
+                *p = f->next;
+                break;
+            }
+    }
+    pthread_mutex_unlock(&edflib_lock);
+    if (last) {
+        pthread_mutex_destroy(&f->lock);
+        free(f->hdr);
+        free(f->path);
+        free(f);
+    }
+}
+
 static void edf_close_impl(ltr_io_reader *r)
 {
     edf_impl *e = r->impl;
     if (!e)
         return;
-    pthread_mutex_lock(&edflib_lock);
-    edfclose_file(e->handle);
-    pthread_mutex_unlock(&edflib_lock);
+    if (e->file)
+        release_file(e->file);
     free(e->scratch);
     free(e);
 }
@@ -94,11 +134,58 @@ static ltr_io_status open_error(int code, const char *path, ltr_io_error *err)
         return ltri_io_fail(err, LTR_IO_ERR_OPEN, 0, "%s: too many EDF files open at once",
                             path);
     default:
+        /* Our own check (edf_header.c) passed: what is left are EDFlib's finer rules. */
         return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
-                            "%s: not a valid EDF/BDF file (EDFlib error %d: bad header, or "
-                            "the file size does not match it: truncated?)",
+                            "%s: not a valid EDF/BDF file: EDFlib refuses its header (error %d) "
+                            "though its fields and sizes are consistent; in an EDF+/BDF+ file, "
+                            "the patient (bytes 8-87) and recording (bytes 88-167) fields must "
+                            "follow the EDF+ subfield rules ('X X X X', 'Startdate dd-MMM-yyyy "
+                            "...')",
                             path, code);
     }
+}
+
+/* The shared handle of path, opened by EDFlib if no reader has it yet. */
+static ltr_io_status acquire_file(const char *path, edf_file **out, ltr_io_error *err)
+{
+    pthread_mutex_lock(&edflib_lock);
+    for (edf_file *f = open_files; f; f = f->next)
+        if (!strcmp(f->path, path)) {
+            f->refs++;
+            pthread_mutex_unlock(&edflib_lock);
+            *out = f;
+            return LTR_IO_OK;
+        }
+    edf_file *f = calloc(1, sizeof *f);
+    if (f) {
+        f->hdr = calloc(1, sizeof *f->hdr); /* not on the stack */
+        f->path = strdup(path);
+    }
+    if (!f || !f->hdr || !f->path) {
+        pthread_mutex_unlock(&edflib_lock);
+        if (f) {
+            free(f->hdr);
+            free(f->path);
+        }
+        free(f);
+        return ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", path);
+    }
+    if (edfopen_file_readonly(path, f->hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS) != 0) {
+        pthread_mutex_unlock(&edflib_lock);
+        ltr_io_status st = open_error(f->hdr->filetype, path, err);
+        free(f->hdr);
+        free(f->path);
+        free(f);
+        return st;
+    }
+    f->handle = f->hdr->handle;
+    f->refs = 1;
+    pthread_mutex_init(&f->lock, NULL);
+    f->next = open_files;
+    open_files = f;
+    pthread_mutex_unlock(&edflib_lock);
+    *out = f;
+    return LTR_IO_OK;
 }
 
 /* EDF header fields are space-padded. */
@@ -115,21 +202,16 @@ static void trim_copy(char *dst, size_t size, const char *src)
 ltr_io_status ltri_open_edf(ltr_io_reader **out, const char *path, const ltr_io_options *o,
                             ltr_io_error *err)
 {
-    struct edf_hdr_struct *hdr = calloc(1, sizeof *hdr); /* ~140 kB: not on the stack */
-    if (!hdr)
-        return ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", path);
-    pthread_mutex_lock(&edflib_lock);
-    int rc = edfopen_file_readonly(path, hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS);
-    pthread_mutex_unlock(&edflib_lock);
-    if (rc != 0) {
-        ltr_io_status st = open_error(hdr->filetype, path, err);
-        free(hdr);
+    ltr_io_status st = ltri_edf_check_header(path, err);
+    edf_file *file = NULL;
+    if (st == LTR_IO_OK)
+        st = acquire_file(path, &file, err);
+    if (st != LTR_IO_OK)
         return st;
-    }
+    const struct edf_hdr_struct *hdr = file->hdr;
     ltr_io_reader *r = NULL;
     edf_impl *e = calloc(1, sizeof *e);
     double *scratch = malloc(LTRI_IO_BLOCK * sizeof *scratch);
-    ltr_io_status st = LTR_IO_OK;
     if (!e || !scratch)
         st = ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", path);
     else if (hdr->edfsignals <= 0)
@@ -139,15 +221,12 @@ ltr_io_status ltri_open_edf(ltr_io_reader **out, const char *path, const ltr_io_
     else
         st = ltri_reader_alloc(&r, path, (unsigned)hdr->edfsignals, err);
     if (st != LTR_IO_OK) {
-        pthread_mutex_lock(&edflib_lock);
-        edfclose_file(hdr->handle);
-        pthread_mutex_unlock(&edflib_lock);
+        release_file(file);
         free(e);
         free(scratch);
-        free(hdr);
         return st;
     }
-    e->handle = hdr->handle;
+    e->file = file;
     e->scratch = scratch;
     r->impl = e;
     r->ops = &edf_ops;
@@ -178,7 +257,6 @@ ltr_io_status ltri_open_edf(ltr_io_reader **out, const char *path, const ltr_io_
         ch->range_max = p->phys_min < p->phys_max ? p->phys_max : p->phys_min;
     }
     r->info.n_frames = r->channels[0].n_samples;
-    free(hdr);
     *out = r;
     return LTR_IO_OK;
 }
