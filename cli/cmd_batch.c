@@ -58,7 +58,7 @@ typedef struct job {
     int skipped;
     double duration_s;    /* NAN: unknown */
     unsigned twitches;
-    char warnings[256];
+    char warnings[512];
     char message[1024];
 } job;
 
@@ -79,7 +79,6 @@ typedef struct batch {
 static int handle(void *ctx, int id, const char *value)
 {
     batch *b = ctx;
-    int f;
     switch (id) {
     case ID_HELP: b->help = 1; return 0;
     case ID_OUTDIR: b->outdir = value; return 0;
@@ -89,13 +88,7 @@ static int handle(void *ctx, int id, const char *value)
             return LTR_EXIT_USAGE;
         }
         return 0;
-    case ID_FORMAT:
-        if ((f = ltr_io_events_format_parse(value)) < 0) {
-            fprintf(stderr, "ltr batch: --format: '%s' is not tsv, csv or jsonl\n", value);
-            return LTR_EXIT_USAGE;
-        }
-        b->format = (ltr_io_events_format)f;
-        return 0;
+    case ID_FORMAT: return cli_parse_events_format("batch", value, &b->format);
     case ID_SIDECAR: b->sidecar = 1; return 0;
     case ID_FORCE: b->force = 1; return 0;
     case ID_RECURSIVE: b->recursive = 1; return 0;
@@ -345,12 +338,15 @@ static void run_job(const batch *b, job *j)
     if (cli_atomic_open(&af, j->output, &err) != LTR_IO_OK) {
         j->rc = LTR_EXIT_OUTPUT;
         snprintf(in->message, sizeof in->message, "%s", err.message);
-    } else if (ltr_io_event_writer_create(&w, ltr_io_atomic_stream(af), b->format,
+    } else if ((errno = 0) != 0 ||
+               ltr_io_event_writer_create(&w, ltr_io_atomic_stream(af), b->format,
                                           in->info.sample_rate_hz, in->name_ptrs, in->n, b->kinds,
                                           NULL) != LTR_IO_OK) {
         j->rc = LTR_EXIT_OUTPUT;
-        snprintf(in->message, sizeof in->message, "%s: cannot write", j->output);
+        snprintf(in->message, sizeof in->message, "%s: cannot write: %s", j->output,
+                 strerror(errno ? errno : EIO));
     } else {
+        in->output = j->output;
         j->rc = cli_run(in, w, NULL, 4096, &st);
     }
     ltr_io_event_writer_destroy(w);
@@ -385,6 +381,11 @@ static void run_job(const batch *b, job *j)
         }
         if (st.truncated)
             add_warning(j, "ends inside a twitch");
+        if (!st.searched) {
+            char why[300];
+            cli_not_searched(in, &st, why, sizeof why);
+            add_warning(j, why);
+        }
         if (b->common.mains_auto) {
             snprintf(text, sizeof text, "mains auto: %g Hz", in->mains_estimate);
             add_warning(j, text);

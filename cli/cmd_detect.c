@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,18 +39,11 @@ typedef struct detect_args {
 static int handle(void *ctx, int id, const char *value)
 {
     detect_args *a = ctx;
-    int f;
     switch (id) {
     case ID_HELP: a->help = 1; return 0;
     case ID_OUTPUT: a->output = value; return 0;
     case ID_OUTDIR: a->outdir = value; return 0;
-    case ID_FORMAT:
-        if ((f = ltr_io_events_format_parse(value)) < 0) {
-            fprintf(stderr, "ltr detect: --format: '%s' is not tsv, csv or jsonl\n", value);
-            return LTR_EXIT_USAGE;
-        }
-        a->format = (ltr_io_events_format)f;
-        return 0;
+    case ID_FORMAT: return cli_parse_events_format("detect", value, &a->format);
     case ID_SIDECAR: a->sidecar = 1; return 0;
     case ID_ALL_EVENTS: a->kinds = LTR_IO_KINDS_ALL; return 0;
     case ID_TWITCHES_ONLY: a->kinds = LTR_IO_KIND(LTR_EVENT_END); return 0;
@@ -100,6 +94,11 @@ static void report(const detect_args *a, const char *path, const cli_input *in,
     if (st->truncated)
         fprintf(stderr, "ltr detect: %s: the recording ends inside a twitch (flag truncated)\n",
                 path);
+    if (!st->searched) {
+        char why[300];
+        cli_not_searched(in, st, why, sizeof why);
+        fprintf(stderr, "ltr detect: warning: %s: %s\n", path, why);
+    }
     if (a->quiet)
         return;
     cli_input_describe(stderr, in, path);
@@ -147,13 +146,16 @@ static int detect_to_dir(const detect_args *a, const char *input, char **inputs,
         cli_input_close(&in);
         return LTR_EXIT_OUTPUT;
     }
+    errno = 0;
     if (ltr_io_event_writer_create(&w, ltr_io_atomic_stream(af), a->format,
                                    in.info.sample_rate_hz, in.name_ptrs, in.n, a->kinds,
                                    NULL) != LTR_IO_OK) {
-        snprintf(in.message, sizeof in.message, "%.900s: cannot write", out);
+        snprintf(in.message, sizeof in.message, "%.900s: cannot write: %s", out,
+                 strerror(errno ? errno : EIO));
         rc = LTR_EXIT_OUTPUT;
     }
     cli_stats st;
+    in.output = out;
     if (rc == 0)
         rc = cli_run(&in, w, NULL, 4096, &st);
     ltr_io_event_writer_destroy(w);
@@ -199,15 +201,18 @@ static int detect_to_one(const detect_args *a, char **inputs, int n)
         if ((rc = cli_input_open(&in, inputs[i], &a->common)) != 0)
             break;
         const char *source = n > 1 ? inputs[i] : NULL;
+        errno = 0;
         ltr_io_status s = w ? ltr_io_event_writer_set_input(w, in.info.sample_rate_hz,
                                                             in.name_ptrs, in.n, source)
                             : ltr_io_event_writer_create(&w, f, a->format, in.info.sample_rate_hz,
                                                          in.name_ptrs, in.n, a->kinds, source);
         if (s != LTR_IO_OK) {
-            snprintf(in.message, sizeof in.message, "%.900s: cannot write", out);
+            snprintf(in.message, sizeof in.message, "%.900s: cannot write: %s", out,
+                     strerror(errno ? errno : EIO));
             rc = cli_exit_io(s);
         }
         cli_stats st;
+        in.output = strcmp(out, "-") ? out : NULL;
         if (rc == 0)
             rc = cli_run(&in, w, NULL, 4096, &st);
         if (rc == 0)

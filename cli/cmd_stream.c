@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +34,9 @@ typedef struct stream_args {
 static int handle(void *ctx, int id, const char *value)
 {
     stream_args *a = ctx;
-    int f;
     switch (id) {
     case ID_HELP: a->help = 1; return 0;
-    case ID_FORMAT:
-        if ((f = ltr_io_events_format_parse(value)) < 0) {
-            fprintf(stderr, "ltr stream: --format: '%s' is not tsv, csv or jsonl\n", value);
-            return LTR_EXIT_USAGE;
-        }
-        a->format = (ltr_io_events_format)f;
-        return 0;
+    case ID_FORMAT: return cli_parse_events_format("stream", value, &a->format);
     case ID_RESULTS_ONLY: a->kinds = LTR_IO_KINDS_RESULTS; return 0;
     case ID_BLOCK:
         if (cli_parse_unsigned(value, &a->block) || a->block == 0 || a->block > 1000000) {
@@ -105,19 +99,32 @@ int cmd_stream(int argc, char **argv)
         fprintf(stderr, "ltr stream: %s\n", in.message);
         return rc;
     }
-    ltr_io_event_writer *w;
+    /* The writer is destroyed on every path, the header failing to go out included
+     * (stdout on a full disk): issue 8.5 found it leaked there. */
+    ltr_io_event_writer *w = NULL;
+    errno = 0;
     if (ltr_io_event_writer_create(&w, stdout, a.format, in.info.sample_rate_hz, in.name_ptrs,
                                    in.n, a.kinds, NULL) != LTR_IO_OK || fflush(stdout) != 0) {
-        fprintf(stderr, "ltr stream: cannot write to standard output\n");
+        fprintf(stderr, "ltr stream: standard output: cannot write the events: %s\n",
+                strerror(errno ? errno : EIO));
+        ltr_io_event_writer_destroy(w);
         cli_input_close(&in);
         return LTR_EXIT_OUTPUT;
     }
     cli_stats st;
     rc = cli_run(&in, w, stdout, a.block, &st);
     ltr_io_event_writer_destroy(w);
+    errno = 0;
     if (rc == 0 && fflush(stdout) != 0) {
-        snprintf(in.message, sizeof in.message, "cannot write to standard output");
+        snprintf(in.message, sizeof in.message, "standard output: cannot write the events: %s",
+                 strerror(errno ? errno : EIO));
         rc = LTR_EXIT_OUTPUT;
+    }
+    if (rc == 0 && !st.searched) {
+        char why[300];
+        cli_not_searched(&in, &st, why, sizeof why);
+        fprintf(stderr, "ltr stream: warning: %s: %s\n", !strcmp(input, "-") ? "standard input"
+                : input, why);
     }
     if (rc)
         fprintf(stderr, "ltr stream: %s\n", in.message);

@@ -135,6 +135,28 @@ int cli_parse_unsigned(const char *s, unsigned *v)
     return 0;
 }
 
+int cli_parse_events_format(const char *cmd, const char *value, ltr_io_events_format *format)
+{
+    int f = ltr_io_events_format_parse(value);
+    if (f >= 0) {
+        *format = (ltr_io_events_format)f;
+        return 0;
+    }
+    static const char *const inputs[] = {"text", "audio", "sndfile", "wav", "flac", "edf",
+                                         "bdf", "f32le", "s16le", "raw", "auto"};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+        if (!strcasecmp(value, inputs[i])) {
+            fprintf(stderr,
+                    "ltr %s: --format is the format of the events written: tsv (default), csv "
+                    "or jsonl; '%s' is an input format: --input-format %s\n",
+                    cmd, value, value);
+            return LTR_EXIT_USAGE;
+        }
+    fprintf(stderr, "ltr %s: --format: '%s' is not tsv, csv or jsonl (the events written)\n",
+            cmd, value);
+    return LTR_EXIT_USAGE;
+}
+
 /* --- the detector settings: one option per ltr_config field ----------------- */
 
 enum field_type { F_DOUBLE, F_UNSIGNED, F_ENVELOPE, F_MAINS };

@@ -82,6 +82,9 @@ int cli_common_is_set(const cli_common *c, const char *option);
 /* Parse a number; 0 on success. */
 int cli_parse_double(const char *s, double *v);
 int cli_parse_unsigned(const char *s, unsigned *v);
+/* --format (the events file): tsv, csv, jsonl. On a bad value, say so on standard error
+ * (pointing to --input-format if it names an input format) and return LTR_EXIT_USAGE. */
+int cli_parse_events_format(const char *cmd, const char *value, ltr_io_events_format *format);
 
 /* The exit code for an I/O status, and for a core status refusing a configuration. */
 int cli_exit_io(ltr_io_status status);

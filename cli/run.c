@@ -7,6 +7,7 @@
 #include "run.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -327,6 +328,7 @@ static void choose_mains(cli_input *in, const cli_common *c)
 int cli_input_open(cli_input *in, const char *path, const cli_common *c)
 {
     memset(in, 0, sizeof *in);
+    in->path = path;
     ltr_io_error err;
     ltr_io_status s = ltr_io_reader_open(&in->reader, path, &c->io, &err);
     if (s != LTR_IO_OK) {
@@ -441,19 +443,24 @@ static void count(cli_stats *st, const ltr_event *e)
     }
 }
 
+/* "out.tsv: cannot write the events: No space left on device" */
+static int write_failed(cli_input *in, int e)
+{
+    snprintf(in->message, sizeof in->message, "%.900s: cannot write the events: %s",
+             in->output ? in->output : "standard output", strerror(e ? e : EIO));
+    return LTR_EXIT_OUTPUT;
+}
+
 static int emit(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, const ltr_event *ev,
                 size_t n, cli_stats *st)
 {
     for (size_t i = 0; i < n; i++) {
         count(st, &ev[i]);
-        if (ltr_io_event_writer_write(w, &ev[i]) != LTR_IO_OK) {
-            snprintf(in->message, sizeof in->message, "cannot write the events");
-            return LTR_EXIT_OUTPUT;
-        }
-        if (flush_stream && fflush(flush_stream) != 0) {
-            snprintf(in->message, sizeof in->message, "cannot write the events");
-            return LTR_EXIT_OUTPUT;
-        }
+        errno = 0;
+        if (ltr_io_event_writer_write(w, &ev[i]) != LTR_IO_OK)
+            return write_failed(in, errno);
+        if (flush_stream && fflush(flush_stream) != 0)
+            return write_failed(in, errno);
     }
     return 0;
 }
@@ -506,6 +513,14 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
             break;
         }
         if (n == 0) {
+            /* After the last frame, before the flush (which resets the warm-up). */
+            st->searched = ltr_detector_ready(det);
+            if (st->frames == 0) {
+                snprintf(in->message, sizeof in->message, "%s: no samples (0 frames)",
+                         !in->path || !strcmp(in->path, "-") ? "standard input" : in->path);
+                rc = LTR_EXIT_FORMAT;
+                break;
+            }
             do {
                 s = ltr_detector_flush(det, ev, max_ev, &n_ev);
                 rc = emit(in, w, flush_stream, ev, n_ev, st);
@@ -523,6 +538,18 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
     free(frames);
     free(ev);
     return rc;
+}
+
+void cli_not_searched(const cli_input *in, const cli_stats *st, char *buf, size_t size)
+{
+    const double seconds = (double)st->frames / in->cfg.sample_rate_hz;
+    const double warmup = in->cfg.warmup_ms / 1000.0;
+    if (seconds < warmup * 1.5)
+        snprintf(buf, size, "%.3g s is too short for the detector's warm-up (%.3g s learning "
+                 "the background, --warmup): it was not searched for twitches", seconds, warmup);
+    else
+        snprintf(buf, size, "the detector never finished learning the background (artifacts "
+                 "or blanking throughout %.3g s): it was not searched for twitches", seconds);
 }
 
 /* --- mains ---------------------------------------------------------------------- */

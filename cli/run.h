@@ -15,6 +15,7 @@
 
 /* An input opened, its channels chosen and typed, its detector configured. */
 typedef struct cli_input {
+    const char *path;                           /* as given to cli_input_open ("-": stdin) */
     ltr_io_reader *reader;
     ltr_io_info info;
     ltr_config cfg;
@@ -28,6 +29,8 @@ typedef struct cli_input {
     char channels_from[256];                    /* where the channel types came from, for a person */
     char mains_from[256];                       /* where the mains came from, for a person */
     char notes[1024];                           /* channels left out and why ("" if none) */
+    const char *output;                         /* where cli_run writes, for messages
+                                                   (NULL: standard output) */
     char message[1024];                         /* what went wrong, for a person */
 } cli_input;
 
@@ -51,7 +54,13 @@ typedef struct cli_stats {
     uint64_t frames;
     unsigned twitches, artifacts, cancelled, truncated, clipped;
     uint64_t lost;
+    int searched;  /* the detector was ready (warm-up over) at the end: 0 = no twitch
+                      could have been reported (cli_not_searched says why) */
 } cli_stats;
+
+/* Why a run with stats->searched == 0 found nothing, for a warning: "0.15 s is too short
+ * for the detector's warm-up (0.3 s ...): it was not searched for twitches". */
+void cli_not_searched(const cli_input *in, const cli_stats *stats, char *buf, size_t size);
 
 /* What cli_run returns when cli_interrupted() stopped it (not an exit code: the
  * process then ends by the signal). */
@@ -62,7 +71,7 @@ typedef struct cli_stats {
  * every event to w. If flush_stream is not NULL it is flushed after every
  * event (live output). Returns an exit code, or CLI_RC_INTERRUPTED if a
  * signal asked it to stop (checked before every block); in->message says why
- * on error.
+ * on error. An input without a single frame is an error (LTR_EXIT_FORMAT).
  */
 int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t block,
             cli_stats *stats);

@@ -303,7 +303,8 @@ typedef struct ltr_io_event_writer ltr_io_event_writer;
  * written at once). channel_names[c] names detector channel c (bit c of
  * event.channels); n_names of them; NULL: "0", "1", .... kinds: which
  * events to write (LTR_IO_KINDS_*). source: NULL, or the value of a leading
- * `source` column.
+ * `source` column. On error (LTR_IO_ERR_WRITE: the header could not be
+ * written) *writer is NULL and nothing is left to free.
  */
 LTR_API ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **writer, FILE *stream,
                                                  ltr_io_events_format format,

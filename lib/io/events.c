@@ -166,8 +166,13 @@ ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **out, FILE *f,
             cell(w, columns[i], first);
         fputc('\n', f);
     }
+    if (ferror(f)) {
+        /* The header did not go out (a full disk, a closed pipe): no writer. */
+        ltr_io_event_writer_destroy(w);
+        return LTR_IO_ERR_WRITE;
+    }
     *out = w;
-    return ferror(f) ? LTR_IO_ERR_WRITE : LTR_IO_OK;
+    return LTR_IO_OK;
 }
 
 void ltr_io_event_writer_destroy(ltr_io_event_writer *w)

@@ -177,7 +177,8 @@ static ltr_io_status sniff(const char *path, ltr_io_format *format, ltr_io_error
         return LTR_IO_OK;
     }
     return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
-                        "%s: unknown format (not audio, EDF/BDF or text); name it with --format",
+                        "%s: unknown format (not audio, EDF/BDF or text); name it with "
+                        "--input-format audio|edf|text|f32le|s16le",
                         path);
 }
 
@@ -211,8 +212,8 @@ static ltr_io_status open_fd_as(ltr_io_reader **reader, int fd, int own, const c
         if (own)
             close(fd);
         return ltri_io_fail(err, LTR_IO_ERR_ARGUMENT, 0,
-                            "%s: %s cannot be read from a pipe; give a file, or --format "
-                            "text or --raw f32le|s16le",
+                            "%s: %s cannot be read from a pipe; give a file, or "
+                            "--input-format text or --raw f32le|s16le",
                             name, ltr_io_format_name(format));
     }
 }
@@ -280,7 +281,9 @@ ltr_io_status ltr_io_reader_open(ltr_io_reader **reader, const char *path,
         break;
     case LTR_IO_FORMAT_AUTO:
         close(fd);
-        s = ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: unknown format; name it with --format",
+        s = ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
+                         "%s: unknown format; name it with --input-format "
+                         "audio|edf|text|f32le|s16le",
                          path);
         break;
     default:
@@ -304,7 +307,7 @@ ltr_io_status ltr_io_reader_open_fd(ltr_io_reader **reader, int fd, const char *
     if (opts->format == LTR_IO_FORMAT_AUTO)
         return ltri_io_fail(err, LTR_IO_ERR_ARGUMENT, 0,
                             "%s: the format of a stream must be given (--raw f32le|s16le or "
-                            "--format text)",
+                            "--input-format text)",
                             name);
     return finish_open(reader, open_fd_as(reader, fd, 0, name, opts, opts->format, err), err);
 }

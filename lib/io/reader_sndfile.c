@@ -108,6 +108,44 @@ static int is_float_subtype(int format)
            sub == SF_FORMAT_OPUS;
 }
 
+/* libsndfile refuses a WAV whose fmt chunk says 0 Hz or 0 channels with "SF_INFO struct
+ * incomplete", which tells a person nothing. When an open fails, look at the fmt chunk
+ * ourselves: 1 and a description if that is why. */
+static int wav_fmt_problem(const char *path, char *what, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    unsigned char head[12], chunk[8], fmt[8];
+    int found = 0;
+    if (fread(head, 1, 12, f) == 12 && !memcmp(head, "RIFF", 4) && !memcmp(head + 8, "WAVE", 4)) {
+        /* Chunks: 4-byte id, 4-byte little-endian size, data padded to an even size. */
+        for (int k = 0; k < 64 && fread(chunk, 1, 8, f) == 8; k++) {
+            unsigned long len = chunk[4] | (chunk[5] << 8) | ((unsigned long)chunk[6] << 16) |
+                                ((unsigned long)chunk[7] << 24);
+            if (!memcmp(chunk, "fmt ", 4)) {
+                found = len >= 8 && fread(fmt, 1, 8, f) == 8;
+                break;
+            }
+            if (fseek(f, (long)(len + (len & 1)), SEEK_CUR) != 0)
+                break;
+        }
+    }
+    fclose(f);
+    if (!found)
+        return 0;
+    unsigned channels = fmt[2] | (fmt[3] << 8);
+    unsigned long rate = fmt[4] | (fmt[5] << 8) | ((unsigned long)fmt[6] << 16) |
+                         ((unsigned long)fmt[7] << 24);
+    if (rate == 0)
+        snprintf(what, size, "its header (fmt chunk) gives a sample rate of 0 Hz");
+    else if (channels == 0)
+        snprintf(what, size, "its header (fmt chunk) gives 0 channels");
+    else
+        return 0;
+    return 1;
+}
+
 ltr_io_status ltri_open_sndfile(ltr_io_reader **out, const char *path, const ltr_io_options *o,
                                 ltr_io_error *err)
 {
@@ -118,16 +156,25 @@ ltr_io_status ltri_open_sndfile(ltr_io_reader **out, const char *path, const ltr
     pthread_mutex_lock(&open_lock);
     SNDFILE *sf = sf_open(path, SFM_READ, &info);
     if (!sf) {
-        ltr_io_status st = ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
-                                        "%s: not a readable audio file: %s", path,
-                                        sf_strerror(NULL));
+        char why[200];
+        snprintf(why, sizeof why, "%s", sf_strerror(NULL));
         pthread_mutex_unlock(&open_lock);
-        return st;
+        char what[128];
+        if (wav_fmt_problem(path, what, sizeof what))
+            return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: not a valid WAV file: %s", path,
+                                what);
+        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: not a readable audio file: %s", path,
+                            why);
     }
     pthread_mutex_unlock(&open_lock);
     if (info.channels <= 0) {
         sf_close(sf);
         return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: no channels", path);
+    }
+    if (info.frames == 0) {
+        sf_close(sf);
+        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: no samples (the file holds 0 frames)",
+                            path);
     }
     long long announced, present;
     if (truncated_chunk(sf, &announced, &present)) {
