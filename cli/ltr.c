@@ -50,12 +50,13 @@ static void usage(FILE *f)
           "  1  internal error (out of memory, detector failure, lost events)\n"
           "  2  usage error (unknown option, bad value, setting refused by the detector)\n"
           "  3  an input is missing or cannot be read\n"
-          "  4  unknown format, or an empty, truncated or corrupt input\n"
+          "  4  unknown format, or an empty, truncated or corrupt input (no samples)\n"
           "  5  a channel or column does not exist (or too many channels)\n"
           "  6  sample rate missing, absurd, irregular, or mixed across channels\n"
           "  7  NaN, Inf or text where a sample must be (the line is named)\n"
           "  8  an output cannot be written (or would overwrite an input)\n"
-          "  9  batch: some inputs failed, the others were processed\n\n"
+          "  9  batch: some inputs failed, the others were processed\n"
+          "  128+N  ended by signal N (SIGINT, SIGTERM, SIGHUP: temporary files removed)\n\n"
           "See ltr(1) for more.\n",
           f);
 }
