@@ -64,7 +64,9 @@ broken start_time 176 8 "25:00:00"
 broken physical_equal 368 8 "-1000"
 broken physical_text 360 8 "low"
 broken digital_equal 384 8 "-32768"
-broken digital_reversed 384 8 "-32769"
+broken digital_max_range 384 8 "-32769"
+broken digital_reversed 376 8 "100"
+field 384 8 "50" digital_reversed.edf
 broken digital_range 376 8 "-40000"
 broken edfplus_no_annotations 192 44 "EDF+C"
 cp good.edf nonprintable.edf
@@ -108,7 +110,8 @@ done <<'CASES'
 4|signal 0 (EMG): the physical minimum and maximum are both -1000|physical_equal.edf
 4|signal 0 (EMG): the physical minimum (bytes 360-367) is 'low', not a number|physical_text.edf
 4|signal 0 (EMG): the digital minimum is -32768 and the maximum -32768: the maximum must be larger|digital_equal.edf
-4|signal 0 (EMG): the digital maximum (bytes 384-391) is '-32769', not a whole number in -32768..32767 (EDF: 16 bits)|digital_reversed.edf
+4|signal 0 (EMG): the digital maximum (bytes 384-391) is '-32769', not a whole number in -32768..32767 (EDF: 16 bits)|digital_max_range.edf
+4|signal 0 (EMG): the digital minimum is 100 and the maximum 50: the maximum must be larger|digital_reversed.edf
 4|signal 0 (EMG): the digital minimum (bytes 376-383) is '-40000', not a whole number in -32768..32767 (EDF: 16 bits)|digital_range.edf
 4|an EDF+ file (reserved field, bytes 192-235) without an 'EDF Annotations' signal|edfplus_no_annotations.edf
 4|the patient field (bytes 8-87) holds byte 0x01 at byte 20; EDF headers are printable ASCII|nonprintable.edf
