@@ -72,7 +72,7 @@ typedef struct batch {
     job *list;
     size_t n, cap;
     size_t next, finished;
-    unsigned workers, workers_done;
+    unsigned workers_done;
     pthread_mutex_t lock;
 } batch;
 
@@ -469,7 +469,6 @@ static int run_all(batch *b)
         if (pthread_create(&threads[started], NULL, worker, b) != 0)
             break;
     cli_interrupt_block(0);
-    b->workers = started;
     if (started == 0)
         worker(b);
     while (workers_done(b) < started && !cli_interrupted())
@@ -770,6 +769,13 @@ int cmd_batch(int argc, char **argv)
             }
         if (rc == 0 && failed)
             rc = failed == b.n && common > 0 ? common : LTR_EXIT_PARTIAL;
+        if (cli_interrupted()) {
+            /* The signal came after the last recording: the summary is whole. */
+            fflush(stdout);
+            fprintf(stderr, "ltr batch: interrupted by %s after every recording finished\n",
+                    cli_signal_name(cli_interrupted()));
+            cli_interrupt_finish();
+        }
     }
     for (size_t i = 0; i < b.n; i++) {
         free(b.list[i].input);

@@ -95,8 +95,12 @@ int cli_interrupted(void) { return got_signal; }
 
 int cli_interrupt_sleep(double timeout_s)
 {
-    if (!wake_ready)
+    if (!wake_ready) {
+        /* No semaphore (sem_init failed): poll. */
+        struct timespec nap = {0, 50000000L};
+        nanosleep(&nap, NULL);
         return -1;
+    }
     if (timeout_s < 0) {
         while (sem_wait(&wake) != 0)
             if (errno != EINTR)
