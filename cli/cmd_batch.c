@@ -338,16 +338,18 @@ static void run_job(const batch *b, job *j)
     if (cli_atomic_open(&af, j->output, &err) != LTR_IO_OK) {
         j->rc = LTR_EXIT_OUTPUT;
         snprintf(in->message, sizeof in->message, "%s", err.message);
-    } else if ((errno = 0) != 0 ||
-               ltr_io_event_writer_create(&w, ltr_io_atomic_stream(af), b->format,
-                                          in->info.sample_rate_hz, in->name_ptrs, in->n, b->kinds,
-                                          NULL) != LTR_IO_OK) {
-        j->rc = LTR_EXIT_OUTPUT;
-        snprintf(in->message, sizeof in->message, "%s: cannot write: %s", j->output,
-                 strerror(errno ? errno : EIO));
     } else {
-        in->output = j->output;
-        j->rc = cli_run(in, w, NULL, 4096, &st);
+        errno = 0;
+        if (ltr_io_event_writer_create(&w, ltr_io_atomic_stream(af), b->format,
+                                       in->info.sample_rate_hz, in->name_ptrs, in->n, b->kinds,
+                                       NULL) != LTR_IO_OK) {
+            j->rc = LTR_EXIT_OUTPUT;
+            snprintf(in->message, sizeof in->message, "%s: cannot write: %s", j->output,
+                     strerror(errno ? errno : EIO));
+        } else {
+            in->output = j->output;
+            j->rc = cli_run(in, w, NULL, 4096, &st);
+        }
     }
     ltr_io_event_writer_destroy(w);
     if (af && j->rc == 0 && cli_atomic_commit(af, &err) != LTR_IO_OK) {
