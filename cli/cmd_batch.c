@@ -388,8 +388,12 @@ static void run_job(const batch *b, job *j)
             cli_not_searched(in, &st, why, sizeof why);
             add_warning(j, why);
         }
-        if (b->common.mains_auto) {
-            snprintf(text, sizeof text, "mains auto: %g Hz", in->mains_estimate);
+        if (in->cfg.mains_hz == LTR_MAINS_AUTO) {
+            /* what the detector found: say it, a person may want to fix it next time */
+            if (st.mains_hz > 0.0)
+                snprintf(text, sizeof text, "mains auto: %.0f Hz", st.mains_hz);
+            else
+                snprintf(text, sizeof text, "mains auto: none found");
             add_warning(j, text);
         }
         if (in->notes[0])

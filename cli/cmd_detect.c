@@ -104,6 +104,13 @@ static void report(const detect_args *a, const char *path, const cli_input *in,
     if (a->quiet)
         return;
     cli_input_describe(stderr, in, path);
+    if (in->cfg.mains_hz == LTR_MAINS_AUTO) {
+        if (st->mains_hz > 0.0)
+            fprintf(stderr, "%s: mains found: %.1f Hz, removed with its harmonics\n", path,
+                    st->mains_hz);
+        else
+            fprintf(stderr, "%s: mains found: none\n", path);
+    }
     double seconds = (double)st->frames / in->info.sample_rate_hz;
     fprintf(stderr, "%s: %u twitch%s, %u artifact%s in %.1f s (%u channel%s at %g Hz)\n", path,
             st->twitches, st->twitches == 1 ? "" : "es", st->artifacts,

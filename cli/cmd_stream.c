@@ -90,10 +90,6 @@ int cmd_stream(int argc, char **argv)
         fprintf(stderr, "ltr stream: one input at most\n");
         return LTR_EXIT_USAGE;
     }
-    if (!strcmp(input, "-") && a.common.mains_auto) {
-        fprintf(stderr, "ltr stream: --mains auto needs a file; give 50, 60 or 0 for a stream\n");
-        return LTR_EXIT_USAGE;
-    }
     cli_input in;
     if ((rc = cli_input_open(&in, input, &a.common)) != 0) {
         fprintf(stderr, "ltr stream: %s\n", in.message);

@@ -414,23 +414,15 @@ static int handle_config(cli_common *c, const char *cmd, int id, const char *v)
         break;
     case F_MAINS:
         if (!strcasecmp(v, "auto")) {
-#ifdef LTR_MAINS_AUTO
             /* The core finds 50 or 60 Hz itself, in files and streams alike. */
             c->config_set[i] = 1;
             c->config_value[i] = LTR_MAINS_AUTO;
-            c->mains_auto = 0;
-#else
-            /* Until the core can: estimated from the file's first seconds (run.c). */
-            c->config_set[i] = 0;
-            c->mains_auto = 1;
-#endif
             return 0;
         }
         if (!strcasecmp(v, "off") || !strcasecmp(v, "none"))
             d = 0.0;
         else if (cli_parse_double(v, &d) || (d != 0.0 && d != 50.0 && d != 60.0))
             return bad_value(cmd, name, v, "50, 60, 0 (off) or auto");
-        c->mains_auto = 0;
         break;
     case F_UNSIGNED:
         if (cli_parse_unsigned(v, &u))

@@ -51,7 +51,6 @@ typedef struct cli_common {
     const char *acc;
     int config_set[CLI_MAX_CONFIG];
     double config_value[CLI_MAX_CONFIG];
-    int mains_auto;     /* --mains auto: estimate from the first seconds (files only) */
     int no_sidecar;     /* --no-sidecar: read no FILE.json / _channels.tsv (labels still count) */
     /* ltr batch: --emg/--acc type only the files whose channels no sidecar describes
      * (each file with a sidecar keeps its own map); elsewhere they override it. */

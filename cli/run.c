@@ -306,22 +306,15 @@ static void choose_mains(cli_input *in, const cli_common *c)
     ltr_io_sidecar_info si = {0};
     if (in->sidecar)
         ltr_io_sidecar_info_get(in->sidecar, &si);
-    if (c->mains_auto) {
-        snprintf(in->mains_from, sizeof in->mains_from, "--mains auto");
-        in->mains_estimated = 1;
-    } else if (cli_common_is_set(c, "mains")) {
+    if (cli_common_is_set(c, "mains")) {
         snprintf(in->mains_from, sizeof in->mains_from, "--mains");
     } else if (si.power_line_hz > 0) {
         in->cfg.mains_hz = si.power_line_hz;
         snprintf(in->mains_from, sizeof in->mains_from, "PowerLineFrequency in %.200s",
                  si.json_path);
-    } else if (in->cfg.mains_hz < 0) {
-        snprintf(in->mains_from, sizeof in->mains_from, "auto: the detector finds 50 or 60 Hz");
     } else {
-        /* Until the core finds the mains itself (LTR_MAINS_AUTO), the default stays
-         * ltr_config_default's: the CLI's estimate (--mains auto) cannot run on a stream,
-         * and `ltr stream < FILE` must give what `ltr detect FILE` gives. */
-        snprintf(in->mains_from, sizeof in->mains_from, "the default (--mains auto to estimate)");
+        snprintf(in->mains_from, sizeof in->mains_from, "the default: the detector finds 50 or "
+                 "60 Hz itself");
     }
 }
 
@@ -360,37 +353,7 @@ int cli_input_open(cli_input *in, const char *path, const cli_common *c)
     ltr_status st = cli_make_config(c, fs, in->n, sensors, &in->cfg);
     if (st == LTR_OK && !cli_common_is_set(c, "clip-level"))
         in->cfg.clip_level = full_scale(in);
-    if (c->mains_auto && !strcmp(path, "-")) {
-        snprintf(in->message, sizeof in->message,
-                 "--mains auto needs a file; give 50, 60 or 0 for standard input");
-        cli_input_close(in);
-        return LTR_EXIT_USAGE;
-    }
     choose_mains(in, c);
-    if (st == LTR_OK && in->mains_estimated) {
-        /* Estimate on a reader of its own; EDFlib opens a file only once at a time, so
-         * close ours meanwhile and reopen it with the same channels. */
-        ltr_io_reader_close(in->reader);
-        in->reader = NULL;
-        in->mains_estimate = cli_estimate_mains(path, c, in);
-        in->cfg.mains_hz = in->mains_estimate;
-        size_t used = strlen(in->mains_from);
-        if (in->mains_estimate > 0)
-            snprintf(in->mains_from + used, sizeof in->mains_from - used,
-                     ": a %g Hz line in the signal", in->mains_estimate);
-        else
-            snprintf(in->mains_from + used, sizeof in->mains_from - used,
-                     ": no 50/60 Hz line in the signal, no notch");
-        st = ltr_config_validate(&in->cfg);
-        ltr_io_status rs = ltr_io_reader_open(&in->reader, path, &c->io, &err);
-        if (rs == LTR_IO_OK && (rs = ltr_io_reader_select(in->reader, in->sel, in->n)) != LTR_IO_OK)
-            snprintf(err.message, sizeof err.message, "%s", ltr_io_reader_error(in->reader)->message);
-        if (rs != LTR_IO_OK) {
-            snprintf(in->message, sizeof in->message, "%s", err.message);
-            cli_input_close(in);
-            return cli_exit_io(rs);
-        }
-    }
     if (st != LTR_OK) {
         snprintf(in->message, sizeof in->message,
                  "%s: the detector refuses these settings at %g Hz: %s", path, fs,
@@ -515,6 +478,7 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
         if (n == 0) {
             /* After the last frame, before the flush (which resets the warm-up). */
             st->searched = ltr_detector_ready(det);
+            st->mains_hz = ltr_detector_mains_hz(det);
             if (st->frames == 0) {
                 snprintf(in->message, sizeof in->message, "%s: no samples (0 frames)",
                          !in->path || !strcmp(in->path, "-") ? "standard input" : in->path);
@@ -544,7 +508,16 @@ void cli_not_searched(const cli_input *in, const cli_stats *st, char *buf, size_
 {
     const double seconds = (double)st->frames / in->cfg.sample_rate_hz;
     const double warmup = in->cfg.warmup_ms / 1000.0;
-    if (seconds < warmup * 1.5)
+    int emg = 0;
+    for (unsigned c = 0; c < in->cfg.n_channels; c++)
+        emg |= in->cfg.sensors[c] == LTR_SENSOR_EMG;
+    /* LTR_MAINS_AUTO: the EMG lanes learn after the 0.5 s mains search (ltr.h) */
+    const double search = emg && in->cfg.mains_hz == LTR_MAINS_AUTO ? 0.5 : 0.0;
+    if (seconds < (search + warmup) * 1.5 && search > 0.0)
+        snprintf(buf, size, "%.3g s is too short for the detector's warm-up (%.3g s: %.3g s "
+                 "finding the mains, --mains, then %.3g s learning the background, --warmup): "
+                 "it was not searched for twitches", seconds, search + warmup, search, warmup);
+    else if (seconds < warmup * 1.5)
         snprintf(buf, size, "%.3g s is too short for the detector's warm-up (%.3g s learning "
                  "the background, --warmup): it was not searched for twitches", seconds, warmup);
     else
@@ -602,35 +575,6 @@ double cli_mains_result(const cli_mains *m, double *margin_db, double *line_db)
     *line_db = 10.0 * log10(pb / ref);
     /* A line 10 dB over its neighbours, and 6 dB over the other candidate. */
     return *line_db >= 10.0 && *margin_db >= 6.0 ? best : 0.0;
-}
-
-double cli_estimate_mains(const char *path, const cli_common *c, const cli_input *in)
-{
-    ltr_io_reader *r;
-    if (ltr_io_reader_open(&r, path, &c->io, NULL) != LTR_IO_OK)
-        return in->cfg.mains_hz;
-    double result = in->cfg.mains_hz;
-    if (ltr_io_reader_select(r, in->sel, in->n) == LTR_IO_OK) {
-        cli_mains m;
-        cli_mains_init(&m, in->info.sample_rate_hz);
-        float buf[4096];
-        size_t want = 4096 / in->n, n;
-        /* The first 10 s are plenty: a mains line is there from the start. */
-        uint64_t limit = (uint64_t)(10.0 * in->info.sample_rate_hz), done = 0;
-        while (done < limit && ltr_io_reader_read(r, buf, want, &n) == LTR_IO_OK && n > 0) {
-            for (size_t i = 0; i < n; i++) {
-                float sum = 0.0f;
-                for (unsigned k = 0; k < in->n; k++)
-                    sum += buf[i * in->n + k];
-                cli_mains_push(&m, sum);
-            }
-            done += n;
-        }
-        double margin, line;
-        result = cli_mains_result(&m, &margin, &line);
-    }
-    ltr_io_reader_close(r);
-    return result;
 }
 
 /* --- outputs ---------------------------------------------------------------------- */

@@ -23,8 +23,6 @@ typedef struct cli_input {
     unsigned sel[LTR_MAX_CHANNELS];             /* file channel of detector channel c */
     char names[LTR_MAX_CHANNELS][64];           /* name of detector channel c */
     const char *name_ptrs[LTR_MAX_CHANNELS];    /* names[c], for the event writer */
-    double mains_estimate;                      /* --mains auto: what was found (0: none) */
-    int mains_estimated;                        /* the CLI estimated the mains (auto) */
     ltr_io_sidecar *sidecar;                    /* what the sidecar and labels say; NULL: none read */
     char channels_from[256];                    /* where the channel types came from, for a person */
     char mains_from[256];                       /* where the mains came from, for a person */
@@ -56,6 +54,7 @@ typedef struct cli_stats {
     uint64_t lost;
     int searched;  /* the detector was ready (warm-up over) at the end: 0 = no twitch
                       could have been reported (cli_not_searched says why) */
+    double mains_hz; /* what the detector removed at the end (ltr_detector_mains_hz) */
 } cli_stats;
 
 /* Why a run with stats->searched == 0 found nothing, for a warning: "0.15 s is too short
@@ -78,7 +77,6 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
 
 /* Estimate the mains frequency of a file from its first seconds (the
  * selected channels): 50, 60, or 0 if no line stands out. */
-double cli_estimate_mains(const char *path, const cli_common *c, const cli_input *in);
 
 /* --- outputs ------------------------------------------------------------------ */
 

@@ -59,6 +59,9 @@ extern "C" {
 /** Most channels one detector takes (event.channels is a 32-bit mask). */
 #define LTR_MAX_CHANNELS 32u
 
+/** ltr_config.mains_hz: find 50 or 60 Hz (or none) in the stream itself. */
+#define LTR_MAINS_AUTO (-1.0)
+
 /** Sample rates the conditioning can be designed for, in Hz. */
 #define LTR_MIN_SAMPLE_RATE_HZ 250.0
 #define LTR_MAX_SAMPLE_RATE_HZ 50000.0
@@ -72,7 +75,7 @@ typedef enum ltr_status {
     LTR_ERR_SAMPLE_RATE = -2,      /**< sample rate outside [LTR_MIN_SAMPLE_RATE_HZ, LTR_MAX_SAMPLE_RATE_HZ] or not finite */
     LTR_ERR_CHANNELS = -3,         /**< n_channels is 0 or above LTR_MAX_CHANNELS */
     LTR_ERR_SENSOR = -4,           /**< a sensor value is not an ltr_sensor */
-    LTR_ERR_MAINS = -5,            /**< mains_hz is not 0, 50 or 60, or the notch settings are absurd */
+    LTR_ERR_MAINS = -5,            /**< mains_hz is not LTR_MAINS_AUTO, 0, 50 or 60, or the harmonics/width are out of range */
     LTR_ERR_BAND = -6,             /**< a band edge is not finite, low >= high, or high >= Nyquist */
     LTR_ERR_THRESHOLD = -7,        /**< thresholds not finite, off > on, or on <= 0 dB */
     LTR_ERR_TIMING = -8,           /**< a duration/time field is negative, not finite or inconsistent */
@@ -137,12 +140,17 @@ typedef struct ltr_config {
      *  (Orizio 1993; Beck et al. 2005), which also removes gravity and hand motion (< 5 Hz). */
     double acc_highpass_hz;
     double acc_lowpass_hz;
-    /** Mains frequency, Hz: 50, 60, or 0 for no notch. Default 50. */
+    /** Mains frequency, Hz: LTR_MAINS_AUTO (default: found in the first 0.5 s of the
+     *  stream, 50 or 60 Hz or none, and tracked), 50, 60, or 0 for none. Mains and its
+     *  harmonics are removed from EMG channels by an adaptive canceller (Widrow et al.
+     *  1975: per line a sin/cos reference and two LMS weights), which follows a drift of
+     *  +-1 Hz and amplitude changes; with no mains it leaves the signal untouched. */
     double mains_hz;
-    /** How many multiples of mains_hz to notch (1 = fundamental only). Multiples above
-     *  the EMG low-pass edge are skipped. Default 8; 0 disables the notch too. */
+    /** How many multiples of mains_hz to cancel (1 = fundamental only), at most 12;
+     *  multiples above 1.2 x the EMG low-pass edge are skipped. Default 8; 0 = none. */
     unsigned mains_harmonics;
-    /** -3 dB width of each notch, Hz. Default 4 Hz (tolerates +-1 Hz mains drift). */
+    /** Unused since 1.0 (the canceller's line width adapts: 5 Hz while converging, then
+     *  1.5 Hz); still checked (0 < width < mains_hz / 2) for old callers. Default 4 Hz. */
     double notch_width_hz;
 
     /* --- envelope --- */
@@ -188,7 +196,9 @@ typedef struct ltr_config {
     double floor_rise_db_per_s;
     double floor_fall_db_per_s;
     /** Time at the start of a stream (and after artifacts) spent learning the background
-     *  before any twitch may start, ms. Default 300 ms. */
+     *  before any twitch may start, ms. Default 300 ms. With mains_hz = LTR_MAINS_AUTO the
+     *  EMG lanes start learning once the mains search is over (0.5 s into the stream):
+     *  0.8 s in all; fix mains_hz (50, 60, 0) for short trials. */
     double warmup_ms;
 
     /* --- fusion --- */
@@ -403,6 +413,14 @@ typedef enum ltr_mark {
      *  electrode transient); a twitch elicited after it is still reported. */
     LTR_MARK_NEEDLE = 2
 } ltr_mark;
+
+/**
+ * The mains frequency the detector is removing from its EMG channels, Hz: about 50 or 60
+ * (the tracked value, drift included), 0 if it found none or was told mains_hz = 0 (or
+ * has no EMG channel), LTR_MAINS_AUTO while it is still searching (the first 0.5 s of
+ * a stream with mains_hz = LTR_MAINS_AUTO). NaN for NULL. [RT]
+ */
+LTR_API double ltr_detector_mains_hz(const ltr_detector *det);
 
 /** Most marks that may wait for their frame. */
 #define LTR_MAX_PENDING_MARKS 16u

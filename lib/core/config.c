@@ -39,7 +39,7 @@ ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n
     /* 5-100 Hz: mechanomyogram band (Orizio 1993; Beck et al. 2005). */
     cfg->acc_highpass_hz = 5.0;
     cfg->acc_lowpass_hz = min_d(100.0, 0.4 * fs);
-    cfg->mains_hz = 50.0;
+    cfg->mains_hz = LTR_MAINS_AUTO; /* no settings needed: the canceller finds it */
     cfg->mains_harmonics = 8;
     cfg->notch_width_hz = 4.0;
 
@@ -107,7 +107,8 @@ ltr_status ltr_config_validate(const ltr_config *cfg)
         else
             return LTR_ERR_SENSOR;
     }
-    if (cfg->mains_hz != 0.0 && cfg->mains_hz != 50.0 && cfg->mains_hz != 60.0)
+    if (cfg->mains_hz != 0.0 && cfg->mains_hz != 50.0 && cfg->mains_hz != 60.0 &&
+        cfg->mains_hz != LTR_MAINS_AUTO)
         return LTR_ERR_MAINS;
     if (cfg->mains_harmonics > MAX_HARMONICS || !finite_pos(cfg->notch_width_hz) ||
         (cfg->mains_hz > 0.0 && cfg->notch_width_hz > 0.5 * cfg->mains_hz))

@@ -22,6 +22,7 @@
 #include "filter.h"
 #include "lane.h"
 #include "ltr/ltr.h"
+#include "mains.h"
 
 /* Artifacts closer than this are reported as one stretch. */
 #define ARTIFACT_MERGE_S 0.1
@@ -31,6 +32,8 @@
 /* An accelerometer onset this much before the EMG onset still confirms it: onset estimates
  * of the two lanes differ by a few ms. */
 #define FUSION_EARLY_S 0.01
+/* The mains canceller's convergence before the EMG lanes learn, s (mains.h). */
+#define MAINS_SETTLE_S 0.0
 /* Confidence: logistic in the margin over the on threshold, this many dB per e-fold;
  * one sensor alone reaches at most SINGLE_SENSOR_MAX (assumptions, documented in ltr.h). */
 #define CONFIDENCE_DB_SCALE 4.0f
@@ -41,6 +44,7 @@
 typedef struct channel_state {
     ltri_artifact art;
     ltri_cascade_state band;
+    ltri_mains_channel mains; /* EMG channels: the mains canceller's weights */
     float y1, y2;            /* previous band-passed samples */
     uint32_t blank_run;      /* consecutive blanked frames */
     uint32_t lane;           /* lane index */
@@ -94,6 +98,9 @@ struct ltr_detector {
 
     /* immutable after init */
     ltri_cascade emg_band, acc_band, emg_smooth, acc_smooth;
+    int has_mains;                        /* EMG channels go through the mains canceller */
+    ltri_mains_design mains;
+    uint64_t mains_settle;                /* frames the canceller needs before lanes learn */
     ltri_artifact_design art;
     ltri_lane_design lane_emg, lane_acc; /* hysteresis settings per sensor kind */
     uint64_t recovery_min, recovery_max, fusion_window, fusion_early, merge_gap;
@@ -112,6 +119,7 @@ struct ltr_detector {
     uint64_t pulse_end;       /* last frame of the latest pulse's blanking + 1, 0 = none */
     uint64_t pulse_onset;     /* first blanked frame of that pulse */
     twitch_state tw;
+    ltri_mains_tracker mains_tr;  /* the mains grid: frequency, oscillators, search */
     artifact_segment seg;
     pending_mark marks[LTR_MAX_PENDING_MARKS];
     unsigned n_marks;
@@ -177,14 +185,22 @@ static ltr_status design_emg(ltr_detector *d)
     /* Delay of the band-pass alone: the notches only delay their own narrow bands. */
     const double band_delay = ltri_cascade_group_delay(
         &d->emg_band, sqrt(cfg->emg_highpass_hz * cfg->emg_lowpass_hz), fs);
-    if (cfg->mains_hz > 0.0) {
-        for (unsigned k = 1; k <= cfg->mains_harmonics; k++) {
-            const double f = k * cfg->mains_hz;
-            if (f > cfg->emg_lowpass_hz || f >= 0.49 * fs)
-                break;
-            if (ltri_cascade_add_notch(&d->emg_band, f, cfg->notch_width_hz, fs))
-                return LTR_ERR_MAINS;
-        }
+    /* Mains: an adaptive canceller after the band-pass (mains.c), which finds 50 or 60 Hz
+     * itself (LTR_MAINS_AUTO) and follows a drift of +-1 Hz at every harmonic; a fixed
+     * notch 4 Hz wide removes 0.3-12 dB of a line drifted by 0.5-1 Hz. Harmonics up to
+     * 1.2 x the low-pass edge: the 4th-order low-pass takes only a few dB off a line
+     * just above it. */
+    if (cfg->mains_hz != 0.0 && cfg->mains_harmonics > 0) {
+        double top = 1.2 * cfg->emg_lowpass_hz;
+        if (top > 0.49 * fs)
+            top = 0.49 * fs;
+        if (ltri_mains_design_init(&d->mains,
+                                   fs, cfg->mains_hz == LTR_MAINS_AUTO ? LTRI_MAINS_AUTO
+                                                                        : cfg->mains_hz,
+                                   cfg->mains_harmonics, top) == 0)
+            d->has_mains = 1;
+        else if (cfg->mains_hz != LTR_MAINS_AUTO)
+            return LTR_ERR_MAINS; /* no harmonic below the band edge: nothing to cancel */
     }
     if (ltri_envelope_design(&d->emg_smooth, cfg->emg_smoothing_hz, fs))
         return LTR_ERR_BAND;
@@ -221,10 +237,14 @@ static uint64_t frames_ceil(double seconds, double fs)
 
 static void reset_stream(ltr_detector *d)
 {
+    if (d->has_mains)
+        ltri_mains_tracker_reset(&d->mains, &d->mains_tr);
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
         channel_state *ch = &d->ch[c];
         ltri_artifact_reset(&ch->art);
         ltri_cascade_state_reset(&ch->band);
+        if (d->has_mains)
+            ltri_mains_channel_reset(&d->mains, &ch->mains);
         ch->y1 = ch->y2 = 0.0f;
         ch->blank_run = 0;
     }
@@ -299,6 +319,10 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     }
     /* look-ahead + one frame of energy operator + filters */
     d->latency = d->art.lookahead + 1 + max_delay;
+    /* The canceller removes 30 dB in about 0.2 s (0.65 s for every line in auto mode,
+     * whose joint search cancels both families meanwhile): the EMG lanes start learning
+     * their background after the first 0.2 s, not from the mains. */
+    d->mains_settle = d->has_mains ? frames_ceil(MAINS_SETTLE_S, fs) : 0;
     d->recovery_min = frames_ceil(RECOVERY_MIN_S, fs);
     d->recovery_max = frames_ceil(cfg->warmup_ms * 1e-3, fs);
     if (d->recovery_max < d->recovery_min)
@@ -358,6 +382,21 @@ const ltr_config *ltr_detector_config(const ltr_detector *det) { return det ? &d
 uint64_t ltr_detector_latency_frames(const ltr_detector *det) { return det ? det->latency : 0; }
 uint64_t ltr_detector_frames(const ltr_detector *det) { return det ? det->n_real : 0; }
 uint64_t ltr_detector_lost_events(const ltr_detector *det) { return det ? det->lost : 0; }
+
+double ltr_detector_mains_hz(const ltr_detector *det)
+{
+    if (!det)
+        return NAN;
+    if (!det->has_mains)
+        return 0.0;
+    double hz = 0.0;
+    switch (ltri_mains_query(&det->mains, &det->mains_tr, &hz)) {
+    case LTRI_MAINS_SEARCHING: return det->mains_tr.quiet ? 0.0 : LTR_MAINS_AUTO;
+    case LTRI_MAINS_LOCKED: return hz;
+    case LTRI_MAINS_NONE: break;
+    }
+    return 0.0;
+}
 
 int ltr_detector_ready(const ltr_detector *det)
 {
@@ -752,6 +791,19 @@ static void apply_marks(ltr_detector *d, uint64_t n)
     d->n_marks = keep;
 }
 
+/* The EMG lanes learn their background from what the canceller will go on giving them:
+ * not while it still searches for the mains (auto: the first 0.5 s, cancelling both
+ * families meanwhile), nor while it converges (mains_settle after the start). */
+static int mains_settled(const ltr_detector *d, uint64_t n)
+{
+    if (!d->has_mains)
+        return 1;
+    if (n - d->start < d->mains_settle)
+        return 0;
+    return !(ltri_mains_query(&d->mains, &d->mains_tr, NULL) == LTRI_MAINS_SEARCHING &&
+             !d->mains_tr.quiet);
+}
+
 static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
 {
     const uint64_t n = d->n++;
@@ -774,7 +826,14 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
             ch->blank_run = 0;
         lane_slot *ls = &d->lanes[ch->lane];
         if (ls->sensor == LTR_SENSOR_EMG) {
-            const float y = ltri_cascade_run(&d->emg_band, &ch->band, s);
+            float y = ltri_cascade_run(&d->emg_band, &ch->band, s);
+            if (d->has_mains) {
+                /* a held (blanked) sample has no mains in it: do not cancel any */
+                if (why)
+                    ltri_mains_hold(&d->mains, &d->mains_tr, &ch->mains);
+                else
+                    y = ltri_mains_step(&d->mains, &d->mains_tr, &ch->mains, y);
+            }
             ls->energy = d->cfg.emg_envelope == LTR_ENVELOPE_TKEO ? ltri_tkeo(ch->y2, ch->y1, y)
                                                                     : ch->y1 * ch->y1;
             ls->amp_sq = ch->y1 * ch->y1;
@@ -789,6 +848,8 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
             ch->y1 = y;
         }
     }
+    if (d->has_mains)
+        ltri_mains_advance(&d->mains, &d->mains_tr);
     /* Lane time: the frame whose energy was just computed. */
     const uint64_t t = timed ? m - 1 : 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
@@ -797,7 +858,8 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
         float env = ltri_cascade_run(smooth, &s->lane.smooth, s->energy);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
-        const int blocked = !timed || t < s->blocked_until
+        const int blocked = !timed || t < s->blocked_until ||
+                                    (s->sensor == LTR_SENSOR_EMG && !mains_settled(d, n))
                                 ? (s->rearm ? LANE_BLOCKED_REARM : LANE_BLOCKED)
                                 : 0;
         switch (ltri_lane_step(lane_design(d, s), &s->lane, t, env, s->amp_sq, blocked)) {

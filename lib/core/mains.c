@@ -51,10 +51,13 @@ static const double two_pi = 6.28318530717958647692;
 static const double family_hz[2] = {50.0, 60.0};
 
 /* Notch widths: 5 Hz while converging (30 dB in 3.5 time constants of
- * 1/(pi 5 Hz) = 64 ms: 0.22 s), 1.5 Hz in steady state (a twitch loses
- * about K x 1.5 x pi/2 / 420 Hz of its power: 0.2 dB for 8 lines). */
+ * 1/(pi 5 Hz) = 64 ms: 0.22 s), 4 Hz in steady state (a twitch loses about
+ * K x 4 x pi/2 / 420 Hz of its power: 0.5 dB for 8 lines, as the fixed 4 Hz
+ * notches did). 1.5 Hz was tried: under mains 37 dB over the EMG (data/
+ * mains_60hz) its slower tracking left residual bursts that became false
+ * twitches (F1 0.86 -> 0.30); 4 Hz keeps 1.00 there. */
 #define BW_FAST_HZ 5.0
-#define BW_SLOW_HZ 1.5
+#define BW_SLOW_HZ 4.0
 #define GEAR_TAU_S 0.4
 /* Drift the frequency loop may follow from nominal. */
 #define DRIFT_MAX_HZ 1.5
@@ -70,11 +73,6 @@ static const double family_hz[2] = {50.0, 60.0};
 #define SNR_MIN 10.0
 /* Freeze: 20 ms residual power 6 dB over its slow level (falls with 0.1 s,
  * rises with 1 s), at most 0.35 s (twitches last up to 0.3 s). */
-#define PF_TAU_S 0.02
-#define PS_FALL_S 0.1
-#define PS_RISE_S 1.0
-#define FREEZE_RATIO 4.0f
-#define FREEZE_MAX_S 0.35
 /* Larger inputs are artifacts: passed through, not learnt. Keeps every
  * square and sum finite. */
 #define IN_MAX 1e15f
@@ -160,11 +158,6 @@ int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double mains_hz, 
     d->measure_from = d->search_ticks / 2u;
     d->retry_ticks = (uint32_t)ceil(RETRY_S / tick_s);
     d->snr_min = (float)SNR_MIN;
-    d->pf_a = (float)(1.0 - exp(-1.0 / (PF_TAU_S * fs_hz)));
-    d->ps_fall = (float)(1.0 - exp(-tick_s / PS_FALL_S));
-    d->ps_rise = (float)(1.0 - exp(-tick_s / PS_RISE_S));
-    d->freeze_ratio = FREEZE_RATIO;
-    d->freeze_max = (uint32_t)lround(FREEZE_MAX_S * fs_hz);
     return 0;
 }
 
@@ -465,7 +458,6 @@ void ltri_mains_channel_reset(const ltri_mains_design *d, ltri_mains_channel *ch
 {
     memset(ch, 0, sizeof *ch);
     ch->g = d->g_fast;
-    ch->limit = FLT_MAX;
 }
 
 /* The tracker changed its layout since this channel's last sample. */
@@ -489,14 +481,12 @@ static void channel_sync(const ltri_mains_design *d, const ltri_mains_tracker *t
     memcpy(ch->a0, na, sizeof na);
     memcpy(ch->b0, nb, sizeof nb);
     ch->g = d->g_fast;
-    ch->limit = FLT_MAX;
-    ch->frozen = 0;
     ch->epoch = t->epoch;
 }
 
 /* Once per tick: flush, frequency-loop votes, search statistics. */
 static void channel_tick(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_mains_channel *ch,
-                         int frozen)
+                         int skip_vote)
 {
     const int measuring = t->status == LTRI_MAINS_SEARCHING && t->ticks >= d->measure_from;
     const float inv_gl = 1.0f / (ch->g * (float)d->tick);
@@ -517,24 +507,13 @@ static void channel_tick(const ltri_mains_design *d, ltri_mains_tracker *t, ltri
             ch->a[j] = ch->a0[j] = a;
             ch->b[j] = ch->b0[j] = b;
         }
-        if (!frozen) {
+        if (!skip_vote) {
             t->fll_num[f] += num;
             t->fll_den[f] += den;
         }
     }
-    ch->pf = flush_state(ch->pf);
-    /* The notch narrows toward its target; once narrow, the slow level
-     * follows the fast one (falling fast, rising slowly) except during a
-     * freeze, and sets the freeze limit. */
+    /* The notch narrows toward its target width. */
     ch->g = t->g_target + d->gear_keep * (ch->g - t->g_target);
-    if (t->status != LTRI_MAINS_LOCKED || ch->g > 1.5f * d->g_slow) {
-        ch->ps = ch->pf; /* converging: no burst level to compare with yet */
-        ch->limit = FLT_MAX;
-    } else if (!frozen) {
-        const float rate = ch->pf < ch->ps ? d->ps_fall : d->ps_rise;
-        ch->ps = flush_state(ch->ps + rate * (ch->pf - ch->ps));
-        ch->limit = d->freeze_ratio * ch->ps;
-    }
 }
 
 float ltri_mains_step(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_mains_channel *ch,
@@ -553,26 +532,14 @@ float ltri_mains_step(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_ma
             channel_tick(d, t, ch, 1);
         return out;
     }
-    /* Freeze while the residual's 20 ms power is 6 dB over its slow level
-     * (a burst); the level and the limit are kept per tick. */
-    const float pf = ch->pf = ch->pf + d->pf_a * (e * e - ch->pf);
-    int frozen = 0;
-    if (pf > ch->limit) {
-        if (++ch->frozen > d->freeze_max) { /* not a twitch: a new mains level */
-            ch->frozen = 0;
-            ch->ps = pf;
-            ch->limit = FLT_MAX;
-            ch->g = d->g_fast;
-        } else {
-            frozen = 1;
-        }
-    } else {
-        ch->frozen = 0;
-    }
-    const float ge = frozen ? 0.0f : ch->g * e;
+    /* No freeze during bursts: with mains 30-40 dB over the EMG a frozen canceller
+     * drifts off the line within 0.1 s and its residual becomes a false twitch
+     * (measured on data/mains_60hz: F1 0.86 -> 0.21); a 4 Hz line takes a twitch's
+     * energy only where it overlaps the lines (0.5 dB for 8 lines). */
+    const float ge = ch->g * e;
     BY_GROUPS(t->n_slots, update_lines(nn_, ge, ch->a, ch->b, t->ref_c, t->ref_s));
     if (t->tick_left == 1u)
-        channel_tick(d, t, ch, frozen);
+        channel_tick(d, t, ch, 0);
     return out;
 }
 

@@ -10,7 +10,7 @@
  * follow the line's amplitude and phase, the output is input minus the
  * weighted references. With unit references the canceller is, for each
  * line, an exact LTI notch whose -3 dB width is g fs / (2 pi) Hz, whatever
- * the signal level: 5 Hz while it converges (30 dB in ~0.2 s), then 1.5 Hz.
+ * the signal level: 5 Hz while it converges (30 dB in ~0.2 s), then 4 Hz.
  * The references come from one recursive phasor per mains family (no libm
  * call per sample), retuned by a frequency-locked loop driven by the
  * rotation of the weights, so a drift of +-1 Hz (k Hz at the k-th harmonic)
@@ -27,10 +27,10 @@
  * With no distinctive line the state is "none": the output is the input,
  * bit for bit, and a silent search (output = input) is retried every 5 s.
  *
- * Protection of twitches. A twitch is broad-band (20-450 Hz): a 1.5 Hz
- * line takes a small share of it. Adaptation is moreover frozen while the
- * residual's 20 ms power is 6 dB over its slow level (a burst), for at most
- * 0.35 s (longer: a real change, the canceller re-converges fast).
+ * Protection of twitches. A twitch is broad-band (20-450 Hz): a 4 Hz line
+ * takes a small share of it (0.5 dB for 8 lines). Adaptation is not frozen
+ * during bursts: under strong mains a frozen canceller drifts off the line
+ * and its residual becomes a false twitch (mains.c).
  *
  * Shape. A design (immutable, one per detector) holds what init computes;
  * a tracker (one per stream: mains is one grid) holds the oscillators, the
@@ -81,10 +81,6 @@ typedef struct ltri_mains_design {
     float inv_tick;
     uint32_t search_ticks, measure_from, retry_ticks;
     float snr_min;              /**< line power over local noise for "present" */
-    float pf_a;                 /**< per sample */
-    float ps_fall, ps_rise;     /**< per tick */
-    float freeze_ratio;
-    uint32_t freeze_max;        /**< samples */
 } ltri_mains_design;
 
 /** Per-stream state shared by all channels (one mains grid). */
@@ -114,14 +110,11 @@ typedef struct ltri_mains_tracker {
     uint32_t lock_epoch;        /**< epoch the lock created */
 } ltri_mains_tracker;
 
-/** Per-channel state: 216 bytes (4 x 12 weights, 4 floats, 2 counters). */
+/** Per-channel state: 200 bytes (4 x 12 weights, the gain, an epoch). */
 typedef struct ltri_mains_channel {
     float a[LTRI_MAINS_MAX_LINES], b[LTRI_MAINS_MAX_LINES];   /**< cos, sin weights */
     float a0[LTRI_MAINS_MAX_LINES], b0[LTRI_MAINS_MAX_LINES]; /**< weights at the last tick */
     float g;                    /**< LMS gain now */
-    float pf, ps;               /**< residual power: fast (20 ms), slow level */
-    float limit;                /**< freeze when pf exceeds it (FLT_MAX: never) */
-    uint32_t frozen;            /**< samples frozen in a row */
     uint32_t epoch;
 } ltri_mains_channel;
 

@@ -21,7 +21,7 @@ const char *ltr_status_string(ltr_status status)
     case LTR_ERR_SAMPLE_RATE: return "sample rate is not finite or outside 250 Hz - 50 kHz";
     case LTR_ERR_CHANNELS: return "channel count is 0 or above LTR_MAX_CHANNELS (32)";
     case LTR_ERR_SENSOR: return "a channel's sensor is not LTR_SENSOR_EMG or LTR_SENSOR_ACC";
-    case LTR_ERR_MAINS: return "mains frequency is not 0, 50 or 60 Hz, or the notch width/harmonics are out of range";
+    case LTR_ERR_MAINS: return "mains frequency is not LTR_MAINS_AUTO, 0, 50 or 60 Hz, or the harmonics/width are out of range";
     case LTR_ERR_BAND: return "a filter band edge is not finite, low >= high, or high is too close to Nyquist";
     case LTR_ERR_THRESHOLD: return "thresholds are not finite, on <= 0 dB, or off is above on";
     case LTR_ERR_TIMING: return "a time setting is negative, not finite, or inconsistent (confirm <= min <= max duration)";

@@ -98,16 +98,16 @@ awk -F'\t' '$1 == "in/empty.wav" && $2 == "failed" && $8 == 4 && index($9, "no s
 
 # --- shorter than the warm-up: exit 0, but said (one 0.15 s MEP trial) -------------
 "$GEN" --duration 0.15 --bursts 0.05 wav trial.wav
-warn="trial.wav: 0.15 s is too short for the detector's warm-up (0.3 s learning the background, --warmup): it was not searched for twitches"
+warn="trial.wav: 0.15 s is too short for the detector's warm-up (0.8 s: 0.5 s finding the mains, --mains, then 0.3 s learning the background, --warmup): it was not searched for twitches"
 expect 0 "ltr detect: warning: $warn" "$LTR" detect -q trial.wav
 expect 0 "ltr stream: warning: $warn" "$LTR" stream trial.wav
-# The warm-up is --warmup: 100 ms fits in the trial, 1 s does not fit in 0.5 s; a long
-# enough recording has no warning.
-expect_rc 0 "$LTR" detect -q --warmup 100 trial.wav
+# The warm-up is --warmup (after the mains search unless --mains is given): 100 ms fits
+# in the trial, 1 s does not fit in 0.5 s; a long enough recording has no warning.
+expect_rc 0 "$LTR" detect -q --mains 50 --warmup 100 trial.wav
 grep -q 'not searched' err.txt && fail "--warmup 100 on 0.15 s: $(cat err.txt)"
 "$GEN" --duration 0.5 --bursts 0.2 wav half.wav
 expect 0 "half.wav: 0.5 s is too short for the detector's warm-up (1 s learning the background" \
-    "$LTR" detect -q --warmup 1000 half.wav
+    "$LTR" detect -q --mains 0 --warmup 1000 half.wav
 expect_rc 0 "$LTR" detect -q good.wav
 grep -q 'not searched' err.txt && fail "a 10 s recording was reported as not searched"
 rm -rf in out

@@ -37,12 +37,12 @@ surface_acc      0.60  0.75
 needle_10k       0.35  0.30
 needle_60hz_20k  0.40  0.30
 acc_only         0.50  0.50
-mains_60hz       0.85  1.00
+mains_60hz       1.00  1.00
 stim             0.60  0.75
-heavy_needle     0.50  0.70
+heavy_needle     0.55  0.70
 voluntary        0.85  0.75
-low_snr          0.35  0.20
-ecg_trunk        0.55  0.55
+low_snr          0.20  0.10
+ecg_trunk        0.60  0.55
 artifacts        0.60  0.75
 '
 # ---- FLOORS: end --------------------------------------------------------------
