@@ -31,9 +31,15 @@
 #include <stdalign.h>
 #include <string.h>
 
-/* Bootstrap: the largest |u| over this search period starts a template
- * (1.5 s holds a beat at >= 40 bpm). */
+/* Bootstrap: the most QRS-like moment of this search period starts a
+ * template (2 s hold a beat at >= 30 bpm): the energy of the last SHORT_MS
+ * over the slow energy (time constant SLOW_MS) of what came before them. */
 #define SEARCH_S 2.0
+#define SHORT_MS 20.0
+#define SLOW_MS 100.0
+/* The slow energy needs this long before scores count (and the band-pass
+ * its start transient). */
+#define SETTLE_S 0.3
 /* A provisional template (fewer than LOCK beats) that learns nothing for this
  * long is dropped (longest RR of 2 s, plus margin). */
 #define PROVISIONAL_S 2.5
@@ -51,6 +57,8 @@
 #define RR_MAX_S 2.0
 #define RR_RATIO_MIN 0.6f
 #define RR_RATIO_MAX 1.6f
+#define RR_GAIN 0.25f
+#define RR_STEP 0.25f
 /* Detection: normalised correlation of the window with the template front,
  * and amplitude (least squares over the window) relative to the template. A
  * twitch of the same energy as the QRS on top of it leaves rho ~ 0.7. */
@@ -59,12 +67,26 @@
 #define AMP_DETECT_MAX 2.5f
 /* Learning: correlation over the whole template length, amplitude. */
 #define RHO_LEARN 0.75f
+/* ... while the template is a single beat or a few (its own noise lowers the
+ * correlation) */
+#define RHO_LEARN_PROVISIONAL 0.6f
 #define AMP_LEARN_MIN 0.5f
 #define AMP_LEARN_MAX 2.0f
 /* Template tapers: short at the start (the QRS onset must be subtracted),
  * longer at the end (the high-pass ringing dies out). */
 #define TAPER_IN_MS 4.0
 #define TAPER_OUT_MS 30.0
+/* Where the template starts: the first deflection of at least ONSET_LEVEL of
+ * the complex's largest is placed ONSET_MARGIN_MS after the template's start
+ * (the Q wave and the onset of the R upstroke lie before it, a few percent of
+ * the complex's amplitude but up to -20 dB of its energy). The first captured
+ * beat is taken from BOOT_PRE_MS before its largest |u| to find that onset. */
+#define ONSET_LEVEL 0.25f
+#define ONSET_GAP_MS 6.0
+#define ONSET_MARGIN_MS 12.0
+#define BOOT_PRE_MS 50.0
+/* The alignment is refined this long after detection (see refine()). */
+#define REFINE_MS 9.0
 /* Beat samples read back per decimated sample (catching up after a beat's
  * detection: the first W + H are already there). */
 #define CAPTURE_PER_STEP 4u
@@ -86,15 +108,18 @@ int ltri_ecg_design_init(ltri_ecg_design *d, double fs_hz)
     g.inv_decim = 1.0f / (float)g.decim;
     const double fd = fs_hz / g.decim;
     g.n_tmpl = to_count(LTRI_ECG_TEMPLATE_MS * 1e-3, fd, 8);
-    g.n_pre = to_count(LTRI_ECG_PRE_MS * 1e-3, fd, 2);
+    g.n_pre = to_count(BOOT_PRE_MS * 1e-3, fd, 2);
+    g.n_margin = to_count(ONSET_MARGIN_MS * 1e-3, fd, 1);
+    g.n_gap = to_count(ONSET_GAP_MS * 1e-3, fd, 1);
     g.n_win = to_count(LTRI_ECG_WINDOW_MS * 1e-3, fd, 4);
     g.n_hold = to_count(LTRI_ECG_HOLD_MS * 1e-3, fd, 1);
     g.n_taper_in = to_count(TAPER_IN_MS * 1e-3, fd, 1);
     g.n_taper_out = to_count(TAPER_OUT_MS * 1e-3, fd, 1);
+    g.n_refine = to_count(REFINE_MS * 1e-3, fd, 1);
     /* The ring must hold the matched-filter window plus the samples before
-     * it that the read-back of a beat needs (W + H + 2), and the bootstrap
-     * snippet's pre-fiducial part. */
-    g.n_uring = g.n_win + g.n_hold + 8;
+     * it that the refinement and the read-back of a beat need (W + H +
+     * n_refine + 3), and the bootstrap snippet's pre-fiducial part. */
+    g.n_uring = g.n_win + g.n_hold + g.n_refine + 8;
     if (g.n_uring < g.n_pre + 2)
         g.n_uring = g.n_pre + 2;
     /* A peak at decimated index c is committed at c + H; the template then
@@ -109,6 +134,9 @@ int ltri_ecg_design_init(ltri_ecg_design *d, double fs_hz)
     g.rr_min = to_count(RR_MIN_S, fd, 1);
     g.rr_max = to_count(RR_MAX_S, fd, 1);
     g.search = to_count(SEARCH_S, fd, 1);
+    g.n_short = to_count(SHORT_MS * 1e-3, fd, 1);
+    g.n_settle = to_count(SETTLE_S, fd, 1);
+    g.slow_gain = (float)(1.0 - exp(-1.0 / (SLOW_MS * 1e-3 * fd)));
     g.provisional_timeout = to_count(PROVISIONAL_S, fd, 1);
     g.lost_timeout = to_count(LOST_S, fd, 1);
     g.off_uring = g.n_ring;
@@ -138,6 +166,7 @@ static void drop_template(ltri_ecg_channel *c)
     c->z[0] = c->z[1] = c->z[2] = 0.0f;
     c->boot_start = c->m;
     c->boot_max = 0.0f;
+    c->e_short = c->e_slow = 0.0f;
 }
 
 void ltri_ecg_reset(const ltri_ecg_design *d, ltri_ecg_channel *c)
@@ -207,6 +236,39 @@ static void template_energies(const ltri_ecg_design *d, ltri_ecg_channel *c)
     c->tt = tt;
 }
 
+/* Shift the template so that its QRS onset sits n_margin samples after its
+ * start; the part shifted in is 0 and is learnt from the next beats. The
+ * onset: walking back from the largest |t|, the earliest sample of at least
+ * ONSET_LEVEL of it reached without a gap longer than n_gap (the zero
+ * crossings between the phases of the complex). Once when the first beat is
+ * taken and once at lock. O(n_tmpl). Returns the shift (samples the
+ * content moved towards the start). */
+static int recentre(const ltri_ecg_design *d, ltri_ecg_channel *c)
+{
+    float *t = c->mem + d->off_tmpl;
+    const int n = (int)d->n_tmpl;
+    int top = 0;
+    for (int k = 1; k < n; k++)
+        top = fabsf(t[k]) > fabsf(t[top]) ? k : top;
+    const float level = ONSET_LEVEL * fabsf(t[top]);
+    int on = top;
+    for (int k = top - 1; k >= 0 && on - k <= (int)d->n_gap; k--)
+        if (fabsf(t[k]) >= level)
+            on = k;
+    const int shift = on - (int)d->n_margin;
+    if (shift > 0) {
+        for (int k = 0; k < n; k++)
+            t[k] = k + shift < n ? t[k + shift] : 0.0f;
+    } else if (shift < 0) {
+        for (int k = n - 1; k >= 0; k--)
+            t[k] = k + shift >= 0 ? t[k + shift] : 0.0f;
+    }
+    for (int k = 0; k < n; k++)
+        t[k] *= taper(d, (uint32_t)k);
+    template_energies(d, c);
+    return shift;
+}
+
 /* Average the beat buffer into the template: running mean of the first
  * beats, then exponential over LTRI_ECG_AVERAGE beats. Once per learnt beat,
  * O(n_tmpl). */
@@ -222,17 +284,29 @@ static void blend(const ltri_ecg_design *d, ltri_ecg_channel *c)
     }
     c->n_learnt++;
     c->pending_blend = 0;
-    template_energies(d, c);
+    if (c->n_learnt == LTRI_ECG_LOCK_BEATS)
+        (void)recentre(d, c);
+    else
+        template_energies(d, c);
 }
 
-/* Bootstrap: remember the snippet around the largest |u| of the search
- * period; at its end (snippet complete) it becomes the provisional template. */
+/* Bootstrap: remember the snippet around the most QRS-like moment of the
+ * search period; at its end (snippet complete) it becomes the provisional
+ * template. QRS-like: the energy of the last n_short samples over the slow
+ * energy of what came before them (a brief complex in calm, not the largest
+ * thing: an EMG burst or a filter transient can be much larger than the QRS,
+ * and is not brief against its own surroundings). */
 static void bootstrap(const ltri_ecg_design *d, ltri_ecg_channel *c, float u)
 {
     float *b = c->mem + d->off_beat;
-    const float a = fabsf(u);
-    if (a > c->boot_max) {
-        c->boot_max = a;
+    const float old = u_at(d, c, d->n_short);
+    c->e_short += u * u - old * old;
+    if (c->e_short < 0.0f)
+        c->e_short = 0.0f;
+    c->e_slow += d->slow_gain * (old * old * (float)d->n_short - c->e_slow);
+    const float score = c->e_short / (c->e_slow + 1e-30f);
+    if (c->m - c->boot_start > d->n_settle && score > c->boot_max) {
+        c->boot_max = score;
         c->boot_m = c->m;
         for (uint32_t k = 0; k <= d->n_pre; k++)
             b[k] = u_at(d, c, d->n_pre - k);
@@ -244,9 +318,29 @@ static void bootstrap(const ltri_ecg_design *d, ltri_ecg_channel *c, float u)
         memset(c->mem + d->off_tmpl, 0, d->n_tmpl * sizeof(float));
         c->n_learnt = 0;
         blend(d, c); /* n_learnt 0 -> 1: the template is the snippet */
-        c->last_learn = c->last_det = c->boot_m;
+        const int shift = recentre(d, c);
+        /* the decimated index at which the matched filter will peak on this
+         * beat: the end of the window, in the snippet's time */
+        c->last_det = c->boot_m - d->n_pre + (uint64_t)((int64_t)d->n_win - 1 + shift);
+        c->last_learn = c->last_det;
         c->k_cap = 0;
     }
+}
+
+/* Put the beat (template sample 0 at decimated index base + frac) in place:
+ * for the output if it is subtracted, for the read-back. */
+static void place(const ltri_ecg_design *d, ltri_ecg_channel *c, uint64_t base, float frac, float amp)
+{
+    if (c->subtract) {
+        const float off = frac * (float)d->decim + 0.5f * (float)(d->decim - 1);
+        const float off_int = floorf(off);
+        c->active = 1;
+        c->s_int = base * d->decim + (uint64_t)off_int;
+        c->s_frac = off - off_int;
+        c->amp = amp;
+    }
+    c->cap_base = base;
+    c->cap_frac = frac;
 }
 
 /* The detected beat: subtract it from the output, read it back to learn it. */
@@ -262,32 +356,86 @@ static void commit(const ltri_ecg_design *d, ltri_ecg_channel *c)
         base -= 1;
         frac += 1.0f;
     }
-    const float off = frac * (float)d->decim + 0.5f * (float)(d->decim - 1);
-    const float off_int = floorf(off);
-
+    /* RR plausibility: an absolute range always; once the template is learnt,
+     * also a ratio to the running RR (ectopic beats, a twitch that happens to
+     * match). The running RR moves at most RR_STEP of itself per beat, so a
+     * missed beat or a false one barely moves it, and a wrong start or a fast
+     * change of rate is still followed within a few beats. */
     const uint64_t rr = c->cand_m - c->last_det;
+    const float rrf = (float)rr;
     int rr_ok = rr >= d->rr_min && rr <= d->rr_max;
-    if (rr_ok && c->rr_avg > 0.0f)
-        rr_ok = (float)rr >= RR_RATIO_MIN * c->rr_avg && (float)rr <= RR_RATIO_MAX * c->rr_avg;
-    if (rr_ok)
-        c->rr_avg = c->rr_avg > 0.0f ? c->rr_avg + 0.25f * ((float)rr - c->rr_avg) : (float)rr;
+    if (rr_ok) {
+        if (c->rr_avg > 0.0f && c->n_learnt >= LTRI_ECG_LOCK_BEATS)
+            rr_ok = rrf >= RR_RATIO_MIN * c->rr_avg && rrf <= RR_RATIO_MAX * c->rr_avg;
+        if (c->rr_avg > 0.0f) {
+            const float step = RR_STEP * c->rr_avg, dr = rrf - c->rr_avg;
+            c->rr_avg += RR_GAIN * (dr > step ? step : dr < -step ? -step : dr);
+        } else {
+            c->rr_avg = rrf;
+        }
+    }
     c->last_det = c->cand_m;
     c->n_detected++;
     c->cand = 0;
 
-    if (c->n_learnt >= LTRI_ECG_LOCK_BEATS) {
-        c->active = 1;
+    c->subtract = c->n_learnt >= LTRI_ECG_LOCK_BEATS;
+    if (c->subtract)
         c->pending_blend = 0;
-        c->s_int = base * d->decim + (uint64_t)off_int;
-        c->s_frac = off - off_int;
-        c->amp = z0 / c->hh;
-    }
-    c->capturing = 1;
+    place(d, c, base, frac, z0 / c->hh);
     c->rr_ok = rr_ok;
-    c->cap_base = base;
-    c->cap_frac = frac;
+    c->refine_at = c->m + d->n_refine;
+}
+
+/* Once per beat, n_refine decimated samples after its detection (the output
+ * has then reached the QRS onset, the main deflections are still to come):
+ * correlate the template over all the samples the ring now holds (W + H +
+ * n_refine) at the three integer lags around the first estimate; a parabola
+ * gives the position, the least-squares fit the amplitude. Then the beat is
+ * read back for learning. O(3 (W + H + n_refine)) once per beat. */
+static void refine(const ltri_ecg_design *d, ltri_ecg_channel *c)
+{
+    const float *t = c->mem + d->off_tmpl;
+    const uint64_t m = c->m;
+    const uint64_t b0 = c->cap_base + (c->cap_frac >= 0.5f ? 1u : 0u);
+    uint64_t avail = m - b0; /* template samples available at lag +1 */
+    const uint32_t K = avail < d->n_tmpl ? (uint32_t)avail : d->n_tmpl;
+    float zm = 0.0f, z0 = 0.0f, zp = 0.0f, tk = 0.0f;
+    for (uint32_t k = 0; k < K; k++) {
+        const uint64_t age = m - (b0 + k); /* u[b0 + k] */
+        tk += t[k] * t[k];
+        zm += t[k] * u_at(d, c, age + 1);
+        z0 += t[k] * u_at(d, c, age);
+        zp += t[k] * u_at(d, c, age - 1);
+    }
+    c->refine_at = 0;
+    c->capturing = 1;
     c->k_cap = 0;
     c->bt = c->bb = 0.0f;
+    if (!(tk > 0.0f))
+        return;
+    float delta, z;
+    if (z0 >= zm && z0 >= zp) {
+        const float den = zm - 2.0f * z0 + zp;
+        delta = den < 0.0f ? 0.5f * (zm - zp) / den : 0.0f;
+        z = z0 - 0.25f * (zm - zp) * delta;
+    } else {
+        delta = zm > zp ? -1.0f : 1.0f; /* the first estimate was off by more than a sample */
+        z = zm > zp ? zm : zp;
+    }
+    uint64_t base = b0;
+    float frac = delta;
+    if (frac < 0.0f) {
+        base -= 1;
+        frac += 1.0f;
+    }
+    if (frac >= 1.0f) {
+        base += 1;
+        frac -= 1.0f;
+    }
+    float amp = z / tk;
+    if (!(amp > 0.0f))
+        amp = 0.0f;
+    place(d, c, base, frac, amp);
 }
 
 /* Read the detected beat back from the ring, aligned to the template, as far
@@ -312,7 +460,8 @@ static void capture(const ltri_ecg_design *d, ltri_ecg_channel *c)
         return;
     c->capturing = 0;
     const float a = c->bt / c->tt;
-    const int ok = c->rr_ok && c->bt > 0.0f && c->bt * c->bt >= RHO_LEARN * RHO_LEARN * c->bb * c->tt &&
+    const float rho = c->n_learnt < LTRI_ECG_LOCK_BEATS ? RHO_LEARN_PROVISIONAL : RHO_LEARN;
+    const int ok = c->rr_ok && c->bt > 0.0f && c->bt * c->bt >= rho * rho * c->bb * c->tt &&
                    a >= AMP_LEARN_MIN && a <= AMP_LEARN_MAX;
     if (!ok)
         return;
@@ -374,6 +523,8 @@ static void decimated_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float 
             }
             if (c->cand && m >= c->cand_m + d->n_hold)
                 commit(d, c);
+            if (c->refine_at && m >= c->refine_at)
+                refine(d, c);
             if (c->capturing)
                 capture(d, c);
             if (c->n_learnt < LTRI_ECG_LOCK_BEATS ? m - c->last_learn > d->provisional_timeout
