@@ -70,6 +70,7 @@ int main(int argc, char **argv)
         tot_in += ein; tot_out += eout; tot_bg += bgw;
         free(y); free(o); free(mem); free(x);
     }
+    real_table_free(&t);
     printf("all channels: QRS windows %.1f dB, excess over local background %.1f dB\n", 10 * log10(tot_in / tot_out), 10 * log10((tot_in - tot_bg) / (tot_out - tot_bg)));
     return 0;
 }
