@@ -167,9 +167,9 @@ enum field_type { F_DOUBLE, F_UNSIGNED, F_ENVELOPE, F_MAINS };
     X(emg_lowpass_hz, "emg-lowpass", "HZ", F_DOUBLE, "EMG band-pass upper edge, Hz")             \
     X(acc_highpass_hz, "acc-highpass", "HZ", F_DOUBLE, "accelerometer band-pass lower edge, Hz") \
     X(acc_lowpass_hz, "acc-lowpass", "HZ", F_DOUBLE, "accelerometer band-pass upper edge, Hz")   \
-    X(mains_hz, "mains", "HZ", F_MAINS, "mains notch: 50, 60, 0/off, or auto (estimate; files)") \
-    X(mains_harmonics, "mains-harmonics", "N", F_UNSIGNED, "mains multiples notched (0: none)")   \
-    X(notch_width_hz, "notch-width", "HZ", F_DOUBLE, "-3 dB width of each notch, Hz")            \
+    X(mains_hz, "mains", "HZ", F_MAINS, "mains: auto (found in the signal), 50, 60 or 0/off")    \
+    X(mains_harmonics, "mains-harmonics", "N", F_UNSIGNED, "mains multiples removed (0: none)")   \
+    X(notch_width_hz, "notch-width", "HZ", F_DOUBLE, "unused since 1.0 (adaptive canceller), Hz") \
     X(emg_envelope, "envelope", "KIND", F_ENVELOPE, "EMG energy operator: tkeo or rms")          \
     X(emg_smoothing_hz, "emg-smoothing", "HZ", F_DOUBLE, "EMG envelope low-pass, Hz")            \
     X(acc_smoothing_hz, "acc-smoothing", "HZ", F_DOUBLE, "accelerometer envelope low-pass, Hz")  \
@@ -191,7 +191,8 @@ enum field_type { F_DOUBLE, F_UNSIGNED, F_ENVELOPE, F_MAINS };
     X(needle_blank_ms, "needle-blank", "MS", F_DOUBLE, "blanking after a needle movement, ms")   \
     X(clip_level, "clip-level", "X", F_DOUBLE, "|x| >= X is clipping, input units (0: auto; ltr uses the format's full scale if known)")    \
     X(dropout_ms, "dropout", "MS", F_DOUBLE, "stuck this long is a dropout, ms")               \
-    X(acc_min_duration_ms, "acc-min-duration", "MS", F_DOUBLE, "shortest accelerometer twitch, ms")
+    X(acc_min_duration_ms, "acc-min-duration", "MS", F_DOUBLE, "shortest accelerometer twitch, ms") \
+    X(ecg_cancel, "ecg-cancel", "0|1", F_UNSIGNED, "cancel ECG crosstalk on EMG (trunk muscles; +34 ms latency)")
 
 #define ENUM_ENTRY(field, name, arg, type, help) CF_##field,
 enum { CONFIG_FIELDS(ENUM_ENTRY) N_CONFIG_FIELDS };

@@ -234,6 +234,18 @@ typedef struct ltr_config {
      *  30-100 ms, Fuglevand et al. 1993), while a jolt of the therapist's hand on the
      *  needle is over in a few tens of ms. Default 80 ms. */
     double acc_min_duration_ms;
+
+    /* --- added in 1.0 --- */
+    /** Cancel ECG crosstalk on the EMG channels (trunk and shoulder muscles, where the
+     *  heart's QRS complex is larger than a twitch): 1 on, 0 off. Each channel learns the
+     *  beat's template (QRS detection by a matched filter, Pan & Tompkins 1985 for the
+     *  rules, template averaging over ~16 beats) and subtracts it from every beat, so QRS
+     *  complexes do not become twitches and a twitch on top of a beat keeps its own
+     *  energy (template subtraction, Drake & Callaghan 2006). Costs 33-34 ms of latency
+     *  (the matched filter must see the complex before it can be subtracted from its
+     *  start) and 1.8-8 KB per EMG channel (more at higher rates); with no ECG present it
+     *  changes nothing but the delay. Default 0 (limb muscles). */
+    unsigned ecg_cancel;
 } ltr_config;
 
 /**

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "artifact.h"
+#include "ecg.h"
 #include "envelope.h"
 #include "filter.h"
 #include "lane.h"
@@ -45,6 +46,7 @@ typedef struct channel_state {
     ltri_artifact art;
     ltri_cascade_state band;
     ltri_mains_channel mains; /* EMG channels: the mains canceller's weights */
+    uint32_t ecg_slot;        /* EMG channels with ECG cancelling: index of its canceller */
     float y1, y2;            /* previous band-passed samples */
     uint32_t blank_run;      /* consecutive blanked frames */
     uint32_t lane;           /* lane index */
@@ -101,6 +103,10 @@ struct ltr_detector {
     int has_mains;                        /* EMG channels go through the mains canceller */
     ltri_mains_design mains;
     uint64_t mains_settle;                /* frames the canceller needs before lanes learn */
+    int has_ecg;                          /* EMG channels go through the ECG canceller */
+    ltri_ecg_design ecg;
+    uint32_t ecg_delay;                   /* its delay, frames: every lane runs this late */
+    size_t ecg_offset, acc_ring_offset;   /* byte offsets of the ECG channels, the ring */
     ltri_artifact_design art;
     ltri_lane_design lane_emg, lane_acc; /* hysteresis settings per sensor kind */
     uint64_t recovery_min, recovery_max, fusion_window, fusion_early, merge_gap;
@@ -120,6 +126,7 @@ struct ltr_detector {
     uint64_t pulse_onset;     /* first blanked frame of that pulse */
     twitch_state tw;
     ltri_mains_tracker mains_tr;  /* the mains grid: frequency, oscillators, search */
+    uint32_t acc_ring_pos;        /* ECG cancelling: the accelerometer lane's delay line */
     artifact_segment seg;
     pending_mark marks[LTR_MAX_PENDING_MARKS];
     unsigned n_marks;
@@ -159,12 +166,42 @@ static unsigned count_lanes(const ltr_config *cfg)
     return emg + (acc ? 1u : 0u);
 }
 
+/* The memory after the detector struct: channels, lanes, then with ECG cancelling one
+ * canceller per EMG channel and the accelerometer lane's delay line (energy, amplitude). */
+typedef struct layout {
+    size_t channels, lanes, ecg, acc_ring, total;
+    size_t ecg_stride;
+    uint32_t ecg_delay;
+} layout;
+
+static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
+{
+    unsigned n_emg = 0, n_acc = 0;
+    for (unsigned c = 0; c < cfg->n_channels; c++)
+        cfg->sensors[c] == LTR_SENSOR_ACC ? n_acc++ : n_emg++;
+    memset(lo, 0, sizeof *lo);
+    lo->channels = align_up(sizeof(struct ltr_detector));
+    lo->lanes = lo->channels + align_up(cfg->n_channels * sizeof(channel_state));
+    lo->ecg = lo->lanes + align_up(count_lanes(cfg) * sizeof(lane_slot));
+    lo->total = lo->ecg;
+    if (cfg->ecg_cancel && n_emg) {
+        if (ltri_ecg_design_init(ecg, cfg->sample_rate_hz) != 0)
+            return -1;
+        lo->ecg_stride = align_up(ltri_ecg_channel_size(ecg));
+        lo->ecg_delay = ltri_ecg_delay(ecg);
+        lo->acc_ring = lo->ecg + n_emg * lo->ecg_stride;
+        lo->total = lo->acc_ring + (n_acc ? align_up(2u * lo->ecg_delay * sizeof(float)) : 0);
+    }
+    return 0;
+}
+
 size_t ltr_detector_size(const ltr_config *cfg)
 {
     if (ltr_config_validate(cfg) != LTR_OK)
         return 0;
-    return align_up(sizeof(struct ltr_detector)) + align_up(cfg->n_channels * sizeof(channel_state)) +
-           align_up(count_lanes(cfg) * sizeof(lane_slot));
+    layout lo;
+    ltri_ecg_design ecg;
+    return plan_layout(cfg, &lo, &ecg) == 0 ? lo.total : 0;
 }
 
 /* ------------------------------------------------------------------ design */
@@ -235,8 +272,27 @@ static uint64_t frames_ceil(double seconds, double fs)
     return f < 0.0 ? 0 : (uint64_t)f;
 }
 
+/* The ECG canceller of an EMG channel (ECG cancelling on). */
+static ltri_ecg_channel *ecg_channel(ltr_detector *d, const channel_state *ch)
+{
+    return (ltri_ecg_channel *)((unsigned char *)d + d->ecg_offset +
+                                ch->ecg_slot * align_up(d->ecg.channel_size));
+}
+
+/* ECG cancelling delays the EMG by ecg_delay frames; the accelerometer lane's energy and
+ * amplitude wait as long in this line, so that every lane runs on one time base. */
+static float *acc_ring(ltr_detector *d) { return (float *)((unsigned char *)d + d->acc_ring_offset); }
+
 static void reset_stream(ltr_detector *d)
 {
+    if (d->has_ecg) {
+        for (unsigned c = 0; c < d->cfg.n_channels; c++)
+            if (d->cfg.sensors[c] == LTR_SENSOR_EMG)
+                ltri_ecg_channel_init(&d->ecg, ecg_channel(d, &d->ch[c]), d->ecg.channel_size);
+        if (d->has_acc)
+            memset(acc_ring(d), 0, 2u * d->ecg_delay * sizeof(float));
+        d->acc_ring_pos = 0;
+    }
     if (d->has_mains)
         ltri_mains_tracker_reset(&d->mains, &d->mains_tr);
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
@@ -276,16 +332,25 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     ltr_detector *d = mem;
     d->cfg = *cfg;
     d->n_lanes = count_lanes(cfg);
+    layout lo;
+    if (plan_layout(cfg, &lo, &d->ecg) != 0)
+        return LTR_ERR_ARGUMENT;
     /* the block is LTR_DETECTOR_ALIGN-aligned and every part starts at a multiple of it */
-    d->ch = (void *)((unsigned char *)mem + align_up(sizeof *d));
-    d->lanes = (void *)((unsigned char *)d->ch + align_up(cfg->n_channels * sizeof(channel_state)));
+    d->ch = (void *)((unsigned char *)mem + lo.channels);
+    d->lanes = (void *)((unsigned char *)mem + lo.lanes);
+    d->has_ecg = lo.ecg_stride != 0;
+    d->ecg_delay = lo.ecg_delay;
+    d->ecg_offset = lo.ecg;
+    d->acc_ring_offset = lo.acc_ring;
 
     const double fs = cfg->sample_rate_hz;
     unsigned lane = 0;
     int acc_lane = -1;
+    unsigned n_emg = 0;
     for (unsigned c = 0; c < cfg->n_channels; c++) {
         if (cfg->sensors[c] == LTR_SENSOR_EMG) {
             d->has_emg = 1;
+            d->ch[c].ecg_slot = n_emg++;
             d->lanes[lane].sensor = LTR_SENSOR_EMG;
             d->lanes[lane].channels = 1u << c;
             d->ch[c].lane = lane++;
@@ -318,7 +383,7 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
             max_delay = s->delay;
     }
     /* look-ahead + one frame of energy operator + filters */
-    d->latency = d->art.lookahead + 1 + max_delay;
+    d->latency = d->art.lookahead + 1 + max_delay + d->ecg_delay;
     /* The canceller removes 30 dB in about 0.2 s (0.65 s for every line in auto mode,
      * whose joint search cancels both families meanwhile): the EMG lanes start learning
      * their background after the first 0.2 s, not from the mains. */
@@ -834,6 +899,8 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
                 else
                     y = ltri_mains_step(&d->mains, &d->mains_tr, &ch->mains, y);
             }
+            if (d->has_ecg)
+                y = ltri_ecg_step(&d->ecg, ecg_channel(d, ch), y);
             ls->energy = d->cfg.emg_envelope == LTR_ENVELOPE_TKEO ? ltri_tkeo(ch->y2, ch->y1, y)
                                                                     : ch->y1 * ch->y1;
             ls->amp_sq = ch->y1 * ch->y1;
@@ -850,15 +917,32 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     }
     if (d->has_mains)
         ltri_mains_advance(&d->mains, &d->mains_tr);
-    /* Lane time: the frame whose energy was just computed. */
-    const uint64_t t = timed ? m - 1 : 0;
+    if (d->has_ecg && d->has_acc && d->ecg_delay) {
+        /* the accelerometer lane waits as long as the ECG canceller delays the EMG */
+        float *ring = acc_ring(d);
+        lane_slot *acc = &d->lanes[d->n_lanes - 1];
+        for (unsigned l = 0; l < d->n_lanes; l++)
+            if (d->lanes[l].sensor == LTR_SENSOR_ACC)
+                acc = &d->lanes[l];
+        const uint32_t i = 2u * d->acc_ring_pos;
+        const float e = ring[i], a = ring[i + 1];
+        ring[i] = acc->energy;
+        ring[i + 1] = acc->amp_sq;
+        acc->energy = e;
+        acc->amp_sq = a;
+        d->acc_ring_pos = d->acc_ring_pos + 1 < d->ecg_delay ? d->acc_ring_pos + 1 : 0;
+    }
+    /* Lane time: the frame whose energy was just computed (ECG cancelling: that many
+     * frames earlier). */
+    const int lanes_timed = timed && (d->ecg_delay == 0 || m > d->start + d->ecg_delay + 1);
+    const uint64_t t = lanes_timed ? m - 1 - d->ecg_delay : 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
         lane_slot *s = &d->lanes[l];
         const ltri_cascade *smooth = s->sensor == LTR_SENSOR_EMG ? &d->emg_smooth : &d->acc_smooth;
         float env = ltri_cascade_run(smooth, &s->lane.smooth, s->energy);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
-        const int blocked = !timed || t < s->blocked_until ||
+        const int blocked = !lanes_timed || t < s->blocked_until ||
                                     (s->sensor == LTR_SENSOR_EMG && !mains_settled(d, n))
                                 ? (s->rearm ? LANE_BLOCKED_REARM : LANE_BLOCKED)
                                 : 0;
@@ -958,10 +1042,10 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
         float x[LTR_MAX_CHANNELS];
         for (unsigned c = 0; c < det->cfg.n_channels; c++)
             x[c] = det->ch[c].art.last;
-        for (uint32_t i = 0; i < det->art.lookahead + 2; i++)
+        for (uint32_t i = 0; i < det->art.lookahead + 2 + det->ecg_delay; i++)
             process_frame(det, x, 0);
         const uint64_t n = det->n - 1;
-        const uint64_t t = n - det->art.lookahead - 1;
+        const uint64_t t = n - det->art.lookahead - 1 - det->ecg_delay;
         for (unsigned l = 0; l < det->n_lanes; l++) {
             switch (ltri_lane_finish(lane_design(det, &det->lanes[l]), &det->lanes[l].lane, t)) {
             case LANE_END: on_lane_end(det, l); break;

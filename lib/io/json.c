@@ -227,6 +227,7 @@ ltr_io_status ltr_io_write_sidecar(FILE *f, const ltr_config *cfg, const char *i
             {"clip_level", cfg->clip_level},
             {"dropout_ms", cfg->dropout_ms},
             {"acc_min_duration_ms", cfg->acc_min_duration_ms},
+            {"ecg_cancel", cfg->ecg_cancel},
         };
         const size_t n = sizeof fields / sizeof fields[0];
         for (size_t i = 0; i < n; i++)
