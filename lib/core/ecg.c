@@ -397,6 +397,11 @@ static void refine(const ltri_ecg_design *d, ltri_ecg_channel *c)
     const float *t = c->mem + d->off_tmpl;
     const uint64_t m = c->m;
     const uint64_t b0 = c->cap_base + (c->cap_frac >= 0.5f ? 1u : 0u);
+    if (b0 >= m || m - b0 + 1 >= d->n_uring) {
+        /* the beat's start is not (or no longer) in the ring: it cannot be aligned */
+        c->refine_at = 0;
+        return;
+    }
     uint64_t avail = m - b0; /* template samples available at lag +1 */
     const uint32_t K = avail < d->n_tmpl ? (uint32_t)avail : d->n_tmpl;
     float zm = 0.0f, z0 = 0.0f, zp = 0.0f, tk = 0.0f;
