@@ -70,13 +70,14 @@ static void assert_same_events(const run_events *a, const run_events *b)
     }
 }
 
-static void invariance_at(double fs)
+static void invariance_at(double fs, unsigned ecg_cancel)
 {
     size_t n;
     float *x = busy_session(fs, &n);
     const ltr_sensor sensors[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
     ltr_config cfg;
     assert_int_equal(ltr_config_default(&cfg, fs, 4, sensors), LTR_OK);
+    cfg.ecg_cancel = ecg_cancel;
     ltr_detector *det;
     assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
 
@@ -116,8 +117,10 @@ static void invariance_at(double fs)
     sig_free(x);
 }
 
-static void test_invariance_1k(void **state) { (void)state; invariance_at(1000); }
-static void test_invariance_4k(void **state) { (void)state; invariance_at(4000); }
+static void test_invariance_1k(void **state) { (void)state; invariance_at(1000, 0); }
+static void test_invariance_4k(void **state) { (void)state; invariance_at(4000, 0); }
+/* ECG cancelling delays the EMG lanes and, through a line, the accelerometer lane */
+static void test_invariance_ecg_2k(void **state) { (void)state; invariance_at(2000, 1); }
 
 /* After flush the stream can go on: frame counters continue and ids keep counting. */
 static void test_flush_continues(void **state)
@@ -158,6 +161,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_invariance_1k),
         cmocka_unit_test(test_invariance_4k),
+        cmocka_unit_test(test_invariance_ecg_2k),
         cmocka_unit_test(test_flush_continues),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
