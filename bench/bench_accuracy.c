@@ -16,8 +16,8 @@
  *    data has). The TMS pulse itself is a "stim" truth element, so that the
  *    detections it causes are counted as such.
  *
- * libltr runs with ltr_config_default() for the recording's sensors and mains
- * frequency, in 32-frame blocks; a twitch is its END event (onset..offset),
+ * libltr runs with ltr_config_default() for the recording's sensors (the mains
+ * it finds itself), in 32-frame blocks; a twitch is its END event (onset..offset),
  * decided at its BEGIN event's frame. On the MEP streams it also runs with
  * the stimulus announced by ltr_detector_mark (as a stimulator would), and on
  * simulated recordings with needle movements with each movement announced
@@ -25,6 +25,11 @@
  * Baselines see the first EMG channel (or, without EMG, the magnitude of the
  * accelerometer band-passed 5-100 Hz), and a rest reference: the 500 ms window
  * of median power of the whole record (MEP: the pre-stimulus stretches).
+ *
+ * Fresh seeds: every scenario again at seeds 100-119 (3 with --quick), which no
+ * tuning ever looked at (data/ and the tables above use the scenarios' own seeds
+ * 1 or 5 and +1000, +2000, ...): libltr's F1 there beside the tuned seeds', and the
+ * best baseline's, pooled per scenario and over all.
  *
  * usage: bench_accuracy [--data DIR] [--session] [--quick] [--json PATH]
  * SPDX-License-Identifier: BSD-3-Clause
@@ -77,12 +82,13 @@ static void recording_free(recording *r)
     memset(r, 0, sizeof *r);
 }
 
-static int load_sim(const char *scenario, uint64_t seed_offset, recording *r)
+/* seed 0: the scenario's own seed + seed_offset; else exactly that seed */
+static int load_sim(const char *scenario, uint64_t seed_offset, uint64_t seed, recording *r)
 {
     ltr_sim_params p;
     if (ltr_sim_scenario(scenario, &p) != LTR_SIM_OK)
         return -1;
-    p.seed += seed_offset;
+    p.seed = seed ? seed : p.seed + seed_offset;
     ltr_sim *sim;
     ltr_sim_status st = ltr_sim_create(&sim, &p);
     if (st != LTR_SIM_OK) {
@@ -387,7 +393,8 @@ static double run_libltr(const recording *r, int use_marks, double offset_s, ltr
 {
     ltr_config cfg;
     bench_check(ltr_config_default(&cfg, r->fs, r->nc, r->sensors), "ltr_config_default");
-    cfg.mains_hz = r->mains_hz;
+    /* no settings: libltr finds the mains itself (LTR_MAINS_AUTO, the default); the
+     * baselines are given the recording's true mains frequency */
     ltr_detector *det;
     bench_check(ltr_detector_create(&det, &cfg), "ltr_detector_create");
     *fixed_delay = ltr_detector_latency_frames(det);
@@ -851,7 +858,7 @@ int main(int argc, char **argv)
         memset(&P, 0, sizeof P);
         for (size_t k = 0; k < n_seeds; k++) {
             recording r;
-            if (load_sim(name, 1000u * k, &r) != 0)
+            if (load_sim(name, 1000u * k, 0, &r) != 0)
                 break;
             accumulate(&P, &r);
             recording_free(&r);
@@ -863,6 +870,64 @@ int main(int argc, char **argv)
         pooled_free(&P);
         print_result(&results[n_res++]);
     }
+
+    /* --- fresh seeds: never used for tuning --- */
+    enum { FRESH_FIRST = 100, FRESH_SEEDS = 20 };
+    static result_set fresh[MAX_RECORDINGS];
+    size_t n_fresh = 0;
+    const size_t fresh_seeds = quick ? 3 : FRESH_SEEDS;
+    pool no_lat[4] = {{0}};
+    for (size_t i = 0; i < n_sc && n_fresh < MAX_RECORDINGS; i++) {
+        const char *name = ltr_sim_scenario_name(i);
+        if (strcmp(name, "session") == 0)
+            continue;
+        pooled P;
+        memset(&P, 0, sizeof P);
+        for (size_t k = 0; k < fresh_seeds; k++) {
+            recording r;
+            if (load_sim(name, 0, FRESH_FIRST + k, &r) != 0)
+                break;
+            accumulate(&P, &r);
+            recording_free(&r);
+        }
+        if (P.n_recordings == 0)
+            continue;
+        finish(&P, name, "fresh seeds", &fresh[n_fresh++], &no_lat[0], &no_lat[1], &no_lat[2],
+               &no_lat[3]);
+        pooled_free(&P);
+    }
+    for (size_t k = 0; k < 4; k++)
+        free(no_lat[k].v);
+    size_t f_tp = 0, f_fp = 0, f_fn = 0, b_tp = 0, b_fp = 0, b_fn = 0;
+    printf("F1 on %zu fresh seeds per scenario (%d-%zu, never used for tuning), beside the tuned "
+           "seeds\n", fresh_seeds, FRESH_FIRST, FRESH_FIRST + fresh_seeds - 1);
+    printf("  %-18s %8s %8s %6s %6s  %-22s\n", "scenario", "tuned", "fresh", "sens", "PPV",
+           "best baseline (fresh)");
+    for (size_t i = 0; i < n_fresh; i++) {
+        const result_set *rs = &fresh[i];
+        double tuned = NAN;
+        for (size_t j = 0; j < n_res; j++)
+            if (!strcmp(results[j].name, rs->name))
+                tuned = results[j].s[0].res.f1;
+        size_t best_m = 0;
+        for (size_t m = 1; m < N_METHODS; m++)
+            if (rs->s[m + 2].res.f1 > rs->s[best_m + 2].res.f1)
+                best_m = m;
+        const ltr_eval_result *e = &rs->s[0].res, *b = &rs->s[best_m + 2].res;
+        f_tp += e->tp;
+        f_fp += e->fp;
+        f_fn += e->fn;
+        b_tp += b->tp;
+        b_fp += b->fp;
+        b_fn += b->fn;
+        printf("  %-18s %8.3f %8.3f %6.3f %6.3f  %-12s %.3f\n", rs->name, tuned, e->f1,
+               e->sensitivity, e->ppv, methods[best_m]->name, b->f1);
+    }
+    const double fresh_f1 = f_tp ? 2.0 * f_tp / (2.0 * f_tp + f_fp + f_fn) : 0.0;
+    const double fresh_best = b_tp ? 2.0 * b_tp / (2.0 * b_tp + b_fp + b_fn) : 0.0;
+    printf("  %-18s %8s %8.3f %6.3f %6.3f  %-12s %.3f\n\n", "pooled", "", fresh_f1,
+           f_tp + f_fn ? (double)f_tp / (double)(f_tp + f_fn) : NAN,
+           f_tp + f_fp ? (double)f_tp / (double)(f_tp + f_fp) : NAN, "(each best)", fresh_best);
 
     int have_mep = 0;
     for (int mep_rest = 0; mep_rest < 2 && data_dir; mep_rest++) {
@@ -1022,7 +1087,20 @@ int main(int argc, char **argv)
     bench_json_num(f, dmed_emg);
     fprintf(f, ",\n  \"decision_delay_acc_ms\": ");
     bench_json_num(f, dmed_acc);
-    fprintf(f, ",\n  \"targets\": [\n");
+    fprintf(f, ",\n  \"fresh_seeds\": {\"first\": %d, \"count\": %zu, \"pooled_f1\": ",
+            FRESH_FIRST, fresh_seeds);
+    bench_json_num(f, fresh_f1);
+    fprintf(f, ", \"scenarios\": [");
+    for (size_t i = 0; i < n_fresh; i++) {
+        fprintf(f, "%s\n    {\"name\": \"%s\", \"f1\": ", i ? "," : "", fresh[i].name);
+        bench_json_num(f, fresh[i].s[0].res.f1);
+        fprintf(f, ", \"sensitivity\": ");
+        bench_json_num(f, fresh[i].s[0].res.sensitivity);
+        fprintf(f, ", \"ppv\": ");
+        bench_json_num(f, fresh[i].s[0].res.ppv);
+        fprintf(f, "}");
+    }
+    fprintf(f, "\n  ]},\n  \"targets\": [\n");
     fprintf(f, "    {\"name\": \"median latency, EMG\", \"goal_ms\": 30, \"decision_delay_ms\": ");
     bench_json_num(f, dmed_emg);
     fprintf(f, ", \"measured_ms\": ");
