@@ -325,6 +325,42 @@ static void test_stimulation_blanked(void **state)
     }
 }
 
+/* A stimulation pulse as an amplifier shows it: a one-frame jump, a 3 ms recovery tail
+ * whose first falling samples are themselves large jumps, then an M-wave within the
+ * blanking. Judged a pulse (LTR_FLAG_STIM), never an electrode step (LTR_FLAG_NEEDLE):
+ * the falling side used to overwrite the level the verdict compares with, so 3 Hz
+ * trains read as needle movements and their evoked responses as twitches. */
+static void test_pulse_with_tail_is_stim(void **state)
+{
+    (void)state;
+    const double fs = 4000;
+    scene s;
+    scene_init(&s, fs, 12.0, 1, 91);
+    add_background(&s, 0);
+    for (double t = 2.0; t < 10.0; t += 1.0 / 3.0) {
+        const size_t f0 = sig_frame(t, fs);
+        for (size_t j = 0; j < (size_t)(0.004 * fs); j++) /* tail, tau 1 ms */
+            s.x[f0 + j] += (float)(600.0 * exp(-(double)j / (0.001 * fs)));
+        for (size_t j = 0; j < (size_t)(0.006 * fs); j++) /* M-wave 5-11 ms after */
+            s.x[f0 + (size_t)(0.005 * fs) + j] +=
+                (float)(40.0 * sin(6.283185307179586 * 250.0 * (double)j / fs));
+    }
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 1, NULL);
+    cfg.mains_hz = 0.0;
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    const size_t stim = run_count(&e, LTR_EVENT_ARTIFACT, LTR_FLAG_STIM);
+    const size_t needle = run_count(&e, LTR_EVENT_ARTIFACT, LTR_FLAG_NEEDLE);
+    print_message("pulses with tails: %zu stim stretches, %zu needle\n", stim, needle);
+    assert_true(stim >= 1);
+    assert_int_equal(needle, 0);
+    assert_int_equal(run_count(&e, LTR_EVENT_END, 0), 0);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
 /* Long voluntary contractions are not LTRs: anything begun is cancelled as too long. */
 static void test_voluntary_not_twitch(void **state)
 {
@@ -756,7 +792,8 @@ int main(void)
         cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
         cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_jolt_then_twitch),
         cmocka_unit_test(test_device_marks),
-        cmocka_unit_test(test_evoked_after_marked_pulse),        cmocka_unit_test(test_s16_entry),
+        cmocka_unit_test(test_evoked_after_marked_pulse),
+        cmocka_unit_test(test_pulse_with_tail_is_stim),        cmocka_unit_test(test_s16_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

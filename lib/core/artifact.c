@@ -53,7 +53,7 @@ void ltri_artifact_reset(ltri_artifact *a)
         a->reason[i] = 0;
     }
     a->last = a->hold = a->scale = a->baseline = a->origin = 0.0f;
-    a->pulse_base = a->pulse_jump = a->last_jump = 0.0f;
+    a->pulse_base = a->pulse_jump = a->edge_base = a->edge_peak = a->last_jump = 0.0f;
     a->pulse_at = a->verdict_at = 0;
     a->in_train = 0;
     a->scale_n = a->same = a->future_flags = a->started = 0;
@@ -110,9 +110,14 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     const float jump = fabsf(x - a->last);
     a->same = (x == a->last) ? a->same + 1 : 0;
     const int warm = a->scale_n >= SCALE_WARMUP;
+    if (a->verdict_at && n < a->verdict_at && fabsf(x - a->edge_base) > a->edge_peak)
+        a->edge_peak = fabsf(x - a->edge_base);
     if (a->verdict_at && n >= a->verdict_at) {
         a->verdict_at = 0;
-        if (a->in_train || fabsf(x - a->pulse_base) <= RETURN_FRACTION * a->pulse_jump)
+        /* Back within a quarter of the artifact's largest excursion from the level
+         * before its edge: a pulse. (The edge's own fields: the falling side of the
+         * pulse may start a suspected pulse of its own meanwhile, from the top.) */
+        if (a->in_train || fabsf(x - a->edge_base) <= RETURN_FRACTION * a->edge_peak)
             ltri_artifact_blank(d, a, n, n + 1, LTRI_REASON_PULSE);
         else
             ltri_artifact_blank(d, a, n > d->lookahead ? n - d->lookahead : 0, a->blank_until,
@@ -129,8 +134,8 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
             ltri_artifact_blank(d, a, n > 0 ? n - 1 : 0, n + 1 + d->stim_blank, LTR_FLAG_STIM);
             a->in_train = a->verdict_at != 0; /* edges faster than the blanking: a train */
             a->verdict_at = n + d->stim_blank;
-            a->pulse_base = a->last;
-            a->pulse_jump = jump;
+            a->edge_base = a->last;
+            a->edge_peak = jump;
         } else {
             a->pulse_at = n + 1;
             a->pulse_base = a->last;

@@ -55,6 +55,8 @@ typedef struct ltri_artifact {
     float origin;            /* first finite sample, subtracted from the output */
     float pulse_base;        /* level before a suspected pulse */
     float pulse_jump;        /* its jump */
+    float edge_base;         /* level before a sharp edge awaiting its verdict */
+    float edge_peak;         /* largest |x - edge_base| since that edge */
     float last_jump;         /* |jump| into the previous sample */
     uint64_t pulse_at;       /* frame of a suspected pulse + 1, 0 = none */
     uint64_t verdict_at;     /* frame at which a sharp jump is judged pulse or step, 0 = none */

@@ -275,13 +275,14 @@ static uint64_t frames_ceil(double seconds, double fs)
 /* The ECG canceller of an EMG channel (ECG cancelling on). */
 static ltri_ecg_channel *ecg_channel(ltr_detector *d, const channel_state *ch)
 {
-    return (ltri_ecg_channel *)((unsigned char *)d + d->ecg_offset +
-                                ch->ecg_slot * align_up(d->ecg.channel_size));
+    /* offsets are multiples of LTR_DETECTOR_ALIGN from an aligned block */
+    return (void *)((unsigned char *)d + d->ecg_offset +
+                    ch->ecg_slot * align_up(d->ecg.channel_size));
 }
 
 /* ECG cancelling delays the EMG by ecg_delay frames; the accelerometer lane's energy and
  * amplitude wait as long in this line, so that every lane runs on one time base. */
-static float *acc_ring(ltr_detector *d) { return (float *)((unsigned char *)d + d->acc_ring_offset); }
+static float *acc_ring(ltr_detector *d) { return (void *)((unsigned char *)d + d->acc_ring_offset); }
 
 static void reset_stream(ltr_detector *d)
 {
