@@ -12,10 +12,11 @@
  *       stream the recording through one detector (ltr_config_default for
  *       its channels: what `ltr stream --emg 0 --acc 1-3` uses) in 256-frame
  *       blocks, as `ltr stream` does, and print one line per checkpoint:
- *         checkpoint HOURS frames N vmrss_kb N vmhwm_kb N seconds S
+ *         checkpoint HOURS frames N vmrss_kb N vmhwm_kb N heap_kb N seconds S
  *             detector_seconds S begin N end N cancel N artifact N
- *       (VmRSS and VmHWM from /proc/self/status; seconds since the first
- *       sample; detector_seconds: inside ltr_detector_process/_flush only).
+ *       (VmRSS and VmHWM from /proc/self/status; heap in use from glibc's
+ *       mallinfo2, -1 elsewhere; seconds since the first sample;
+ *       detector_seconds: inside ltr_detector_process/_flush only).
  *       The first checkpoint (0 h) is after set-up, before the first sample.
  *       --events PATH also writes every event as `ltr stream` prints it (TSV,
  *       all kinds), so the two can be compared.
@@ -38,6 +39,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+#define HAVE_MALLINFO2 1
+#endif
 
 #include "bench_util.h"
 #include "ltr/ltr.h"
@@ -287,13 +293,27 @@ static void process(run_state *s, const float *frames, size_t n, int flush)
     }
 }
 
+/* Bytes of heap in use (allocated and not freed), kB; -1 where glibc cannot say.
+ * Unlike RSS, it falls again when the simulator of an hour is freed: a leak
+ * would show here as steady growth. */
+static long heap_in_use_kb(void)
+{
+#ifdef HAVE_MALLINFO2
+    const struct mallinfo2 mi = mallinfo2();
+    return (long)((mi.uordblks + mi.hblkhd) / 1024u);
+#else
+    return -1;
+#endif
+}
+
 static void checkpoint(const run_state *s, double hours, uint64_t frames, uint64_t t_start)
 {
     long rss, hwm;
     read_status(&rss, &hwm);
-    printf("checkpoint %.6g frames %llu vmrss_kb %ld vmhwm_kb %ld seconds %.3f "
+    printf("checkpoint %.6g frames %llu vmrss_kb %ld vmhwm_kb %ld heap_kb %ld seconds %.3f "
            "detector_seconds %.3f begin %llu end %llu cancel %llu artifact %llu\n",
-           hours, (unsigned long long)frames, rss, hwm, (double)(bench_now_ns() - t_start) * 1e-9,
+           hours, (unsigned long long)frames, rss, hwm, heap_in_use_kb(),
+           (double)(bench_now_ns() - t_start) * 1e-9,
            (double)s->detector_ns * 1e-9, (unsigned long long)s->counts[LTR_EVENT_BEGIN],
            (unsigned long long)s->counts[LTR_EVENT_END],
            (unsigned long long)s->counts[LTR_EVENT_CANCEL],

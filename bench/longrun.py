@@ -110,9 +110,9 @@ def run_inprocess(a, hours, events_path):
         if line.startswith("checkpoint"):
             d = parse_kv(line)
             points.append(d)
-            print("  in-process %7.2f h: VmRSS %6d kB, VmHWM %6d kB, %7.1f s (detector %6.1f s), "
-                  "%d twitches, %d cancelled, %d artifacts"
-                  % (d["hours"], d["vmrss_kb"], d["vmhwm_kb"], d["seconds"],
+            print("  in-process %7.2f h: VmRSS %6d kB, VmHWM %6d kB, heap %5d kB, %7.1f s "
+                  "(detector %6.1f s), %d twitches, %d cancelled, %d artifacts"
+                  % (d["hours"], d["vmrss_kb"], d["vmhwm_kb"], d["heap_kb"], d["seconds"],
                      d["detector_seconds"], d["end"], d["cancel"], d["artifact"]), flush=True)
         elif line.startswith("detector_bytes"):
             w = line.split()
@@ -242,6 +242,12 @@ def main():
               % (prog, a.short, a.hours, growth, "flat" if growth <= FLAT_KB else "GROWS",
                  a.hours, hwm[-1] - hwm[0]))
     last = [r for r in results if r["program"] == "in-process"][-1]
+    heap = [p["heap_kb"] for p in last["checkpoints"] if p["hours"] > 0]
+    if heap and heap[0] >= 0:
+        flat.setdefault("in-process", {})["heap_growth_kb"] = heap[-1] - heap[0]
+        print("in-process: heap in use (mallinfo2) %g h -> %g h: %d -> %d kB (%+d kB)"
+              % (last["checkpoints"][1]["hours"], a.hours, heap[0], heap[-1],
+                 heap[-1] - heap[0]))
     print("in-process %g h: %.1f s in ltr_detector_process (%.1f Msamples/s), "
           "detector state %d bytes"
           % (a.hours, last["detector_s"],
