@@ -41,6 +41,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,6 +358,11 @@ static int same_float(float a, float b)
     return x == y;
 }
 
+/* compare() names every field of ltr_event: a field added after `stimulus`
+ * must be added there too, or this test would not see it differ. */
+_Static_assert(offsetof(ltr_event, stimulus) + sizeof(uint64_t) == sizeof(ltr_event),
+               "ltr_event has a new last field: compare it in compare()");
+
 /* 0 if got is ref; else prints the first difference and returns 1. */
 static int compare(const job *j, int round, const result *ref, const result *got)
 {
@@ -388,6 +394,7 @@ static int compare(const job *j, int round, const result *ref, const result *got
                             : !same_float(a->confidence, b->confidence) ? "confidence"
                             : a->channels != b->channels   ? "channels"
                             : a->flags != b->flags         ? "flags"
+                            : a->stimulus != b->stimulus   ? "stimulus"
                                                            : NULL;
         if (field) {
             printf("FAIL %s (round %d): event %zu differs in %s (kind %d/%d, onset %llu/%llu, "
