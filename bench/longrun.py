@@ -111,9 +111,10 @@ def run_inprocess(a, hours, events_path):
             d = parse_kv(line)
             points.append(d)
             print("  in-process %7.2f h: VmRSS %6d kB, VmHWM %6d kB, heap %5d kB, %7.1f s "
-                  "(detector %6.1f s), %d twitches, %d cancelled, %d artifacts"
+                  "(CPU %6.1f s, detector %6.1f s), %d twitches, %d cancelled, %d artifacts"
                   % (d["hours"], d["vmrss_kb"], d["vmhwm_kb"], d["heap_kb"], d["seconds"],
-                     d["detector_seconds"], d["end"], d["cancel"], d["artifact"]), flush=True)
+                     d["cpu_seconds"], d["detector_seconds"], d["end"], d["cancel"],
+                     d["artifact"]), flush=True)
         elif line.startswith("detector_bytes"):
             w = line.split()
             info = {w[i]: int(float(w[i + 1])) for i in range(0, len(w) - 1, 2)}
@@ -248,7 +249,7 @@ def main():
         print("in-process: heap in use (mallinfo2) %g h -> %g h: %d -> %d kB (%+d kB)"
               % (last["checkpoints"][1]["hours"], a.hours, heap[0], heap[-1],
                  heap[-1] - heap[0]))
-    print("in-process %g h: %.1f s in ltr_detector_process (%.1f Msamples/s), "
+    print("in-process %g h: %.1f s of CPU in ltr_detector_process (%.1f Msamples/s), "
           "detector state %d bytes"
           % (a.hours, last["detector_s"],
              a.hours * 3600 * RATE * CHANNELS / last["detector_s"] / 1e6,

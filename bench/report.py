@@ -143,6 +143,13 @@ def main():
                 w("\n%s: peak RSS %+d kB from %g h to %g h (%s)." % (
                     prog, fl["growth_kb"], hours[0], hours[-1],
                     "flat" if fl["flat"] else "grows"))
+        for r in longest:
+            if r["program"] == "in-process" and r.get("detector_s"):
+                w("\nIn-process, %g h: %.1f s of CPU inside `ltr_detector_process` (%.1f "
+                  "Msamples/s), %.1f s of CPU in all (the simulator is the rest)." % (
+                      r["hours"], r["detector_s"],
+                      r["hours"] * 3600 * lr["rate_hz"] * lr["channels"] / r["detector_s"] / 1e6,
+                      r["cpu_s"]))
         rows = lr["event_rows"].get(str(hours[-1]), {})
         w("\nEvents in %g h: %s; lost: %d; `ltr stream` wrote the same events as the "
           "library: %s. Machine: %s." % (
