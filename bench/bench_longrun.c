@@ -5,8 +5,8 @@
  * bouts with insertional activity, stimulation trains, voluntary
  * contractions, hand motion, ECG, electrolysis, clipping, dropouts, NaN runs,
  * 16-bit ADC) made 4 channels (1 surface EMG + 3 accelerometer axes) at
- * 10 kHz, one simulated hour after another (seed, seed + 1, ...) for as long
- * as asked, rendered block by block: never a file on disk.
+ * 10 kHz, one simulated 10-minute session after another (seed, seed + 1,
+ * ...) for as long as asked, rendered block by block: never a file on disk.
  *
  *   bench_longrun run [OPTIONS]
  *       stream the recording through one detector (ltr_config_default for
@@ -25,10 +25,13 @@
  *       write the same recording to standard output as raw f32le (for
  *       `ltr stream --raw f32le --rate 10000 --channels 4`: the very samples
  *       the in-process run sees) and, once the frames of each checkpoint are
- *       all written, the line "checkpoint HOURS frames N" on standard error.
+ *       all written, the line "checkpoint HOURS frames N" on standard error;
+ *       with --ack it then waits for a line on standard input before going on
+ *       (or ending the stream), so that whoever reads the consumer's memory
+ *       finds it still running.
  *
  * OPTIONS: --hours H (default 10), --every H (checkpoint interval, default 1),
- *          --segment H (one simulated session, default 1), --seed N (default 1),
+ *          --segment H (one simulated session, default 1/6), --seed N (default 1),
  *          --rate HZ (default 10000).
  *
  * SPDX-License-Identifier: BSD-3-Clause
@@ -59,6 +62,7 @@ typedef struct longrun_args {
     double hours, every_hours, rate_hz, segment_hours;
     uint64_t seed;
     const char *events_path;
+    int ack;
 } longrun_args;
 
 static int usage(void)
@@ -66,7 +70,7 @@ static int usage(void)
     fprintf(stderr, "usage: bench_longrun run [--hours H] [--every H] [--segment H] [--seed N] "
                     "[--rate HZ] [--events PATH]\n"
                     "       bench_longrun generate [--hours H] [--every H] [--segment H] "
-                    "[--seed N] [--rate HZ]\n");
+                    "[--seed N] [--rate HZ] [--ack]\n");
     return 2;
 }
 
@@ -75,10 +79,15 @@ static int parse_args(int argc, char **argv, longrun_args *a)
     a->hours = 10.0;
     a->every_hours = 1.0;
     a->rate_hz = 10000.0;
-    a->segment_hours = 1.0;
+    a->segment_hours = 1.0 / 6.0;
     a->seed = 1;
     a->events_path = NULL;
+    a->ack = 0;
     for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--ack")) {
+            a->ack = 1;
+            continue;
+        }
         if (i + 1 >= argc)
             return -1;
         const char *opt = argv[i], *val = argv[++i];
@@ -103,10 +112,12 @@ static int parse_args(int argc, char **argv, longrun_args *a)
     return 0;
 }
 
-/* The input, one simulated hour after another (a new session and seed each
- * hour, the sensor left where it was), so that the generator's own memory (a
- * simulator holds its whole schedule, the ground truth) is that of one hour
- * whatever the length, and what grows, if anything, is the detector's. */
+/* The input, one simulated session after another (10 minutes each, a new seed
+ * each, the sensor left where it was: a clinician moving on to the next
+ * trigger point), so that the generator's own memory (a simulator holds its
+ * whole schedule, the ground truth, about 2 MB for an hour of this scenario)
+ * stays that of one short session whatever the length, and what grows, if
+ * anything, is the detector's. */
 typedef struct source {
     const longrun_args *args;
     ltr_sim *sim;
@@ -174,7 +185,7 @@ static void source_fill(source *src, float *buf, size_t n)
         src->done += got;
         buf += got * nc;
         n -= got;
-        if (n > 0) { /* this hour is over: the next one */
+        if (n > 0) { /* this session is over: the next one */
             if (got == 0 && ltr_sim_position(src->sim) < ltr_sim_total_frames(src->sim)) {
                 fprintf(stderr, "ltr_sim_generate: no progress\n");
                 exit(1);
@@ -227,6 +238,9 @@ static int generate(const longrun_args *a)
             fprintf(stderr, "checkpoint %.6g frames %llu\n", (double)k * a->every_hours,
                     (unsigned long long)done);
             fflush(stderr);
+            char line[16];
+            if (a->ack && !fgets(line, sizeof line, stdin))
+                return 1;
             next = checkpoint_frame(a, ++k, total);
         }
     }

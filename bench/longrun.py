@@ -3,17 +3,21 @@
 #
 # Two lengths are run, 1 h and 10 h (quick: 36 s and 6 min), each from the
 # start, and their peak RSS (wait4) compared: memory is "flat" when the long
-# run's peak is at most 1 MiB above the short one's. The input is libltr-sim's "session" scenario (every nuisance the simulator
-# has) as 1 surface EMG + 3 accelerometer axes at 10 kHz, rendered in blocks
-# by bench_longrun: never a file on disk. Two consumers of the same samples:
+# run's peak is at most 1 MiB above the short one's. The input is
+# libltr-sim's "session" scenario (every nuisance the simulator has) as 1
+# surface EMG + 3 accelerometer axes at 10 kHz, one 10-minute session after
+# another, rendered in blocks by bench_longrun: never a file on disk. Two
+# consumers of the same samples:
 #
 #  - `bench_longrun run`: one detector in one process (256-frame blocks);
-#    VmRSS/VmHWM from its /proc/self/status at every checkpoint (every hour;
-#    quick: every 36 s of signal), peak RSS from wait4() at the end;
+#    VmRSS/VmHWM from its /proc/self/status and the heap in use at every
+#    checkpoint (every hour; quick: every 36 s of signal), peak RSS from
+#    wait4() at the end;
 #  - `bench_longrun generate | ltr stream --raw f32le --rate 10000 --channels 4
 #    --emg 0 --acc 1-3`: the tool fed through a pipe, its VmRSS/VmHWM read from
 #    /proc/PID/status each time the generator has written a checkpoint's
-#    frames, its peak RSS from wait4().
+#    frames (the generator then waits for this script), its peak RSS from
+#    wait4().
 #
 # wait4() is called by bench_rusage, not by this script: Linux keeps
 # ru_maxrss across execve(), so any child forked by Python reports at least
@@ -131,12 +135,13 @@ def run_inprocess(a, hours, events_path):
 
 
 def run_stream(a, hours, events_path):
-    gen_cmd = [a.run, "generate", "--hours", str(hours), "--every", str(a.every)]
+    gen_cmd = [a.run, "generate", "--hours", str(hours), "--every", str(a.every), "--ack"]
     ltr_cmd = [a.ltr, "stream", "--raw", "f32le", "--rate", str(RATE), "--channels",
                str(CHANNELS), "--emg", "0", "--acc", "1-3"]
     t0 = time.monotonic()
     out = open(events_path, "wb")
-    gen = subprocess.Popen(gen_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    gen = subprocess.Popen(gen_cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
     ltr, report, ltr_pid = spawn(a.rusage, ltr_cmd, stdin=gen.stdout, stdout=out,
                                  stderr=subprocess.PIPE)
     gen.stdout.close()
@@ -152,10 +157,15 @@ def run_stream(a, hours, events_path):
             continue
         d = parse_kv(line)
         rss, hwm = proc_status(ltr_pid)
+        # the generator waits for this before it goes on or closes the pipe,
+        # so ltr stream was still running when its memory was read
+        gen.stdin.write(b"\n")
+        gen.stdin.flush()
         d.update({"vmrss_kb": rss, "vmhwm_kb": hwm, "seconds": time.monotonic() - t0})
         points.append(d)
         print("  ltr stream %7.2f h: VmRSS %6d kB, VmHWM %6d kB, %7.1f s"
               % (d["hours"], rss, hwm, d["seconds"]), flush=True)
+    gen.stdin.close()
     gen.wait()
     code, ru = finish(ltr, report)
     wall = time.monotonic() - t0
