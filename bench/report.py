@@ -129,7 +129,8 @@ def main():
                 r["max_rss_kb"], r["wall_s"], r["cpu_s"]))
         longest = [r for r in lr["results"] if r["hours"] == hours[-1]]
         cols = [p["hours"] for p in longest[0]["checkpoints"] if p["hours"] > 0]
-        w("\nVmHWM (and heap in use) during the %g h runs, kB:\n" % hours[-1])
+        w("\nVmHWM (and heap in use) during the %g h runs, kB (VmHWM as `/proc` reports it:\n"
+          "the kernel updates the high-water mark lazily, so it may dip):\n" % hours[-1])
         w("| program | " + " | ".join("%g h" % h for h in cols) + " |")
         w("|---" * (len(cols) + 1) + "|")
         for r in longest:
@@ -155,7 +156,7 @@ def main():
           "library: %s. Machine: %s." % (
               hours[-1], ", ".join("%s %d" % kv for kv in sorted(rows.items())),
               lr["lost_events"],
-              ", ".join("%s h %s" % (h, "yes" if v else "NO")
+              ", ".join("%g h %s" % (float(h), "yes" if v else "NO")
                         for h, v in lr["same_events"].items()) or "n/a",
               lr["machine"]))
         w("")
