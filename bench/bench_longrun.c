@@ -371,7 +371,7 @@ static int run(const longrun_args *a)
     FILE *events = NULL;
     if (a->events_path) {
         /* the channel names `ltr stream` gives raw input */
-        char names[LTR_MAX_CHANNELS][8];
+        char names[LTR_MAX_CHANNELS][16];
         const char *name_ptrs[LTR_MAX_CHANNELS];
         for (unsigned c = 0; c < nc; c++) {
             snprintf(names[c], sizeof names[c], "ch%u", c);

@@ -105,6 +105,8 @@ static void fail(result *r, const char *fmt, ...)
 
 static int push(result *r, const ltr_event *ev, size_t n)
 {
+    if (n == 0)
+        return 0;
     if (r->n + n > r->cap) {
         size_t cap = 2 * (r->n + n) + 16;
         ltr_event *p = realloc(r->ev, cap * sizeof *p);
