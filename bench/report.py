@@ -115,6 +115,52 @@ def main():
                 prog, fl["growth_kb"], "flat" if fl["flat"] else "grows"))
         w("")
 
+    lr = load(a.dir, "longrun")
+    if lr:
+        hours = lr["hours"]
+        w("### Long run: %g h of a simulated session, %d channels at %d Hz\n"
+          % (hours[-1], lr["channels"], lr["rate_hz"]))
+        w("| program | hours | samples | peak RSS (wait4) | wall time | CPU time |")
+        w("|---|---|---|---|---|---|")
+        for r in lr["results"]:
+            w("| %s | %g | %d | %d kB | %.1f s | %.1f s |" % (
+                "ltr stream (pipe)" if r["program"] == "ltr stream" else "in-process driver",
+                r["hours"], int(round(r["hours"] * 3600 * lr["rate_hz"])) * lr["channels"],
+                r["max_rss_kb"], r["wall_s"], r["cpu_s"]))
+        longest = [r for r in lr["results"] if r["hours"] == hours[-1]]
+        cols = [p["hours"] for p in longest[0]["checkpoints"] if p["hours"] > 0]
+        w("\nVmHWM (and heap in use) during the %g h runs, kB (VmHWM as `/proc` reports it:\n"
+          "the kernel updates the high-water mark lazily, so it may dip):\n" % hours[-1])
+        w("| program | " + " | ".join("%g h" % h for h in cols) + " |")
+        w("|---" * (len(cols) + 1) + "|")
+        for r in longest:
+            pts = [p for p in r["checkpoints"] if p["hours"] > 0]
+            w("| %s | " % ("ltr stream" if r["program"] == "ltr stream" else "in-process")
+              + " | ".join(str(p["vmhwm_kb"]) for p in pts) + " |")
+            if r["program"] == "in-process" and pts and pts[0].get("heap_kb", -1) >= 0:
+                w("| in-process heap | " + " | ".join(str(p["heap_kb"]) for p in pts) + " |")
+        for prog, fl in lr["flat"].items():
+            if "growth_kb" in fl:
+                w("\n%s: peak RSS %+d kB from %g h to %g h (%s)." % (
+                    prog, fl["growth_kb"], hours[0], hours[-1],
+                    "flat" if fl["flat"] else "grows"))
+        for r in longest:
+            if r["program"] == "in-process" and r.get("detector_s"):
+                w("\nIn-process, %g h: %.1f s of CPU inside `ltr_detector_process` (%.1f "
+                  "Msamples/s), %.1f s of CPU in all (the simulator is the rest)." % (
+                      r["hours"], r["detector_s"],
+                      r["hours"] * 3600 * lr["rate_hz"] * lr["channels"] / r["detector_s"] / 1e6,
+                      r["cpu_s"]))
+        rows = lr["event_rows"].get(str(hours[-1]), {})
+        w("\nEvents in %g h: %s; lost: %d; `ltr stream` wrote the same events as the "
+          "library: %s. Machine: %s." % (
+              hours[-1], ", ".join("%s %d" % kv for kv in sorted(rows.items())),
+              lr["lost_events"],
+              ", ".join("%g h %s" % (float(h), "yes" if v else "NO")
+                        for h, v in lr["same_events"].items()) or "n/a",
+              lr["machine"]))
+        w("")
+
     acc = load(a.dir, "accuracy")
     if acc:
         names = [m["name"] for m in acc["methods"]]

@@ -8,9 +8,12 @@
 #  - `bench_stream detect`: the same recording generated in 1024-frame chunks
 #    and streamed through one detector inside one process (always).
 #
-# The RSS of each child is read from wait4()'s rusage.
+# The RSS of each child is read from wait4()'s rusage, by bench_rusage: Linux
+# keeps ru_maxrss across execve(), so a child forked by this script would
+# report at least Python's own ~15 MB (which is what this table showed until
+# bench_rusage: 14768 kB for every program and length).
 #
-# usage: rss.py --stream PATH [--ltr PATH] [--outdir DIR] [--json PATH] [--quick]
+# usage: rss.py --stream PATH --rusage PATH [--ltr PATH] [--outdir DIR] [--json PATH] [--quick]
 # SPDX-License-Identifier: BSD-3-Clause
 import argparse
 import json
@@ -23,30 +26,40 @@ RATE = 10000
 CHANNELS = 4
 
 
+RUSAGE = None  # bench_rusage
+
+
 def run_child(cmd):
-    """Run cmd, return (exit status, max RSS kB, seconds, stdout)."""
+    """Run cmd under bench_rusage, return (exit status, max RSS kB, seconds, stdout)."""
     t0 = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    r, w = os.pipe()
+    p = subprocess.Popen([RUSAGE, "--fd", str(w), "--"] + cmd, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, pass_fds=(w,))
+    os.close(w)
     out = p.stdout.read()
     p.stdout.close()
-    _, status, ru = os.wait4(p.pid, 0)
-    p.returncode = 0  # reaped here: keep Popen from waiting again
-    code = (status >> 8) if os.WIFEXITED(status) else -1
+    code = p.wait()
     dt = time.monotonic() - t0
+    with os.fdopen(r) as report:
+        words = report.read().split()
+    rss = int(words[words.index("maxrss_kb") + 1]) if "maxrss_kb" in words else -1
     text = out.decode(errors="replace")
     if code != 0:
         sys.stderr.write(text)
-    return code, ru.ru_maxrss, dt, text
+    return code, rss, dt, text
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--stream", required=True)
+    ap.add_argument("--rusage", required=True, help="bench_rusage")
     ap.add_argument("--ltr", default="")
     ap.add_argument("--outdir", default=".")
     ap.add_argument("--json", default=None)
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
+    global RUSAGE
+    RUSAGE = a.rusage
     json_path = a.json or os.path.join(os.environ.get("LTR_BENCH_JSON_DIR", a.outdir), "rss.json")
     minutes = [1, 6] if a.quick else [10, 60]
     have_ltr = bool(a.ltr) and os.access(a.ltr, os.X_OK)
