@@ -20,6 +20,7 @@
 #include "artifact.h"
 #include "ecg.h"
 #include "envelope.h"
+#include "events.h"
 #include "filter.h"
 #include "lane.h"
 #include "ltr/ltr.h"
@@ -120,7 +121,6 @@ struct ltr_detector {
     uint64_t start;           /* first frame of the current stream (after reset or flush) */
     int dirty;                /* frames since the last reset/flush */
     uint32_t next_id;
-    uint64_t lost;
     uint64_t last_artifact;   /* last blanked frame + 1, 0 = none */
     uint64_t pulse_end;       /* last frame of the latest pulse's blanking + 1, 0 = none */
     uint64_t pulse_onset;     /* first blanked frame of that pulse */
@@ -130,13 +130,7 @@ struct ltr_detector {
     artifact_segment seg;
     pending_mark marks[LTR_MAX_PENDING_MARKS];
     unsigned n_marks;
-    ltr_event queue[LTR_EVENT_QUEUE];
-    unsigned q_head, q_count;
-
-    /* output of the current call */
-    ltr_event *out;
-    size_t out_max, out_n;
-    int overflowed;
+    ltri_events events;       /* the caller's array for this call, and the queue */
 
     channel_state *ch;
     lane_slot *lanes;
@@ -440,14 +434,13 @@ void ltr_detector_reset(ltr_detector *det)
     reset_stream(det);
     det->n = det->n_real = det->start = 0;
     det->next_id = 1;
-    det->lost = 0;
-    det->q_head = det->q_count = 0;
+    ltri_events_reset(&det->events);
 }
 
 const ltr_config *ltr_detector_config(const ltr_detector *det) { return det ? &det->cfg : NULL; }
 uint64_t ltr_detector_latency_frames(const ltr_detector *det) { return det ? det->latency : 0; }
 uint64_t ltr_detector_frames(const ltr_detector *det) { return det ? det->n_real : 0; }
-uint64_t ltr_detector_lost_events(const ltr_detector *det) { return det ? det->lost : 0; }
+uint64_t ltr_detector_lost_events(const ltr_detector *det) { return det ? det->events.lost : 0; }
 
 double ltr_detector_mains_hz(const ltr_detector *det)
 {
@@ -484,55 +477,13 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
      * END or CANCEL; artifact stretches are at least merge_gap apart; +2 for what
      * flush closes; plus what waits in the queue. */
     const size_t per_lane = n_frames / det->lane_emg.confirm + 2; /* confirm is shared */
-    return 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2 + det->q_count;
+    return 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2 +
+           ltri_events_waiting(&det->events);
 }
 
 /* ------------------------------------------------------------------ events */
 
-/* Events hold together: onset <= peak <= offset (an END's or CANCEL's offset after its
- * onset), onset <= detected. Lanes keep onsets and peaks on the band-pass time base and
- * offsets on the envelope's; at the edges (a twitch cut at flush, a lane split at a
- * valley) the two can cross by a few frames, so the order is restored here, once. */
-static void hold_together(ltr_event *ev)
-{
-    if (ev->kind == LTR_EVENT_ARTIFACT)
-        return;
-    if (ev->onset > ev->detected)
-        ev->onset = ev->detected;
-    if (ev->peak < ev->onset)
-        ev->peak = ev->onset;
-    if (ev->kind == LTR_EVENT_BEGIN) {
-        if (ev->peak > ev->detected)
-            ev->peak = ev->detected;
-        ev->offset = ev->detected;
-    } else if (ev->offset <= ev->peak) {
-        ev->offset = ev->peak + 1;
-    }
-}
-
-static void emit(ltr_detector *d, const ltr_event *event)
-{
-    ltr_event held = *event;
-    hold_together(&held);
-    const ltr_event *ev = &held;
-    if (d->q_count == 0 && d->out_n < d->out_max) {
-        d->out[d->out_n++] = *ev;
-    } else if (d->q_count < LTR_EVENT_QUEUE) {
-        d->queue[(d->q_head + d->q_count++) % LTR_EVENT_QUEUE] = *ev;
-    } else {
-        d->lost++;
-        d->overflowed = 1;
-    }
-}
-
-static void drain_queue(ltr_detector *d)
-{
-    while (d->q_count && d->out_n < d->out_max) {
-        d->out[d->out_n++] = d->queue[d->q_head];
-        d->q_head = (d->q_head + 1) % LTR_EVENT_QUEUE;
-        d->q_count--;
-    }
-}
+static void emit(ltr_detector *d, const ltr_event *ev) { ltri_events_push(&d->events, ev); }
 
 static uint64_t corrected(uint64_t t, uint64_t delay) { return t > delay ? t - delay : 0; }
 
@@ -970,21 +921,12 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
 
 static void begin_call(ltr_detector *d, ltr_event *events, size_t max_events)
 {
-    d->out = events;
-    d->out_max = events ? max_events : 0;
-    d->out_n = 0;
-    d->overflowed = 0;
-    drain_queue(d);
+    ltri_events_begin(&d->events, events, max_events);
 }
 
 static ltr_status end_call(ltr_detector *d, size_t *n_events)
 {
-    *n_events = d->out_n;
-    d->out = NULL;
-    d->out_max = d->out_n = 0;
-    if (d->overflowed)
-        return LTR_ERR_EVENT_OVERFLOW;
-    return d->q_count ? LTR_MORE_EVENTS : LTR_OK;
+    return ltri_events_end(&d->events, n_events);
 }
 
 ltr_status ltr_detector_process(ltr_detector *det, const float *frames, size_t n_frames,
