@@ -43,6 +43,20 @@
 
 #define NO_FRAME UINT64_MAX
 
+/* Sensor kinds, the index of d->chain (ltr_sensor: EMG 0, accelerometer 1). */
+#define N_SENSORS 2
+
+/* What is designed once per sensor kind: its conditioning and envelope filters, its
+ * lanes' settings, and the delays they cause (immutable after init). */
+typedef struct sensor_chain {
+    int present;              /* some channel is of this kind */
+    ltri_cascade band;        /* conditioning: band-pass (EMG), high- and low-pass (acc.) */
+    ltri_cascade smooth;      /* envelope smoother */
+    ltri_lane_design lane;    /* hysteresis, durations, noise floor */
+    uint64_t delay;           /* band-pass + smoother delay, frames */
+    uint64_t band_delay;      /* band-pass delay, frames */
+} sensor_chain;
+
 typedef struct channel_state {
     ltri_artifact art;
     ltri_cascade_state band;
@@ -97,10 +111,9 @@ struct ltr_detector {
     ltr_config cfg;
     int owned;                /* made by ltr_detector_create */
     unsigned n_lanes;
-    int has_emg, has_acc;
 
     /* immutable after init */
-    ltri_cascade emg_band, acc_band, emg_smooth, acc_smooth;
+    sensor_chain chain[N_SENSORS]; /* indexed by ltr_sensor */
     int has_mains;                        /* EMG channels go through the mains canceller */
     ltri_mains_design mains;
     uint64_t mains_settle;                /* frames the canceller needs before lanes learn */
@@ -109,11 +122,8 @@ struct ltr_detector {
     uint32_t ecg_delay;                   /* its delay, frames: every lane runs this late */
     size_t ecg_offset, acc_ring_offset;   /* byte offsets of the ECG channels, the ring */
     ltri_artifact_design art;
-    ltri_lane_design lane_emg, lane_acc; /* hysteresis settings per sensor kind */
     uint64_t recovery_min, recovery_max, fusion_window, fusion_early, merge_gap;
     uint64_t stim_blank, needle_blank, latency;
-    uint64_t emg_delay, acc_delay;        /* band-pass + smoother delay, frames */
-    uint64_t emg_band_delay, acc_band_delay; /* band-pass delay, frames */
 
     /* stream state */
     uint64_t n;               /* frames consumed (next frame index) */
@@ -136,7 +146,16 @@ struct ltr_detector {
     lane_slot *lanes;
 };
 
-static const ltri_lane_design *lane_design(const ltr_detector *d, const lane_slot *s);
+static const ltri_lane_design *lane_design(const ltr_detector *d, const lane_slot *s)
+{
+    return &d->chain[s->sensor].lane;
+}
+
+/* Both kinds of sensor are there: the accelerometer may confirm an EMG twitch. */
+static int two_sensors(const ltr_detector *d)
+{
+    return d->chain[LTR_SENSOR_EMG].present && d->chain[LTR_SENSOR_ACC].present;
+}
 
 static void twitch_clear(twitch_state *tw)
 {
@@ -203,19 +222,31 @@ size_t ltr_detector_size(const ltr_config *cfg)
 /* A filter delay in whole frames (delays are positive; guard anyway). */
 static uint64_t frames_round(double frames) { return frames > 0.0 ? (uint64_t)lround(frames) : 0; }
 
+/* The smoother, and the delays of a chain whose band-pass delays by band_delay frames. */
+static ltr_status design_envelope(sensor_chain *ch, double smoothing_hz, double band_delay,
+                                  double fs)
+{
+    if (ltri_envelope_design(&ch->smooth, smoothing_hz, fs))
+        return LTR_ERR_BAND;
+    ch->band_delay = frames_round(band_delay);
+    ch->delay = frames_round(band_delay + ltri_envelope_delay(&ch->smooth, fs));
+    return LTR_OK;
+}
+
 static ltr_status design_emg(ltr_detector *d)
 {
     const ltr_config *cfg = &d->cfg;
     const double fs = cfg->sample_rate_hz;
-    ltri_cascade_clear(&d->emg_band);
+    sensor_chain *emg = &d->chain[LTR_SENSOR_EMG];
+    ltri_cascade_clear(&emg->band);
     /* 4th-order Butterworth band edges: -24 dB/octave keeps movement artifacts and
      * high-frequency noise out without much ringing. */
-    if (ltri_cascade_add_butter_highpass(&d->emg_band, 4, cfg->emg_highpass_hz, fs) ||
-        ltri_cascade_add_butter_lowpass(&d->emg_band, 4, cfg->emg_lowpass_hz, fs))
+    if (ltri_cascade_add_butter_highpass(&emg->band, 4, cfg->emg_highpass_hz, fs) ||
+        ltri_cascade_add_butter_lowpass(&emg->band, 4, cfg->emg_lowpass_hz, fs))
         return LTR_ERR_BAND;
     /* Delay of the band-pass alone: the notches only delay their own narrow bands. */
     const double band_delay = ltri_cascade_group_delay(
-        &d->emg_band, sqrt(cfg->emg_highpass_hz * cfg->emg_lowpass_hz), fs);
+        &emg->band, sqrt(cfg->emg_highpass_hz * cfg->emg_lowpass_hz), fs);
     /* Mains: an adaptive canceller after the band-pass (mains.c), which finds 50 or 60 Hz
      * itself (LTR_MAINS_AUTO) and follows a drift of +-1 Hz at every harmonic; a fixed
      * notch 4 Hz wide removes 0.3-12 dB of a line drifted by 0.5-1 Hz. Harmonics up to
@@ -233,31 +264,24 @@ static ltr_status design_emg(ltr_detector *d)
         else if (cfg->mains_hz != LTR_MAINS_AUTO)
             return LTR_ERR_MAINS; /* no harmonic below the band edge: nothing to cancel */
     }
-    if (ltri_envelope_design(&d->emg_smooth, cfg->emg_smoothing_hz, fs))
-        return LTR_ERR_BAND;
-    d->emg_band_delay = frames_round(band_delay);
-    d->emg_delay = frames_round(band_delay + ltri_envelope_delay(&d->emg_smooth, fs));
-    return LTR_OK;
+    return design_envelope(emg, cfg->emg_smoothing_hz, band_delay, fs);
 }
 
 static ltr_status design_acc(ltr_detector *d)
 {
     const ltr_config *cfg = &d->cfg;
     const double fs = cfg->sample_rate_hz;
-    ltri_cascade_clear(&d->acc_band);
+    sensor_chain *acc = &d->chain[LTR_SENSOR_ACC];
+    ltri_cascade_clear(&acc->band);
     /* 8th-order high-pass: gravity and therapist hand motion (< 5 Hz) are far larger than
      * a twitch and sit just below its band; -48 dB/octave keeps 4 Hz motion 20 dB down
      * (4th order let slow motion through as false twitches on synthetic sessions). */
-    if (ltri_cascade_add_butter_highpass(&d->acc_band, 8, cfg->acc_highpass_hz, fs) ||
-        ltri_cascade_add_butter_lowpass(&d->acc_band, 2, cfg->acc_lowpass_hz, fs))
-        return LTR_ERR_BAND;
-    if (ltri_envelope_design(&d->acc_smooth, cfg->acc_smoothing_hz, fs))
+    if (ltri_cascade_add_butter_highpass(&acc->band, 8, cfg->acc_highpass_hz, fs) ||
+        ltri_cascade_add_butter_lowpass(&acc->band, 2, cfg->acc_lowpass_hz, fs))
         return LTR_ERR_BAND;
     const double band_delay = ltri_cascade_group_delay(
-        &d->acc_band, sqrt(cfg->acc_highpass_hz * cfg->acc_lowpass_hz), fs);
-    d->acc_band_delay = frames_round(band_delay);
-    d->acc_delay = frames_round(band_delay + ltri_envelope_delay(&d->acc_smooth, fs));
-    return LTR_OK;
+        &acc->band, sqrt(cfg->acc_highpass_hz * cfg->acc_lowpass_hz), fs);
+    return design_envelope(acc, cfg->acc_smoothing_hz, band_delay, fs);
 }
 
 static uint64_t frames_ceil(double seconds, double fs)
@@ -284,7 +308,7 @@ static void reset_stream(ltr_detector *d)
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             if (d->cfg.sensors[c] == LTR_SENSOR_EMG)
                 ltri_ecg_channel_init(&d->ecg, ecg_channel(d, &d->ch[c]), d->ecg.channel_size);
-        if (d->has_acc)
+        if (d->chain[LTR_SENSOR_ACC].present)
             memset(acc_ring(d), 0, 2u * d->ecg_delay * sizeof(float));
         d->acc_ring_pos = 0;
     }
@@ -344,13 +368,13 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     unsigned n_emg = 0;
     for (unsigned c = 0; c < cfg->n_channels; c++) {
         if (cfg->sensors[c] == LTR_SENSOR_EMG) {
-            d->has_emg = 1;
+            d->chain[LTR_SENSOR_EMG].present = 1;
             d->ch[c].ecg_slot = n_emg++;
             d->lanes[lane].sensor = LTR_SENSOR_EMG;
             d->lanes[lane].channels = 1u << c;
             d->ch[c].lane = lane++;
         } else {
-            d->has_acc = 1;
+            d->chain[LTR_SENSOR_ACC].present = 1;
             if (acc_lane < 0) {
                 acc_lane = (int)lane++;
                 d->lanes[acc_lane].sensor = LTR_SENSOR_ACC;
@@ -360,20 +384,19 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
         }
     }
     ltr_status ds;
-    if (d->has_emg && (ds = design_emg(d)) != LTR_OK)
+    if (d->chain[LTR_SENSOR_EMG].present && (ds = design_emg(d)) != LTR_OK)
         return ds;
-    if (d->has_acc && (ds = design_acc(d)) != LTR_OK)
+    if (d->chain[LTR_SENSOR_ACC].present && (ds = design_acc(d)) != LTR_OK)
         return ds;
     ltri_artifact_design_init(&d->art, cfg);
-    ltri_lane_design_init(&d->lane_emg, cfg, LTR_SENSOR_EMG);
-    ltri_lane_design_init(&d->lane_acc, cfg, LTR_SENSOR_ACC);
+    for (unsigned k = 0; k < N_SENSORS; k++)
+        ltri_lane_design_init(&d->chain[k].lane, cfg, (ltr_sensor)k);
 
     uint64_t max_delay = 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
         lane_slot *s = &d->lanes[l];
-        const int emg = s->sensor == LTR_SENSOR_EMG;
-        s->delay = emg ? d->emg_delay : d->acc_delay;
-        s->onset_delay = emg ? d->emg_band_delay : d->acc_band_delay;
+        s->delay = d->chain[s->sensor].delay;
+        s->onset_delay = d->chain[s->sensor].band_delay;
         if (s->delay > max_delay)
             max_delay = s->delay;
     }
@@ -476,7 +499,7 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
     /* Each lane begins at most once per confirm time; each twitch gives BEGIN plus
      * END or CANCEL; artifact stretches are at least merge_gap apart; +2 for what
      * flush closes; plus what waits in the queue. */
-    const size_t per_lane = n_frames / det->lane_emg.confirm + 2; /* confirm is shared */
+    const size_t per_lane = n_frames / det->chain[LTR_SENSOR_EMG].lane.confirm + 2; /* shared */
     return 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2 +
            ltri_events_waiting(&det->events);
 }
@@ -526,7 +549,7 @@ static float confidence_of(const ltr_detector *d, float snr_emg, float snr_acc, 
         c = 1.0f - (1.0f - sensor_evidence(d, snr_emg)) * (1.0f - sensor_evidence(d, snr_acc));
     } else {
         c = sensor_evidence(d, snr_emg >= 0.0f ? snr_emg : snr_acc);
-        if (d->has_emg && d->has_acc)
+        if (two_sensors(d))
             c *= 0.75f; /* the other sensor was there and saw nothing */
     }
     if (flags & LTR_FLAG_NEAR_ARTIFACT)
@@ -606,7 +629,7 @@ static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
     tw->acc_onset = acc_onset;
     uint32_t flags = sensor_flag(s->sensor);
     uint32_t channels = s->channels;
-    if (s->sensor == LTR_SENSOR_ACC && d->has_emg && weak_emg(d, onset, tw)) {
+    if (s->sensor == LTR_SENSOR_ACC && d->chain[LTR_SENSOR_EMG].present && weak_emg(d, onset, tw)) {
         /* confirmed mechanically, timed electrically */
         tw->onset = tw->weak_onset;
         flags |= LTR_FLAG_EMG | LTR_FLAG_FUSED;
@@ -725,11 +748,6 @@ static void close_twitch(ltr_detector *d, uint64_t n)
 
 /* ------------------------------------------------------------------ frames */
 
-static const ltri_lane_design *lane_design(const ltr_detector *d, const lane_slot *s)
-{
-    return s->sensor == LTR_SENSOR_ACC ? &d->lane_acc : &d->lane_emg;
-}
-
 static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
 {
     channel_state *ch = &d->ch[c];
@@ -843,7 +861,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
             ch->blank_run = 0;
         lane_slot *ls = &d->lanes[ch->lane];
         if (ls->sensor == LTR_SENSOR_EMG) {
-            float y = ltri_cascade_run(&d->emg_band, &ch->band, s);
+            float y = ltri_cascade_run(&d->chain[LTR_SENSOR_EMG].band, &ch->band, s);
             if (d->has_mains) {
                 /* a held (blanked) sample has no mains in it: do not cancel any */
                 if (why)
@@ -859,7 +877,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
             ch->y2 = ch->y1;
             ch->y1 = y;
         } else {
-            const float y = ltri_cascade_run(&d->acc_band, &ch->band, s);
+            const float y = ltri_cascade_run(&d->chain[LTR_SENSOR_ACC].band, &ch->band, s);
             /* one frame late, like the energy operator, so all lanes share one time */
             ls->energy += ch->y1 * ch->y1;
             ls->amp_sq = ls->energy;
@@ -869,7 +887,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     }
     if (d->has_mains)
         ltri_mains_advance(&d->mains, &d->mains_tr);
-    if (d->has_ecg && d->has_acc && d->ecg_delay) {
+    if (d->has_ecg && d->chain[LTR_SENSOR_ACC].present && d->ecg_delay) {
         /* the accelerometer lane waits as long as the ECG canceller delays the EMG */
         float *ring = acc_ring(d);
         lane_slot *acc = &d->lanes[d->n_lanes - 1];
@@ -890,8 +908,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     const uint64_t t = lanes_timed ? m - 1 - d->ecg_delay : 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
         lane_slot *s = &d->lanes[l];
-        const ltri_cascade *smooth = s->sensor == LTR_SENSOR_EMG ? &d->emg_smooth : &d->acc_smooth;
-        float env = ltri_cascade_run(smooth, &s->lane.smooth, s->energy);
+        float env = ltri_cascade_run(&d->chain[s->sensor].smooth, &s->lane.smooth, s->energy);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
         const int blocked = !lanes_timed || t < s->blocked_until ||
@@ -908,7 +925,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     twitch_state *tw = &d->tw;
     if (tw->open && tw->active == 0) {
         /* Give the accelerometer its electromechanical delay to confirm an EMG twitch. */
-        const uint64_t wait = (d->has_emg && d->has_acc) ? d->fusion_window : 0;
+        const uint64_t wait = two_sensors(d) ? d->fusion_window : 0;
         if (n >= tw->opened + wait)
             close_twitch(d, n);
     }
