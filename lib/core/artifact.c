@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "artifact.h"
+#include "timebase.h"
 
 /* Look-ahead: stimulation pulses last 50-500 us (issue spec; typical TENS/EMS pulse
  * widths); 1 ms sees a pulse and its return, even one the amplifier's
@@ -32,14 +33,12 @@ void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
 {
     const double fs = cfg->sample_rate_hz;
     /* + 2: a biphasic pulse fills up to two frames at low rates and is back on the third */
-    uint32_t la = (uint32_t)ceil(LOOKAHEAD_S * fs) + 2;
+    uint32_t la = (uint32_t)ltri_frames(LOOKAHEAD_S, fs, LTRI_ROUND_UP, 0) + 2;
     if (la > LTRI_LINE - 2)
         la = LTRI_LINE - 2;
     d->lookahead = la;
-    d->stim_blank = (uint32_t)ceil(cfg->stim_blank_ms * 1e-3 * fs);
-    d->dropout = (uint32_t)ceil(cfg->dropout_ms * 1e-3 * fs);
-    if (d->dropout < 2)
-        d->dropout = 2;
+    d->stim_blank = (uint32_t)ltri_frames_ms(cfg->stim_blank_ms, fs, LTRI_ROUND_UP, 0);
+    d->dropout = (uint32_t)ltri_frames_ms(cfg->dropout_ms, fs, LTRI_ROUND_UP, 2);
     d->spike_ratio = (float)pow(10.0, cfg->spike_threshold_db / 20.0);
     d->scale_alpha = (float)(1.0 / (SCALE_TAU_S * fs));
     d->baseline_alpha = (float)(1.0 / (BASELINE_TAU_S * fs));

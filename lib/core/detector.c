@@ -25,6 +25,7 @@
 #include "lane.h"
 #include "ltr/ltr.h"
 #include "mains.h"
+#include "timebase.h"
 
 /* Artifacts closer than this are reported as one stretch. */
 #define ARTIFACT_MERGE_S 0.1
@@ -284,12 +285,6 @@ static ltr_status design_acc(ltr_detector *d)
     return design_envelope(acc, cfg->acc_smoothing_hz, band_delay, fs);
 }
 
-static uint64_t frames_ceil(double seconds, double fs)
-{
-    const double f = ceil(seconds * fs);
-    return f < 0.0 ? 0 : (uint64_t)f;
-}
-
 /* The ECG canceller of an EMG channel (ECG cancelling on). */
 static ltri_ecg_channel *ecg_channel(ltr_detector *d, const channel_state *ch)
 {
@@ -405,20 +400,16 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     /* The canceller removes 30 dB in about 0.2 s (0.65 s for every line in auto mode,
      * whose joint search cancels both families meanwhile): the EMG lanes start learning
      * their background after the first 0.2 s, not from the mains. */
-    d->mains_settle = d->has_mains ? frames_ceil(MAINS_SETTLE_S, fs) : 0;
-    d->recovery_min = frames_ceil(RECOVERY_MIN_S, fs);
-    d->recovery_max = frames_ceil(cfg->warmup_ms * 1e-3, fs);
+    d->mains_settle = d->has_mains ? ltri_frames(MAINS_SETTLE_S, fs, LTRI_ROUND_UP, 0) : 0;
+    d->recovery_min = ltri_frames(RECOVERY_MIN_S, fs, LTRI_ROUND_UP, 0);
+    d->recovery_max = ltri_frames_ms(cfg->warmup_ms, fs, LTRI_ROUND_UP, 0);
     if (d->recovery_max < d->recovery_min)
         d->recovery_max = d->recovery_min;
-    d->fusion_window = frames_ceil(cfg->fusion_window_ms * 1e-3, fs);
-    d->fusion_early = frames_ceil(FUSION_EARLY_S, fs);
-    d->merge_gap = frames_ceil(ARTIFACT_MERGE_S, fs);
-    d->stim_blank = frames_ceil(cfg->stim_blank_ms * 1e-3, fs);
-    d->needle_blank = frames_ceil(cfg->needle_blank_ms * 1e-3, fs);
-    if (d->stim_blank < 1)
-        d->stim_blank = 1;
-    if (d->needle_blank < 1)
-        d->needle_blank = 1;
+    d->fusion_window = ltri_frames_ms(cfg->fusion_window_ms, fs, LTRI_ROUND_UP, 0);
+    d->fusion_early = ltri_frames(FUSION_EARLY_S, fs, LTRI_ROUND_UP, 0);
+    d->merge_gap = ltri_frames(ARTIFACT_MERGE_S, fs, LTRI_ROUND_UP, 0);
+    d->stim_blank = ltri_frames_ms(cfg->stim_blank_ms, fs, LTRI_ROUND_UP, 1);
+    d->needle_blank = ltri_frames_ms(cfg->needle_blank_ms, fs, LTRI_ROUND_UP, 1);
     ltr_detector_reset(d);
     *det = d;
     return LTR_OK;

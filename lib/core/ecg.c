@@ -26,6 +26,7 @@
  * i.e. at input time s + kM with s = qM + (M - 1)/2.
  */
 #include "ecg.h"
+#include "timebase.h"
 
 #include <math.h>
 #include <stdalign.h>
@@ -91,10 +92,10 @@
  * detection: the first W + H are already there). */
 #define CAPTURE_PER_STEP 4u
 
+/* Decimated samples in a duration (nearest), at least at_least. */
 static uint32_t to_count(double seconds, double rate, uint32_t at_least)
 {
-    const double v = floor(seconds * rate + 0.5);
-    return v < (double)at_least ? at_least : (uint32_t)v;
+    return (uint32_t)ltri_frames(seconds, rate, LTRI_ROUND_NEAREST, at_least);
 }
 
 int ltri_ecg_design_init(ltri_ecg_design *d, double fs_hz)

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "lane.h"
+#include "timebase.h"
 
 /* How far below its peak a twitch has ended, dB (energy). Twitches up to ~26 dB over the
  * floor end at the off threshold as usual; only stronger ones end here. */
@@ -13,10 +14,10 @@
 /* How deep a valley inside an accelerometer event must be to split it, dB (assumption). */
 #define VALLEY_DB 6.0
 
+/* A duration of the configuration, in frames: at least one. */
 static uint32_t frames_of(double ms, double fs)
 {
-    const double f = ceil(ms * 1e-3 * fs);
-    return f < 1.0 ? 1u : (uint32_t)f;
+    return (uint32_t)ltri_frames_ms(ms, fs, LTRI_ROUND_UP, 1);
 }
 
 void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_sensor sensor)
@@ -32,7 +33,7 @@ void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_senso
                                                          : cfg->min_duration_ms, fs);
     d->max_duration = frames_of(cfg->max_duration_ms, fs);
     d->gap = frames_of(cfg->gap_ms, fs);
-    d->refractory = (uint32_t)ceil(cfg->refractory_ms * 1e-3 * fs);
+    d->refractory = (uint32_t)ltri_frames_ms(cfg->refractory_ms, fs, LTRI_ROUND_UP, 0);
     d->tail_ratio = (float)pow(10.0, -TAIL_DB / 10.0);
 }
 

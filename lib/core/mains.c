@@ -41,6 +41,7 @@
  * below 1e-6 (about 2.5 independent |W|^2 values per window and channel).
  */
 #include "mains.h"
+#include "timebase.h"
 
 #include <float.h>
 #include <math.h>
@@ -146,8 +147,7 @@ int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double mains_hz, 
         d->g_fast = g_cap;
     if (d->g_slow > d->g_fast)
         d->g_slow = d->g_fast;
-    const long tick = lround(TICK_S * fs_hz);
-    d->tick = tick < 2 ? 2u : (uint32_t)tick;
+    d->tick = (uint32_t)ltri_frames(TICK_S, fs_hz, LTRI_ROUND_NEAREST, 2);
     d->inv_tick = 1.0f / (float)d->tick;
     const double tick_s = d->tick / fs_hz;
     d->fll_fast = (float)(tick_s / FLL_TAU_FAST_S);

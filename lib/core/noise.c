@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "noise.h"
+#include "timebase.h"
 
 /* The floor learns from block means of the envelope, 4 ms long: far shorter than any
  * change of background it must follow, and it keeps the log and the threshold
@@ -35,9 +36,7 @@ void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg)
 {
     d->cfar_alpha = 0.0f; /* set below, once the block length is known */
     const double fs = cfg->sample_rate_hz;
-    uint32_t block = (uint32_t)lround(fs * BLOCK_S);
-    if (block < 1)
-        block = 1;
+    const uint32_t block = (uint32_t)ltri_frames(BLOCK_S, fs, LTRI_ROUND_NEAREST, 1);
     const double block_s = block / fs;
     d->block = block;
     d->warmup_blocks = (uint32_t)ceil(cfg->warmup_ms / 1000.0 / block_s);
