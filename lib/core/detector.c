@@ -22,6 +22,7 @@
 #include "envelope.h"
 #include "events.h"
 #include "filter.h"
+#include "fusion.h"
 #include "lane.h"
 #include "ltr/ltr.h"
 #include "mains.h"
@@ -32,20 +33,10 @@
 /* Shortest recovery after a blanked stretch: the band-pass settles (~2 periods of 20 Hz
  * would be 100 ms, but the sample-and-hold leaves it almost nothing to settle from). */
 #define RECOVERY_MIN_S 0.01
-/* An accelerometer onset this much before the EMG onset still confirms it: onset estimates
- * of the two lanes differ by a few ms. */
-#define FUSION_EARLY_S 0.01
 /* The mains canceller's convergence before the EMG lanes learn, s (mains.h). */
 #define MAINS_SETTLE_S 0.0
-/* Confidence: logistic in the margin over the on threshold, this many dB per e-fold;
- * one sensor alone reaches at most SINGLE_SENSOR_MAX (assumptions, documented in ltr.h). */
-#define CONFIDENCE_DB_SCALE 4.0f
-#define SINGLE_SENSOR_MAX 0.8f
-
-#define NO_FRAME UINT64_MAX
-
 /* Sensor kinds, the index of d->chain (ltr_sensor: EMG 0, accelerometer 1). */
-#define N_SENSORS 2
+#define N_SENSORS LTRI_N_SENSORS
 
 /* What is designed once per sensor kind: its conditioning and envelope filters, its
  * lanes' settings, and the delays they cause (immutable after init). */
@@ -67,35 +58,6 @@ typedef struct channel_state {
     uint32_t blank_run;      /* consecutive blanked frames */
     uint32_t lane;           /* lane index */
 } channel_state;
-
-typedef struct lane_slot {
-    ltri_lane lane;
-    uint64_t blocked_until;  /* lane time before which it is blocked (artifact recovery) */
-    int rearm;               /* the last blocking was an electrode step: no settling after */
-    uint64_t delay;          /* band-pass + smoother delay, removed from peaks and offsets, frames */
-    uint64_t onset_delay;    /* band-pass delay only, removed from onsets (see lane_onset) */
-    uint32_t channels;       /* channel mask */
-    ltr_sensor sensor;
-    float energy, amp_sq;    /* this frame's inputs */
-} lane_slot;
-
-/* The twitch being assembled from lane news. */
-typedef struct twitch_state {
-    int open;
-    uint32_t id;
-    uint64_t active, done, cancelled; /* lane masks */
-    uint64_t opened;                  /* lane time of the first BEGIN */
-    uint32_t cancel_flags;
-    int voluntary;                    /* an EMG lane ran too long */
-    int best_emg;                     /* the describing lane is an EMG lane */
-    uint64_t onset, offset, emg_onset, acc_onset;
-    uint64_t peak;
-    float snr_db, amplitude;          /* of the lane that describes it */
-    float snr_emg, snr_acc;           /* best of each sensor kind, -1 = none */
-    uint64_t weak_onset;              /* EMG onset of sub-threshold activity, NO_FRAME = none */
-    uint32_t weak_channels;           /* the EMG channels that showed it */
-    uint32_t channels;
-} twitch_state;
 
 typedef struct artifact_segment {
     int open;
@@ -123,7 +85,8 @@ struct ltr_detector {
     uint32_t ecg_delay;                   /* its delay, frames: every lane runs this late */
     size_t ecg_offset, acc_ring_offset;   /* byte offsets of the ECG channels, the ring */
     ltri_artifact_design art;
-    uint64_t recovery_min, recovery_max, fusion_window, fusion_early, merge_gap;
+    ltri_fusion_design fusion;            /* twitches from lane news */
+    uint64_t recovery_min, recovery_max, merge_gap;
     uint64_t stim_blank, needle_blank, latency;
 
     /* stream state */
@@ -131,11 +94,10 @@ struct ltr_detector {
     uint64_t n_real;          /* frames given by the caller (flush adds virtual ones) */
     uint64_t start;           /* first frame of the current stream (after reset or flush) */
     int dirty;                /* frames since the last reset/flush */
-    uint32_t next_id;
     uint64_t last_artifact;   /* last blanked frame + 1, 0 = none */
     uint64_t pulse_end;       /* last frame of the latest pulse's blanking + 1, 0 = none */
     uint64_t pulse_onset;     /* first blanked frame of that pulse */
-    twitch_state tw;
+    ltri_fusion fu;               /* the twitch being assembled, the next id */
     ltri_mains_tracker mains_tr;  /* the mains grid: frequency, oscillators, search */
     uint32_t acc_ring_pos;        /* ECG cancelling: the accelerometer lane's delay line */
     artifact_segment seg;
@@ -144,26 +106,14 @@ struct ltr_detector {
     ltri_events events;       /* the caller's array for this call, and the queue */
 
     channel_state *ch;
-    lane_slot *lanes;
+    ltri_lane_slot *lanes;
 };
 
-static const ltri_lane_design *lane_design(const ltr_detector *d, const lane_slot *s)
+static const ltri_lane_design *lane_design(const ltr_detector *d, const ltri_lane_slot *s)
 {
     return &d->chain[s->sensor].lane;
 }
 
-/* Both kinds of sensor are there: the accelerometer may confirm an EMG twitch. */
-static int two_sensors(const ltr_detector *d)
-{
-    return d->chain[LTR_SENSOR_EMG].present && d->chain[LTR_SENSOR_ACC].present;
-}
-
-static void twitch_clear(twitch_state *tw)
-{
-    memset(tw, 0, sizeof *tw);
-    tw->emg_onset = tw->acc_onset = tw->weak_onset = NO_FRAME;
-    tw->snr_emg = tw->snr_acc = -1.0f;
-}
 
 /* ------------------------------------------------------------------ memory */
 
@@ -196,7 +146,7 @@ static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
     memset(lo, 0, sizeof *lo);
     lo->channels = align_up(sizeof(struct ltr_detector));
     lo->lanes = lo->channels + align_up(cfg->n_channels * sizeof(channel_state));
-    lo->ecg = lo->lanes + align_up(count_lanes(cfg) * sizeof(lane_slot));
+    lo->ecg = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
     lo->total = lo->ecg;
     if (cfg->ecg_cancel && n_emg) {
         if (ltri_ecg_design_init(ecg, cfg->sample_rate_hz) != 0)
@@ -323,7 +273,7 @@ static void reset_stream(ltr_detector *d)
         d->lanes[l].blocked_until = 0;
         d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
     }
-    twitch_clear(&d->tw);
+    ltri_fusion_reset_stream(&d->fu);
     memset(&d->seg, 0, sizeof d->seg);
     d->n_marks = 0;
     d->last_artifact = 0;
@@ -389,7 +339,7 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
 
     uint64_t max_delay = 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
-        lane_slot *s = &d->lanes[l];
+        ltri_lane_slot *s = &d->lanes[l];
         s->delay = d->chain[s->sensor].delay;
         s->onset_delay = d->chain[s->sensor].band_delay;
         if (s->delay > max_delay)
@@ -405,8 +355,8 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     d->recovery_max = ltri_frames_ms(cfg->warmup_ms, fs, LTRI_ROUND_UP, 0);
     if (d->recovery_max < d->recovery_min)
         d->recovery_max = d->recovery_min;
-    d->fusion_window = ltri_frames_ms(cfg->fusion_window_ms, fs, LTRI_ROUND_UP, 0);
-    d->fusion_early = ltri_frames(FUSION_EARLY_S, fs, LTRI_ROUND_UP, 0);
+    ltri_fusion_design_init(&d->fusion, cfg, d->chain[LTR_SENSOR_EMG].present,
+                            d->chain[LTR_SENSOR_ACC].present, d->latency);
     d->merge_gap = ltri_frames(ARTIFACT_MERGE_S, fs, LTRI_ROUND_UP, 0);
     d->stim_blank = ltri_frames_ms(cfg->stim_blank_ms, fs, LTRI_ROUND_UP, 1);
     d->needle_blank = ltri_frames_ms(cfg->needle_blank_ms, fs, LTRI_ROUND_UP, 1);
@@ -447,7 +397,7 @@ void ltr_detector_reset(ltr_detector *det)
         return;
     reset_stream(det);
     det->n = det->n_real = det->start = 0;
-    det->next_id = 1;
+    ltri_fusion_reset(&det->fu);
     ltri_events_reset(&det->events);
 }
 
@@ -476,7 +426,7 @@ int ltr_detector_ready(const ltr_detector *det)
     if (!det)
         return 0;
     for (unsigned l = 0; l < det->n_lanes; l++) {
-        const lane_slot *s = &det->lanes[l];
+        const ltri_lane_slot *s = &det->lanes[l];
         if (!ltri_noise_ready(&lane_design(det, s)->noise, &s->lane.noise))
             return 0;
     }
@@ -499,66 +449,13 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
 
 static void emit(ltr_detector *d, const ltr_event *ev) { ltri_events_push(&d->events, ev); }
 
-static uint64_t corrected(uint64_t t, uint64_t delay) { return t > delay ? t - delay : 0; }
-
-/* A lane's onset is the last frame its envelope was still near the floor: the smoother
- * starts to rise at once when energy arrives (its group delay moves the middle of the
- * rise, not its start), so only the band-pass delay is removed. */
-static uint64_t lane_onset(const lane_slot *s) { return corrected(s->lane.tw.onset, s->onset_delay); }
-
-/* A lane's peak is its largest band-passed sample (the one `amplitude` reports), on the
- * same time base as its onset; never before the onset (a valley split may move it). */
-static uint64_t lane_peak(const lane_slot *s)
-{
-    const uint64_t peak = corrected(s->lane.tw.peak_amp, s->onset_delay);
-    const uint64_t onset = lane_onset(s);
-    return peak > onset ? peak : onset;
-}
-
-static float snr_of(const ltri_lane_twitch *tw)
-{
-    if (tw->floor_lin <= 0.0f)
-        return 99.0f; /* rose out of digital silence */
-    const float r = tw->peak_env / tw->floor_lin;
-    return r > 0.0f ? 10.0f * log10f(r) : 0.0f;
-}
-
-/* Evidence from one sensor: logistic in the SNR margin over the on threshold, capped so
- * that one sensor alone never reaches the confidence of two that agree. */
-static float sensor_evidence(const ltr_detector *d, float snr_db)
-{
-    const float margin = snr_db - (float)d->cfg.threshold_on_db;
-    return SINGLE_SENSOR_MAX / (1.0f + expf(-margin / CONFIDENCE_DB_SCALE));
-}
-
-/* snr_acc < 0: the accelerometer did not see it (or there is none). */
-static float confidence_of(const ltr_detector *d, float snr_emg, float snr_acc, uint32_t flags)
-{
-    float c;
-    if (flags & LTR_FLAG_FUSED) {
-        /* independent evidence combined: 1 - (1 - p_emg)(1 - p_acc) */
-        c = 1.0f - (1.0f - sensor_evidence(d, snr_emg)) * (1.0f - sensor_evidence(d, snr_acc));
-    } else {
-        c = sensor_evidence(d, snr_emg >= 0.0f ? snr_emg : snr_acc);
-        if (two_sensors(d))
-            c *= 0.75f; /* the other sensor was there and saw nothing */
-    }
-    if (flags & LTR_FLAG_NEAR_ARTIFACT)
-        c *= 0.5f;
-    if (flags & LTR_FLAG_CLIPPED)
-        c *= 0.9f;
-    return c;
-}
-
-static uint32_t sensor_flag(ltr_sensor s) { return s == LTR_SENSOR_ACC ? LTR_FLAG_ACC : LTR_FLAG_EMG; }
-
 /* Flags from what surrounds a twitch beginning at onset: artifacts, clipping, and
  * the stimulation pulse that evoked it (its frame in *stimulus). */
 static uint32_t context_flags(const ltr_detector *d, uint64_t onset, uint32_t channels,
                               uint64_t *stimulus)
 {
     uint32_t f = 0;
-    if (d->last_artifact && d->last_artifact + d->fusion_window > onset)
+    if (d->last_artifact && d->last_artifact + d->fusion.window > onset)
         f |= LTR_FLAG_NEAR_ARTIFACT;
     for (unsigned c = 0; c < d->cfg.n_channels; c++)
         if ((channels >> c & 1u) && d->ch[c].art.last_clip > onset)
@@ -566,175 +463,39 @@ static uint32_t context_flags(const ltr_detector *d, uint64_t onset, uint32_t ch
     /* A response beginning within the electromechanical window after a pulse's blanking
      * was evoked by it (an MEP 18-30 ms after TMS, an evoked twitch). */
     if (d->pulse_end && onset + d->stim_blank >= d->pulse_end &&
-        onset < d->pulse_end + d->fusion_window) {
+        onset < d->pulse_end + d->fusion.window) {
         f |= LTR_FLAG_EVOKED;
         *stimulus = d->pulse_onset;
     }
     return f;
 }
 
-/* An accelerometer twitch without an EMG twitch: did an EMG lane rise above its off
- * threshold within the electromechanical delay before the mechanical onset? Then that
- * rise is when the muscle fired (EMD 10-50 ms, Cavanagh & Komi 1979). */
-static int weak_emg(const ltr_detector *d, uint64_t acc_onset, twitch_state *tw)
+/* A twitch event from fusion: BEGIN and END get their context, then their confidence. */
+static void report(ltr_detector *d, ltri_fused_event *fe)
 {
-    for (unsigned l = 0; l < d->n_lanes; l++) {
-        const lane_slot *s = &d->lanes[l];
-        if (s->sensor != LTR_SENSOR_EMG || s->lane.weak_rise == 0)
-            continue;
-        const uint64_t on = corrected(s->lane.weak_onset, s->onset_delay);
-        const uint64_t rise = corrected(s->lane.weak_rise, s->delay);
-        if (on <= acc_onset + d->fusion_early && rise + d->fusion_window >= acc_onset &&
-            (tw->weak_onset == NO_FRAME || on > tw->weak_onset)) {
-            tw->weak_onset = on;
-            tw->weak_channels = s->channels;
-        }
+    ltr_event *ev = &fe->ev;
+    if (ev->kind != LTR_EVENT_CANCEL) {
+        ev->flags |= context_flags(d, ev->onset, ev->channels, &ev->stimulus);
+        ev->confidence = ltri_fusion_confidence(&d->fusion, fe->snr_of, ev->flags);
     }
-    return tw->weak_onset != NO_FRAME;
+    emit(d, ev);
 }
 
-static void on_lane_begin(ltr_detector *d, unsigned l, uint64_t n)
+static void on_lane_begin(ltr_detector *d, unsigned l, ltri_frame n)
 {
-    lane_slot *s = &d->lanes[l];
-    const ltri_lane_twitch *lt = &s->lane.tw;
-    const uint64_t onset = lane_onset(s);
-    twitch_state *tw = &d->tw;
-    if (s->sensor == LTR_SENSOR_EMG) {
-        if (tw->emg_onset == NO_FRAME || onset < tw->emg_onset)
-            tw->emg_onset = onset;
-    } else if (tw->acc_onset == NO_FRAME || onset < tw->acc_onset) {
-        tw->acc_onset = onset;
-    }
-    if (tw->open) {
-        tw->active |= 1ull << l;
-        return;
-    }
-    const uint64_t emg_onset = tw->emg_onset, acc_onset = tw->acc_onset;
-    twitch_clear(tw);
-    tw->open = 1;
-    tw->id = d->next_id++;
-    tw->active = 1ull << l;
-    tw->opened = n;
-    tw->onset = onset;
-    tw->emg_onset = emg_onset;
-    tw->acc_onset = acc_onset;
-    uint32_t flags = sensor_flag(s->sensor);
-    uint32_t channels = s->channels;
-    if (s->sensor == LTR_SENSOR_ACC && d->chain[LTR_SENSOR_EMG].present && weak_emg(d, onset, tw)) {
-        /* confirmed mechanically, timed electrically */
-        tw->onset = tw->weak_onset;
-        flags |= LTR_FLAG_EMG | LTR_FLAG_FUSED;
-        channels |= tw->weak_channels;
-    }
-    const float snr = snr_of(lt);
-    uint64_t stimulus = 0;
-    flags |= context_flags(d, tw->onset, channels, &stimulus);
-    const ltr_event ev = {
-        .kind = LTR_EVENT_BEGIN, .id = tw->id, .onset = tw->onset,
-        .peak = lane_peak(s), .offset = n, .detected = n,
-        .amplitude = sqrtf(lt->peak_sq), .snr_db = snr,
-        /* an accelerometer twitch timed by sub-threshold EMG: that EMG is weak evidence */
-        .confidence = s->sensor == LTR_SENSOR_EMG
-                          ? confidence_of(d, snr, -1.0f, flags)
-                          : confidence_of(d, (flags & LTR_FLAG_EMG) ? 0.0f : -1.0f, snr, flags),
-        .channels = channels, .flags = flags, .stimulus = stimulus,
-    };
-    emit(d, &ev);
+    ltri_fused_event fe;
+    if (ltri_fusion_begin(&d->fusion, &d->fu, d->lanes, d->n_lanes, l, n, &fe))
+        report(d, &fe);
 }
 
-static void on_lane_end(ltr_detector *d, unsigned l)
-{
-    lane_slot *s = &d->lanes[l];
-    const ltri_lane_twitch *lt = &s->lane.tw;
-    twitch_state *tw = &d->tw;
-    tw->active &= ~(1ull << l);
-    tw->done |= 1ull << l;
-    const uint64_t onset = lane_onset(s);
-    const uint64_t offset = corrected(lt->offset, s->delay);
-    if (tw->done == (1ull << l) || onset < tw->onset)
-        tw->onset = onset;
-    if (offset > tw->offset)
-        tw->offset = offset;
-    tw->channels |= s->channels;
-    /* The twitch is described by its strongest EMG lane (EMG onsets are sharper);
-     * by the accelerometer only when no EMG lane saw it. */
-    const float snr = snr_of(lt);
-    const int emg = s->sensor == LTR_SENSOR_EMG;
-    const int first = tw->done == (1ull << l);
-    if (!emg && snr > tw->snr_acc)
-        tw->snr_acc = snr;
-    if (emg && snr > tw->snr_emg)
-        tw->snr_emg = snr;
-    if (first || (emg && !tw->best_emg) || (emg == tw->best_emg && snr > tw->snr_db)) {
-        tw->best_emg = emg;
-        tw->snr_db = snr;
-        tw->amplitude = sqrtf(lt->peak_sq);
-        tw->peak = lane_peak(s);
-    }
-}
+static void on_lane_end(ltr_detector *d, unsigned l) { ltri_fusion_end(&d->fu, d->lanes, l); }
+static void on_lane_cancel(ltr_detector *d, unsigned l) { ltri_fusion_cancel(&d->fu, d->lanes, l); }
 
-static void on_lane_cancel(ltr_detector *d, unsigned l)
+static void close_twitch(ltr_detector *d, ltri_frame n)
 {
-    const lane_slot *s = &d->lanes[l];
-    twitch_state *tw = &d->tw;
-    tw->active &= ~(1ull << l);
-    tw->cancelled |= 1ull << l;
-    tw->cancel_flags |= s->lane.tw.flags;
-    if (s->sensor == LTR_SENSOR_EMG && (s->lane.tw.flags & LTR_FLAG_TOO_LONG))
-        tw->voluntary = 1;
-}
-
-static uint32_t lanes_flags(const ltr_detector *d, uint64_t mask)
-{
-    uint32_t f = 0;
-    for (unsigned l = 0; l < d->n_lanes; l++)
-        if (mask >> l & 1u)
-            f |= sensor_flag(d->lanes[l].sensor);
-    return f;
-}
-
-static void close_twitch(ltr_detector *d, uint64_t n)
-{
-    twitch_state *tw = &d->tw;
-    ltr_event ev = {.id = tw->id, .detected = n};
-    if (tw->voluntary || tw->done == 0) {
-        ev.kind = LTR_EVENT_CANCEL;
-        ev.onset = tw->onset;
-        ev.peak = tw->onset;
-        ev.offset = n > d->latency ? n - d->latency : 0;
-        ev.flags = tw->cancel_flags | lanes_flags(d, tw->cancelled);
-        for (unsigned l = 0; l < d->n_lanes; l++)
-            if (tw->cancelled >> l & 1u)
-                ev.channels |= d->lanes[l].channels;
-    } else {
-        ev.kind = LTR_EVENT_END;
-        ev.onset = tw->onset;
-        ev.peak = tw->peak;
-        ev.offset = tw->offset;
-        ev.amplitude = tw->amplitude;
-        ev.snr_db = tw->snr_db;
-        ev.channels = tw->channels;
-        uint32_t flags = lanes_flags(d, tw->done);
-        for (unsigned l = 0; l < d->n_lanes; l++)
-            if (tw->done >> l & 1u)
-                flags |= d->lanes[l].lane.tw.flags & LTR_FLAG_TRUNCATED;
-        if ((flags & LTR_FLAG_EMG) && (flags & LTR_FLAG_ACC) && tw->emg_onset != NO_FRAME &&
-            tw->acc_onset != NO_FRAME && tw->acc_onset + d->fusion_early >= tw->emg_onset &&
-            tw->acc_onset <= tw->emg_onset + d->fusion_window)
-            flags |= LTR_FLAG_FUSED;
-        if (tw->weak_onset != NO_FRAME && !(flags & LTR_FLAG_EMG)) {
-            ev.onset = tw->weak_onset < ev.onset ? tw->weak_onset : ev.onset;
-            ev.channels |= tw->weak_channels;
-            flags |= LTR_FLAG_EMG | LTR_FLAG_FUSED;
-            if (tw->snr_emg < 0.0f)
-                tw->snr_emg = 0.0f; /* below threshold: weak evidence */
-        }
-        flags |= context_flags(d, ev.onset, ev.channels, &ev.stimulus);
-        ev.flags = flags;
-        ev.confidence = confidence_of(d, tw->snr_emg, tw->snr_acc, flags);
-    }
-    emit(d, &ev);
-    twitch_clear(tw);
+    ltri_fused_event fe;
+    ltri_fusion_close(&d->fusion, &d->fu, d->lanes, d->n_lanes, n, &fe);
+    report(d, &fe);
 }
 
 /* ------------------------------------------------------------------ frames */
@@ -742,7 +503,7 @@ static void close_twitch(ltr_detector *d, uint64_t n)
 static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
 {
     channel_state *ch = &d->ch[c];
-    lane_slot *s = &d->lanes[ch->lane];
+    ltri_lane_slot *s = &d->lanes[ch->lane];
     ch->blank_run++;
     /* Recovery grows with what was lost: a long dropout or NaN run costs up to the
      * warm-up time. A pulse, step or marked stretch is short and the sample-and-hold
@@ -763,7 +524,7 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
          * may also be a needle click: every lane then waits out the fusion window, as
          * an evoked response cannot be told from a twitch the click hid. */
         const int marked = (why & LTR_FLAG_MARKED) != 0;
-        const uint64_t guard = m + (marked || rec > d->fusion_window ? rec : d->fusion_window);
+        const uint64_t guard = m + (marked || rec > d->fusion.window ? rec : d->fusion.window);
         for (unsigned l = 0; l < d->n_lanes; l++)
             if (guard >= d->lanes[l].blocked_until) {
                 d->lanes[l].blocked_until = guard;
@@ -850,7 +611,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
             note_blank(d, c, m, why);
         else
             ch->blank_run = 0;
-        lane_slot *ls = &d->lanes[ch->lane];
+        ltri_lane_slot *ls = &d->lanes[ch->lane];
         if (ls->sensor == LTR_SENSOR_EMG) {
             float y = ltri_cascade_run(&d->chain[LTR_SENSOR_EMG].band, &ch->band, s);
             if (d->has_mains) {
@@ -881,7 +642,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     if (d->has_ecg && d->chain[LTR_SENSOR_ACC].present && d->ecg_delay) {
         /* the accelerometer lane waits as long as the ECG canceller delays the EMG */
         float *ring = acc_ring(d);
-        lane_slot *acc = &d->lanes[d->n_lanes - 1];
+        ltri_lane_slot *acc = &d->lanes[d->n_lanes - 1];
         for (unsigned l = 0; l < d->n_lanes; l++)
             if (d->lanes[l].sensor == LTR_SENSOR_ACC)
                 acc = &d->lanes[l];
@@ -898,7 +659,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     const int lanes_timed = timed && (d->ecg_delay == 0 || m > d->start + d->ecg_delay + 1);
     const uint64_t t = lanes_timed ? m - 1 - d->ecg_delay : 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
-        lane_slot *s = &d->lanes[l];
+        ltri_lane_slot *s = &d->lanes[l];
         float env = ltri_cascade_run(&d->chain[s->sensor].smooth, &s->lane.smooth, s->energy);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
@@ -913,13 +674,8 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
         case LANE_NONE: break;
         }
     }
-    twitch_state *tw = &d->tw;
-    if (tw->open && tw->active == 0) {
-        /* Give the accelerometer its electromechanical delay to confirm an EMG twitch. */
-        const uint64_t wait = two_sensors(d) ? d->fusion_window : 0;
-        if (n >= tw->opened + wait)
-            close_twitch(d, n);
-    }
+    if (ltri_fusion_due(&d->fusion, &d->fu, n))
+        close_twitch(d, n);
     if (d->seg.open && timed && m > d->seg.last + d->merge_gap)
         close_segment(d, n);
     d->dirty = 1;
@@ -1004,7 +760,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
             default: break;
             }
         }
-        if (det->tw.open)
+        if (det->fu.tw.open)
             close_twitch(det, n);
         if (det->seg.open)
             close_segment(det, n);
