@@ -54,7 +54,7 @@ typedef struct channel_state {
     ltri_cascade_state band;
     ltri_mains_channel mains; /* EMG channels: the mains canceller's weights */
     uint32_t ecg_slot;        /* EMG channels with ECG cancelling: index of its canceller */
-    float y1, y2;            /* previous band-passed samples */
+    ltri_energy energy;      /* the energy operator's previous samples */
     uint32_t blank_run;      /* consecutive blanked frames */
     uint32_t lane;           /* lane index */
 } channel_state;
@@ -265,7 +265,7 @@ static void reset_stream(ltr_detector *d)
         ltri_cascade_state_reset(&ch->band);
         if (d->has_mains)
             ltri_mains_channel_reset(&d->mains, &ch->mains);
-        ch->y1 = ch->y2 = 0.0f;
+        ltri_energy_reset(&ch->energy);
         ch->blank_run = 0;
     }
     for (unsigned l = 0; l < d->n_lanes; l++) {
@@ -623,18 +623,11 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
             }
             if (d->has_ecg)
                 y = ltri_ecg_step(&d->ecg, ecg_channel(d, ch), y);
-            ls->energy = d->cfg.emg_envelope == LTR_ENVELOPE_TKEO ? ltri_tkeo(ch->y2, ch->y1, y)
-                                                                    : ch->y1 * ch->y1;
-            ls->amp_sq = ch->y1 * ch->y1;
-            ch->y2 = ch->y1;
-            ch->y1 = y;
+            ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
         } else {
             const float y = ltri_cascade_run(&d->chain[LTR_SENSOR_ACC].band, &ch->band, s);
-            /* one frame late, like the energy operator, so all lanes share one time */
-            ls->energy += ch->y1 * ch->y1;
+            ltri_energy_acc(&ch->energy, y, &ls->energy);
             ls->amp_sq = ls->energy;
-            ch->y2 = ch->y1;
-            ch->y1 = y;
         }
     }
     if (d->has_mains)

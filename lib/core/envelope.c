@@ -1,5 +1,5 @@
 /*
- * Envelope smoothing (libltr core). See envelope.h.
+ * Energy and envelope smoothing (libltr core). See envelope.h.
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include "envelope.h"
