@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "ltr/ltr.h"
+#include "timebase.h"
 
 /* Internal blanking reason (never in a public event): this frame ends a confirmed
  * stimulation pulse, whose evoked responses the detector must also wait out. */
@@ -75,16 +76,16 @@ void ltri_artifact_reset(ltri_artifact *a);
 
 /* Blank input frames [from, until) for the reasons in flags. Frames that already
  * left the look-ahead line are not touched. */
-void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, uint64_t from,
-                         uint64_t until, uint32_t flags);
+void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, ltri_frame from,
+                         ltri_frame until, uint32_t flags);
 
 /*
- * Take raw sample x of input frame n; return the sample of frame n - lookahead
- * minus the stream's first finite sample (the hold value if blanked) and set
- * *flags to the blanking reasons of that frame (0 = clean). `s16_clipped` marks an
- * ADC sample at its rail.
+ * Take raw sample x of input frame n (every frame here is an input frame); return the
+ * sample of frame n - lookahead minus the stream's first finite sample (the hold
+ * value if blanked) and set *flags to the blanking reasons of that frame (0 = clean).
+ * `s16_clipped` marks an ADC sample at its rail.
  */
-float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
+float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, ltri_frame n,
                          int s16_clipped, uint32_t *flags);
 
 #endif /* LTR_CORE_ARTIFACT_H */

@@ -1,16 +1,15 @@
 /*
- * The detector: per-frame pipeline, multi-sensor fusion and event assembly
+ * The detector: the public API, its memory layout and the per-frame loop
  * (libltr core).
  * SPDX-License-Identifier: BSD-3-Clause
  *
- * Per frame and channel: artifact look-ahead and blanking -> band-pass and mains
- * notches -> energy (TKEO or square; accelerometer axes summed into one
- * magnitude) -> per lane: smoothing -> noise floor -> hysteresis state machine.
- * Lane news are fused into twitches: the first lane that begins opens a twitch
- * (BEGIN at once), others join while it is open, and it closes (END or CANCEL)
- * when every lane is done and the accelerometer had its electromechanical delay
- * to confirm. Everything runs frame by frame from state kept in the detector,
- * so any block split gives the same events.
+ * Per input frame and channel: artifact look-ahead and blanking (artifact.c) ->
+ * band-pass, mains and ECG cancelling (filter.c, mains.c, ecg.c) -> energy
+ * (envelope.h); then per lane, one lane frame later: smoothing -> noise floor ->
+ * hysteresis state machine (lane.c, noise.c). Lane news become twitches in fusion.c;
+ * events leave through events.c. The two time bases, input frame and lane frame, are
+ * described in timebase.h. Everything runs frame by frame from state kept in the
+ * detector, so any block split gives the same events.
  */
 #include <math.h>
 #include <stdalign.h>
@@ -61,12 +60,12 @@ typedef struct channel_state {
 
 typedef struct artifact_segment {
     int open;
-    uint64_t onset, last;
+    ltri_frame onset, last;   /* first and last blanked input frame */
     uint32_t flags, channels;
 } artifact_segment;
 
 typedef struct pending_mark {
-    uint64_t frame;
+    ltri_frame frame;         /* the input frame the caller marked */
     ltr_mark kind;
 } pending_mark;
 
@@ -90,13 +89,13 @@ struct ltr_detector {
     uint64_t stim_blank, needle_blank, latency;
 
     /* stream state */
-    uint64_t n;               /* frames consumed (next frame index) */
+    ltri_frame n;             /* input frames consumed (the next one's index) */
     uint64_t n_real;          /* frames given by the caller (flush adds virtual ones) */
-    uint64_t start;           /* first frame of the current stream (after reset or flush) */
+    ltri_frame start;         /* first input frame of the current stream (after reset or flush) */
     int dirty;                /* frames since the last reset/flush */
-    uint64_t last_artifact;   /* last blanked frame + 1, 0 = none */
-    uint64_t pulse_end;       /* last frame of the latest pulse's blanking + 1, 0 = none */
-    uint64_t pulse_onset;     /* first blanked frame of that pulse */
+    ltri_frame last_artifact; /* last blanked input frame + 1, 0 = none */
+    ltri_frame pulse_end;     /* last input frame of the latest pulse's blanking + 1, 0 = none */
+    ltri_frame pulse_onset;   /* first blanked input frame of that pulse */
     ltri_fusion fu;               /* the twitch being assembled, the next id */
     ltri_mains_tracker mains_tr;  /* the mains grid: frequency, oscillators, search */
     uint32_t acc_ring_pos;        /* ECG cancelling: the accelerometer lane's delay line */
@@ -451,7 +450,7 @@ static void emit(ltr_detector *d, const ltr_event *ev) { ltri_events_push(&d->ev
 
 /* Flags from what surrounds a twitch beginning at onset: artifacts, clipping, and
  * the stimulation pulse that evoked it (its frame in *stimulus). */
-static uint32_t context_flags(const ltr_detector *d, uint64_t onset, uint32_t channels,
+static uint32_t context_flags(const ltr_detector *d, ltri_frame onset, uint32_t channels,
                               uint64_t *stimulus)
 {
     uint32_t f = 0;
@@ -500,7 +499,10 @@ static void close_twitch(ltr_detector *d, ltri_frame n)
 
 /* ------------------------------------------------------------------ frames */
 
-static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
+/* Channel c's sample of input frame m left the line blanked for the reasons in why.
+ * The lanes will see that sample at lane frame m (a lane frame indexes the sample it
+ * sees, timebase.h): they are blocked until lane frame m + recovery. */
+static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
 {
     channel_state *ch = &d->ch[c];
     ltri_lane_slot *s = &d->lanes[ch->lane];
@@ -524,7 +526,8 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
          * may also be a needle click: every lane then waits out the fusion window, as
          * an evoked response cannot be told from a twitch the click hid. */
         const int marked = (why & LTR_FLAG_MARKED) != 0;
-        const uint64_t guard = m + (marked || rec > d->fusion.window ? rec : d->fusion.window);
+        const uint64_t wait = marked || rec > d->fusion.window ? rec : d->fusion.window;
+        const ltri_lane_frame guard = m + wait;
         for (unsigned l = 0; l < d->n_lanes; l++)
             if (guard >= d->lanes[l].blocked_until) {
                 d->lanes[l].blocked_until = guard;
@@ -548,7 +551,7 @@ static void note_blank(ltr_detector *d, unsigned c, uint64_t m, uint32_t why)
     }
 }
 
-static void close_segment(ltr_detector *d, uint64_t n)
+static void close_segment(ltr_detector *d, ltri_frame n)
 {
     artifact_segment *g = &d->seg;
     const ltr_event ev = {
@@ -559,7 +562,7 @@ static void close_segment(ltr_detector *d, uint64_t n)
     emit(d, &ev);
 }
 
-static void apply_marks(ltr_detector *d, uint64_t n)
+static void apply_marks(ltr_detector *d, ltri_frame n)
 {
     unsigned keep = 0;
     for (unsigned i = 0; i < d->n_marks; i++) {
@@ -581,7 +584,7 @@ static void apply_marks(ltr_detector *d, uint64_t n)
 /* The EMG lanes learn their background from what the canceller will go on giving them:
  * not while it still searches for the mains (auto: the first 0.5 s, cancelling both
  * families meanwhile), nor while it converges (mains_settle after the start). */
-static int mains_settled(const ltr_detector *d, uint64_t n)
+static int mains_settled(const ltr_detector *d, ltri_frame n)
 {
     if (!d->has_mains)
         return 1;
@@ -591,19 +594,59 @@ static int mains_settled(const ltr_detector *d, uint64_t n)
              !d->mains_tr.quiet);
 }
 
-static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
+/* The input frame leaving the look-ahead line at input frame n: the sample the filters
+ * take now. Returns 0 (and *m = 0) while the line still holds frames from before
+ * this stream. */
+static int line_frame(const ltr_detector *d, ltri_frame n, ltri_frame *m)
 {
-    const uint64_t n = d->n++;
-    const unsigned n_ch = d->cfg.n_channels;
-    const uint32_t la = d->art.lookahead;
-    if (d->n_marks)
-        apply_marks(d, n);
+    const int timed = n - d->start > d->art.lookahead;
+    *m = timed ? n - d->art.lookahead : 0;
+    return timed;
+}
+
+/* The lane frame the lanes take at input frame n: the sample whose energy was just
+ * computed, one frame behind the line (the energy operator) and, with ECG cancelling,
+ * ecg_delay frames more. */
+static ltri_lane_frame lane_frame_at(const ltr_detector *d, ltri_frame n)
+{
+    return n - d->art.lookahead - 1 - d->ecg_delay;
+}
+
+/* The same, guarded: returns 0 (and *t = 0) while that sample is not of this stream. */
+static int lane_frame(const ltr_detector *d, ltri_frame n, ltri_lane_frame *t)
+{
+    ltri_frame m;
+    const int timed =
+        line_frame(d, n, &m) && (d->ecg_delay == 0 || m > d->start + d->ecg_delay + 1);
+    *t = timed ? lane_frame_at(d, n) : 0;
+    return timed;
+}
+
+/* An EMG channel's conditioning after the artifact stage: band-pass, mains, ECG. */
+static float condition_emg(ltr_detector *d, channel_state *ch, float s, uint32_t why)
+{
+    float y = ltri_cascade_run(&d->chain[LTR_SENSOR_EMG].band, &ch->band, s);
+    if (d->has_mains) {
+        /* a held (blanked) sample has no mains in it: do not cancel any */
+        if (why)
+            ltri_mains_hold(&d->mains, &d->mains_tr, &ch->mains);
+        else
+            y = ltri_mains_step(&d->mains, &d->mains_tr, &ch->mains, y);
+    }
+    if (d->has_ecg)
+        y = ltri_ecg_step(&d->ecg, ecg_channel(d, ch), y);
+    return y;
+}
+
+/* Input frame n through every channel's artifact stage, conditioning and energy operator:
+ * the lanes' inputs (energy, amp_sq) for this step. */
+static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask, ltri_frame n)
+{
+    ltri_frame m;
+    const int timed = line_frame(d, n, &m);
     for (unsigned l = 0; l < d->n_lanes; l++)
         d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
-
-    const int timed = n - d->start > la; /* the sample leaving the line is of this stream */
-    const uint64_t m = timed ? n - la : 0;
-    for (unsigned c = 0; c < n_ch; c++) {
+    for (unsigned c = 0; c < d->cfg.n_channels; c++) {
         channel_state *ch = &d->ch[c];
         uint32_t why;
         const float s = ltri_artifact_step(&d->art, &ch->art, x[c], n, (int)(clip_mask >> c & 1u), &why);
@@ -613,16 +656,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
             ch->blank_run = 0;
         ltri_lane_slot *ls = &d->lanes[ch->lane];
         if (ls->sensor == LTR_SENSOR_EMG) {
-            float y = ltri_cascade_run(&d->chain[LTR_SENSOR_EMG].band, &ch->band, s);
-            if (d->has_mains) {
-                /* a held (blanked) sample has no mains in it: do not cancel any */
-                if (why)
-                    ltri_mains_hold(&d->mains, &d->mains_tr, &ch->mains);
-                else
-                    y = ltri_mains_step(&d->mains, &d->mains_tr, &ch->mains, y);
-            }
-            if (d->has_ecg)
-                y = ltri_ecg_step(&d->ecg, ecg_channel(d, ch), y);
+            const float y = condition_emg(d, ch, s, why);
             ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
         } else {
             const float y = ltri_cascade_run(&d->chain[LTR_SENSOR_ACC].band, &ch->band, s);
@@ -632,31 +666,38 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     }
     if (d->has_mains)
         ltri_mains_advance(&d->mains, &d->mains_tr);
-    if (d->has_ecg && d->chain[LTR_SENSOR_ACC].present && d->ecg_delay) {
-        /* the accelerometer lane waits as long as the ECG canceller delays the EMG */
-        float *ring = acc_ring(d);
-        ltri_lane_slot *acc = &d->lanes[d->n_lanes - 1];
-        for (unsigned l = 0; l < d->n_lanes; l++)
-            if (d->lanes[l].sensor == LTR_SENSOR_ACC)
-                acc = &d->lanes[l];
-        const uint32_t i = 2u * d->acc_ring_pos;
-        const float e = ring[i], a = ring[i + 1];
-        ring[i] = acc->energy;
-        ring[i + 1] = acc->amp_sq;
-        acc->energy = e;
-        acc->amp_sq = a;
-        d->acc_ring_pos = d->acc_ring_pos + 1 < d->ecg_delay ? d->acc_ring_pos + 1 : 0;
-    }
-    /* Lane time: the frame whose energy was just computed (ECG cancelling: that many
-     * frames earlier). */
-    const int lanes_timed = timed && (d->ecg_delay == 0 || m > d->start + d->ecg_delay + 1);
-    const uint64_t t = lanes_timed ? m - 1 - d->ecg_delay : 0;
+}
+
+/* ECG cancelling: the accelerometer lane's inputs wait as long as the canceller delays
+ * the EMG, so that every lane takes the same lane frame. */
+static void delay_acc_lane(ltr_detector *d)
+{
+    float *ring = acc_ring(d);
+    ltri_lane_slot *acc = &d->lanes[d->n_lanes - 1];
+    for (unsigned l = 0; l < d->n_lanes; l++)
+        if (d->lanes[l].sensor == LTR_SENSOR_ACC)
+            acc = &d->lanes[l];
+    const uint32_t i = 2u * d->acc_ring_pos;
+    const float e = ring[i], a = ring[i + 1];
+    ring[i] = acc->energy;
+    ring[i + 1] = acc->amp_sq;
+    acc->energy = e;
+    acc->amp_sq = a;
+    d->acc_ring_pos = d->acc_ring_pos + 1 < d->ecg_delay ? d->acc_ring_pos + 1 : 0;
+}
+
+/* Every lane takes its lane frame at input frame n: smoothing, blocking, decision; their
+ * news go to fusion. */
+static void run_lanes(ltr_detector *d, ltri_frame n)
+{
+    ltri_lane_frame t;
+    const int timed = lane_frame(d, n, &t);
     for (unsigned l = 0; l < d->n_lanes; l++) {
         ltri_lane_slot *s = &d->lanes[l];
         float env = ltri_cascade_run(&d->chain[s->sensor].smooth, &s->lane.smooth, s->energy);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
-        const int blocked = !lanes_timed || t < s->blocked_until ||
+        const int blocked = !timed || t < s->blocked_until ||
                                     (s->sensor == LTR_SENSOR_EMG && !mains_settled(d, n))
                                 ? (s->rearm ? LANE_BLOCKED_REARM : LANE_BLOCKED)
                                 : 0;
@@ -667,9 +708,22 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
         case LANE_NONE: break;
         }
     }
+}
+
+/* One input frame through the whole pipeline. */
+static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
+{
+    const ltri_frame n = d->n++;
+    if (d->n_marks)
+        apply_marks(d, n);
+    condition_frame(d, x, clip_mask, n);
+    if (d->has_ecg && d->chain[LTR_SENSOR_ACC].present && d->ecg_delay)
+        delay_acc_lane(d);
+    run_lanes(d, n);
     if (ltri_fusion_due(&d->fusion, &d->fu, n))
         close_twitch(d, n);
-    if (d->seg.open && timed && m > d->seg.last + d->merge_gap)
+    ltri_frame m;
+    if (d->seg.open && line_frame(d, n, &m) && m > d->seg.last + d->merge_gap)
         close_segment(d, n);
     d->dirty = 1;
 }
@@ -744,8 +798,8 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
             x[c] = det->ch[c].art.last;
         for (uint32_t i = 0; i < det->art.lookahead + 2 + det->ecg_delay; i++)
             process_frame(det, x, 0);
-        const uint64_t n = det->n - 1;
-        const uint64_t t = n - det->art.lookahead - 1 - det->ecg_delay;
+        const ltri_frame n = det->n - 1;
+        const ltri_lane_frame t = lane_frame_at(det, n);
         for (unsigned l = 0; l < det->n_lanes; l++) {
             switch (ltri_lane_finish(lane_design(det, &det->lanes[l]), &det->lanes[l].lane, t)) {
             case LANE_END: on_lane_end(det, l); break;

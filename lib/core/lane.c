@@ -51,7 +51,7 @@ void ltri_lane_reset(ltri_lane *l)
     l->tw = (ltri_lane_twitch){0};
 }
 
-static void track_valley(ltri_lane *l, uint64_t t, float env)
+static void track_valley(ltri_lane *l, ltri_lane_frame t, float env)
 {
     if (env < l->tw.valley_env) {
         l->tw.valley_env = env;
@@ -59,7 +59,7 @@ static void track_valley(ltri_lane *l, uint64_t t, float env)
     }
 }
 
-static void track_peak(const ltri_lane_design *d, ltri_lane *l, uint64_t t, float env,
+static void track_peak(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t, float env,
                        float amp_sq)
 {
     track_valley(l, t, env);
@@ -85,7 +85,7 @@ static void track_peak(const ltri_lane_design *d, ltri_lane *l, uint64_t t, floa
 }
 
 /* Leave an open twitch: END if it lasted long enough, else CANCEL. */
-static ltri_lane_news close_twitch(const ltri_lane_design *d, ltri_lane *l, uint64_t offset,
+static ltri_lane_news close_twitch(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame offset,
                                    uint32_t flags)
 {
     l->tw.offset = offset;
@@ -99,8 +99,8 @@ static ltri_lane_news close_twitch(const ltri_lane_design *d, ltri_lane *l, uint
     return LANE_END;
 }
 
-ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t t, float env,
-                              float amp_sq, int blocked)
+ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t,
+                              float env, float amp_sq, int blocked)
 {
     const ltri_noise *nz = &l->noise;
     if (blocked) {
@@ -210,7 +210,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t 
     return LANE_NONE;
 }
 
-ltri_lane_news ltri_lane_finish(const ltri_lane_design *d, ltri_lane *l, uint64_t t)
+ltri_lane_news ltri_lane_finish(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t)
 {
     const ltri_lane_state was = l->state;
     l->state = LANE_IDLE;

@@ -22,6 +22,7 @@
 
 #include "filter.h"
 #include "noise.h"
+#include "timebase.h"
 
 typedef enum { LANE_IDLE, LANE_CANDIDATE, LANE_ACTIVE, LANE_GAP, LANE_BUSY } ltri_lane_state;
 
@@ -39,13 +40,13 @@ typedef struct ltri_lane_design {
     float valley_ratio;      /* how deep, as an envelope ratio */
 } ltri_lane_design;
 
-/* A lane's twitch, in lane time (uncorrected for filter delay). */
+/* A lane's twitch, in lane frames (timebase.h; filter delays not removed). */
 typedef struct ltri_lane_twitch {
-    uint64_t onset, peak, offset;
-    uint64_t peak_amp;   /* frame of the largest |band-passed sample| (band-pass time base) */
-    uint64_t last_loud;  /* last frame above the half-way level between floor and peak */
-    uint64_t valley;     /* frame of the lowest envelope since the latest peak */
-    uint64_t split;      /* start of the main hump after a deep valley, 0 = none */
+    ltri_lane_frame onset, peak, offset;
+    ltri_lane_frame peak_amp;  /* of the largest |band-passed sample| (band-pass delay only) */
+    ltri_lane_frame last_loud; /* last above the half-way level between floor and peak */
+    ltri_lane_frame valley;    /* of the lowest envelope since the latest peak */
+    ltri_lane_frame split;     /* start of the main hump after a deep valley, 0 = none */
     float valley_env;
     float peak_env;      /* envelope maximum */
     float floor_lin;     /* noise floor when it began */
@@ -57,11 +58,11 @@ typedef struct ltri_lane {
     ltri_cascade_state smooth;
     ltri_noise noise;
     ltri_lane_state state;
-    uint64_t last_quiet;        /* last frame the envelope was near the floor */
-    uint64_t since;             /* CANDIDATE start / GAP start / BUSY quiet start */
-    uint64_t refractory_until;
+    ltri_lane_frame last_quiet; /* last frame the envelope was near the floor */
+    ltri_lane_frame since;      /* CANDIDATE start / GAP start / BUSY quiet start */
+    ltri_lane_frame refractory_until;
     int above_off;              /* the envelope is above the off threshold */
-    uint64_t weak_onset, weak_rise; /* latest rise above off: its onset and frame (0 = none) */
+    ltri_lane_frame weak_onset, weak_rise; /* latest rise above off: its onset and frame (0 = none) */
     int settling;               /* how the last blocked stretch ended (LANE_BLOCKED...) */
     ltri_lane_twitch tw;
 } ltri_lane;
@@ -70,15 +71,15 @@ void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_senso
 void ltri_lane_reset(ltri_lane *l);
 
 /*
- * One frame at lane time t: env = smoothed envelope, amp_sq = squared band-passed
+ * One step at lane frame t: env = smoothed envelope, amp_sq = squared band-passed
  * amplitude, blocked = artifact or recovery (LANE_BLOCKED, or LANE_BLOCKED_REARM
  * after an electrode step: no settling afterwards). Returns news; BEGIN/END/CANCEL
  * describe l->tw.
  */
-ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, uint64_t t, float env,
-                              float amp_sq, int blocked);
+ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t,
+                              float env, float amp_sq, int blocked);
 
 /* End of stream: close an open twitch (END with LTR_FLAG_TRUNCATED, or CANCEL). */
-ltri_lane_news ltri_lane_finish(const ltri_lane_design *d, ltri_lane *l, uint64_t t);
+ltri_lane_news ltri_lane_finish(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t);
 
 #endif /* LTR_CORE_LANE_H */
