@@ -10,32 +10,13 @@ void ltri_events_reset(ltri_events *q)
     q->lost = 0;
 }
 
-static void drain(ltri_events *q)
+void ltri_events_drain(ltri_events *q)
 {
     while (q->count && q->out_n < q->out_max) {
         q->out[q->out_n++] = q->queue[q->head];
         q->head = (q->head + 1) % LTR_EVENT_QUEUE;
         q->count--;
     }
-}
-
-void ltri_events_begin(ltri_events *q, ltr_event *events, size_t max_events)
-{
-    q->out = events;
-    q->out_max = events ? max_events : 0;
-    q->out_n = 0;
-    q->overflowed = 0;
-    drain(q);
-}
-
-ltr_status ltri_events_end(ltri_events *q, size_t *n_events)
-{
-    *n_events = q->out_n;
-    q->out = NULL;
-    q->out_max = q->out_n = 0;
-    if (q->overflowed)
-        return LTR_ERR_EVENT_OVERFLOW;
-    return q->count ? LTR_MORE_EVENTS : LTR_OK;
 }
 
 /* Events hold together: onset <= peak <= offset (an END's or CANCEL's offset after its
