@@ -144,7 +144,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
     case LANE_IDLE:
         if (env > nz->thr_on && t >= l->refractory_until && ltri_noise_ready(&d->noise, nz)) {
             l->state = LANE_CANDIDATE;
-            l->noise.blips++;
+            ltri_noise_count_blip(&l->noise);
             l->since = t;
             l->tw = (ltri_lane_twitch){.onset = l->last_quiet + 1, .peak = t,
                                        .peak_env = env, .floor_lin = nz->floor_lin,

@@ -38,7 +38,7 @@ typedef struct ltri_noise {
     float warm_rise;         /* warm-up: mean rise above the running mean, dB */
     float blip_rate;         /* crossings of the on threshold per second (smoothed) */
     float cfar_db;           /* extra on threshold that keeps the blip rate down, dB */
-    uint32_t blips;          /* crossings in the current block (the lane counts them) */
+    uint32_t blips;          /* crossings in the current block (ltri_noise_count_blip) */
     float floor_lin;         /* linear thresholds, updated each block */
     float thr_on, thr_off, thr_quiet;
 } ltri_noise;
@@ -47,6 +47,10 @@ void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg);
 void ltri_noise_reset(ltri_noise *n);
 /* Add one envelope sample; freeze = do not learn from the block it falls in. */
 void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int freeze);
+/* The envelope crossed the on threshold (the lane says so): the constant-false-alarm-
+ * rate loop counts these. */
+static inline void ltri_noise_count_blip(ltri_noise *n) { n->blips++; }
+
 /* Nonzero once the warm-up is over and thresholds mean something. */
 static inline int ltri_noise_ready(const ltri_noise_design *d, const ltri_noise *n)
 {
