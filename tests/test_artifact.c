@@ -1,0 +1,194 @@
+/*
+ * Tests of lib/core/artifact.c, driven directly: a noisy signal with defects at
+ * known frames goes through ltri_artifact_step, and the frames that come out
+ * blanked (their flags), the values that come out (sample-and-hold, never a bad
+ * sample) and the clipping mark are checked: NaN runs, a stimulation pulse, a
+ * dropout are blanked; clipping is flagged and not blanked.
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "artifact.h"
+#include "signals.h"
+
+#define FS 2000.0
+#define N 8000u /* 4 s */
+
+typedef struct art_run {
+    ltri_artifact_design d;
+    ltri_artifact a;
+    float out[N];
+    uint32_t flags[N]; /* of input frame i (out and flags shifted back by the look-ahead) */
+} art_run;
+
+/* Gaussian noise of RMS 1 (a band-passed EMG background, seen raw). */
+static float *noise_signal(uint64_t seed)
+{
+    float *x = sig_alloc(N, 1);
+    sig_rng rng;
+    sig_rng_seed(&rng, seed);
+    for (unsigned i = 0; i < N; i++)
+        x[i] = (float)sig_gauss(&rng);
+    return x;
+}
+
+static art_run *run(const float *x, double clip_level)
+{
+    art_run *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, FS, 1, NULL), LTR_OK);
+    cfg.clip_level = clip_level;
+    ltri_artifact_design_init(&r->d, &cfg);
+    ltri_artifact_reset(&r->a);
+    const uint32_t la = r->d.lookahead;
+    for (unsigned n = 0; n < N; n++) {
+        uint32_t f;
+        const float y = ltri_artifact_step(&r->d, &r->a, x[n], n, 0, &f);
+        if (n >= la) {
+            r->out[n - la] = y;
+            r->flags[n - la] = f;
+        }
+    }
+    return r;
+}
+
+/* Blanked frames in [from, to), and outside it. */
+static unsigned blanked(const art_run *r, unsigned from, unsigned to, uint32_t why)
+{
+    unsigned k = 0;
+    for (unsigned i = from; i < to && i < N - r->d.lookahead; i++)
+        k += (r->flags[i] & why) != 0;
+    return k;
+}
+
+static void assert_all_finite(const art_run *r)
+{
+    for (unsigned i = 0; i < N - r->d.lookahead; i++)
+        if (!isfinite(r->out[i]))
+            fail_msg("frame %u: %g left the artifact stage", i, (double)r->out[i]);
+}
+
+/* Clean noise: nothing blanked, nothing flagged, the samples pass unchanged (less the
+ * first sample, which the output is relative to). */
+static void test_clean_passes(void **state)
+{
+    (void)state;
+    float *x = noise_signal(1);
+    art_run *r = run(x, 0.0);
+    assert_int_equal(blanked(r, 0, N, ~0u), 0);
+    assert_true(r->a.last_clip == 0);
+    for (unsigned i = 0; i < N - r->d.lookahead; i++)
+        assert_true(r->out[i] == x[i] - x[0]);
+    free(r);
+    sig_free(x);
+}
+
+/* A 5 ms NaN run is blanked, frame for frame, and the held value comes out. */
+static void test_nan_run_blanked(void **state)
+{
+    (void)state;
+    float *x = noise_signal(2);
+    sig_set_nan(x, N, 1, 0, FS, 1.0, 0.005);
+    const unsigned from = (unsigned)sig_frame(1.0, FS), to = (unsigned)sig_frame(1.005, FS);
+    art_run *r = run(x, 0.0);
+    assert_int_equal(blanked(r, from, to, LTR_FLAG_NONFINITE), to - from);
+    assert_int_equal(blanked(r, 0, N, ~0u), to - from);
+    assert_all_finite(r);
+    for (unsigned i = from; i < to; i++)
+        assert_true(r->out[i] == x[from - 1] - x[0]); /* sample-and-hold */
+    free(r);
+    sig_free(x);
+}
+
+/* A biphasic stimulation pulse (1 ms per phase: 2 frames, 300x the noise) is blanked
+ * with its tail (stim_blank_ms, 15 ms, from its second edge), flagged STIM, and judged
+ * a pulse at the end of the blanking; what comes out stays at noise level. */
+static void test_stim_pulse_blanked(void **state)
+{
+    (void)state;
+    float *x = noise_signal(3);
+    sig_add_stim_pulses(x, N, 1, 0, FS, 2.0, 2.0001, 1.0, 1e-3, 300.0);
+    const unsigned at = (unsigned)sig_frame(2.0, FS);
+    art_run *r = run(x, 0.0);
+    const unsigned span = blanked(r, at - 2, at + 45, LTR_FLAG_STIM);
+    if (!(span >= 34 && span <= 38))
+        fail_msg("%u frames blanked as STIM around the pulse, expected 4 + 30 (15 ms)", span);
+    assert_true(blanked(r, at - 2, at + 45, LTRI_REASON_PULSE) > 0);
+    assert_int_equal(blanked(r, at - 2, at + 45, LTR_FLAG_NEEDLE), 0);
+    assert_int_equal(blanked(r, 0, N, ~0u), span);
+    for (unsigned i = at - 2; i < at + 45; i++)
+        if (fabsf(r->out[i]) > 8.0f)
+            fail_msg("frame %u: %g passed (the pulse is 300)", i, (double)r->out[i]);
+    free(r);
+    sig_free(x);
+}
+
+/* A 100 ms dropout (the channel stuck at a value) is blanked from its start to its
+ * end once it has lasted dropout_ms (20). */
+static void test_dropout_blanked(void **state)
+{
+    (void)state;
+    float *x = noise_signal(4);
+    sig_set_dropout(x, N, 1, 0, FS, 1.5, 0.1, 0.3f);
+    const unsigned from = (unsigned)sig_frame(1.5, FS), to = (unsigned)sig_frame(1.6, FS);
+    art_run *r = run(x, 0.0);
+    const unsigned k = blanked(r, from, to, LTR_FLAG_DROPOUT);
+    /* the line is 1 ms: the first frames of the run leave it before it is known */
+    if (!(k >= (to - from) - 45 && k <= to - from))
+        fail_msg("%u of %u stuck frames blanked", k, to - from);
+    assert_int_equal(blanked(r, to, N, ~0u), 0);
+    assert_int_equal(blanked(r, 0, from, ~0u), 0);
+    free(r);
+    sig_free(x);
+}
+
+/* A burst (25 Hz, amplitude 10, 200 ms) out of quiet noise, clipped at 5 by the
+ * amplifier: flagged (runs of equal values far from the baseline, or the device's
+ * clip level), never blanked, passed unchanged; the same burst unclipped is not
+ * flagged. */
+static void test_clipping_flagged_not_blanked(void **state)
+{
+    (void)state;
+    float *x = noise_signal(5);
+    const unsigned from = (unsigned)sig_frame(1.0, FS), to = (unsigned)sig_frame(1.2, FS);
+    for (unsigned i = 0; i < N; i++)
+        x[i] *= 0.01f;
+    for (unsigned i = from; i < to; i++)
+        x[i] += (float)(10.0 * sin(2.0 * 3.14159265358979 * 25.0 * (i - from) / FS));
+    art_run *clean = run(x, 0.0);
+    assert_true(clean->a.last_clip == 0);
+    assert_int_equal(blanked(clean, 0, N, ~0u), 0);
+    free(clean);
+    assert_true(sig_clip(x, N, 1, 0, 5.0) > 100);
+    for (unsigned k = 0; k < 2; k++) {
+        art_run *r = run(x, k ? 5.0 : 0.0); /* unknown, then the device's clip level */
+        if (!(r->a.last_clip > from && r->a.last_clip <= to))
+            fail_msg("last clipped frame %llu, expected in the burst [%u, %u)",
+                     (unsigned long long)r->a.last_clip, from, to);
+        assert_int_equal(blanked(r, 0, N, ~0u), 0);
+        for (unsigned i = 0; i < N - r->d.lookahead; i++)
+            assert_true(r->out[i] == x[i] - x[0]); /* passed unchanged */
+        free(r);
+    }
+    sig_free(x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_passes),
+        cmocka_unit_test(test_nan_run_blanked),
+        cmocka_unit_test(test_stim_pulse_blanked),
+        cmocka_unit_test(test_dropout_blanked),
+        cmocka_unit_test(test_clipping_flagged_not_blanked),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
