@@ -108,27 +108,33 @@ static void test_nan_run_blanked(void **state)
     sig_free(x);
 }
 
-/* A biphasic stimulation pulse (1 ms per phase: 2 frames, 300x the noise) is blanked
- * with its tail (stim_blank_ms, 15 ms, from its second edge), flagged STIM, and judged
- * a pulse at the end of the blanking; what comes out stays at noise level. */
+/* A biphasic stimulation pulse (300x the noise) is blanked with its tail
+ * (stim_blank_ms, 15 ms, from its second edge), flagged STIM, and judged a pulse at the
+ * end of the blanking, never an electrode step; what comes out stays at noise level.
+ * Phases of 2 frames (1 ms), and of one frame (200 us at 2 kHz: the second edge
+ * follows the first at once; judged an electrode step before dcbf501). */
 static void test_stim_pulse_blanked(void **state)
 {
     (void)state;
-    float *x = noise_signal(3);
-    sig_add_stim_pulses(x, N, 1, 0, FS, 2.0, 2.0001, 1.0, 1e-3, 300.0);
-    const unsigned at = (unsigned)sig_frame(2.0, FS);
-    art_run *r = run(x, 0.0);
-    const unsigned span = blanked(r, at - 2, at + 45, LTR_FLAG_STIM);
-    if (!(span >= 34 && span <= 38))
-        fail_msg("%u frames blanked as STIM around the pulse, expected 4 + 30 (15 ms)", span);
-    assert_true(blanked(r, at - 2, at + 45, LTRI_REASON_PULSE) > 0);
-    assert_int_equal(blanked(r, at - 2, at + 45, LTR_FLAG_NEEDLE), 0);
-    assert_int_equal(blanked(r, 0, N, ~0u), span);
-    for (unsigned i = at - 2; i < at + 45; i++)
-        if (fabsf(r->out[i]) > 8.0f)
-            fail_msg("frame %u: %g passed (the pulse is 300)", i, (double)r->out[i]);
-    free(r);
-    sig_free(x);
+    const double widths[2] = {1e-3, 200e-6};
+    for (unsigned w = 0; w < 2; w++) {
+        float *x = noise_signal(3);
+        sig_add_stim_pulses(x, N, 1, 0, FS, 2.0, 2.0001, 1.0, widths[w], 300.0);
+        const unsigned at = (unsigned)sig_frame(2.0, FS);
+        art_run *r = run(x, 0.0);
+        const unsigned span = blanked(r, at - 2, at + 45, LTR_FLAG_STIM);
+        if (!(span >= 32 && span <= 38))
+            fail_msg("width %g s: %u frames blanked as STIM, expected 2-4 + 30 (15 ms)",
+                     widths[w], span);
+        assert_true(blanked(r, at - 2, at + 45, LTRI_REASON_PULSE) > 0);
+        assert_int_equal(blanked(r, at - 2, at + 45, LTR_FLAG_NEEDLE), 0);
+        assert_int_equal(blanked(r, 0, N, ~0u), span);
+        for (unsigned i = at - 2; i < at + 45; i++)
+            if (fabsf(r->out[i]) > 8.0f)
+                fail_msg("frame %u: %g passed (the pulse is 300)", i, (double)r->out[i]);
+        free(r);
+        sig_free(x);
+    }
 }
 
 /* A 100 ms dropout (the channel stuck at a value) is blanked from its start to its
