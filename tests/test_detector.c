@@ -572,10 +572,9 @@ static void test_weak_emg_timed_by_acc(void **state)
 
 /* On the accelerometer, the jolt of the hand that moves the needle comes 20-90 ms before
  * the twitch it elicits: the twitch is reported from its own onset, not the jolt's. */
-static void test_jolt_then_twitch(void **state)
+static void jolt_then_twitch(double lead, double jolt_g)
 {
-    (void)state;
-    const double fs = 1000, lead = 0.07;
+    const double fs = 1000;
     scene s;
     scene_init(&s, fs, 14.0, 3, 29);
     const unsigned axes[3] = {0, 1, 2};
@@ -586,7 +585,7 @@ static void test_jolt_then_twitch(void **state)
     const double jolt_dir[3] = {1.0, 0.2, 0.0}, twitch_dir[3] = {0.0, 0.4, 0.9};
     for (unsigned k = 0; k < 9; k++) {
         const double t = 1.0 + 1.4 * k;
-        sig_add_twitch_acc(s.x, s.n, 3, axes, fs, t - lead, 0.3, 25.0, 0.012, jolt_dir);
+        sig_add_twitch_acc(s.x, s.n, 3, axes, fs, t - lead, 0.3, 25.0, jolt_g, jolt_dir);
         sig_add_twitch_acc(s.x, s.n, 3, axes, fs, t, 1.0, 15.0, 0.08, twitch_dir);
         s.truth[s.n_truth++] = t;
     }
@@ -605,12 +604,21 @@ static void test_jolt_then_twitch(void **state)
             if (fabs((double)e.ev[i].onset / fs - s.truth[k]) < 0.02)
                 near++;
     }
-    print_message("jolt + twitch: %u of %u twitches reported from their own onset (%u ends)\n",
-                  near, s.n_truth, ends);
+    print_message("jolt %.0f ms before: %u of %u twitches reported from their own onset "
+                  "(%u ends)\n", 1e3 * lead, near, s.n_truth, ends);
     assert_int_equal(ends, s.n_truth);
     assert_int_equal(near, s.n_truth);
     run_events_free(&e);
     sig_free(s.x);
+}
+
+/* A jolt well before, with a deep valley between; and one that runs into the twitch's
+ * rise (the valley is shallow): the onset is where the twitch's own hump rose. */
+static void test_jolt_then_twitch(void **state)
+{
+    (void)state;
+    jolt_then_twitch(0.07, 0.012);
+    jolt_then_twitch(0.04, 0.03);
 }
 
 /* A response time-locked to a stimulation pulse the device marks (an MEP 25 ms after

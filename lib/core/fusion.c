@@ -89,6 +89,16 @@ static ltri_frame lane_onset(const ltri_lane_slot *s)
     return ltri_lane_to_input(s->lane.tw.onset, s->onset_delay);
 }
 
+/* The onset an ended lane gives its twitch: the accelerometer's is where its main hump
+ * rose, when a jolt came before it (lane.c). */
+static ltri_frame lane_final_onset(const ltri_lane_slot *s)
+{
+    const ltri_lane_twitch *lt = &s->lane.tw;
+    if (lt->hump > lt->onset && lt->hump <= lt->peak)
+        return ltri_lane_to_input(lt->hump, s->onset_delay);
+    return lane_onset(s);
+}
+
 /* A lane's peak is its largest band-passed sample (the one `amplitude` reports), on the
  * same time base as its onset; never before the onset (a valley split may move it). */
 static ltri_frame lane_peak(const ltri_lane_slot *s)
@@ -223,7 +233,7 @@ void ltri_fusion_end(ltri_fusion *f, const ltri_lane_slot *lanes, unsigned l)
     ltri_twitch *tw = &f->tw;
     tw->active &= ~(1ull << l);
     tw->done |= 1ull << l;
-    const ltri_frame onset = lane_onset(s);
+    const ltri_frame onset = lane_final_onset(s);
     const ltri_frame offset = ltri_lane_to_input(lt->offset, s->delay);
     const int first = tw->done == (1ull << l);
     if (first || onset < tw->onset)

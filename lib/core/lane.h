@@ -38,15 +38,25 @@ typedef struct ltri_lane_design {
     float tail_ratio;        /* a twitch has ended below peak * tail_ratio */
     int split_valleys;       /* a deep valley before a higher peak starts the twitch anew */
     float valley_ratio;      /* how deep, as an envelope ratio */
+    float level_step;        /* hump tracker: ratio between levels */
+    int hump_onset;          /* accelerometer with no EMG: onset where the main hump rose */
 } ltri_lane_design;
 
 /* A lane's twitch, in lane frames (timebase.h; filter delays not removed). */
+/* Levels of the accelerometer hump tracker: 3 dB apart from the floor up (48 dB). */
+#define LTRI_LANE_LEVELS 16u
+
 typedef struct ltri_lane_twitch {
     ltri_lane_frame onset, peak, offset;
     ltri_lane_frame peak_amp;  /* of the largest |band-passed sample| (band-pass delay only) */
     ltri_lane_frame last_loud; /* last above the half-way level between floor and peak */
     ltri_lane_frame valley;    /* of the lowest envelope since the latest peak */
     ltri_lane_frame split;     /* start of the main hump after a deep valley, 0 = none */
+    ltri_lane_frame hump;      /* accelerometer: where the main hump rose through HUMP_DB under
+                                  its peak (0 = not known) */
+    ltri_lane_frame up[LTRI_LANE_LEVELS]; /* last upward crossing of each level */
+    float level;               /* the envelope's level: floor x LEVEL_STEP^level_i */
+    uint32_t level_i;
     float valley_env;
     float peak_env;      /* envelope maximum */
     float floor_lin;     /* noise floor when it began */
