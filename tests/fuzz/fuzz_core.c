@@ -39,6 +39,7 @@
  * amplitude or SNR; ltr_detector_frames counts the frames fed; not ready
  * after reset or flush.
  */
+#define _POSIX_C_SOURCE 200809L /* posix_memalign */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -774,17 +775,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     FUZZ_CHECK(HARNESS, ltr_detector_create(&a.det, &cfg) == LTR_OK && a.det,
                "ltr_detector_create failed on a valid configuration");
-    /* B in caller memory of exactly the size asked for; smaller or misaligned is refused. */
-    const size_t rounded = (need + LTR_DETECTOR_ALIGN - 1) / LTR_DETECTOR_ALIGN * LTR_DETECTOR_ALIGN;
-    unsigned char *mem = aligned_alloc(LTR_DETECTOR_ALIGN, rounded + LTR_DETECTOR_ALIGN);
-    if (!mem)
+    /* B in caller memory of exactly the size asked for (AddressSanitizer sees a byte
+     * past it); smaller or misaligned memory is refused. */
+    void *mem = NULL, *probe = malloc(need + 16);
+    if (posix_memalign(&mem, LTR_DETECTOR_ALIGN, need) != 0 || !probe)
         abort();
     ltr_detector *tmp = NULL;
     FUZZ_CHECK(HARNESS, ltr_detector_init(&tmp, mem, need - 1, &cfg) == LTR_ERR_MEMORY,
                "ltr_detector_init accepted %zu bytes where ltr_detector_size asks %zu", need - 1,
                need);
-    FUZZ_CHECK(HARNESS, ltr_detector_init(&tmp, mem + 8, need, &cfg) == LTR_ERR_MEMORY,
+    unsigned char *odd = (unsigned char *)probe + ((uintptr_t)probe % 16 == 8 ? 0 : 8);
+    FUZZ_CHECK(HARNESS, ltr_detector_init(&tmp, odd, need, &cfg) == LTR_ERR_MEMORY,
                "ltr_detector_init accepted memory misaligned to 8 bytes");
+    free(probe);
     FUZZ_CHECK(HARNESS, ltr_detector_init(&b.det, mem, need, &cfg) == LTR_OK && b.det,
                "ltr_detector_init failed in %zu bytes (ltr_detector_size)", need);
     FUZZ_CHECK(HARNESS, ltr_detector_latency_frames(a.det) == ltr_detector_latency_frames(b.det),
