@@ -525,10 +525,11 @@ static ltr_status call_process(runner *r, size_t at, size_t n, int s16, size_t m
     return st;
 }
 
-/* Empty the queue after LTR_MORE_EVENTS (arrays of at least one event). */
+/* Empty the queue after LTR_MORE_EVENTS, or after LTR_ERR_EVENT_OVERFLOW, which does not
+ * say whether events still wait (arrays of at least one event). */
 static void drain(runner *r, ltr_status st, int flushing)
 {
-    for (unsigned guard = 0; st == LTR_MORE_EVENTS; guard++) {
+    for (unsigned guard = 0; st == LTR_MORE_EVENTS || st == LTR_ERR_EVENT_OVERFLOW; guard++) {
         FUZZ_CHECK(HARNESS, guard < 10000, "run %s: LTR_MORE_EVENTS never ends", r->ck.run);
         const size_t max = 1 + (size_t)fuzz_rng_below(&r->rng, r->tiny > 0 ? r->tiny : 1);
         if (flushing) {
