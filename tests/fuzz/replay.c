@@ -5,10 +5,12 @@
  * on every build, with any compiler, so the corpora (and the crashes saved
  * in them) are run again every time: a fixed bug stays fixed.
  *
- * usage: fuzz-replay-<harness> [-v] FILE|DIR...
- * A broken invariant or a sanitizer report aborts (the test fails) after
- * naming the input; exit 1 if no input was found at all (a corpus that went
- * missing must not pass silently), 2 on an unreadable input.
+ * usage: fuzz-replay-<harness> [-v] [-1] FILE|DIR...
+ * Each input runs in a child process, so that every input that breaks an
+ * invariant or draws a sanitizer report is named, not only the first; -1
+ * runs them in this process instead (stops at the first, for a debugger).
+ * Exit 1 if an input failed, or if no input was found at all (a corpus that
+ * went missing must not pass silently); 2 on an unreadable input.
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #define _POSIX_C_SOURCE 200809L
@@ -18,11 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
 static int verbose;
-static size_t replayed;
+static int in_process;
+static size_t replayed, failed;
 
 static int read_file(const char *path, uint8_t **data, size_t *size)
 {
@@ -66,21 +71,45 @@ static int replay_file(const char *path)
     /* Named before it runs: a crash report then says which input it was. */
     if (verbose)
         fprintf(stderr, "fuzz-replay: %s (%zu bytes)\n", path, size);
-    else
-        fprintf(stderr, "%s\n", path);
     fflush(stderr);
-    /* A copy of exactly its size, so that reading past the input is caught, as libFuzzer does. */
-    uint8_t *copy = malloc(size ? size : 1);
-    if (!copy) {
+    pid_t pid = in_process ? 0 : fork();
+    if (pid < 0) {
+        perror("fuzz-replay: fork");
         free(data);
         return 2;
     }
-    if (size)
-        memcpy(copy, data, size);
+    if (pid == 0) {
+        /* A copy of exactly its size, so that reading past the input is caught, as
+         * libFuzzer does. */
+        uint8_t *copy = malloc(size ? size : 1);
+        if (!copy)
+            abort();
+        if (size)
+            memcpy(copy, data, size);
+        free(data);
+        LLVMFuzzerTestOneInput(copy, size);
+        free(copy);
+        if (!in_process)
+            exit(0); /* LeakSanitizer checks the child at its exit */
+        replayed++;
+        return 0;
+    }
     free(data);
-    LLVMFuzzerTestOneInput(copy, size);
-    free(copy);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            perror("fuzz-replay: waitpid");
+            return 2;
+        }
+    }
     replayed++;
+    if (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) {
+        failed++;
+        if (WIFSIGNALED(status))
+            fprintf(stderr, "fuzz-replay: FAILED: %s (signal %d)\n", path, WTERMSIG(status));
+        else
+            fprintf(stderr, "fuzz-replay: FAILED: %s (exit %d)\n", path, WEXITSTATUS(status));
+    }
     return 0;
 }
 
@@ -137,6 +166,10 @@ int main(int argc, char **argv)
             verbose = 1;
             continue;
         }
+        if (!strcmp(argv[i], "-1")) {
+            in_process = 1;
+            continue;
+        }
         struct stat st;
         if (stat(argv[i], &st) != 0) {
             fprintf(stderr, "fuzz-replay: %s: %s\n", argv[i], strerror(errno));
@@ -148,6 +181,10 @@ int main(int argc, char **argv)
         return rc;
     if (replayed == 0) {
         fprintf(stderr, "fuzz-replay: no input found: the corpus is missing\n");
+        return 1;
+    }
+    if (failed) {
+        fprintf(stderr, "fuzz-replay: %zu of %zu inputs FAILED (named above)\n", failed, replayed);
         return 1;
     }
     fprintf(stderr, "fuzz-replay: %zu inputs replayed, no invariant broken\n", replayed);
