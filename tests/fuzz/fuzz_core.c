@@ -27,12 +27,13 @@
  *   B  ltr_detector_init in caller memory; other random blocks; arrays of
  *      0-3 events, drained after LTR_MORE_EVENTS. Without a queue overflow its
  *      events must equal A's field for field (floats bit for bit); with one,
- *      they must be A's minus exactly ltr_detector_lost_events of them.
+ *      they must be A's minus exactly the ltr_detector_lost_events of them.
  *   C  (when the input asks) marks issued at other times, also in the past
  *      within the look-ahead, extra empty calls: the event rules only.
  *
  * Event rules (every run): kind known; onset <= peak <= offset; onset <=
- * detected; BEGIN: offset == detected, a fresh id above the last; END and
+ * detected; onset inside the frames fed so far (A, B: an event cannot start
+ * in input that was never given); BEGIN: offset == detected, a fresh id above the last; END and
  * CANCEL only for an open BEGIN of the same id; no twitch left open after a
  * flush; detected never decreasing between flushes; channels within the
  * configuration and not empty for a twitch; confidence in [0, 1]; no NaN in
@@ -344,6 +345,9 @@ typedef struct checker {
     uint32_t open[MAX_OPEN];
     unsigned n_open;
     int lost;             /* events were lost: BEGIN/END pairing cannot be followed */
+    uint64_t fed;         /* frames fed since the last reset */
+    int in_input;         /* every event starts inside the frames fed (not run C: its marks
+                           * may be announced for frames the stream never reaches) */
     events all;
 } checker;
 
@@ -375,6 +379,9 @@ static void check_event(checker *k, const ltr_event *e)
                EV_ARGS(e));
     FUZZ_CHECK(HARNESS, e->onset <= e->detected,
                "run %s, event %zu: onset after detected: " EV_FMT, k->run, i, EV_ARGS(e));
+    FUZZ_CHECK(HARNESS, !k->in_input || e->onset < k->fed,
+               "run %s, event %zu: starts at or after the end of the %llu frames fed: " EV_FMT,
+               k->run, i, (unsigned long long)k->fed, EV_ARGS(e));
     FUZZ_CHECK(HARNESS, !k->have_last || e->detected >= k->last_detected,
                "run %s, event %zu: detected goes back (previous event at %llu): " EV_FMT, k->run,
                i, (unsigned long long)k->last_detected, EV_ARGS(e));
@@ -440,6 +447,8 @@ static void checker_flushed(checker *k)
 
 /* ------------------------------------------------------------------ runs */
 
+static void trace_event(const checker *k, const ltr_event *e);
+
 typedef enum run_kind { RUN_A, RUN_B, RUN_C } run_kind;
 
 typedef struct runner {
@@ -450,6 +459,7 @@ typedef struct runner {
     unsigned split;    /* split policy */
     unsigned tiny;     /* B, C: largest events array */
     uint64_t fed;      /* frames since init/reset */
+    uint64_t lost;     /* events lost to the queue before the last reset */
     checker ck;
 } runner;
 
@@ -473,6 +483,7 @@ static void take(runner *r, const ltr_event *ev, size_t n, size_t max, ltr_statu
     FUZZ_CHECK(HARNESS, n <= max, "run %s: %s returned %zu events into an array of %zu",
                r->ck.run, call, n, max);
     for (size_t i = 0; i < n; i++) {
+        trace_event(&r->ck, &ev[i]);
         check_event(&r->ck, &ev[i]);
         events_add(&r->ck.all, &ev[i]);
     }
@@ -514,10 +525,11 @@ static ltr_status call_process(runner *r, size_t at, size_t n, int s16, size_t m
                                       &got);
     else
         st = ltr_detector_process(r->det, n ? s->x + at * s->n_ch : NULL, n, ev, max, &got);
+    r->fed += n; /* before the events: they may start in these frames */
+    r->ck.fed = r->fed;
     take(r, ev, got, max, st, s16 ? "ltr_detector_process_s16" : "ltr_detector_process");
     free(ev);
     if (n) {
-        r->fed += n;
         FUZZ_CHECK(HARNESS, ltr_detector_frames(r->det) == r->fed,
                    "run %s: ltr_detector_frames is %llu after %llu frames", r->ck.run,
                    (unsigned long long)ltr_detector_frames(r->det), (unsigned long long)r->fed);
@@ -564,8 +576,9 @@ static void do_flush(runner *r)
 
 static void do_reset(runner *r)
 {
+    r->lost += ltr_detector_lost_events(r->det);
     ltr_detector_reset(r->det);
-    r->fed = 0;
+    r->fed = r->ck.fed = 0;
     checker_reset(&r->ck);
     r->ck.lost = 0;
     FUZZ_CHECK(HARNESS, ltr_detector_frames(r->det) == 0 && ltr_detector_lost_events(r->det) == 0,
@@ -677,10 +690,11 @@ static int same_event(const ltr_event *x, const ltr_event *y)
            !memcmp(&x->confidence, &y->confidence, sizeof x->confidence);
 }
 
-static void compare_runs(const runner *a, const runner *b, uint64_t b_lost)
+static void compare_runs(const runner *a, const runner *b)
 {
     const events *ea = &a->ck.all, *eb = &b->ck.all;
-    if (!b->ck.lost) {
+    const uint64_t b_lost = b->lost + ltr_detector_lost_events(b->det);
+    if (b_lost == 0) {
         for (size_t i = 0; i < ea->n && i < eb->n; i++)
             FUZZ_CHECK(HARNESS, same_event(&ea->ev[i], &eb->ev[i]),
                        "block splits disagree at event %zu:\n  A (split %u): " EV_FMT
@@ -708,23 +722,78 @@ static void compare_runs(const runner *a, const runner *b, uint64_t b_lost)
 
 /* ------------------------------------------------------------------ entry */
 
-/* LTR_FUZZ_VERBOSE=1: one line per input on what it did (for looking at a corpus). */
-static void describe(const ltr_config *cfg, const stream *s, const runner *a, const runner *b)
+/* LTR_FUZZ_VERBOSE=1: what each input is (before it runs) and what it gave; 2: also
+ * every event of runs A and B (for looking at a corpus or a reproducer). */
+static int verbosity(void)
 {
     static int verbose = -1;
     if (verbose < 0)
-        verbose = getenv("LTR_FUZZ_VERBOSE") != NULL;
-    if (!verbose)
+        verbose = getenv("LTR_FUZZ_VERBOSE") ? atoi(getenv("LTR_FUZZ_VERBOSE")) : 0;
+    return verbose;
+}
+
+static void describe_input(const ltr_config *cfg, const stream *s, const runner *a,
+                           const runner *b, uint8_t opts)
+{
+    if (!verbosity())
+        return;
+    fprintf(stderr, "core: %g Hz, %u channels (", cfg->sample_rate_hz, cfg->n_channels);
+    for (unsigned c = 0; c < cfg->n_channels; c++)
+        fprintf(stderr, "%s%s", c ? " " : "", cfg->sensors[c] == LTR_SENSOR_ACC ? "acc" : "emg");
+    fprintf(stderr,
+            "), mains %g Hz x%u, envelope %d, on/off %g/%g dB, confirm %g ms, duration %g-%g "
+            "ms (acc %g), gap %g ms, refractory %g ms, warm-up %g ms, dropout %g ms, clip %g; "
+            "%zu frames (s16 gain %g); splits A %u, B %u; B arrays <= %u; run C %s\n",
+            cfg->mains_hz, cfg->mains_harmonics, (int)cfg->emg_envelope, cfg->threshold_on_db,
+            cfg->threshold_off_db, cfg->confirm_ms, cfg->min_duration_ms, cfg->max_duration_ms,
+            cfg->acc_min_duration_ms, cfg->gap_ms, cfg->refractory_ms, cfg->warmup_ms,
+            cfg->dropout_ms, cfg->clip_level, s->n_frames, (double)s->gain, a->split, b->split,
+            b->tiny, opts & 0x80 ? "yes" : "no");
+    fprintf(stderr, "  stream:");
+    for (size_t i = 0; i < s->n_act; i++)
+        fprintf(stderr, " %s@%llu", s->act[i].kind == ACT_FLUSH ? "flush"
+                                    : s->act[i].kind == ACT_RESET ? "reset"
+                                    : s->act[i].kind == ACT_MARK_STIM ? "mark-stim" : "mark-needle",
+                (unsigned long long)s->act[i].frame);
+    for (size_t i = 0; i < s->n_frames; i++)
+        if (i == 0 ? s->s16[i] : s->s16[i] != s->s16[i - 1])
+            fprintf(stderr, " %s@%zu", s->s16[i] ? "s16" : "float", i);
+    fputc('\n', stderr);
+    if (verbosity() >= 3)
+        for (size_t i = 0; i < s->n_frames && i < 64; i++) {
+            fprintf(stderr, "  frame %zu:", i);
+            for (unsigned c = 0; c < s->n_ch; c++)
+                fprintf(stderr, " %a", (double)s->x[i * s->n_ch + c]);
+            fputc('\n', stderr);
+        }
+}
+
+static void describe_events(const runner *a, const runner *b)
+{
+    if (!verbosity())
         return;
     size_t kinds[5] = {0};
     for (size_t i = 0; i < a->ck.all.n; i++)
         kinds[a->ck.all.ev[i].kind % 5u]++;
-    fprintf(stderr,
-            "core: %g Hz, %u channels, %zu frames, %zu actions; splits %u/%u; events: %zu BEGIN, "
-            "%zu END, %zu CANCEL, %zu ARTIFACT; B lost %llu\n",
-            cfg->sample_rate_hz, cfg->n_channels, s->n_frames, s->n_act, a->split, b->split,
+    fprintf(stderr, "  events: %zu BEGIN, %zu END, %zu CANCEL, %zu ARTIFACT; B lost %llu\n",
             kinds[LTR_EVENT_BEGIN], kinds[LTR_EVENT_END], kinds[LTR_EVENT_CANCEL],
-            kinds[LTR_EVENT_ARTIFACT], (unsigned long long)ltr_detector_lost_events(b->det));
+            kinds[LTR_EVENT_ARTIFACT],
+            (unsigned long long)(b->lost + ltr_detector_lost_events(b->det)));
+    if (verbosity() < 2)
+        return;
+    for (int k = 0; k < 2; k++) {
+        const runner *r = k ? b : a;
+        for (size_t i = 0; i < r->ck.all.n; i++)
+            fprintf(stderr, "  %s %3zu " EV_FMT "\n", r->ck.run, i, EV_ARGS(&r->ck.all.ev[i]));
+    }
+}
+
+/* Every event as it comes, with the frames fed so far (LTR_FUZZ_VERBOSE=3). */
+static void trace_event(const checker *k, const ltr_event *e)
+{
+    if (verbosity() >= 3)
+        fprintf(stderr, "  %s (fed %llu) " EV_FMT "\n", k->run, (unsigned long long)k->fed,
+                EV_ARGS(e));
 }
 
 /* Bad configurations are refused alike by every function that takes one. */
@@ -771,8 +840,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 .tiny = opts & 3u};
     if (b.split == a.split) /* two different splits */
         b.split = (b.split + 1u + (split_b >> 3) % 7u) % 8u;
-    a.ck = (checker){.run = "A", .n_ch = cfg.n_channels};
-    b.ck = (checker){.run = "B", .n_ch = cfg.n_channels};
+    a.ck = (checker){.run = "A", .n_ch = cfg.n_channels, .in_input = 1};
+    b.ck = (checker){.run = "B", .n_ch = cfg.n_channels, .in_input = 1};
 
     FUZZ_CHECK(HARNESS, ltr_detector_create(&a.det, &cfg) == LTR_OK && a.det,
                "ltr_detector_create failed on a valid configuration");
@@ -794,10 +863,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(HARNESS, ltr_detector_latency_frames(a.det) == ltr_detector_latency_frames(b.det),
                "two detectors of one configuration report different latencies");
 
+    describe_input(&cfg, &s, &a, &b, opts);
     run_stream(&a);
     run_stream(&b);
-    compare_runs(&a, &b, ltr_detector_lost_events(b.det));
-    describe(&cfg, &s, &a, &b);
+    describe_events(&a, &b);
+    compare_runs(&a, &b);
 
     if (opts & 0x80) {
         runner c = {.det = b.det, .s = &s, .kind = RUN_C, .rng = {seed * 2654435761u + 1u},
