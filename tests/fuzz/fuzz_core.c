@@ -102,8 +102,8 @@ static void make_config(fuzz_bytes *in, ltr_config *cfg)
 
     const uint8_t groups = fuzz_u8(in);
     if (groups & 0x01) {
-        static const double mains[4] = {0.0, 50.0, 60.0, 55.0};
-        cfg->mains_hz = mains[fuzz_u8(in) % 4];
+        static const double mains[5] = {LTR_MAINS_AUTO, 0.0, 50.0, 60.0, 55.0};
+        cfg->mains_hz = mains[fuzz_u8(in) % 5];
         cfg->mains_harmonics = fuzz_u8(in) % 14u;
         cfg->notch_width_hz = tweak(cfg->notch_width_hz, fuzz_u8(in));
     }
@@ -126,7 +126,10 @@ static void make_config(fuzz_bytes *in, ltr_config *cfg)
         cfg->warmup_ms = tweak(cfg->warmup_ms / 16.0, fuzz_u8(in));
     }
     if (groups & 0x10) {
-        cfg->emg_envelope = (ltr_envelope)(fuzz_u8(in) % 3u);
+        const uint8_t e = fuzz_u8(in);
+        cfg->emg_envelope = (ltr_envelope)(e % 3u);
+        if (e == 0xFF) /* a config of another layout */
+            cfg->struct_size -= 8;
         cfg->emg_smoothing_hz = tweak(cfg->emg_smoothing_hz, fuzz_u8(in));
         cfg->acc_smoothing_hz = tweak(cfg->acc_smoothing_hz, fuzz_u8(in));
     }
@@ -147,6 +150,7 @@ static void make_config(fuzz_bytes *in, ltr_config *cfg)
     if (groups & 0x80) {
         cfg->fusion_window_ms = tweak(cfg->fusion_window_ms, fuzz_u8(in));
         cfg->acc_min_duration_ms = tweak(cfg->acc_min_duration_ms, fuzz_u8(in));
+        cfg->ecg_cancel = fuzz_u8(in) % 3u; /* 2: not a boolean */
     }
 }
 
@@ -362,12 +366,12 @@ static const char *kind_name(ltr_event_kind k)
     return "?";
 }
 
-#define EV_FMT "%s id=%u onset=%llu peak=%llu offset=%llu detected=%llu amplitude=%g snr_db=%g confidence=%g channels=0x%x flags=0x%x"
+#define EV_FMT "%s id=%u onset=%llu peak=%llu offset=%llu detected=%llu amplitude=%g snr_db=%g confidence=%g channels=0x%x flags=0x%x stimulus=%llu"
 #define EV_ARGS(e)                                                                        \
     kind_name((e)->kind), (e)->id, (unsigned long long)(e)->onset,                        \
         (unsigned long long)(e)->peak, (unsigned long long)(e)->offset,                   \
         (unsigned long long)(e)->detected, (double)(e)->amplitude, (double)(e)->snr_db,   \
-        (double)(e)->confidence, (e)->channels, (e)->flags
+        (double)(e)->confidence, (e)->channels, (e)->flags, (unsigned long long)(e)->stimulus
 
 static void check_event(checker *k, const ltr_event *e)
 {
@@ -393,6 +397,13 @@ static void check_event(checker *k, const ltr_event *e)
                "run %s, event %zu: confidence outside [0, 1]: " EV_FMT, k->run, i, EV_ARGS(e));
     FUZZ_CHECK(HARNESS, !isnan(e->amplitude) && !isnan(e->snr_db),
                "run %s, event %zu: NaN in amplitude or SNR: " EV_FMT, k->run, i, EV_ARGS(e));
+    if (e->flags & LTR_FLAG_EVOKED)
+        FUZZ_CHECK(HARNESS, e->stimulus <= e->onset,
+                   "run %s, event %zu: evoked before its stimulus: " EV_FMT, k->run, i, EV_ARGS(e));
+    else
+        FUZZ_CHECK(HARNESS, e->stimulus == 0,
+                   "run %s, event %zu: a stimulus frame without LTR_FLAG_EVOKED: " EV_FMT, k->run,
+                   i, EV_ARGS(e));
     k->have_last = 1;
     k->last_detected = e->detected;
 
@@ -529,6 +540,9 @@ static ltr_status call_process(runner *r, size_t at, size_t n, int s16, size_t m
     r->ck.fed = r->fed;
     take(r, ev, got, max, st, s16 ? "ltr_detector_process_s16" : "ltr_detector_process");
     free(ev);
+    const double mains = ltr_detector_mains_hz(r->det);
+    FUZZ_CHECK(HARNESS, mains == LTR_MAINS_AUTO || mains == 0.0 || (mains >= 40.0 && mains <= 70.0),
+               "run %s: ltr_detector_mains_hz says %g Hz", r->ck.run, mains);
     if (n) {
         FUZZ_CHECK(HARNESS, ltr_detector_frames(r->det) == r->fed,
                    "run %s: ltr_detector_frames is %llu after %llu frames", r->ck.run,
@@ -685,7 +699,8 @@ static int same_event(const ltr_event *x, const ltr_event *y)
 {
     return x->kind == y->kind && x->id == y->id && x->onset == y->onset && x->peak == y->peak &&
            x->offset == y->offset && x->detected == y->detected && x->channels == y->channels &&
-           x->flags == y->flags && !memcmp(&x->amplitude, &y->amplitude, sizeof x->amplitude) &&
+           x->flags == y->flags && x->stimulus == y->stimulus &&
+           !memcmp(&x->amplitude, &y->amplitude, sizeof x->amplitude) &&
            !memcmp(&x->snr_db, &y->snr_db, sizeof x->snr_db) &&
            !memcmp(&x->confidence, &y->confidence, sizeof x->confidence);
 }
@@ -741,10 +756,10 @@ static void describe_input(const ltr_config *cfg, const stream *s, const runner 
     for (unsigned c = 0; c < cfg->n_channels; c++)
         fprintf(stderr, "%s%s", c ? " " : "", cfg->sensors[c] == LTR_SENSOR_ACC ? "acc" : "emg");
     fprintf(stderr,
-            "), mains %g Hz x%u, envelope %d, on/off %g/%g dB, confirm %g ms, duration %g-%g "
+            "), mains %g Hz x%u, ecg_cancel %u, envelope %d, on/off %g/%g dB, confirm %g ms, duration %g-%g "
             "ms (acc %g), gap %g ms, refractory %g ms, warm-up %g ms, dropout %g ms, clip %g; "
             "%zu frames (s16 gain %g); splits A %u, B %u; B arrays <= %u; run C %s\n",
-            cfg->mains_hz, cfg->mains_harmonics, (int)cfg->emg_envelope, cfg->threshold_on_db,
+            cfg->mains_hz, cfg->mains_harmonics, cfg->ecg_cancel, (int)cfg->emg_envelope, cfg->threshold_on_db,
             cfg->threshold_off_db, cfg->confirm_ms, cfg->min_duration_ms, cfg->max_duration_ms,
             cfg->acc_min_duration_ms, cfg->gap_ms, cfg->refractory_ms, cfg->warmup_ms,
             cfg->dropout_ms, cfg->clip_level, s->n_frames, (double)s->gain, a->split, b->split,

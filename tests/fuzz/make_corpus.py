@@ -238,17 +238,30 @@ def level_byte(x):
     return max(1, min(255, int(round(128 + 16 * math.log10(x)))))
 
 
-class Core:
-    """The bytes of one core-harness input."""
+# mains byte of the config group 0x01 (fuzz_core.c: LTR_MAINS_AUTO, 0, 50, 60, 55)
+MAINS = {'auto': 0, 'off': 1, 50: 2, 60: 3, 55: 4}
 
-    def __init__(self, rate=2000, n_ch=1, acc_mask=0, groups=b'', opts=0, split_a=0, split_b=5,
-                 seed=1, gain_byte=0x80, bg=0.01):
+
+class Core:
+    """The bytes of one core-harness input. groups: {bit: bytes} of the optional config
+    groups of fuzz_core.c (0x01 mains, 0x02 thresholds, 0x04 timing, 0x08 floor and warm-up,
+    0x10 envelope, 0x20 artifacts, 0x40 bands, 0x80 fusion and ECG). mains: fixed (50 by
+    default: a short input reaches its decisions) or 'auto' (the library's default, which
+    searches the first 0.5 s)."""
+
+    def __init__(self, rate=2000, n_ch=1, acc_mask=0, groups=None, mains=50, opts=0, split_a=0,
+                 split_b=5, seed=1, gain_byte=0x80, bg=0.01):
         if rate not in RATES:
             raise ValueError(rate)
         assert 1 <= n_ch <= 16   # channel byte: 1 + c % 4 below 0xC0, 1 + c % 16 up to 0xEF
         self.b = bytearray([RATES.index(rate), n_ch - 1 if n_ch <= 4 else 0xC0 + n_ch - 1])
         self.b += struct.pack('<I', acc_mask)
-        self.b += bytes(groups) if groups else b'\0'
+        g = dict(groups or {})
+        if mains is not None:
+            g[0x01] = bytes([MAINS[mains], 8, 128])
+        self.b.append(sum(g))
+        for bit in sorted(g):
+            self.b += bytes(g[bit])
         self.b += bytes([opts, split_a, split_b]) + struct.pack('<I', seed)
         self.b += bytes([gain_byte]) + struct.pack('<I', seed * 7 + 3) + bytes([level_byte(bg)])
         self.rate = rate
@@ -326,7 +339,7 @@ def core_seeds(data_dir):
     # One EMG channel, a twitch-like burst after the warm-up.
     seeds['emg_twitch'] = Core().quiet(0.6).burst(0.06, 1, 1.0).quiet(0.5).bytes()
     # Short warm-up (group 0x08: floor rates kept, warm-up = 300/16 ms) and three bursts.
-    c = Core(groups=bytes([0x08, 128, 128, 128]), split_a=1, split_b=3)
+    c = Core(groups={0x08: [128, 128, 128]}, split_a=1, split_b=3)
     for _ in range(3):
         c.quiet(0.25).burst(0.05, 1, 0.5)
     seeds['emg_three'] = c.quiet(0.3).bytes()
@@ -340,8 +353,8 @@ def core_seeds(data_dir):
     # Needle EMG at 10 kHz (RMS envelope), 50 Hz hum.
     c = Core(rate=10000, n_ch=1)
     seeds['needle_10k'] = c.sine(0.4, 1, 0.02, 50).burst(0.04, 1, 0.5).quiet(0.2).bytes()
-    # Mains 60 Hz (group 0x01: mains byte 2 = 60 Hz, 8 harmonics, width kept).
-    c = Core(rate=1000, groups=bytes([0x01, 2, 8, 128]))
+    # Mains 60 Hz.
+    c = Core(rate=1000, mains=60)
     seeds['mains_60'] = c.sine(0.5, 1, 0.1, 60).burst(0.05, 1, 1.0).sine(0.3, 1, 0.1, 60).bytes()
     # Artifacts: NaN, Inf, a stuck channel (dropout), a stimulation spike, an electrode step.
     c = Core(n_ch=2, acc_mask=0b10, split_a=2, split_b=7)
@@ -372,13 +385,22 @@ def core_seeds(data_dir):
     c.quiet(0.3).op('S16').quiet(0.2).burst(0.05, 0b11111, 100.0).op('S16')
     c.burst(0.05, 0b00001, 1.0).op('S16').quiet(0.2)
     seeds['s16_mixed'] = c.bytes()
+    # The library's default: mains found in the stream (50 Hz hum), then a twitch.
+    c = Core(rate=1000, mains='auto')
+    seeds['mains_auto'] = c.sine(1.0, 1, 0.05, 50).burst(0.05, 1, 1.0).sine(0.4, 1, 0.05, 50).bytes()
+    # ECG crosstalk cancelled (group 0x80: fusion window and accelerometer minimum kept,
+    # ecg_cancel 1): QRS-like spikes every 0.8 s, then a twitch between two beats.
+    c = Core(rate=1000, groups={0x80: [128, 128, 1]})
+    for _ in range(4):
+        c.quiet(0.78).burst(0.02, 1, 3.0)
+    seeds['ecg_cancel'] = c.quiet(0.3).burst(0.05, 1, 1.0).quiet(0.4).bytes()
     # Digital silence, then a voluntary contraction (too long: cancelled).
     c = Core(bg=0)
     c.op('SILENCE', 255, 1, 0xFF).background(0.01).quiet(0.4).burst(1.4, 1, 0.5).quiet(0.3)
     seeds['silence_voluntary'] = c.bytes()
     # Every rate of the table once, a burst each.
     for rate in (250, 500, 4096, 20000, 50000):
-        c = Core(rate=rate, groups=bytes([0x08, 128, 128, 128]))
+        c = Core(rate=rate, groups={0x08: [128, 128, 128]})
         seeds['rate_%d' % rate] = c.quiet(0.1).burst(0.05, 1, 1.0).quiet(0.1).bytes()
     # Configurations that must be refused alike everywhere.
     seeds['bad_rate_nan'] = bytes([0xF8]) + struct.pack('<d', float('nan')) + bytes(8)
@@ -386,6 +408,7 @@ def core_seeds(data_dir):
     seeds['bad_channels_33'] = bytes([6, 0xF0, 33]) + bytes(8)
     seeds['bad_envelope'] = bytes([6, 0, 0, 0, 0, 0, 0x10, 2, 128, 128]) + bytes(8)
     seeds['bad_sensor'] = bytes([6, 0xFF, 2, 0, 0, 0, 0, 0, 7]) + bytes(8)
+    seeds['bad_struct_size'] = bytes([6, 0, 0, 0, 0, 0, 0x10, 0xFF, 128, 128]) + bytes(8)
     seeds['bad_confirm'] = bytes([6, 0, 0, 0, 0, 0, 0x04, 255, 128, 128, 128, 128]) + bytes(8)
 
     # Cuts of data/artifacts.wav (2 kHz, EMG + 3 accelerometer axes, physical units, NaN
