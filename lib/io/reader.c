@@ -365,14 +365,18 @@ ltr_io_status ltr_io_reader_find_channel(ltr_io_reader *r, const char *key, unsi
         *index = (unsigned)v;
         return LTR_IO_OK;
     }
-    /* List what there is, as much as fits. */
+    /* List what there is, as much as fits. An entry is only kept if the ellipsis
+     * still fits after it, so cutting the list never writes past it. */
+    static const char more[] = ", ...";
     char list[320] = "";
+    const size_t room = sizeof list - sizeof more; /* for entries; the rest is for more */
     size_t used = 0;
-    for (unsigned c = 0; c < r->info.n_channels && used + 4 < sizeof list; c++) {
-        int k = snprintf(list + used, sizeof list - used, "%s%u=%s", c ? ", " : "", c,
-                         r->channels[c].name);
-        if (k < 0 || (size_t)k >= sizeof list - used) {
-            ltri_io_strlcpy(list + (used < sizeof list - 5 ? used : sizeof list - 5), ", ...", 6);
+    for (unsigned c = 0; c < r->info.n_channels; c++) {
+        const int k = snprintf(list + used, room + 1 - used, "%s%u=%s", c ? ", " : "", c,
+                               r->channels[c].name);
+        if (k < 0 || (size_t)k > room - used) {
+            /* used <= room: the ellipsis and its NUL end at list[sizeof list - 1] at most */
+            memcpy(list + used, c ? more : more + 2, c ? sizeof more : sizeof more - 2);
             break;
         }
         used += (size_t)k;
