@@ -163,13 +163,16 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
 }
 
 float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
-                         int s16_clipped, uint32_t *flags)
+                         unsigned how, uint32_t *flags)
 {
     const uint32_t in = SLOT(n);
     a->line[in] = x;
     a->reason[in] = n < a->blank_until ? a->future_flags : 0;
     a->next = n + 1;
-    inspect(d, a, x, n, s16_clipped);
+    /* Padding (the last sample, repeated by flush) is not signal: inspected, it would
+     * read as a stuck channel wherever it outlasts dropout_ms. */
+    if (!(how & LTRI_SAMPLE_PADDING))
+        inspect(d, a, x, n, (how & LTRI_SAMPLE_CLIPPED) != 0);
     /* Frame n - lookahead leaves (before the stream's first frames: the first value). */
     const uint32_t out = SLOT(n + LTRI_LINE - d->lookahead);
     const float y = n >= d->lookahead ? a->line[out] : a->origin;

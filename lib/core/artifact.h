@@ -79,13 +79,19 @@ void ltri_artifact_reset(ltri_artifact *a);
 void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, ltri_frame from,
                          ltri_frame until, uint32_t flags);
 
+/* What a caller knows about a sample (ltri_artifact_step's `how`). */
+enum {
+    LTRI_SAMPLE_CLIPPED = 1, /* an ADC sample at its rail */
+    LTRI_SAMPLE_PADDING = 2  /* not a sample: flush pushing the line out (never inspected) */
+};
+
 /*
  * Take raw sample x of input frame n (every frame here is an input frame); return the
  * sample of frame n - lookahead minus the stream's first finite sample (the hold
  * value if blanked) and set *flags to the blanking reasons of that frame (0 = clean).
- * `s16_clipped` marks an ADC sample at its rail.
+ * `how`: LTRI_SAMPLE_* bits.
  */
 float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, ltri_frame n,
-                         int s16_clipped, uint32_t *flags);
+                         unsigned how, uint32_t *flags);
 
 #endif /* LTR_CORE_ARTIFACT_H */

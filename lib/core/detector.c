@@ -93,6 +93,7 @@ struct ltr_detector {
     uint64_t n_real;          /* frames given by the caller (flush adds virtual ones) */
     ltri_frame start;         /* first input frame of the current stream (after reset or flush) */
     int dirty;                /* frames since the last reset/flush */
+    int padding;              /* flush is pushing the line out with copies of the last sample */
     ltri_frame last_artifact; /* last blanked input frame + 1, 0 = none */
     ltri_frame pulse_end;     /* last input frame of the latest pulse's blanking + 1, 0 = none */
     ltri_frame pulse_onset;   /* first blanked input frame of that pulse */
@@ -649,7 +650,9 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
         channel_state *ch = &d->ch[c];
         uint32_t why;
-        const float s = ltri_artifact_step(&d->art, &ch->art, x[c], n, (int)(clip_mask >> c & 1u), &why);
+        const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) |
+                             (d->padding ? LTRI_SAMPLE_PADDING : 0u);
+        const float s = ltri_artifact_step(&d->art, &ch->art, x[c], n, how, &why);
         if (why && timed)
             note_blank(d, c, m, why);
         else
@@ -796,8 +799,10 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
         float x[LTR_MAX_CHANNELS];
         for (unsigned c = 0; c < det->cfg.n_channels; c++)
             x[c] = det->ch[c].art.last;
+        det->padding = 1;
         for (uint32_t i = 0; i < det->art.lookahead + 2 + det->ecg_delay; i++)
             process_frame(det, x, 0);
+        det->padding = 0;
         const ltri_frame n = det->n - 1;
         const ltri_lane_frame t = lane_frame_at(det, n);
         for (unsigned l = 0; l < det->n_lanes; l++) {

@@ -338,14 +338,18 @@ static ltr_io_status parse_row(ltr_io_reader *r, text_impl *t, char *line, uint6
             v = NAN;
             ok = 1;
         }
-        if (!ok || (!isfinite(v) && !t->allow_nonfinite)) {
+        /* samples are floats: a finite double beyond their range would become Inf */
+        const int finite = isfinite(v) && isfinite((float)v);
+        if (!ok || (!finite && !t->allow_nonfinite)) {
             char shown[48];
             ltri_io_strlcpy(shown, trim(t->fields[col]), sizeof shown);
             return ltri_io_fail(&r->err, LTR_IO_ERR_DATA, line_no,
                                 "%s:%llu: column %u (%s): %s%s%s", r->name,
                                 (unsigned long long)line_no, col + 1,
                                 r->channels[r->sel[k]].name, *shown ? "'" : "empty field",
-                                shown, !*shown ? "" : ok ? "' is not finite" : "' is not a number");
+                                shown, !*shown ? "" : !ok ? "' is not a number"
+                                          : isfinite(v) ? "' is beyond the range of a sample (float)"
+                                                        : "' is not finite");
         }
         frame[k] = (float)v;
     }
@@ -651,7 +655,7 @@ ltr_io_status ltri_open_text(ltr_io_reader **out, int fd, int own_fd, const char
         t->chan_col[ch] = c;
         if (names && names[c][0])
             ltri_io_strlcpy(r->channels[ch].name, names[c], sizeof r->channels[ch].name);
-        else if (n_labels)
+        else if (n_labels && labels[ch][0])
             ltri_io_strlcpy(r->channels[ch].name, labels[ch], sizeof r->channels[ch].name);
         r->channels[ch].sample_rate_hz = rate;
         ltri_io_strlcpy(r->channels[ch].unit, meta.unit, sizeof r->channels[ch].unit);
