@@ -149,8 +149,8 @@ typedef struct ltr_config {
     /** How many multiples of mains_hz to cancel (1 = fundamental only), at most 12;
      *  multiples above 1.2 x the EMG low-pass edge are skipped. Default 8; 0 = none. */
     unsigned mains_harmonics;
-    /** Unused since 1.0 (the canceller's line width adapts: 5 Hz while converging, then
-     *  1.5 Hz); still checked (0 < width < mains_hz / 2) for old callers. Default 4 Hz. */
+    /** Unused since 1.0 (the canceller's lines are 5 Hz wide while it converges, then
+     *  4 Hz); still checked (0 < width < mains_hz / 2) for old callers. Default 4 Hz. */
     double notch_width_hz;
 
     /* --- envelope --- */
@@ -215,9 +215,11 @@ typedef struct ltr_config {
     double spike_threshold_db;
     /** Blanking after a detected or marked stimulation pulse, ms: the pulse (50-500 us),
      *  the amplifier's recovery and the evoked M-wave (within ~15 ms of the stimulus;
-     *  stimulus-artifact blanking, e.g. Hines et al. 1996). A response that begins within
-     *  fusion_window_ms after the blanking (a motor-evoked potential 18-30 ms after a TMS
-     *  pulse, an evoked twitch) is reported, flagged LTR_FLAG_EVOKED. Default 15 ms. */
+     *  stimulus-artifact blanking, e.g. Hines et al. 1996). After a pulse the device
+     *  marks, a response that begins within fusion_window_ms after the blanking (a
+     *  motor-evoked potential 18-30 ms after a TMS pulse, an evoked twitch) is reported,
+     *  flagged LTR_FLAG_EVOKED; after a pulse found in the signal every lane waits the
+     *  fusion window out (the jump may have been a needle click). Default 15 ms. */
     double stim_blank_ms;
     /** Blanking after a marked needle movement, ms: the electrode's mechanical transient.
      *  Default 30 ms. */
@@ -291,8 +293,8 @@ enum {
     LTR_FLAG_DROPOUT = 1u << 11,      /**< artifact: signal stuck at one value */
     LTR_FLAG_MARKED = 1u << 12,       /**< artifact: told by the device through ltr_detector_mark */
     LTR_FLAG_TOO_SHORT = 1u << 13,    /**< cancelled: ended before min_duration_ms */
-    /** twitch: it began within fusion_window_ms after a stimulation pulse (detected or
-     *  marked) had been blanked: a response the pulse evoked (an M-wave's tail, a motor-
+    /** twitch: it began within fusion_window_ms after a stimulation pulse the device
+     *  marked had been blanked: a response the pulse evoked (an M-wave's tail, a motor-
      *  evoked potential, an evoked twitch), not a spontaneous LTR. event.stimulus holds
      *  the pulse's frame. A TMS or e-stim user wants these; a needling device drops them. */
     LTR_FLAG_EVOKED = 1u << 14
