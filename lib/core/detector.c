@@ -653,7 +653,8 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
         const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) |
                              (d->padding ? LTRI_SAMPLE_PADDING : 0u);
         const float s = ltri_artifact_step(&d->art, &ch->art, x[c], n, how, &why);
-        if (why && timed)
+        /* flush's padding frames were never fed: nothing is reported on them */
+        if (why && timed && !(d->padding && m >= d->n_real))
             note_blank(d, c, m, why);
         else
             ch->blank_run = 0;
