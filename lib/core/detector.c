@@ -207,13 +207,14 @@ static ltr_status design_emg(ltr_detector *d)
         double top = 1.2 * cfg->emg_lowpass_hz;
         if (top > 0.49 * fs)
             top = 0.49 * fs;
-        if (ltri_mains_design_init(&d->mains,
-                                   fs, cfg->mains_hz == LTR_MAINS_AUTO ? LTRI_MAINS_AUTO
-                                                                        : cfg->mains_hz,
-                                   cfg->mains_harmonics, top) == 0)
-            d->has_mains = 1;
-        else if (cfg->mains_hz != LTR_MAINS_AUTO)
-            return LTR_ERR_MAINS; /* no harmonic below the band edge: nothing to cancel */
+        /* No line below the band edge (a low-pass under 50 Hz): nothing to cancel, as the
+         * fixed notches skipped harmonics above it; ltr_config_validate passed the
+         * settings, so they are not refused here. */
+        d->has_mains = ltri_mains_design_init(&d->mains,
+                                              fs, cfg->mains_hz == LTR_MAINS_AUTO
+                                                      ? LTRI_MAINS_AUTO
+                                                      : cfg->mains_hz,
+                                              cfg->mains_harmonics, top) == 0;
     }
     return design_envelope(emg, cfg->emg_smoothing_hz, band_delay, fs);
 }
