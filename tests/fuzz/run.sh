@@ -119,12 +119,16 @@ if [ -n "$failed" ]; then
         echo
         echo "=== $h: $out/$h/log (last lines)"
         grep -E 'ltr-fuzz:|ERROR|SUMMARY|leak|Test unit written' "$out/$h/log" | tail -n 20
+        n=0
         for f in "$out/$h"/artifacts/*; do
             [ -f "$f" ] || continue
+            n=$((n + 1))
+            [ "$n" -le 5 ] || continue
             echo "reproducer: $f"
             echo "  replay:   $build/tests/fuzz/fuzz-$h $f"
             echo "  keep it:  cp $f $here/corpus/$h/crash-<what> (the fuzz_$h test then replays it)"
         done
+        [ "$n" -le 5 ] || echo "... and $((n - 5)) more reproducer(s) in $out/$h/artifacts"
     done
     echo
     echo "run.sh: FAILED:$failed" >&2
