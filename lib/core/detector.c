@@ -601,7 +601,8 @@ static int mains_settled(const ltr_detector *d, ltri_frame n)
  * this stream. */
 static int line_frame(const ltr_detector *d, ltri_frame n, ltri_frame *m)
 {
-    const int timed = n - d->start > d->art.lookahead;
+    /* the stream's first sample leaves the line at n = start + lookahead */
+    const int timed = n - d->start >= d->art.lookahead;
     *m = timed ? n - d->art.lookahead : 0;
     return timed;
 }
@@ -618,8 +619,8 @@ static ltri_lane_frame lane_frame_at(const ltr_detector *d, ltri_frame n)
 static int lane_frame(const ltr_detector *d, ltri_frame n, ltri_lane_frame *t)
 {
     ltri_frame m;
-    const int timed =
-        line_frame(d, n, &m) && (d->ecg_delay == 0 || m > d->start + d->ecg_delay + 1);
+    /* the lanes see sample m - 1 (the energy operator) and ecg_delay frames before it */
+    const int timed = line_frame(d, n, &m) && m > d->start + (d->ecg_delay ? d->ecg_delay + 1 : 0);
     *t = timed ? lane_frame_at(d, n) : 0;
     return timed;
 }
