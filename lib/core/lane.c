@@ -91,14 +91,13 @@ static void track_levels(const ltri_lane_design *d, ltri_lane_twitch *tw, ltri_l
     }
 }
 
-static void start_levels(const ltri_lane_design *d, ltri_lane_twitch *tw, float floor_lin)
+static void start_levels(ltri_lane_twitch *tw, float floor_lin)
 {
     tw->level = floor_lin > 0.0f ? floor_lin : 0.0f;
     tw->level_i = 0;
     tw->hump = 0;
     for (unsigned i = 0; i < LTRI_LANE_LEVELS; i++)
         tw->up[i] = tw->onset;
-    (void)d;
 }
 
 static void track_peak(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t, float env,
@@ -138,7 +137,6 @@ static ltri_lane_news close_twitch(const ltri_lane_design *d, ltri_lane *l, ltri
     l->tw.flags |= flags;
     if (l->tw.split && l->tw.split < offset)
         l->tw.onset = l->tw.split;
-
     if (offset - l->tw.onset < d->min_duration) {
         l->tw.flags |= LTR_FLAG_TOO_SHORT;
         return LANE_CANCEL;
@@ -198,7 +196,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
                                        .peak_sq = amp_sq, .peak_amp = t, .last_loud = t,
                                        .valley_env = env, .valley = t};
             if (d->hump_onset) {
-                start_levels(d, &l->tw, nz->floor_lin);
+                start_levels(&l->tw, nz->floor_lin);
                 track_levels(d, &l->tw, t, env);
             }
         } else if (env <= nz->thr_quiet) {
