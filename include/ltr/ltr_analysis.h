@@ -222,7 +222,9 @@ LTR_API void ltr_quality_next(ltr_quality *q);
 /** End of the recording: a partial window of at least one Welch segment
  *  becomes ready (returns 1), a shorter one goes into the summary only (0). */
 LTR_API int ltr_quality_finish(ltr_quality *q);
-/** A twitch on channel ch of the current window, with its RMS (input units). */
+/** A twitch on channel ch of the current window, with its RMS (input units).
+ *  While a window is ready (not yet ltr_quality_next), it counts in that
+ *  window: a detector reports a twitch after its last frame was pushed. */
 LTR_API void ltr_quality_add_twitch(ltr_quality *q, unsigned ch, double rms);
 /** The whole recording so far (closed windows) for channel ch, mains drift included. */
 LTR_API ltr_status ltr_quality_summary(const ltr_quality *q, unsigned ch, ltr_quality_row *row);

@@ -363,8 +363,14 @@ void ltr_quality_add_twitch(ltr_quality *q, unsigned ch, double rms)
 {
     if (!q || ch >= q->n_channels || !isfinite(rms))
         return;
-    q->ch[ch].twitches++;
-    q->ch[ch].twitch_rms_sum += rms;
+    chan *c = &q->ch[ch];
+    c->twitches++;
+    c->twitch_rms_sum += rms;
+    if (q->ready) { /* the window's row is out already: bring it up to date */
+        c->row.twitches = c->twitches;
+        c->row.twitch_snr_db = snr_db(c->twitch_rms_sum, c->twitches, c->row.floor_rms);
+        score(&c->row, c->cfg.is_emg);
+    }
 }
 
 static double hist_floor(const chan *c)
