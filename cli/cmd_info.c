@@ -20,6 +20,9 @@
 #include "commands.h"
 #include "options.h"
 #include "run.h"
+#ifdef LTR_HAVE_ANALYSIS
+#include "ltr/ltr_analysis.h"
+#endif
 
 enum { ID_HELP = 1 };
 
@@ -146,7 +149,7 @@ static double clipped_fraction(const channel_stats *s, const ltr_io_channel *ch)
 
 /* Read the channels chosen (one rate) and accumulate their statistics. */
 static int scan(ltr_io_reader *r, const unsigned *sel, unsigned n, channel_stats *stats,
-                uint64_t *frames, char *msg, size_t msg_size)
+                uint64_t *frames, void *quality, char *msg, size_t msg_size)
 {
     ltr_io_status s = ltr_io_reader_select(r, sel, n);
     if (s != LTR_IO_OK) {
@@ -169,6 +172,14 @@ static int scan(ltr_io_reader *r, const unsigned *sel, unsigned n, channel_stats
             for (unsigned k = 0; k < n; k++)
                 stats_push(&stats[k], ltr_io_reader_channel(r, sel[k]), buf[i * n + k]);
         *frames += got;
+#ifdef LTR_HAVE_ANALYSIS
+        for (size_t done = 0; quality && done < got;) {
+            done += ltr_quality_push(quality, buf + done * n, got - done);
+            ltr_quality_next(quality); /* only the recording's summary is shown */
+        }
+#else
+        (void)quality;
+#endif
     }
     free(buf);
     if (s != LTR_IO_OK) {
@@ -200,6 +211,39 @@ static void print_channel(unsigned index, const ltr_io_channel *ch, const channe
            finite > 0 ? s->max : NAN, 100.0 * clipped_fraction(s, ch), noise_floor(s), mains_text,
            s->nonfinite ? "  (has NaN/Inf)" : "");
 }
+
+#ifdef LTR_HAVE_ANALYSIS
+/* The quality index of each channel (libltr-analysis): a line per channel into
+ * lines, and "name (warning, ...)" of each flagged one into flagged. A channel
+ * is flagged when a warning applies or its index is below 0.5. */
+static void quality_collect(ltr_quality *q, const ltr_io_reader *r, const unsigned *sel,
+                            unsigned n, char *lines, size_t lsize, char *flagged, size_t fsize)
+{
+    for (unsigned k = 0; k < n; k++) {
+        ltr_quality_row row;
+        if (ltr_quality_summary(q, k, &row) != LTR_OK || row.n_frames == 0)
+            continue;
+        char w[256] = "";
+        size_t wl = 0;
+        for (int b = 0; b < LTR_QUALITY_N_WARNINGS; b++)
+            if (row.warnings >> b & 1u) {
+                int m = snprintf(w + wl, sizeof w - wl, "%s%s", wl ? ", " : "",
+                                 ltr_quality_warning_name((ltr_quality_warning)(1u << b)));
+                if (m > 0 && (size_t)m < sizeof w - wl)
+                    wl += (size_t)m;
+            }
+        const char *name = ltr_io_reader_channel(r, sel[k])->name;
+        size_t ll = strlen(lines);
+        snprintf(lines + ll, lsize - ll, "%3u  %-16s %7.2f  %s\n", sel[k], name, row.index,
+                 wl ? w : "-");
+        if (row.warnings || row.index < 0.5) {
+            size_t fl = strlen(flagged);
+            snprintf(flagged + fl, fsize - fl, "%s%s (%s)", fl ? "; " : "", name,
+                     wl ? w : "low index");
+        }
+    }
+}
+#endif
 
 /* What the sidecar says of the recording, as read by libltr-io. */
 static void print_sidecar_header(const ltr_io_sidecar *sc)
@@ -314,6 +358,9 @@ static int info_file(const char *path, const cli_common *c)
     }
     int rc = 0, header = 0, mains_found = 0;
     double best_line = -INFINITY;
+#ifdef LTR_HAVE_ANALYSIS
+    char qlines[8192] = "", flagged[2048] = "";
+#endif
     uint64_t frames0 = 0;
     for (unsigned first = 0; first < n_ch && rc == 0; first++) {
         if (done[first])
@@ -336,7 +383,22 @@ static int info_file(const char *path, const cli_common *c)
         }
         uint64_t frames = 0;
         char msg[1024];
-        rc = scan(r, sel, n, stats, &frames, msg, sizeof msg);
+        void *quality = NULL;
+#ifdef LTR_HAVE_ANALYSIS
+        ltr_quality_channel qc[LTR_MAX_CHANNELS];
+        for (unsigned k = 0; k < n; k++) {
+            const ltr_io_channel *fc = ltr_io_reader_channel(r, sel[k]);
+            const ltr_io_channel_desc *d = sc ? ltr_io_sidecar_channel(sc, sel[k]) : NULL;
+            qc[k].is_emg = !d || d->type == LTR_IO_CHANNEL_EMG || d->type == LTR_IO_CHANNEL_UNKNOWN;
+            qc[k].has_range = fc->has_range;
+            qc[k].range_min = fc->range_min;
+            qc[k].range_max = fc->range_max;
+        }
+        ltr_quality *q = NULL;
+        if (ltr_quality_create(&q, fs, n, qc, 60.0, 0) == LTR_OK)
+            quality = q;
+#endif
+        rc = scan(r, sel, n, stats, &frames, quality, msg, sizeof msg);
         if (rc) {
             fprintf(stderr, "ltr info: %s\n", msg);
             break;
@@ -353,7 +415,24 @@ static int info_file(const char *path, const cli_common *c)
         for (unsigned k = 0; k < n; k++)
             print_channel(sel[k], ltr_io_reader_channel(r, sel[k]), &stats[k], &mains_found,
                           &best_line);
+#ifdef LTR_HAVE_ANALYSIS
+        if (quality) {
+            if (ltr_quality_finish(quality))
+                ltr_quality_next(quality);
+            quality_collect(quality, r, sel, n, qlines, sizeof qlines, flagged, sizeof flagged);
+            ltr_quality_destroy(quality);
+        }
+#endif
     }
+#ifdef LTR_HAVE_ANALYSIS
+    if (rc == 0 && qlines[0]) {
+        printf("\n  #  %-16s %7s  %s\n%s", "quality", "index", "warnings", qlines);
+        if (flagged[0])
+            printf("quality      flagged: %s\n", flagged);
+        else
+            printf("quality      no channel flagged\n");
+    }
+#endif
     if (rc == 0 && sc)
         print_types(sc);
     if (rc == 0) {
@@ -395,7 +474,13 @@ int cmd_info(int argc, char **argv)
               "frequency (50 vs 60 Hz). Channel indices shown are those --emg/--acc take.\n"
               "Then what the sidecar (FILE.json; BIDS *_emg.json, *_channels.tsv) and the\n"
               "file's labels say each channel is, and where from, and what 'ltr detect FILE'\n"
-              "would take with the same --emg/--acc/--mains/--no-sidecar options.\n\n",
+              "would take with the same --emg/--acc/--mains/--no-sidecar options.\n"
+#ifdef LTR_HAVE_ANALYSIS
+              "With libltr-analysis: a quality index per channel (0..1: mains share, power\n"
+              "below 20 Hz for EMG, clipped, flat and NaN samples; see 'ltr analyze --help')\n"
+              "and the channels it flags, with their warnings.\n"
+#endif
+              "\n",
               stdout);
         cli_print_options(stdout, info_options);
         fputs("\nInput:\n", stdout);

@@ -32,5 +32,7 @@ int cmd_info(int argc, char **argv);
  * (meson then defines LTR_HAVE_SIMULATE / LTR_HAVE_EVAL). */
 int cmd_simulate(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+/* cli/cmd_analyze.c, with libltr-analysis (meson defines LTR_HAVE_ANALYSIS). */
+int cmd_analyze(int argc, char **argv);
 
 #endif /* LTR_CLI_COMMANDS_H */

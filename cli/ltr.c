@@ -28,11 +28,14 @@ static const command commands[] = {
 #ifdef LTR_HAVE_EVAL
     {"eval", cmd_eval, "score detected events against ground truth"},
 #endif
+#ifdef LTR_HAVE_ANALYSIS
+    {"analyze", cmd_analyze, "per-twitch spectral and spatial features, shape groups, quality index"},
+#endif
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 /* Names no build may use for anything else. */
-static const char *const reserved[] = {"simulate", "eval"};
+static const char *const reserved[] = {"simulate", "eval", "analyze"};
 
 static void usage(FILE *f)
 {

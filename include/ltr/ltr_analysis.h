@@ -196,7 +196,8 @@ typedef struct ltr_quality_channel {
 typedef struct ltr_quality ltr_quality;
 
 /**
- * window_s: length of a row (60 s: "per minute"). mains_hz: 50, 60, or 0 to
+ * sample_rate_hz >= 20 (50 ms flat runs must be a sample or more). window_s >= 1:
+ * length of a row (60 s: "per minute"). mains_hz: 50, 60, or 0 to
  * find it. channels[n_channels] (1..LTR_MAX_CHANNELS) may be NULL: every
  * channel EMG without a known range (clipping then counts runs >= 3 at the
  * extremes, as `ltr info` does). Allocates per channel two Welch estimators
@@ -222,7 +223,8 @@ LTR_API void ltr_quality_next(ltr_quality *q);
 /** End of the recording: a partial window of at least one Welch segment
  *  becomes ready (returns 1), a shorter one goes into the summary only (0). */
 LTR_API int ltr_quality_finish(ltr_quality *q);
-/** A twitch on channel ch of the current window, with its RMS (input units).
+/** A twitch on channel ch of the current window, with its RMS (input units,
+ *  in the band the twitch is analysed in: ltr_spectrum_result.power's root).
  *  While a window is ready (not yet ltr_quality_next), it counts in that
  *  window: a detector reports a twitch after its last frame was pushed. */
 LTR_API void ltr_quality_add_twitch(ltr_quality *q, unsigned ch, double rms);

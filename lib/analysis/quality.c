@@ -110,7 +110,7 @@ ltr_status ltr_quality_create(ltr_quality **out, double rate, unsigned n_channel
     if (!out)
         return LTR_ERR_NULL;
     *out = NULL;
-    if (!(rate >= 100) || !isfinite(rate) || n_channels == 0 || n_channels > LTR_MAX_CHANNELS ||
+    if (!(rate >= 20) || !isfinite(rate) || n_channels == 0 || n_channels > LTR_MAX_CHANNELS ||
         !(window_s >= 1.0) || !isfinite(window_s) ||
         (mains_hz != 0 && mains_hz != 50 && mains_hz != 60))
         return LTR_ERR_ARGUMENT;
