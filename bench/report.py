@@ -161,6 +161,31 @@ def main():
               lr["machine"]))
         w("")
 
+    an = load(a.dir, "analyze")
+    if an:
+        w("### `ltr analyze` against `ltr detect`: 16 channels at 2000 Hz, float WAV, "
+          "OPENBLAS_NUM_THREADS=1\n")
+        w("| program | minutes | file | twitches | CPU time | wall time | peak RSS (wait4) |")
+        w("|---|---|---|---|---|---|---|")
+        for r in an["rows"]:
+            for prog in ("detect", "analyze"):
+                x = r[prog]
+                w("| ltr %s | %d | %.0f MB | %s | %.2f s | %.2f s | %d kB |" % (
+                    prog, r["minutes"], r["file_mb"], r["twitches"] if prog == "analyze" else "",
+                    x["cpu_s"], x["wall_s"], x["maxrss_kb"]))
+        first, last = an["rows"][0], an["rows"][-1]
+        growth = last["analyze"]["maxrss_kb"] - first["analyze"]["maxrss_kb"]
+        w("\nltr analyze: peak RSS %+d kB from %d to %d minutes (%s); CPU time %.2fx "
+          "that of ltr detect on the %d-minute file.\n" % (
+              growth, first["minutes"], last["minutes"],
+              "flat" if abs(growth) < 1024 else "grows", last["ratio_cpu"], last["minutes"]))
+        targets.append(("`ltr analyze` < 2x the detector's time, %d min x 16 ch x 2 kHz, one core"
+                        % last["minutes"], "%.2fx (CPU time)" % last["ratio_cpu"],
+                        last["ratio_cpu"] < 2.0))
+        targets.append(("`ltr analyze` memory bounded, not growing with the recording",
+                        "%+d kB from %d to %d min" % (growth, first["minutes"], last["minutes"]),
+                        abs(growth) < 1024))
+
     acc = load(a.dir, "accuracy")
     if acc:
         names = [m["name"] for m in acc["methods"]]
