@@ -249,8 +249,9 @@ LTR_API void ltr_covariance_push(ltr_covariance *cov, const float *frames, size_
 /** Frames taken. */
 LTR_API uint64_t ltr_covariance_frames(const ltr_covariance *cov);
 /** The sample covariance (n-1 normalised) into out[c*c], row-major, and the
- *  channel means into mean[c] (may be NULL). LTR_ERR_ARGUMENT below 2 frames. */
-LTR_API ltr_status ltr_covariance_get(const ltr_covariance *cov, double *out, double *mean);
+ *  channel means into mean[c] (may be NULL). LTR_ERR_ARGUMENT below 2 frames.
+ *  Folds the frames still waiting in the block in (pushing may go on after). */
+LTR_API ltr_status ltr_covariance_get(ltr_covariance *cov, double *out, double *mean);
 
 /** Common-mode fraction of a c x c covariance: the power of the channels'
  *  average over their average power, 1^T S 1 / (c trace S): 1 when every

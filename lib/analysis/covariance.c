@@ -96,13 +96,13 @@ uint64_t ltr_covariance_frames(const ltr_covariance *v)
     return v->frames;
 }
 
-ltr_status ltr_covariance_get(const ltr_covariance *cv, double *out, double *mean)
+ltr_status ltr_covariance_get(ltr_covariance *cv, double *out, double *mean)
 {
     if (!cv || !out)
         return LTR_ERR_NULL;
     if (cv->frames < 2)
         return LTR_ERR_ARGUMENT;
-    flush_block((ltr_covariance *)cv); /* pending frames: logically const, the sums are the same */
+    flush_block(cv); /* the frames still in the block */
     const unsigned c = cv->c;
     const double n = (double)cv->frames;
     for (unsigned i = 0; i < c; i++)
