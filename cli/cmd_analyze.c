@@ -228,6 +228,10 @@ typedef struct analysis {
     ltr_spectrum *spectrum;
     ltr_quality *quality;
     ltr_covariance *cov;
+    /* The covariance takes the channels of one kind (EMG if any, else the
+     * accelerometer axes): variances in mV^2 and g^2 do not compare. */
+    unsigned cov_c, cov_sel[LTR_MAX_CHANNELS];
+    float *cov_block;
     twitch_row *rows;
     size_t n_rows, cap_rows;
     /* twitches of the current block, given to the quality index per window */
@@ -486,8 +490,13 @@ static void sidecar_write(FILE *f, const analysis *an, const summary *s, const c
     }
     fprintf(f, "],\n    \"twitches\": %zu,\n", an->n_rows);
     if (s->pca_ok) {
-        fputs("    \"pca_explained_variance\": [", f);
-        for (unsigned c = 0; c < an->c; c++)
+        fputs("    \"pca_channels\": [", f);
+        for (unsigned c = 0; c < an->cov_c; c++) {
+            fputs(c ? ", " : "", f);
+            ltr_io_json_string(f, an->in->names[an->cov_sel[c]]);
+        }
+        fputs("],\n    \"pca_explained_variance\": [", f);
+        for (unsigned c = 0; c < an->cov_c; c++)
             fprintf(f, "%s%.6f", c ? ", " : "", s->total_var > 0 ? s->eig[c] / s->total_var : 0.0);
         fprintf(f, "],\n    \"common_mode_fraction\": %.6f,\n",
                 isfinite(s->common_mode) ? s->common_mode : 0.0);
@@ -521,11 +530,11 @@ static int summarise(analysis *an, unsigned k_wanted, summary *s)
     memset(s, 0, sizeof *s);
     double cov[LTR_MAX_CHANNELS * LTR_MAX_CHANNELS], vecs[LTR_MAX_CHANNELS * LTR_MAX_CHANNELS];
     if (ltr_covariance_get(an->cov, cov, NULL) == LTR_OK &&
-        ltr_pca(cov, an->c, s->eig, vecs, NULL) == LTR_OK) {
+        ltr_pca(cov, an->cov_c, s->eig, vecs, NULL) == LTR_OK) {
         s->pca_ok = 1;
-        for (unsigned c = 0; c < an->c; c++)
+        for (unsigned c = 0; c < an->cov_c; c++)
             s->total_var += s->eig[c];
-        s->common_mode = ltr_common_mode_fraction(cov, an->c);
+        s->common_mode = ltr_common_mode_fraction(cov, an->cov_c);
     }
     size_t n = an->n_rows;
     double *t = malloc(sizeof(double) * (n + 1)), *a = malloc(sizeof(double) * (n + 1));
@@ -622,9 +631,10 @@ static void print_summary(const analysis *an, const summary *s, const char *inpu
     if (s->hab_ok)
         printf("  habituation: RMS falls %.3g %% per second (half-life %.1f s, r2 %.2f, %zu twitches)\n",
                100.0 * s->hab.rate_per_s, s->hab.half_life_s, s->hab.r2, s->hab.n);
-    if (s->pca_ok && s->total_var > 0 && an->c > 1)
-        printf("  channels: first component %.0f %% of the variance, common mode %.0f %%\n",
-               100.0 * s->eig[0] / s->total_var, 100.0 * s->common_mode);
+    if (s->pca_ok && s->total_var > 0 && an->cov_c > 1)
+        printf("  %s channels: first component %.0f %% of the variance, common mode %.0f %%\n",
+               an->emg_mask ? "EMG" : "accelerometer", 100.0 * s->eig[0] / s->total_var,
+               100.0 * s->common_mode);
     for (unsigned ch = 0; ch < an->c; ch++) {
         ltr_quality_row r;
         ltr_quality_summary(an->quality, ch, &r);
@@ -682,6 +692,9 @@ static int analyze_file(const char *path, const analyze_args *a)
         if (qc[ch].is_emg)
             an.emg_mask |= 1u << ch;
     }
+    for (unsigned ch = 0; ch < an.c; ch++)
+        if (!an.emg_mask || (an.emg_mask >> ch & 1u))
+            an.cov_sel[an.cov_c++] = ch;
     ltr_detector *det = NULL;
     ltr_event *ev = NULL;
     const size_t block = 4096;
@@ -713,7 +726,8 @@ static int analyze_file(const char *path, const analyze_args *a)
     if (!an.ring || !an.seg || !frames || (!gv && !ev) ||
         ltr_spectrum_create(&an.spectrum, an.rate, max_len) != LTR_OK ||
         ltr_quality_create(&an.quality, an.rate, an.c, qc, a->window_s, mains) != LTR_OK ||
-        ltr_covariance_create(&an.cov, an.c) != LTR_OK) {
+        !(an.cov_block = malloc(sizeof(float) * block * an.c)) ||
+        ltr_covariance_create(&an.cov, an.cov_c) != LTR_OK) {
         fprintf(stderr, "ltr analyze: out of memory (or a sample rate below 20 Hz: %g Hz)\n",
                 an.rate);
         rc = LTR_EXIT_FAILURE;
@@ -728,7 +742,10 @@ static int analyze_file(const char *path, const analyze_args *a)
         ltr_io_status rs = ltr_io_reader_read(in.reader, frames, block, &got);
         if (got > 0) {
             ring_push(&an, frames, got);
-            ltr_covariance_push(an.cov, frames, got);
+            for (size_t i = 0; i < got; i++)
+                for (unsigned k = 0; k < an.cov_c; k++)
+                    an.cov_block[i * an.cov_c + k] = frames[i * an.c + an.cov_sel[k]];
+            ltr_covariance_push(an.cov, an.cov_block, got);
             if (det) {
                 ltr_status st = ltr_detector_process(det, frames, got, ev, max_ev, &n_ev);
                 for (;;) {
@@ -817,6 +834,7 @@ static int analyze_file(const char *path, const analyze_args *a)
     ltr_spectrum_destroy(an.spectrum);
     ltr_quality_destroy(an.quality);
     ltr_covariance_destroy(an.cov);
+    free(an.cov_block);
     free(an.ring);
     free(an.seg);
     free(an.rows);
@@ -868,7 +886,7 @@ int cmd_analyze(int argc, char **argv)
             fprintf(stderr, "ltr analyze: --events goes with one FILE, not %d\n", n);
             rc = LTR_EXIT_USAGE;
         }
-        for (int i = 0; i < n && rc == 0; i++) {
+        for (int i = 0; i < n; i++) { /* a failed file does not stop the others */
             int r = analyze_file(pos[i], &a);
             if (r && !rc)
                 rc = r;
