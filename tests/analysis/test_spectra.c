@@ -328,6 +328,64 @@ static void quality_twitch_snr(void **state)
     ltr_quality_destroy(q);
 }
 
+/* Rows of a 2-channel, 25 s recording in 10 s windows, pushed in blocks of `block`. */
+static int quality_rows(const float *x, size_t n, size_t block, ltr_quality_row *rows, int max)
+{
+    ltr_quality *q;
+    assert_int_equal(ltr_quality_create(&q, 1000, 2, NULL, 10.0, 0), LTR_OK);
+    int k = 0;
+    for (size_t i = 0; i < n;) {
+        size_t want = n - i < block ? n - i : block;
+        i += ltr_quality_push(q, x + 2 * i, want);
+        if (ltr_quality_window_ready(q)) {
+            for (unsigned c = 0; c < 2 && k < max; c++)
+                ltr_quality_window(q, c, &rows[k++]);
+            ltr_quality_next(q);
+        }
+    }
+    if (ltr_quality_finish(q)) {
+        for (unsigned c = 0; c < 2 && k < max; c++)
+            ltr_quality_window(q, c, &rows[k++]);
+        ltr_quality_next(q);
+    }
+    for (unsigned c = 0; c < 2 && k < max; c++)
+        ltr_quality_summary(q, c, &rows[k++]);
+    ltr_quality_destroy(q);
+    return k;
+}
+
+static void quality_same_for_any_block_size(void **state)
+{
+    (void)state;
+    enum { N = 25000 };
+    static float x[2 * N];
+    for (size_t i = 0; i < N; i++) {
+        x[2 * i] = (float)(0.1 * gauss() + 0.2 * sin(2 * pi * 60 * (double)i / 1000));
+        x[2 * i + 1] = i % 7000 < 500 ? 0.25f : (float)(0.1 * gauss());
+    }
+    x[2 * 1234] = NAN;
+    ltr_quality_row a[16], b[16];
+    const size_t blocks[] = {1, 37, 4096, N};
+    int na = quality_rows(x, N, N, a, 16);
+    assert_int_equal(na, 8); /* 10 s, 10 s, the last 5 s, then the summary; 2 channels each */
+    for (int j = 0; j < 3; j++) {
+        int nb = quality_rows(x, N, blocks[j], b, 16);
+        assert_int_equal(nb, na);
+        for (int r = 0; r < na; r++) {
+            assert_int_equal(a[r].first_frame, b[r].first_frame);
+            assert_int_equal(a[r].n_frames, b[r].n_frames);
+            assert_int_equal(a[r].warnings, b[r].warnings);
+            assert_near(a[r].index, b[r].index, 1e-12);
+            assert_near(a[r].rms, b[r].rms, 1e-12);
+            assert_near(a[r].line_fraction, b[r].line_fraction, 1e-12);
+            assert_near(a[r].flat_fraction, b[r].flat_fraction, 0);
+        }
+    }
+    assert_true(a[0].warnings & LTR_QUALITY_NONFINITE);
+    assert_true(a[1].warnings & LTR_QUALITY_FLAT);
+    assert_near(a[0].mains_hz, 60, 0.1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +397,7 @@ int main(void)
         cmocka_unit_test(half_energy_duration),
         cmocka_unit_test(quality_flags_what_was_put_in),
         cmocka_unit_test(quality_twitch_snr),
+        cmocka_unit_test(quality_same_for_any_block_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
