@@ -3,6 +3,8 @@
 # and CPU time, peak resident memory (bench_rusage), at two lengths so that
 # memory can be seen not to grow with the recording.
 #
+# Three runs per length: ltr detect; ltr analyze (detector included); ltr
+# analyze --events with the detector's own twitches (the analysis alone).
 # Input: bench_analyze_input's 16-channel 2 kHz float WAV (simulated
 # surface_acc sessions), 10 and 60 minutes (quick: 1 and 6). Each program
 # runs once per length, one after the other, OPENBLAS_NUM_THREADS=1 (one
@@ -52,7 +54,7 @@ def main():
     rows = []
     print("ltr analyze vs ltr detect, 16 channels at 2000 Hz (float WAV), one core")
     print()
-    print("%-12s %7s %10s %9s %9s %11s" % ("program", "minutes", "file MB", "wall s", "cpu s",
+    print("%-22s %7s %10s %9s %9s %11s" % ("program", "minutes", "file MB", "wall s", "cpu s",
                                            "max RSS kB"))
     with tempfile.TemporaryDirectory(dir=a.outdir) as tmp:
         for m in minutes:
@@ -63,18 +65,22 @@ def main():
                     pass
             mb = os.path.getsize(wav) / 1e6
             res = {}
-            for name, cmd in (("detect", [a.ltr, "detect", "-q", "-o", os.path.join(tmp, "ev.tsv"), wav]),
-                              ("analyze", [a.ltr, "analyze", "-q", "-d", tmp, wav])):
+            ev = os.path.join(tmp, "ev.tsv")
+            for name, cmd in (("detect", [a.ltr, "detect", "-q", "-o", ev, wav]),
+                              ("analyze", [a.ltr, "analyze", "-q", "-d", tmp, wav]),
+                              # the analysis alone: the detector's twitches given
+                              ("analyze --events", [a.ltr, "analyze", "-q", "-d", tmp,
+                                                    "--events", ev, wav])):
                 code, rss, wall, cpu = run_child(a.rusage, cmd, env)
                 if code != 0:
                     print("%s failed (exit %d)" % (name, code))
                     return 1
                 res[name] = {"wall_s": wall, "cpu_s": cpu, "maxrss_kb": rss}
-                print("%-12s %7d %10.0f %9.2f %9.2f %11d" % ("ltr " + name, m, mb, wall, cpu, rss))
+                print("%-22s %7d %10.0f %9.2f %9.2f %11d" % ("ltr " + name, m, mb, wall, cpu, rss))
             with open(os.path.join(tmp, "bench16_%dmin_features.tsv" % m)) as f:
                 twitches = sum(1 for _ in f) - 1
             ratio = res["analyze"]["cpu_s"] / res["detect"]["cpu_s"]
-            print("%-12s %7d  analyze/detect CPU time %.2f, %d twitches" % ("", m, ratio, twitches))
+            print("%-22s %7d  analyze/detect CPU time %.2f, %d twitches" % ("", m, ratio, twitches))
             rows.append({"minutes": m, "file_mb": mb, "twitches": twitches, "ratio_cpu": ratio, **res})
             os.unlink(wav)
     if a.json:

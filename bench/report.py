@@ -168,10 +168,12 @@ def main():
         w("| program | minutes | file | twitches | CPU time | wall time | peak RSS (wait4) |")
         w("|---|---|---|---|---|---|---|")
         for r in an["rows"]:
-            for prog in ("detect", "analyze"):
+            for prog in ("detect", "analyze", "analyze --events"):
+                if prog not in r:
+                    continue
                 x = r[prog]
                 w("| ltr %s | %d | %.0f MB | %s | %.2f s | %.2f s | %d kB |" % (
-                    prog, r["minutes"], r["file_mb"], r["twitches"] if prog == "analyze" else "",
+                    prog, r["minutes"], r["file_mb"], r["twitches"] if prog != "detect" else "",
                     x["cpu_s"], x["wall_s"], x["maxrss_kb"]))
         first, last = an["rows"][0], an["rows"][-1]
         growth = last["analyze"]["maxrss_kb"] - first["analyze"]["maxrss_kb"]
