@@ -234,10 +234,7 @@ typedef struct analysis {
     float *cov_block;
     twitch_row *rows;
     size_t n_rows, cap_rows;
-    /* twitches of the current block, given to the quality index per window */
-    size_t quality_from;
     FILE *quality_out;
-    double window_s;
 } analysis;
 
 static void ring_push(analysis *an, const float *frames, size_t n)
@@ -501,13 +498,17 @@ static void sidecar_write(FILE *f, const analysis *an, const summary *s, const c
         fprintf(f, "],\n    \"common_mode_fraction\": %.6f,\n",
                 isfinite(s->common_mode) ? s->common_mode : 0.0);
     }
-    if (s->hab_ok)
+    if (s->hab_ok) {
+        /* half_life_s null: the RMS does not decrease (JSON has no infinity). */
+        char hl[32] = "null";
+        if (isfinite(s->hab.half_life_s))
+            snprintf(hl, sizeof hl, "%.6g", s->hab.half_life_s);
         fprintf(f,
-                "    \"habituation\": {\"model\": \"rms = a0 exp(-rate t), least squares on log rms\", "
-                "\"a0\": %.6g, \"rate_per_s\": %.6g, \"half_life_s\": %s%.6g%s, \"r2\": %.4f, \"n\": %zu},\n",
-                s->hab.amplitude0, s->hab.rate_per_s, isfinite(s->hab.half_life_s) ? "" : "\"",
-                isfinite(s->hab.half_life_s) ? s->hab.half_life_s : 0.0,
-                isfinite(s->hab.half_life_s) ? "" : "\"", s->hab.r2, s->hab.n);
+                "    \"habituation\": {\"model\": \"rms = a0 exp(-rate t), least squares on log rms, "
+                "t = onset in s\", \"a0\": %.6g, \"rate_per_s\": %.6g, \"half_life_s\": %s, "
+                "\"r2\": %.4f, \"n\": %zu},\n",
+                s->hab.amplitude0, s->hab.rate_per_s, hl, s->hab.r2, s->hab.n);
+    }
     fprintf(f, "    \"clusters\": {\"k\": %u, \"features\": [", s->k);
     for (unsigned j = 0; j < N_CLUSTER_FEATURES; j++)
         fprintf(f, "%s\"%s\"", j ? ", " : "", cluster_feature_names[j]);
@@ -597,14 +598,13 @@ static int summarise(analysis *an, unsigned k_wanted, summary *s)
 
 /* --- the run ------------------------------------------------------------------ */
 
-static int commit_or_say(ltr_io_atomic_file *af, const char *path)
+static int commit_or_say(ltr_io_atomic_file *af)
 {
     ltr_io_error err;
     if (ltr_io_atomic_commit(af, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr analyze: %s\n", err.message);
         return LTR_EXIT_OUTPUT;
     }
-    (void)path;
     return 0;
 }
 
@@ -628,9 +628,11 @@ static void print_summary(const analysis *an, const summary *s, const char *inpu
     for (unsigned j = 0; j < s->k; j++)
         printf(" %zu", s->sizes[j]);
     printf("%s\n", s->k ? ")" : "");
-    if (s->hab_ok)
+    if (s->hab_ok && isfinite(s->hab.half_life_s))
         printf("  habituation: RMS falls %.3g %% per second (half-life %.1f s, r2 %.2f, %zu twitches)\n",
                100.0 * s->hab.rate_per_s, s->hab.half_life_s, s->hab.r2, s->hab.n);
+    else if (s->hab_ok)
+        printf("  habituation: none, RMS does not fall over the %zu twitches\n", s->hab.n);
     if (s->pca_ok && s->total_var > 0 && an->cov_c > 1)
         printf("  %s channels: first component %.0f %% of the variance, common mode %.0f %%\n",
                an->emg_mask ? "EMG" : "accelerometer", 100.0 * s->eig[0] / s->total_var,
@@ -681,7 +683,6 @@ static int analyze_file(const char *path, const analyze_args *a)
     an.in = &in;
     an.rate = in.cfg.sample_rate_hz;
     an.c = in.n;
-    an.window_s = a->window_s;
     ltr_quality_channel qc[LTR_MAX_CHANNELS];
     for (unsigned ch = 0; ch < an.c; ch++) {
         const ltr_io_channel *fc = ltr_io_reader_channel(in.reader, in.sel[ch]);
@@ -815,17 +816,17 @@ static int analyze_file(const char *path, const analyze_args *a)
             ltr_quality_summary(an.quality, ch, &r);
             quality_row_write(an.quality_out, "recording", in.names[ch], &r, an.rate);
         }
-        rc = commit_or_say(qf, qpath);
+        rc = commit_or_say(qf);
         qf = NULL;
     }
     ltr_io_atomic_file *ff = NULL, *jf = NULL;
     if (rc == 0 && (rc = open_out(&ff, fpath)) == 0) {
         features_write(ltr_io_atomic_stream(ff), &an, sm.k > 0);
-        rc = commit_or_say(ff, fpath);
+        rc = commit_or_say(ff);
     }
     if (rc == 0 && (rc = open_out(&jf, jpath)) == 0) {
         sidecar_write(ltr_io_atomic_stream(jf), &an, &sm, path);
-        rc = commit_or_say(jf, jpath);
+        rc = commit_or_say(jf);
     }
     if (rc == 0 && !a->quiet)
         print_summary(&an, &sm, path, fpath, qpath);

@@ -42,6 +42,11 @@ for c in onset duration median_freq_hz mean_freq_hz band_power_10_50_hz half_ene
     grep -q "\"$c\": {\"Description\"" surface_basic_features.json || fail "sidecar lacks $c"
 done
 grep -q '"habituation"' surface_basic_features.json || fail "no habituation fit in the sidecar"
+# A valid JSON document (meson needs Python 3, so it is there).
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import json, sys; json.load(open(sys.argv[1]))' surface_basic_features.json ||
+        fail "the sidecar is not valid JSON"
+fi
 [ "$(col surface_basic_quality.tsv scope | sort -u | tr '\n' ' ')" = "recording window " ] ||
     fail "quality.tsv scopes: $(col surface_basic_quality.tsv scope)"
 
@@ -58,6 +63,10 @@ expect_rc 0 "$LTR" analyze -d "$WORK" "$SRC/data/mains_60hz.flac"
 awk -F '\t' '$1 == "recording" { exit !($8 > 59.5 && $8 < 60.5 && $17 ~ /mains/) }' mains_60hz_quality.tsv ||
     fail "60 Hz not found or not flagged: $(cat mains_60hz_quality.tsv)"
 grep -q 'warning: mains hum' out.txt || fail "no plain-language mains warning: $(cat out.txt)"
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import json, sys; json.load(open(sys.argv[1]))' mains_60hz_features.json ||
+        fail "the mains_60hz sidecar is not valid JSON"
+fi
 
 # 4. NaN, clipping, flat stretches: flagged on the channels that have them.
 expect_rc 0 "$LTR" analyze -q -d "$WORK" "$SRC/data/artifacts.wav"
