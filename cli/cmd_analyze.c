@@ -213,6 +213,7 @@ typedef struct twitch_row {
     ltr_spectrum_result spec;
     int spec_ok;
     double spread;
+    float relative[LTR_MAX_CHANNELS]; /* each channel's RMS / the peak channel's; NAN: not compared */
     unsigned cluster;
 } twitch_row;
 
@@ -293,6 +294,8 @@ static int analyse_twitch(analysis *an, uint64_t onset, uint64_t offset, const l
     row->peak_channel = sp.peak_channel;
     row->above_half = sp.above_half;
     row->spread = sp.spread;
+    for (unsigned ch = 0; ch < an->c; ch++)
+        row->relative[ch] = !mask || (mask >> ch & 1u) ? (float)sp.relative[ch] : NAN;
     row->peak_is_emg = an->in->cfg.sensors[sp.peak_channel] == LTR_SENSOR_EMG;
     const double nyq = an->rate / 2;
     ltr_spectrum_bands b;
@@ -416,6 +419,7 @@ static const struct {
     {"half_energy_ms", "Time from 25 % to 75 % of the twitch's cumulative energy on the peak channel", "ms"},
     {"spatial_spread", "Participation ratio (sum r)^2 / sum r^2 of the channels' relative RMS r: 1 = one channel, N = all alike", "channels"},
     {"channels_above_half", "Channels whose RMS is at least half the peak channel's", "channels"},
+    {"relative_rms", "Each analysed channel's RMS over the twitch relative to the peak channel's, comma-separated in the order of ltr_analysis.channels (n/a: a channel of the other kind, not compared)", "fraction"},
     {"truncated", "1 if the twitch was longer than the analysed span (only its first part was analysed)", NULL},
     {"cluster", "Group of similar shapes (k-means on z-scored median/mean frequency, band shares, log half-energy time, log duration, spread), 0 = the largest group; n/a if not grouped", NULL},
 };
@@ -447,7 +451,13 @@ static void features_write(FILE *f, const analysis *an, int clustered)
         }
         fputc('\t', f);
         num(f, ok ? s->half_energy_ms : NAN, "%.1f");
-        fprintf(f, "\t%.3f\t%u\t%d\t", r->spread, r->above_half, r->truncated);
+        fprintf(f, "\t%.3f\t%u\t", r->spread, r->above_half);
+        for (unsigned ch = 0; ch < an->c; ch++) {
+            if (ch)
+                fputc(',', f);
+            num(f, r->relative[ch], "%.3f");
+        }
+        fprintf(f, "\t%d\t", r->truncated);
         if (clustered)
             fprintf(f, "%u\n", r->cluster);
         else
