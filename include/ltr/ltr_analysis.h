@@ -200,8 +200,10 @@ typedef struct ltr_quality ltr_quality;
  * length of a row (60 s: "per minute"). mains_hz: 50, 60, or 0 to
  * find it. channels[n_channels] (1..LTR_MAX_CHANNELS) may be NULL: every
  * channel EMG without a known range (clipping then counts runs >= 3 at the
- * extremes, as `ltr info` does). Allocates per channel two Welch estimators
- * and the window's 100 ms RMS values.
+ * extremes, as `ltr info` does). Allocates per channel a Welch estimator
+ * (nperseg = ltr_welch_default_nperseg, half overlap), the recording's summed
+ * spectrum and the window's 100 ms RMS values: memory set by the window, not
+ * by the recording's length.
  */
 LTR_API ltr_status ltr_quality_create(ltr_quality **q, double sample_rate_hz, unsigned n_channels,
                                       const ltr_quality_channel *channels, double window_s,
