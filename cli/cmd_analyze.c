@@ -198,9 +198,11 @@ static int read_given(const char *path, given **out, size_t *n_out, char *msg, s
 /* --- the features of one twitch -------------------------------------------- */
 
 /* Bands of EMG power (Hz): low (motion, tremor-like), the bulk of surface EMG
- * power, the high part near the 450 Hz SENIAM upper edge (Hermens et al. 2000). */
-#define N_BANDS 3
-static const double band_edges[N_BANDS][2] = {{10, 50}, {50, 150}, {150, 450}};
+ * power, its upper part to the 450 Hz SENIAM edge (Hermens et al. 2000), and
+ * what only a needle electrode sampled fast enough sees (to the detector's
+ * 2 kHz needle edge). Each is cut at the analysis band's upper edge. */
+#define N_BANDS 4
+static const double band_edges[N_BANDS][2] = {{10, 50}, {50, 150}, {150, 450}, {450, 2000}};
 /* Numeric features clustered (z-scored): those that describe a shape, not a size or a time. */
 #define N_CLUSTER_FEATURES 7
 
@@ -300,10 +302,13 @@ static int analyse_twitch(analysis *an, uint64_t onset, uint64_t offset, const l
     const double nyq = an->rate / 2;
     ltr_spectrum_bands b;
     memset(&b, 0, sizeof b);
+    const ltr_config *cfg = &an->in->cfg;
     if (row->peak_is_emg) {
-        /* 10-450 Hz: the surface-EMG band (SENIAM, Hermens et al. 2000), capped below Nyquist. */
+        /* From 10 Hz (motion and the low tail show: not high-passed away) to the
+         * detector's own upper edge: 450 Hz for surface EMG (SENIAM), up to 2 kHz
+         * for needle EMG sampled at >= 4 kHz (ltr_config_default). */
         b.lo_hz = 10;
-        b.hi_hz = fmin(450, 0.95 * nyq);
+        b.hi_hz = fmin(cfg->emg_lowpass_hz, 0.95 * nyq);
         for (unsigned j = 0; j < N_BANDS; j++)
             if (band_edges[j][0] < b.hi_hz) {
                 b.band_hz[b.n_bands][0] = band_edges[j][0];
@@ -311,9 +316,9 @@ static int analyse_twitch(analysis *an, uint64_t onset, uint64_t offset, const l
                 b.n_bands++;
             }
     } else {
-        /* A twitch's acceleration lies at a few to tens of Hz (Chou et al. 2009: 5-50 Hz). */
-        b.lo_hz = 1;
-        b.hi_hz = fmin(50, 0.95 * nyq);
+        /* The detector's accelerometer band (5-100 Hz by default: the mechanomyogram band). */
+        b.lo_hz = cfg->acc_highpass_hz;
+        b.hi_hz = fmin(cfg->acc_lowpass_hz, 0.95 * nyq);
     }
     row->spec_ok = ltr_spectrum_compute(an->spectrum, an->seg + sp.peak_channel, n, an->c, &b,
                                         &row->spec) == LTR_OK;
@@ -407,15 +412,16 @@ static const struct {
     {"duration", "Length of the twitch (BIDS)", "s"},
     {"trial_type", "Always 'twitch'", NULL},
     {"peak_channel", "Channel with the largest RMS over the twitch (EMG channels if any): the spectral columns describe it", NULL},
-    {"sensor", "What the peak channel measures: emg or acc (acc: spectrum over 1-50 Hz, no band columns)", NULL},
+    {"sensor", "What the peak channel measures: emg or acc (acc: spectrum over the detector's accelerometer band, 5-100 Hz by default, no band columns)", NULL},
     {"amplitude", "Largest band-passed sample (EMG) or acceleration magnitude, as the detector reported it; n/a with --events", "input units"},
     {"snr_db", "Envelope peak over the noise floor, as the detector reported it; n/a with --events", "dB"},
     {"rms", "RMS of the peak channel over the twitch, mean removed", "input units"},
-    {"median_freq_hz", "Median frequency: splits the power of the peak channel in 10-450 Hz (EMG) in halves (Hann-windowed periodogram)", "Hz"},
+    {"median_freq_hz", "Median frequency: splits the power of the peak channel in halves, over 10 Hz to the detector's EMG upper edge (450 Hz surface, up to 2000 Hz needle; Hann-windowed periodogram of the twitch)", "Hz"},
     {"mean_freq_hz", "Mean power frequency: sum(f P) / sum(P) over the same band", "Hz"},
     {"band_power_10_50_hz", "Share of the band's power in 10-50 Hz (EMG)", "fraction"},
     {"band_power_50_150_hz", "Share of the band's power in 50-150 Hz (EMG)", "fraction"},
-    {"band_power_150_450_hz", "Share of the band's power in 150-450 Hz (EMG; capped below Nyquist)", "fraction"},
+    {"band_power_150_450_hz", "Share of the band's power in 150-450 Hz (EMG; cut at the band's upper edge)", "fraction"},
+    {"band_power_450_2000_hz", "Share of the band's power in 450-2000 Hz (EMG; n/a when the band ends at 450 Hz, as for surface EMG)", "fraction"},
     {"half_energy_ms", "Time from 25 % to 75 % of the twitch's cumulative energy on the peak channel", "ms"},
     {"spatial_spread", "Participation ratio (sum r)^2 / sum r^2 of the channels' relative RMS r: 1 = one channel, N = all alike", "channels"},
     {"channels_above_half", "Channels whose RMS is at least half the peak channel's", "channels"},
