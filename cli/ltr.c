@@ -83,6 +83,13 @@ int main(int argc, char **argv)
     }
     if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
         printf("ltr %s (libltr %s)\n", LTR_CLI_VERSION, ltr_version_string());
+#ifdef LTR_HAVE_ANALYSIS
+        /* FFTW is GPL-2.0-or-later: so is a program linking it (README, LICENSE). */
+        puts("License: GPL-2.0-or-later (built with libltr-analysis, which links FFTW);\n"
+             "the libraries libltr, libltr-io, libltr-sim, libltr-eval: BSD-3-Clause.");
+#else
+        puts("License: BSD-3-Clause (built without libltr-analysis)");
+#endif
         return LTR_EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++)

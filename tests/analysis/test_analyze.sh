@@ -81,6 +81,8 @@ expect_rc 4 "$LTR" analyze -d "$WORK" --events bad.tsv "$f"
 expect_rc 2 "$LTR" analyze --clusters 99 "$f"
 expect_rc 0 "$LTR" analyze --help
 grep -q 'GPL-2.0-or-later' out.txt || fail "--help does not state the license"
+expect_rc 0 "$LTR" --version
+grep -q '^License: GPL-2.0-or-later' out.txt || fail "--version does not state the license: $(cat out.txt)"
 
 # 6. ltr info: a quality index and the flagged channels on every recording that opens.
 n=0
