@@ -248,6 +248,14 @@ typedef struct ltr_config {
      *  start) and 1.8-8 KB per EMG channel (more at higher rates); with no ECG present it
      *  changes nothing but the delay. Default 0 (limb muscles). */
     unsigned ecg_cancel;
+    /** With both EMG and an accelerometer: 1 = an EMG twitch the accelerometer did not
+     *  see, not even below its threshold, within fusion_window_ms is cancelled
+     *  (LTR_FLAG_UNSEEN). An LTR is by definition a visible or palpable contraction
+     *  (Hong 1994; Simons, Travell & Simons 1999), so an accelerometer on the muscle moves
+     *  with every one; EMG bursts it does not see are needle and insertional activity,
+     *  spikes or crosstalk. 0 for an accelerometer that is not on the muscle (on the
+     *  needle handle, say). Default 1. */
+    unsigned acc_confirms;
 } ltr_config;
 
 /**
@@ -271,7 +279,7 @@ typedef enum ltr_event_kind {
     /** The twitch with this id is over; every field describes it. */
     LTR_EVENT_END = 2,
     /** What began with this id was not a twitch (flags say why: LTR_FLAG_TOO_LONG,
-     *  LTR_FLAG_TOO_SHORT, LTR_FLAG_ARTIFACT). No END follows. */
+     *  LTR_FLAG_TOO_SHORT, LTR_FLAG_ARTIFACT, LTR_FLAG_UNSEEN). No END follows. */
     LTR_EVENT_CANCEL = 3,
     /** A stretch of input the detector could not use (flags say why); onset..offset. */
     LTR_EVENT_ARTIFACT = 4
@@ -297,7 +305,9 @@ enum {
      *  marked had been blanked: a response the pulse evoked (an M-wave's tail, a motor-
      *  evoked potential, an evoked twitch), not a spontaneous LTR. event.stimulus holds
      *  the pulse's frame. A TMS or e-stim user wants these; a needling device drops them. */
-    LTR_FLAG_EVOKED = 1u << 14
+    LTR_FLAG_EVOKED = 1u << 14,
+    /** cancelled: an EMG twitch the accelerometer did not see at all (acc_confirms) */
+    LTR_FLAG_UNSEEN = 1u << 15
 };
 
 /** One detector output. */
