@@ -15,6 +15,11 @@
 #       Fails, naming the call chains, if ltr_detector_process can reach a
 #       double-precision soft-float helper (__aeabi_d*, ...) or a double libm
 #       function (log, pow, exp, ...), read from gcc's -fcallgraph-info=su.
+#   m4.py selftest
+#       The call-graph reading above on hand-written .ci files (no toolchain
+#       needed): a double call reached through a static function is named with
+#       its chain, one made only by init code is not, stacks add up along the
+#       deepest path, recursion makes the bound unknown.
 #
 # Standard library only (Debian's python3, which meson itself runs on).
 import argparse
@@ -414,6 +419,74 @@ def cmd_float_only(a):
     return 1
 
 
+SELFTEST_CI = {
+    # what gcc 12 writes: static functions titled "file:name", externals as ellipses
+    'detector.ci': """graph: { title: "detector.c"
+node: { title: "ltr_detector_process" label: "ltr_detector_process\\ndetector.c:10:1\\n48 bytes (static)" }
+node: { title: "detector.c:process_frame" label: "process_frame\\ndetector.c:5:13\\n64 bytes (static)" }
+edge: { sourcename: "ltr_detector_process" targetname: "detector.c:process_frame" label: "detector.c:12:5" }
+node: { title: "ltri_noise_push" label: "ltri_noise_push\\nnoise.c:20:6" shape : ellipse }
+edge: { sourcename: "detector.c:process_frame" targetname: "ltri_noise_push" label: "detector.c:7:5" }
+node: { title: "ltr_detector_init" label: "ltr_detector_init\\ndetector.c:30:1\\n200 bytes (static)" }
+node: { title: "log" label: "log\\nmath.h:1:1" shape : ellipse }
+edge: { sourcename: "ltr_detector_init" targetname: "log" label: "detector.c:31:5" }
+}
+""",
+    'noise.ci': """graph: { title: "noise.c"
+node: { title: "ltri_noise_push" label: "ltri_noise_push\\nnoise.c:20:6\\n16 bytes (static)" }
+node: { title: "expf" label: "expf\\nmath.h:2:1" shape : ellipse }
+edge: { sourcename: "ltri_noise_push" targetname: "expf" label: "noise.c:22:5" }
+node: { title: "noise.c:slow" label: "slow\\nnoise.c:3:13\\n8 bytes (static)" }
+edge: { sourcename: "ltri_noise_push" targetname: "noise.c:slow" label: "noise.c:23:5" }
+node: { title: "__aeabi_dmul" label: "__aeabi_dmul\\n<built-in>" shape : ellipse }
+edge: { sourcename: "noise.c:slow" targetname: "__aeabi_dmul" }
+}
+""",
+}
+
+
+def cmd_selftest(_):
+    import tempfile
+    failures = []
+
+    def check(what, cond):
+        print(('ok   ' if cond else 'FAIL ') + what)
+        if not cond:
+            failures.append(what)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, 'libltr_core_internal.a.p')
+        os.makedirs(d)
+        for name, text in SELFTEST_CI.items():
+            with open(os.path.join(d, name), 'w') as f:
+                f.write(text)
+        files = ci_files_of(tmp)
+        check('both .ci files are found', len(files) == 2)
+        g = CallGraph.load(files)
+        parent = g.reachable('ltr_detector_process')
+        names = {g.name(n) for n in parent}
+        check('the double helper behind a static function is reachable', '__aeabi_dmul' in names)
+        check('a function defined in another file is not external', 'ltri_noise_push' not in g.external)
+        check('its chain is named', g.chain(parent, '__aeabi_dmul') ==
+              'ltr_detector_process -> detector.c:process_frame -> ltri_noise_push -> '
+              'noise.c:slow -> __aeabi_dmul')
+        check('log, called by init only, is not reachable', 'log' not in names)
+        check('__aeabi_dmul is a double helper, __aeabi_f2d too, __aeabi_fmul and '
+              '__aeabi_l2f are not', is_double_helper('__aeabi_dmul') and
+              is_double_helper('__aeabi_f2d') and not is_double_helper('__aeabi_fmul') and
+              not is_double_helper('__aeabi_l2f'))
+        check('log10 and lround are double libm, log10f is not',
+              is_double_libm('log10') and is_double_libm('lround') and not is_double_libm('log10f'))
+        stack, path, problems = g.worst_stack('ltr_detector_process')
+        check('worst stack 48 + 64 + 16 + 8 = 136 bytes (got %d)' % stack, stack == 136)
+        check('deepest path ends in noise.c:slow', path[-2:] == ['noise.c:slow', '__aeabi_dmul'])
+        check('no problem in an acyclic graph', problems == [])
+        g.edges['noise.c:slow'].append('ltri_noise_push')
+        _, _, problems = g.worst_stack('ltr_detector_process')
+        check('recursion is reported', any('recursion' in p for p in problems))
+    return 1 if failures else 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -430,8 +503,10 @@ def main():
     e.add_argument('--timeout', type=float, default=600)
     f = sub.add_parser('float-only')
     f.add_argument('--stamp', required=True)
+    sub.add_parser('selftest')
     a = p.parse_args()
-    return {'build': cmd_build, 'events': cmd_events, 'float-only': cmd_float_only}[a.cmd](a)
+    return {'build': cmd_build, 'events': cmd_events, 'float-only': cmd_float_only,
+            'selftest': cmd_selftest}[a.cmd](a)
 
 
 if __name__ == '__main__':
