@@ -7,7 +7,7 @@
 #       -Dcore_only=true) with the recording embedded. Without the Debian
 #       packages gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm it
 #       writes a stamp saying so, and the tests below skip (exit 77).
-#   m4.py events --stamp FILE --ltr EXE --recording FILE
+#   m4.py events --stamp FILE --ltr EXE --recording FILE [--json FILE]
 #       Runs the program in QEMU (mps2-an386, -icount shift=0), checks that it
 #       finds the host `ltr detect`'s twitches (onsets within one frame) and
 #       reports code size, stack, state and instructions per sample.
@@ -384,6 +384,32 @@ def cmd_events(a):
                                    st['detector_bytes_4ch']))
     print('  M4 run                   %d frames in %.1f M instructions' % (
         st['frames'], st['process_ticks'] * instr_per_tick / 1e6))
+    if a.json:
+        gcc = subprocess.run(['arm-none-eabi-gcc', '-dumpversion'], capture_output=True,
+                             text=True).stdout.strip()
+        qemu = subprocess.run(['qemu-system-arm', '--version'], capture_output=True,
+                              text=True).stdout.split('\n')[0]
+        double = sorted(g.name(n) for n in parent if n in g.external and
+                        (is_double_helper(g.name(n)) or is_double_libm(g.name(n))))
+        fig = {
+            'recording': os.path.basename(stamp['recording']), 'rate_hz': rate,
+            'channels': stamp['channels'], 'frames': st['frames'],
+            'block_frames': st['block_frames'], 'gcc': gcc, 'qemu': qemu,
+            'twitches_host': len(host), 'twitches_m4': len(m4), 'events_match': bool(ok),
+            'instructions_per_tick': instr_per_tick, 'instructions_per_sample': ips,
+            'worst_block_instructions': worst_block,
+            'core_archive': core, 'core_linked': kept,
+            'stack_bytes': stack, 'stack_path': path, 'stack_problems': problems,
+            'stack_library_calls': libs, 'double_reachable': double,
+            'detector_bytes_1ch': st['detector_bytes_1ch'],
+            'detector_bytes_2ch': st['detector_bytes_2ch'],
+            'detector_bytes_4ch': st['detector_bytes_4ch'],
+            'detector_bytes_per_further_channel': per_ch,
+            'targets': {'instructions_per_sample': TARGET_INSTR_PER_SAMPLE,
+                        'stack_bytes': TARGET_STACK_BYTES, 'text_bytes': TARGET_TEXT_BYTES},
+        }
+        with open(a.json, 'w') as f:
+            json.dump(fig, f, indent=1)
     return 0 if ok else 1
 
 
@@ -501,6 +527,7 @@ def main():
     e.add_argument('--ltr', required=True)
     e.add_argument('--recording', required=True)
     e.add_argument('--timeout', type=float, default=600)
+    e.add_argument('--json', help='also write the figures here (bench/ m4 benchmark)')
     f = sub.add_parser('float-only')
     f.add_argument('--stamp', required=True)
     sub.add_parser('selftest')
