@@ -433,6 +433,15 @@ def cmd_float_only(a):
         root, inner, sum(1 for n in parent if n in g.external), len(files)))
     if floats:
         print('note: single-precision libm calls on the sample path: ' + ', '.join(floats))
+    # the other real-time entry points, for information (the test is about process)
+    for other in ('ltr_detector_process_s16', 'ltr_detector_flush', 'ltr_detector_mark',
+                  'ltr_detector_reset'):
+        if other in g.stack:
+            reach = g.reachable(other)
+            dbl = sorted(g.name(n) for n in reach if n in g.external and
+                         (is_double_helper(g.name(n)) or is_double_libm(g.name(n))))
+            print('note: %s reaches %s' % (other, ', '.join(dbl) if dbl else
+                                           'no double-precision function'))
     if not bad:
         print('ok: no double-precision helper and no double libm function is reachable')
         return 0
