@@ -220,8 +220,8 @@ def cmd_build(a):
     if not os.path.exists(os.path.join(a.builddir, 'build.ninja')):
         # -O2: the optimisation a firmware build usually takes (and the figures)
         r = subprocess.run(meson + ['setup', a.builddir, a.source, '--cross-file', cross,
-                                    '-Dcore_only=true', '-Doptimization=2', '-Ddebug=false', '-Dwerror=true',
-                                    '-Dm4_recording=' + blob])
+                                    '-Dcore_only=true', '-Doptimization=2', '-Ddebug=false',
+                                    '-Dwerror=true', '-Dm4_recording=' + blob])
         if r.returncode != 0:
             return 1
     r = subprocess.run(meson + ['compile', '-C', a.builddir])
