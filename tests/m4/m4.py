@@ -206,10 +206,19 @@ def cmd_build(a):
         return 0
     os.makedirs(a.builddir, exist_ok=True)
     blob = os.path.join(os.path.abspath(a.builddir), 'recording.f32')
-    r = subprocess.run([a.recording_tool, a.recording, blob, '0'], capture_output=True, text=True)
+    r = subprocess.run([a.recording_tool, a.recording, blob + '.new', '0'],
+                       capture_output=True, text=True)
     if r.returncode != 0:
         sys.stderr.write(r.stdout + r.stderr)
         return 1
+    # .incbin is not in the assembler's dependency file: when the recording
+    # changed, touch the file that includes it so that ninja assembles it again
+    same = os.path.exists(blob) and open(blob, 'rb').read() == open(blob + '.new', 'rb').read()
+    os.replace(blob + '.new', blob)
+    if not same:
+        asm = os.path.join(a.builddir, 'examples', 'm4', 'recording.S')
+        if os.path.exists(asm):
+            os.utime(asm)
     rate, channels, frames = r.stdout.split()
     stamp.update(rate_hz=float(rate), channels=int(channels), frames=int(frames),
                  recording=os.path.abspath(a.recording))
