@@ -226,15 +226,21 @@ def cmd_build(a):
     meson = [sys.executable, '-m', 'mesonbuild.mesonmain'] if not shutil.which('meson') \
         else ['meson']
     cross = os.path.join(a.source, 'cross', 'cortex-m4f.ini')
+    # quiet unless it fails: `meson compile` of the host build runs this every time
+    def run(cmd):
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            sys.stderr.write(r.stdout)
+            sys.stderr.write('m4: failed: %s\n' % ' '.join(cmd))
+        return r.returncode == 0
+
     if not os.path.exists(os.path.join(a.builddir, 'build.ninja')):
         # -O2: the optimisation a firmware build usually takes (and the figures)
-        r = subprocess.run(meson + ['setup', a.builddir, a.source, '--cross-file', cross,
-                                    '-Dcore_only=true', '-Doptimization=2', '-Ddebug=false',
-                                    '-Dwerror=true', '-Dm4_recording=' + blob])
-        if r.returncode != 0:
+        if not run(meson + ['setup', a.builddir, a.source, '--cross-file', cross,
+                            '-Dcore_only=true', '-Doptimization=2', '-Ddebug=false',
+                            '-Dwerror=true', '-Dm4_recording=' + blob]):
             return 1
-    r = subprocess.run(meson + ['compile', '-C', a.builddir])
-    if r.returncode != 0:
+    if not run(meson + ['compile', '-C', a.builddir]):
         return 1
     with open(a.stamp, 'w') as f:
         json.dump(stamp, f)
