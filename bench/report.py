@@ -116,7 +116,9 @@ def main():
         w("| worst 32-frame block, instructions | %.0f | |" % m4["worst_block_instructions"])
         w("| .text linked into a program (--gc-sections) | %d B | <= %d B |"
           % (lnk.get("text", 0), m4["targets"]["text_bytes"]))
-        w("| libltr.a .text / .data / .bss (every object) | %d / %d / %d B | |"
+        w("| .rodata / .data / .bss linked into it | %d / %d / %d B | |"
+          % (lnk.get("rodata", 0), lnk.get("data", 0), lnk.get("bss", 0)))
+        w("| libltr.a .text (with .rodata) / .data / .bss, every object | %d / %d / %d B | |"
           % (arc["text"], arc["data"], arc["bss"]))
         w("| stack of `ltr_detector_process` (core frames%s) | %d B | <= %d B |"
           % (", + library calls" if m4["stack_library_calls"] else "", m4["stack_bytes"],

@@ -294,8 +294,9 @@ def host_twitches(ltr, recording, rate):
 
 
 def size_of_core(builddir):
-    """.text/.data/.bss of libltr.a (every object), and what the M4 program
-    keeps of it after --gc-sections (read from its link map)."""
+    """.text/.data/.bss of libltr.a (every object; `size` counts .rodata as
+    text), and what the M4 program keeps of it after --gc-sections, .text and
+    .rodata apart (read from its link map)."""
     r = subprocess.run(['arm-none-eabi-size', '-t', os.path.join(builddir, 'libltr.a')],
                        capture_output=True, text=True, check=True)
     text, data, bss = (int(x) for x in r.stdout.strip().splitlines()[-1].split()[:3])
@@ -318,7 +319,8 @@ def size_of_core(builddir):
             pending = None
             if m:
                 sect, size, obj = m
-                kind = next((k for k, prefixes in (('text', ('.text', '.rodata')),
+                kind = next((k for k, prefixes in (('text', ('.text',)),
+                                                    ('rodata', ('.rodata',)),
                                                     ('data', ('.data',)),
                                                     ('bss', ('.bss', 'COMMON')))
                              if sect.startswith(prefixes)), None)
@@ -387,7 +389,8 @@ def cmd_events(a):
     print('  core .text/.data/.bss    %d / %d / %d bytes (libltr.a, every object)' % (
         core['text'], core['data'], core['bss']))
     print('  linked into the program  ' + vs(kept.get('text', 0), TARGET_TEXT_BYTES, ' bytes .text') +
-          ', .data %d, .bss %d' % (kept.get('data', 0), kept.get('bss', 0)))
+          ', .rodata %d, .data %d, .bss %d' % (kept.get('rodata', 0), kept.get('data', 0),
+                                              kept.get('bss', 0)))
     stack_note = '; also: ' + ', '.join(problems) if problems else ''
     print('  stack, ltr_detector_process  ' + vs(stack, TARGET_STACK_BYTES, ' bytes') +
           ' for the core\'s own frames%s' % stack_note)
