@@ -342,6 +342,10 @@ def cmd_events(a):
     m4 = [e['onset'] for e in events if e['kind'] == 'END']
     host = host_twitches(a.ltr, a.recording, rate)
 
+    if st['rate_hz'] != rate or st['frames'] != stamp['frames']:
+        print('FAIL: the M4 program runs %.0f frames at %.0f Hz (M4_RATE_HZ), the recording has '
+              '%d at %.0f Hz' % (st['frames'], st['rate_hz'], stamp['frames'], rate))
+        return 1
     print('recording   %s: %d frames, %d channel, %.0f Hz' % (
         os.path.basename(stamp['recording']), stamp['frames'], stamp['channels'], rate))
     print('twitches    host %d, Cortex-M4F %d' % (len(host), len(m4)))
