@@ -60,10 +60,10 @@ static const double ltri_pi = 3.14159265358979323846;
  * No global FPU mode (FTZ/DAZ) is touched: the library owns no global
  * state. Needs strict IEEE evaluation (FLT_EVAL_METHOD 0, no -ffast-math /
  * -fassociative-math, which would fold the flush away). */
-#ifdef LTRI_FILTER_SINGLE
-#define LTRI_STATE_BIAS 0x1p-37f
-#else
+#ifdef LTRI_FILTER_DOUBLE
 #define LTRI_STATE_BIAS 0x1p-500
+#else
+#define LTRI_STATE_BIAS 0x1p-37f
 #endif
 #define LTRI_FLUSH_PERIOD 16u
 /* Output guard: ulp(2^-38) >= 2^-62, so a nonzero output is >= 2^-62 and its
@@ -175,20 +175,37 @@ void ltri_cascade_state_reset(ltri_cascade_state *s)
     memset(s, 0, sizeof *s);
 }
 
+/* n sections, n a constant at each call site below: the loop is then unrolled
+ * and the coefficients stay in registers across the chain (callgrind, 1 EMG
+ * channel at 2 kHz, band-pass of 4 sections: the loop over a run-time count
+ * cost 11 instructions a section more). */
+static inline ltri_real run_sections(const ltri_biquad *restrict sec, ltri_real (*restrict z)[2],
+                                     unsigned n, ltri_real y)
+{
+    for (unsigned i = 0; i < n; i++) {
+        const ltri_biquad *b = &sec[i];
+        const ltri_real s1 = z[i][0], s2 = z[i][1];
+        const ltri_real v = y - s2;
+        z[i][0] = s1 + (b->e * v - b->d * s1);
+        z[i][1] = s2 + (b->e * s1 + b->f * v);
+        y = (b->cx * y + b->cs * s1) + b->cv * v;
+    }
+    return y;
+}
+
 float ltri_cascade_run(const ltri_cascade *c, ltri_cascade_state *s, float x)
 {
     const unsigned n = c->n_sections;
-    if (n == 0u) /* a configuration branch, not a data branch */
-        return x;
     ltri_real y = flush_state((ltri_real)x); /* a subnormal float input */
-    for (unsigned i = 0; i < n; i++) {
-        const ltri_biquad *b = &c->sections[i];
-        ltri_real *z = s->z[i];
-        const ltri_real s1 = z[0], s2 = z[1];
-        const ltri_real v = y - s2;
-        z[0] = s1 + (b->e * v - b->d * s1);
-        z[1] = s2 + (b->e * s1 + b->f * v);
-        y = (b->cx * y + b->cs * s1) + b->cv * v;
+    /* A configuration branch, not a data branch: the detector's chains have 1 (envelope
+     * smoother), 4 (EMG band-pass) or 5 (accelerometer band) sections. */
+    switch (n) {
+    case 0: return x;
+    case 1: y = run_sections(c->sections, s->z, 1u, y); break;
+    case 2: y = run_sections(c->sections, s->z, 2u, y); break;
+    case 4: y = run_sections(c->sections, s->z, 4u, y); break;
+    case 5: y = run_sections(c->sections, s->z, 5u, y); break;
+    default: y = run_sections(c->sections, s->z, n, y); break;
     }
     /* A counter branch, the same for any data; see the subnormal guard. */
     if (++s->tick % LTRI_FLUSH_PERIOD == 0u) {

@@ -14,13 +14,18 @@
  * high-pass at 50 kHz), where float direct-form coefficients misplace the
  * poles (measured: 0.45 dB error). See filter.c for the derivation.
  *
- * Precision: coefficients and state are ltri_real, double by default.
- * Define LTRI_FILTER_SINGLE (for MCUs with a single-precision FPU only) to
- * make them float: the response is then still within 2e-5 dB of the design,
- * but the round-off of a large DC offset (electrode offset, gravity) leaks
- * into the output at about 2e-6 of that offset at 50 kHz (1e-7 at 1 kHz);
- * in double it is below 1e-11. The macro changes struct layouts: define it
- * (or not) for every file of the library and its tests alike.
+ * Precision: coefficients and state are float (issue 10: the sample path
+ * runs on a single-precision FPU, where every double operation is a library
+ * call of tens of cycles). Designed in double and rounded once, the float
+ * SVF realises the design within 2e-5 dB at 250 Hz .. 50 kHz, including a
+ * 5 Hz high-pass at 50 kHz (tests/test_filter.c measures it). What float
+ * costs is the round-off of a large DC offset, which leaks into the output
+ * at about 2e-6 of that offset at 50 kHz (1e-7 at 1 kHz; double: 1e-11):
+ * the detector feeds the filters its input minus the stream's first sample
+ * (artifact.c), so an electrode offset or gravity is not that offset.
+ * Define LTRI_FILTER_DOUBLE to run double coefficients and state instead
+ * (a reference for tests; it changes struct layouts: define it, or not,
+ * for every file of the library and its tests alike).
  *
  * Thread safety: designs and states are plain data; distinct states may be
  * run concurrently against one shared (read-only) cascade.
@@ -30,14 +35,18 @@
 
 #include <stddef.h>
 
-#ifdef LTRI_FILTER_SINGLE
-typedef float ltri_real;
-#else
+#ifdef LTRI_FILTER_DOUBLE
 typedef double ltri_real;
+#else
+typedef float ltri_real;
 #endif
 
-/** Most second-order sections one cascade holds. */
-#define LTRI_MAX_SECTIONS 16
+/** Most second-order sections one cascade holds: the longest chain the
+ *  detector builds is the accelerometer's 8th-order high-pass and 2nd-order
+ *  low-pass (5 sections); the EMG band-pass has 4, the envelope smoother 1.
+ *  Mains are cancelled by mains.c, not by notches here. Every cascade and
+ *  every channel's state reserves this many (state: 8 bytes a section). */
+#define LTRI_MAX_SECTIONS 6
 
 /** One second-order section, as a trapezoidal state-variable filter with
  *  band-pass state s1 and low-pass state s2. Per sample, input x:
