@@ -331,6 +331,13 @@ LTR_API size_t ltr_detector_size(const ltr_config *cfg);
  * ltr_detector_size(cfg) bytes; it stays owned by the caller and must
  * outlive the detector. No allocation. On success *det points into mem.
  * The filter design happens here (libm only). [init, no allocation]
+ *
+ * Copying: a detector holds no pointer into itself or to the caller, so its
+ * ltr_detector_size(cfg) bytes may be copied (memcpy) between calls into
+ * another block aligned to LTR_DETECTOR_ALIGN; the copy is a detector that
+ * continues the stream exactly as the original would (same events), and
+ * the two are then independent (as libopus guarantees for its states).
+ * A copy lives in caller memory: ltr_detector_destroy ignores it.
  */
 LTR_API ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size,
                                      const ltr_config *cfg);
@@ -338,8 +345,8 @@ LTR_API ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_s
 /** Allocate (malloc) and initialise a detector; free it with ltr_detector_destroy. [init] */
 LTR_API ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg);
 
-/** Free a detector made by ltr_detector_create. NULL is ignored. Do not call
- *  it on a detector made by ltr_detector_init: just reuse or drop its memory. */
+/** Free a detector made by ltr_detector_create. NULL is ignored, and so is a
+ *  detector made by ltr_detector_init or copied (just reuse or drop its memory). */
 LTR_API void ltr_detector_destroy(ltr_detector *det);
 
 /** Forget the stream: filter states, noise floor, pending events and marks;

@@ -71,7 +71,9 @@ typedef struct pending_mark {
 
 struct ltr_detector {
     ltr_config cfg;
-    int owned;                /* made by ltr_detector_create */
+    /* Where ltr_detector_create allocated it (NULL: caller memory). Compared, never
+     * followed: a memcpy'd copy has another address, so destroy does not free it. */
+    const void *allocation;
     unsigned n_lanes;
 
     /* immutable after init */
@@ -105,9 +107,27 @@ struct ltr_detector {
     unsigned n_marks;
     ltri_events events;       /* the caller's array for this call, and the queue */
 
-    channel_state *ch;
-    ltri_lane_slot *lanes;
+    /* The channels follow the struct at CHANNELS_OFFSET, the lanes at lanes_offset:
+     * offsets, not pointers, so that the detector's memory may be copied (memcpy) to
+     * another aligned block of the same size and go on there, as an opus state may. */
+    size_t lanes_offset;
 };
+
+static size_t align_up(size_t x) { return (x + LTR_DETECTOR_ALIGN - 1) & ~(size_t)(LTR_DETECTOR_ALIGN - 1); }
+
+#define CHANNELS_OFFSET align_up(sizeof(struct ltr_detector))
+
+/* The channels and lanes of d (offsets are multiples of LTR_DETECTOR_ALIGN from an
+ * aligned block). Const in, mutable out, as strchr: the callers know which they hold. */
+static inline channel_state *chans(const ltr_detector *d)
+{
+    return (channel_state *)(void *)((unsigned char *)(uintptr_t)d + CHANNELS_OFFSET);
+}
+
+static inline ltri_lane_slot *lanes_of(const ltr_detector *d)
+{
+    return (ltri_lane_slot *)(void *)((unsigned char *)(uintptr_t)d + d->lanes_offset);
+}
 
 static const ltri_lane_design *lane_design(const ltr_detector *d, const ltri_lane_slot *s)
 {
@@ -116,8 +136,6 @@ static const ltri_lane_design *lane_design(const ltr_detector *d, const ltri_lan
 
 
 /* ------------------------------------------------------------------ memory */
-
-static size_t align_up(size_t x) { return (x + LTR_DETECTOR_ALIGN - 1) & ~(size_t)(LTR_DETECTOR_ALIGN - 1); }
 
 static unsigned count_lanes(const ltr_config *cfg)
 {
@@ -144,7 +162,7 @@ static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
     for (unsigned c = 0; c < cfg->n_channels; c++)
         cfg->sensors[c] == LTR_SENSOR_ACC ? n_acc++ : n_emg++;
     memset(lo, 0, sizeof *lo);
-    lo->channels = align_up(sizeof(struct ltr_detector));
+    lo->channels = CHANNELS_OFFSET;
     lo->lanes = lo->channels + align_up(cfg->n_channels * sizeof(channel_state));
     lo->ecg = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
     lo->total = lo->ecg;
@@ -253,7 +271,7 @@ static void reset_stream(ltr_detector *d)
     if (d->has_ecg) {
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             if (d->cfg.sensors[c] == LTR_SENSOR_EMG)
-                ltri_ecg_channel_init(&d->ecg, ecg_channel(d, &d->ch[c]), d->ecg.channel_size);
+                ltri_ecg_channel_init(&d->ecg, ecg_channel(d, &chans(d)[c]), d->ecg.channel_size);
         if (d->chain[LTR_SENSOR_ACC].present)
             memset(acc_ring(d), 0, 2u * d->ecg_delay * sizeof(float));
         d->acc_ring_pos = 0;
@@ -261,7 +279,7 @@ static void reset_stream(ltr_detector *d)
     if (d->has_mains)
         ltri_mains_tracker_reset(&d->mains, &d->mains_tr);
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
-        channel_state *ch = &d->ch[c];
+        channel_state *ch = &chans(d)[c];
         ltri_artifact_reset(&ch->art);
         ltri_cascade_state_reset(&ch->band);
         if (d->has_mains)
@@ -270,9 +288,9 @@ static void reset_stream(ltr_detector *d)
         ch->blank_run = 0;
     }
     for (unsigned l = 0; l < d->n_lanes; l++) {
-        ltri_lane_reset(&d->lanes[l].lane);
-        d->lanes[l].blocked_until = 0;
-        d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
+        ltri_lane_reset(&lanes_of(d)[l].lane);
+        lanes_of(d)[l].blocked_until = 0;
+        lanes_of(d)[l].energy = lanes_of(d)[l].amp_sq = 0.0f;
     }
     ltri_fusion_reset_stream(&d->fu);
     memset(&d->seg, 0, sizeof d->seg);
@@ -301,8 +319,7 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     if (plan_layout(cfg, &lo, &d->ecg) != 0)
         return LTR_ERR_ARGUMENT;
     /* the block is LTR_DETECTOR_ALIGN-aligned and every part starts at a multiple of it */
-    d->ch = (void *)((unsigned char *)mem + lo.channels);
-    d->lanes = (void *)((unsigned char *)mem + lo.lanes);
+    d->lanes_offset = lo.lanes;
     d->has_ecg = lo.ecg_stride != 0;
     d->ecg_delay = lo.ecg_delay;
     d->ecg_offset = lo.ecg;
@@ -315,18 +332,18 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     for (unsigned c = 0; c < cfg->n_channels; c++) {
         if (cfg->sensors[c] == LTR_SENSOR_EMG) {
             d->chain[LTR_SENSOR_EMG].present = 1;
-            d->ch[c].ecg_slot = n_emg++;
-            d->lanes[lane].sensor = LTR_SENSOR_EMG;
-            d->lanes[lane].channels = 1u << c;
-            d->ch[c].lane = lane++;
+            chans(d)[c].ecg_slot = n_emg++;
+            lanes_of(d)[lane].sensor = LTR_SENSOR_EMG;
+            lanes_of(d)[lane].channels = 1u << c;
+            chans(d)[c].lane = lane++;
         } else {
             d->chain[LTR_SENSOR_ACC].present = 1;
             if (acc_lane < 0) {
                 acc_lane = (int)lane++;
-                d->lanes[acc_lane].sensor = LTR_SENSOR_ACC;
+                lanes_of(d)[acc_lane].sensor = LTR_SENSOR_ACC;
             }
-            d->lanes[acc_lane].channels |= 1u << c;
-            d->ch[c].lane = (uint32_t)acc_lane;
+            lanes_of(d)[acc_lane].channels |= 1u << c;
+            chans(d)[c].lane = (uint32_t)acc_lane;
         }
     }
     ltr_status ds;
@@ -340,7 +357,7 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
 
     uint64_t max_delay = 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
-        ltri_lane_slot *s = &d->lanes[l];
+        ltri_lane_slot *s = &lanes_of(d)[l];
         s->delay = d->chain[s->sensor].delay;
         s->onset_delay = d->chain[s->sensor].band_delay;
         if (s->delay > max_delay)
@@ -382,13 +399,13 @@ ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg)
         free(mem);
         return st;
     }
-    (*det)->owned = 1;
+    (*det)->allocation = mem;
     return LTR_OK;
 }
 
 void ltr_detector_destroy(ltr_detector *det)
 {
-    if (det && det->owned)
+    if (det && det->allocation == det)
         free(det);
 }
 
@@ -427,7 +444,7 @@ int ltr_detector_ready(const ltr_detector *det)
     if (!det)
         return 0;
     for (unsigned l = 0; l < det->n_lanes; l++) {
-        const ltri_lane_slot *s = &det->lanes[l];
+        const ltri_lane_slot *s = &lanes_of(det)[l];
         if (!ltri_noise_ready(&lane_design(det, s)->noise, &s->lane.noise))
             return 0;
     }
@@ -459,7 +476,7 @@ static uint32_t context_flags(const ltr_detector *d, ltri_frame onset, uint32_t 
     if (d->last_artifact && d->last_artifact + d->fusion.window > onset)
         f |= LTR_FLAG_NEAR_ARTIFACT;
     for (unsigned c = 0; c < d->cfg.n_channels; c++)
-        if ((channels >> c & 1u) && d->ch[c].art.last_clip > onset)
+        if ((channels >> c & 1u) && chans(d)[c].art.last_clip > onset)
             f |= LTR_FLAG_CLIPPED;
     /* A response beginning within the electromechanical window after a pulse's blanking
      * was evoked by it (an MEP 18-30 ms after TMS, an evoked twitch). */
@@ -485,17 +502,17 @@ static void report(ltr_detector *d, ltri_fused_event *fe)
 static void on_lane_begin(ltr_detector *d, unsigned l, ltri_frame n)
 {
     ltri_fused_event fe;
-    if (ltri_fusion_begin(&d->fusion, &d->fu, d->lanes, d->n_lanes, l, n, &fe))
+    if (ltri_fusion_begin(&d->fusion, &d->fu, lanes_of(d), d->n_lanes, l, n, &fe))
         report(d, &fe);
 }
 
-static void on_lane_end(ltr_detector *d, unsigned l) { ltri_fusion_end(&d->fu, d->lanes, l); }
-static void on_lane_cancel(ltr_detector *d, unsigned l) { ltri_fusion_cancel(&d->fu, d->lanes, l); }
+static void on_lane_end(ltr_detector *d, unsigned l) { ltri_fusion_end(&d->fu, lanes_of(d), l); }
+static void on_lane_cancel(ltr_detector *d, unsigned l) { ltri_fusion_cancel(&d->fu, lanes_of(d), l); }
 
 static void close_twitch(ltr_detector *d, ltri_frame n)
 {
     ltri_fused_event fe;
-    ltri_fusion_close(&d->fusion, &d->fu, d->lanes, d->n_lanes, n, &fe);
+    ltri_fusion_close(&d->fusion, &d->fu, lanes_of(d), d->n_lanes, n, &fe);
     report(d, &fe);
 }
 
@@ -506,8 +523,8 @@ static void close_twitch(ltr_detector *d, ltri_frame n)
  * sees, timebase.h): they are blocked until lane frame m + recovery. */
 static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
 {
-    channel_state *ch = &d->ch[c];
-    ltri_lane_slot *s = &d->lanes[ch->lane];
+    channel_state *ch = &chans(d)[c];
+    ltri_lane_slot *s = &lanes_of(d)[ch->lane];
     ch->blank_run++;
     /* Recovery grows with what was lost: a long dropout or NaN run costs up to the
      * warm-up time. A pulse, step or marked stretch is short and the sample-and-hold
@@ -531,9 +548,9 @@ static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
         const uint64_t wait = marked || rec > d->fusion.window ? rec : d->fusion.window;
         const ltri_lane_frame guard = m + wait;
         for (unsigned l = 0; l < d->n_lanes; l++)
-            if (guard >= d->lanes[l].blocked_until) {
-                d->lanes[l].blocked_until = guard;
-                d->lanes[l].rearm = marked;
+            if (guard >= lanes_of(d)[l].blocked_until) {
+                lanes_of(d)[l].blocked_until = guard;
+                lanes_of(d)[l].rearm = marked;
             }
     }
     d->last_artifact = m + 1;
@@ -578,7 +595,7 @@ static void apply_marks(ltr_detector *d, ltri_frame n)
         const uint32_t why = LTR_FLAG_MARKED | (stim ? LTR_FLAG_STIM | LTRI_REASON_PULSE
                                                      : LTR_FLAG_NEEDLE);
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
-            ltri_artifact_blank(&d->art, &d->ch[c].art, mk.frame, mk.frame + len, why);
+            ltri_artifact_blank(&d->art, &chans(d)[c].art, mk.frame, mk.frame + len, why);
     }
     d->n_marks = keep;
 }
@@ -648,9 +665,9 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
     ltri_frame m;
     const int timed = line_frame(d, n, &m);
     for (unsigned l = 0; l < d->n_lanes; l++)
-        d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
+        lanes_of(d)[l].energy = lanes_of(d)[l].amp_sq = 0.0f;
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
-        channel_state *ch = &d->ch[c];
+        channel_state *ch = &chans(d)[c];
         uint32_t why;
         const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) |
                              (d->padding ? LTRI_SAMPLE_PADDING : 0u);
@@ -660,7 +677,7 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
             note_blank(d, c, m, why);
         else
             ch->blank_run = 0;
-        ltri_lane_slot *ls = &d->lanes[ch->lane];
+        ltri_lane_slot *ls = &lanes_of(d)[ch->lane];
         if (ls->sensor == LTR_SENSOR_EMG) {
             const float y = condition_emg(d, ch, s, why);
             ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
@@ -679,10 +696,10 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
 static void delay_acc_lane(ltr_detector *d)
 {
     float *ring = acc_ring(d);
-    ltri_lane_slot *acc = &d->lanes[d->n_lanes - 1];
+    ltri_lane_slot *acc = &lanes_of(d)[d->n_lanes - 1];
     for (unsigned l = 0; l < d->n_lanes; l++)
-        if (d->lanes[l].sensor == LTR_SENSOR_ACC)
-            acc = &d->lanes[l];
+        if (lanes_of(d)[l].sensor == LTR_SENSOR_ACC)
+            acc = &lanes_of(d)[l];
     const uint32_t i = 2u * d->acc_ring_pos;
     const float e = ring[i], a = ring[i + 1];
     ring[i] = acc->energy;
@@ -699,7 +716,7 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
     ltri_lane_frame t;
     const int timed = lane_frame(d, n, &t);
     for (unsigned l = 0; l < d->n_lanes; l++) {
-        ltri_lane_slot *s = &d->lanes[l];
+        ltri_lane_slot *s = &lanes_of(d)[l];
         float env = ltri_cascade_run(&d->chain[s->sensor].smooth, &s->lane.smooth, s->energy);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
@@ -801,7 +818,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
          * each channel's last good value (no step, so nothing new is detected). */
         float x[LTR_MAX_CHANNELS];
         for (unsigned c = 0; c < det->cfg.n_channels; c++)
-            x[c] = det->ch[c].art.last;
+            x[c] = chans(det)[c].art.last;
         det->padding = 1;
         for (uint32_t i = 0; i < det->art.lookahead + 2 + det->ecg_delay; i++)
             process_frame(det, x, 0);
@@ -809,7 +826,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
         const ltri_frame n = det->n - 1;
         const ltri_lane_frame t = lane_frame_at(det, n);
         for (unsigned l = 0; l < det->n_lanes; l++) {
-            switch (ltri_lane_finish(lane_design(det, &det->lanes[l]), &det->lanes[l].lane, t)) {
+            switch (ltri_lane_finish(lane_design(det, &lanes_of(det)[l]), &lanes_of(det)[l].lane, t)) {
             case LANE_END: on_lane_end(det, l); break;
             case LANE_CANCEL: on_lane_cancel(det, l); break;
             default: break;
