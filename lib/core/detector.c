@@ -49,7 +49,6 @@ typedef struct sensor_chain {
 } sensor_chain;
 
 typedef struct channel_state {
-    ltri_artifact art;
     ltri_cascade_state band;
     ltri_mains_channel mains; /* EMG channels: the mains canceller's weights */
     uint32_t ecg_slot;        /* EMG channels with ECG cancelling: index of its canceller */
@@ -111,6 +110,7 @@ struct ltr_detector {
      * offsets, not pointers, so that the detector's memory may be copied (memcpy) to
      * another aligned block of the same size and go on there, as an opus state may. */
     size_t lanes_offset;
+    size_t art_offset, art_stride; /* channel c's artifact stage: art_offset + c art_stride */
 };
 
 static size_t align_up(size_t x) { return (x + LTR_DETECTOR_ALIGN - 1) & ~(size_t)(LTR_DETECTOR_ALIGN - 1); }
@@ -122,6 +122,12 @@ static size_t align_up(size_t x) { return (x + LTR_DETECTOR_ALIGN - 1) & ~(size_
 static inline channel_state *chans(const ltr_detector *d)
 {
     return (channel_state *)(void *)((unsigned char *)(uintptr_t)d + CHANNELS_OFFSET);
+}
+
+static inline ltri_artifact *art_of(const ltr_detector *d, unsigned c)
+{
+    return (ltri_artifact *)(void *)((unsigned char *)(uintptr_t)d + d->art_offset +
+                                     c * d->art_stride);
 }
 
 static inline ltri_lane_slot *lanes_of(const ltr_detector *d)
@@ -148,11 +154,12 @@ static unsigned count_lanes(const ltr_config *cfg)
     return emg + (acc ? 1u : 0u);
 }
 
-/* The memory after the detector struct: channels, lanes, then with ECG cancelling one
- * canceller per EMG channel and the accelerometer lane's delay line (energy, amplitude). */
+/* The memory after the detector struct: channels, lanes, each channel's artifact stage
+ * (its look-ahead line sized for the rate), then with ECG cancelling one canceller per
+ * EMG channel and the accelerometer lane's delay line (energy, amplitude). */
 typedef struct layout {
-    size_t channels, lanes, ecg, acc_ring, total;
-    size_t ecg_stride;
+    size_t channels, lanes, art, ecg, acc_ring, total;
+    size_t art_stride, ecg_stride;
     uint32_t ecg_delay;
 } layout;
 
@@ -164,7 +171,11 @@ static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
     memset(lo, 0, sizeof *lo);
     lo->channels = CHANNELS_OFFSET;
     lo->lanes = lo->channels + align_up(cfg->n_channels * sizeof(channel_state));
-    lo->ecg = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
+    lo->art = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
+    ltri_artifact_design art;
+    ltri_artifact_design_init(&art, cfg);
+    lo->art_stride = align_up(ltri_artifact_size(&art));
+    lo->ecg = lo->art + cfg->n_channels * lo->art_stride;
     lo->total = lo->ecg;
     if (cfg->ecg_cancel && n_emg) {
         if (ltri_ecg_design_init(ecg, cfg->sample_rate_hz) != 0)
@@ -280,7 +291,7 @@ static void reset_stream(ltr_detector *d)
         ltri_mains_tracker_reset(&d->mains, &d->mains_tr);
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
         channel_state *ch = &chans(d)[c];
-        ltri_artifact_reset(&ch->art);
+        ltri_artifact_reset(&d->art, art_of(d, c));
         ltri_cascade_state_reset(&ch->band);
         if (d->has_mains)
             ltri_mains_channel_reset(&d->mains, &ch->mains);
@@ -320,6 +331,8 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
         return LTR_ERR_ARGUMENT;
     /* the block is LTR_DETECTOR_ALIGN-aligned and every part starts at a multiple of it */
     d->lanes_offset = lo.lanes;
+    d->art_offset = lo.art;
+    d->art_stride = lo.art_stride;
     d->has_ecg = lo.ecg_stride != 0;
     d->ecg_delay = lo.ecg_delay;
     d->ecg_offset = lo.ecg;
@@ -476,7 +489,7 @@ static uint32_t context_flags(const ltr_detector *d, ltri_frame onset, uint32_t 
     if (d->last_artifact && d->last_artifact + d->fusion.window > onset)
         f |= LTR_FLAG_NEAR_ARTIFACT;
     for (unsigned c = 0; c < d->cfg.n_channels; c++)
-        if ((channels >> c & 1u) && chans(d)[c].art.last_clip > onset)
+        if ((channels >> c & 1u) && art_of(d, c)->last_clip > onset)
             f |= LTR_FLAG_CLIPPED;
     /* A response beginning within the electromechanical window after a pulse's blanking
      * was evoked by it (an MEP 18-30 ms after TMS, an evoked twitch). */
@@ -595,7 +608,7 @@ static void apply_marks(ltr_detector *d, ltri_frame n)
         const uint32_t why = LTR_FLAG_MARKED | (stim ? LTR_FLAG_STIM | LTRI_REASON_PULSE
                                                      : LTR_FLAG_NEEDLE);
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
-            ltri_artifact_blank(&d->art, &chans(d)[c].art, mk.frame, mk.frame + len, why);
+            ltri_artifact_blank(&d->art, art_of(d, c), mk.frame, mk.frame + len, why);
     }
     d->n_marks = keep;
 }
@@ -671,7 +684,7 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
         uint32_t why;
         const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) |
                              (d->padding ? LTRI_SAMPLE_PADDING : 0u);
-        const float s = ltri_artifact_step(&d->art, &ch->art, x[c], n, how, &why);
+        const float s = ltri_artifact_step(&d->art, art_of(d, c), x[c], n, how, &why);
         /* flush's padding frames were never fed: nothing is reported on them */
         if (why && timed && !(d->padding && m >= d->n_real))
             note_blank(d, c, m, why);
@@ -818,7 +831,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
          * each channel's last good value (no step, so nothing new is detected). */
         float x[LTR_MAX_CHANNELS];
         for (unsigned c = 0; c < det->cfg.n_channels; c++)
-            x[c] = chans(det)[c].art.last;
+            x[c] = art_of(det, c)->last;
         det->padding = 1;
         for (uint32_t i = 0; i < det->art.lookahead + 2 + det->ecg_delay; i++)
             process_frame(det, x, 0);
