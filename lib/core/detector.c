@@ -622,8 +622,8 @@ static int mains_settled(const ltr_detector *d, ltri_frame n)
         return 1;
     if (n - d->start < d->mains_settle)
         return 0;
-    return !(ltri_mains_query(&d->mains, &d->mains_tr, NULL) == LTRI_MAINS_SEARCHING &&
-             !d->mains_tr.quiet);
+    /* the tracker's status read in place: once a frame, not a call per lane */
+    return !(d->mains_tr.status == LTRI_MAINS_SEARCHING && !d->mains_tr.quiet);
 }
 
 /* The input frame leaving the look-ahead line at input frame n: the sample the filters
@@ -677,23 +677,29 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
 {
     ltri_frame m;
     const int timed = line_frame(d, n, &m);
-    for (unsigned l = 0; l < d->n_lanes; l++)
-        lanes_of(d)[l].energy = lanes_of(d)[l].amp_sq = 0.0f;
+    channel_state *chs = chans(d);
+    ltri_lane_slot *lanes = lanes_of(d);
+    /* Only the accelerometer lane sums its axes; an EMG lane's inputs are set below. */
+    if (d->chain[LTR_SENSOR_ACC].present)
+        for (unsigned l = 0; l < d->n_lanes; l++)
+            lanes[l].energy = lanes[l].amp_sq = 0.0f;
+    const unsigned padding = d->padding ? LTRI_SAMPLE_PADDING : 0u;
+    /* flush's padding frames were never fed: nothing is reported on them */
+    const int report = timed && !(d->padding && m >= d->n_real);
+    const ltr_envelope envelope = d->cfg.emg_envelope;
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
-        channel_state *ch = &chans(d)[c];
+        channel_state *ch = &chs[c];
         uint32_t why;
-        const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) |
-                             (d->padding ? LTRI_SAMPLE_PADDING : 0u);
+        const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) | padding;
         const float s = ltri_artifact_step(&d->art, art_of(d, c), x[c], n, how, &why);
-        /* flush's padding frames were never fed: nothing is reported on them */
-        if (why && timed && !(d->padding && m >= d->n_real))
+        if (why && report)
             note_blank(d, c, m, why);
         else
             ch->blank_run = 0;
-        ltri_lane_slot *ls = &lanes_of(d)[ch->lane];
+        ltri_lane_slot *ls = &lanes[ch->lane];
         if (ls->sensor == LTR_SENSOR_EMG) {
             const float y = condition_emg(d, ch, s, why);
-            ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
+            ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
         } else {
             const float y = ltri_cascade_run(&d->chain[LTR_SENSOR_ACC].band, &ch->band, s);
             ltri_energy_acc(&ch->energy, y, &ls->energy);
@@ -728,16 +734,20 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
 {
     ltri_lane_frame t;
     const int timed = lane_frame(d, n, &t);
+    /* What blocks a lane but depends on the frame only: once a frame. */
+    const int emg_waits = d->chain[LTR_SENSOR_EMG].present && !mains_settled(d, n);
+    ltri_lane_slot *lanes = lanes_of(d);
     for (unsigned l = 0; l < d->n_lanes; l++) {
-        ltri_lane_slot *s = &lanes_of(d)[l];
-        float env = ltri_cascade_run(&d->chain[s->sensor].smooth, &s->lane.smooth, s->energy);
+        ltri_lane_slot *s = &lanes[l];
+        const sensor_chain *chain = &d->chain[s->sensor];
+        float env = ltri_cascade_run(&chain->smooth, &s->lane.smooth, s->energy);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
         const int blocked = !timed || t < s->blocked_until ||
-                                    (s->sensor == LTR_SENSOR_EMG && !mains_settled(d, n))
+                                    (s->sensor == LTR_SENSOR_EMG && emg_waits)
                                 ? (s->rearm ? LANE_BLOCKED_REARM : LANE_BLOCKED)
                                 : 0;
-        switch (ltri_lane_step(lane_design(d, s), &s->lane, t, env, s->amp_sq, blocked)) {
+        switch (ltri_lane_step(&chain->lane, &s->lane, t, env, s->amp_sq, blocked)) {
         case LANE_BEGIN: on_lane_begin(d, l, n); break;
         case LANE_END: on_lane_end(d, l); break;
         case LANE_CANCEL: on_lane_cancel(d, l); break;
@@ -756,7 +766,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     if (d->has_ecg && d->chain[LTR_SENSOR_ACC].present && d->ecg_delay)
         delay_acc_lane(d);
     run_lanes(d, n);
-    if (ltri_fusion_due(&d->fusion, &d->fu, n))
+    if (d->fu.tw.open && ltri_fusion_due(&d->fusion, &d->fu, n)) /* a call only when open */
         close_twitch(d, n);
     ltri_frame m;
     if (d->seg.open && line_frame(d, n, &m) && m > d->seg.last + d->merge_gap)
