@@ -34,6 +34,15 @@
 #define RECOVERY_MIN_S 0.01
 /* The mains canceller's convergence before the EMG lanes learn, s (mains.h). */
 #define MAINS_SETTLE_S 0.0
+/* Band-pass orders (the reasons are at design_emg and design_acc). They are fixed, so
+ * every cascade's section count is a constant the per-frame loop is compiled for
+ * (ltri_cascade_run_n: no dispatch, sections unrolled). */
+#define EMG_HP_ORDER 4u
+#define EMG_LP_ORDER 4u
+#define ACC_HP_ORDER 8u
+#define ACC_LP_ORDER 2u
+#define EMG_BAND_SECTIONS ((EMG_HP_ORDER + EMG_LP_ORDER) / 2u)
+#define ACC_BAND_SECTIONS ((ACC_HP_ORDER + ACC_LP_ORDER) / 2u)
 /* Sensor kinds, the index of d->chain (ltr_sensor: EMG 0, accelerometer 1). */
 #define N_SENSORS LTRI_N_SENSORS
 
@@ -206,7 +215,8 @@ static uint64_t frames_round(double frames) { return frames > 0.0 ? (uint64_t)lr
 static ltr_status design_envelope(sensor_chain *ch, double smoothing_hz, double band_delay,
                                   double fs)
 {
-    if (ltri_envelope_design(&ch->smooth, smoothing_hz, fs))
+    if (ltri_envelope_design(&ch->smooth, smoothing_hz, fs) ||
+        ch->smooth.n_sections != LTRI_ENVELOPE_SECTIONS)
         return LTR_ERR_BAND;
     ch->band_delay = frames_round(band_delay);
     ch->delay = frames_round(band_delay + ltri_envelope_delay(&ch->smooth, fs));
@@ -221,8 +231,9 @@ static ltr_status design_emg(ltr_detector *d)
     ltri_cascade_clear(&emg->band);
     /* 4th-order Butterworth band edges: -24 dB/octave keeps movement artifacts and
      * high-frequency noise out without much ringing. */
-    if (ltri_cascade_add_butter_highpass(&emg->band, 4, cfg->emg_highpass_hz, fs) ||
-        ltri_cascade_add_butter_lowpass(&emg->band, 4, cfg->emg_lowpass_hz, fs))
+    if (ltri_cascade_add_butter_highpass(&emg->band, EMG_HP_ORDER, cfg->emg_highpass_hz, fs) ||
+        ltri_cascade_add_butter_lowpass(&emg->band, EMG_LP_ORDER, cfg->emg_lowpass_hz, fs) ||
+        emg->band.n_sections != EMG_BAND_SECTIONS)
         return LTR_ERR_BAND;
     /* Delay of the band-pass alone: the notches only delay their own narrow bands. */
     const double band_delay = ltri_cascade_group_delay(
@@ -257,8 +268,9 @@ static ltr_status design_acc(ltr_detector *d)
     /* 8th-order high-pass: gravity and therapist hand motion (< 5 Hz) are far larger than
      * a twitch and sit just below its band; -48 dB/octave keeps 4 Hz motion 20 dB down
      * (4th order let slow motion through as false twitches on synthetic sessions). */
-    if (ltri_cascade_add_butter_highpass(&acc->band, 8, cfg->acc_highpass_hz, fs) ||
-        ltri_cascade_add_butter_lowpass(&acc->band, 2, cfg->acc_lowpass_hz, fs))
+    if (ltri_cascade_add_butter_highpass(&acc->band, ACC_HP_ORDER, cfg->acc_highpass_hz, fs) ||
+        ltri_cascade_add_butter_lowpass(&acc->band, ACC_LP_ORDER, cfg->acc_lowpass_hz, fs) ||
+        acc->band.n_sections != ACC_BAND_SECTIONS)
         return LTR_ERR_BAND;
     const double band_delay = ltri_cascade_group_delay(
         &acc->band, sqrt(cfg->acc_highpass_hz * cfg->acc_lowpass_hz), fs);
@@ -658,7 +670,7 @@ static int lane_frame(const ltr_detector *d, ltri_frame n, ltri_lane_frame *t)
 /* An EMG channel's conditioning after the artifact stage: band-pass, mains, ECG. */
 static float condition_emg(ltr_detector *d, channel_state *ch, float s, uint32_t why)
 {
-    float y = ltri_cascade_run(&d->chain[LTR_SENSOR_EMG].band, &ch->band, s);
+    float y = ltri_cascade_run_n(&d->chain[LTR_SENSOR_EMG].band, &ch->band, s, EMG_BAND_SECTIONS);
     if (d->has_mains) {
         /* a held (blanked) sample has no mains in it: do not cancel any */
         if (why)
@@ -701,7 +713,8 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
             const float y = condition_emg(d, ch, s, why);
             ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
         } else {
-            const float y = ltri_cascade_run(&d->chain[LTR_SENSOR_ACC].band, &ch->band, s);
+            const float y = ltri_cascade_run_n(&d->chain[LTR_SENSOR_ACC].band, &ch->band, s,
+                                               ACC_BAND_SECTIONS);
             ltri_energy_acc(&ch->energy, y, &ls->energy);
             ls->amp_sq = ls->energy;
         }
@@ -740,7 +753,8 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
     for (unsigned l = 0; l < d->n_lanes; l++) {
         ltri_lane_slot *s = &lanes[l];
         const sensor_chain *chain = &d->chain[s->sensor];
-        float env = ltri_cascade_run(&chain->smooth, &s->lane.smooth, s->energy);
+        float env =
+            ltri_cascade_run_n(&chain->smooth, &s->lane.smooth, s->energy, LTRI_ENVELOPE_SECTIONS);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
         const int blocked = !timed || t < s->blocked_until ||

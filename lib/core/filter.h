@@ -160,20 +160,13 @@ static inline ltri_real ltri_run_sections(const ltri_biquad *restrict sec,
  *  until ltri_cascade_state_reset. Must not be compiled with -ffast-math.
  *  Inline: it runs twice per sample and channel, and a call cost as much
  *  as a section. */
-static inline float ltri_cascade_run(const ltri_cascade *c, ltri_cascade_state *s, float x)
+/* The run with the section count n given by the caller, who knows it at compile time
+ * (n == c->n_sections, n >= 1): no dispatch, the sections unrolled in place. */
+static inline float ltri_cascade_run_n(const ltri_cascade *c, ltri_cascade_state *s, float x,
+                                       unsigned n)
 {
-    const unsigned n = c->n_sections;
     ltri_real y = ltri_flush_state((ltri_real)x); /* a subnormal float input */
-    /* A configuration branch, not a data branch: the detector's chains have 1 (envelope
-     * smoother), 4 (EMG band-pass) or 5 (accelerometer band) sections. */
-    switch (n) {
-    case 0: return x;
-    case 1: y = ltri_run_sections(c->sections, s->z, 1u, y); break;
-    case 2: y = ltri_run_sections(c->sections, s->z, 2u, y); break;
-    case 4: y = ltri_run_sections(c->sections, s->z, 4u, y); break;
-    case 5: y = ltri_run_sections(c->sections, s->z, 5u, y); break;
-    default: y = ltri_run_sections(c->sections, s->z, n, y); break;
-    }
+    y = ltri_run_sections(c->sections, s->z, n, y);
     /* A counter branch, the same for any data; see the subnormal guard. */
     if (++s->tick % LTRI_FLUSH_PERIOD == 0u) {
         for (unsigned i = 0; i < n; i++) {
@@ -182,6 +175,20 @@ static inline float ltri_cascade_run(const ltri_cascade *c, ltri_cascade_state *
         }
     }
     return ltri_flush_out((float)y);
+}
+
+static inline float ltri_cascade_run(const ltri_cascade *c, ltri_cascade_state *s, float x)
+{
+    /* A configuration branch, not a data branch: the detector's chains have 1 (envelope
+     * smoother), 4 (EMG band-pass) or 5 (accelerometer band) sections. */
+    switch (c->n_sections) {
+    case 0: return x;
+    case 1: return ltri_cascade_run_n(c, s, x, 1u);
+    case 2: return ltri_cascade_run_n(c, s, x, 2u);
+    case 4: return ltri_cascade_run_n(c, s, x, 4u);
+    case 5: return ltri_cascade_run_n(c, s, x, 5u);
+    default: return ltri_cascade_run_n(c, s, x, c->n_sections);
+    }
 }
 
 /** Magnitude |H| of the cascade at f_hz, exactly as realised by the stored
