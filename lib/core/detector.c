@@ -51,7 +51,8 @@
 typedef struct sensor_chain {
     int present;              /* some channel is of this kind */
     ltri_cascade band;        /* conditioning: band-pass (EMG), high- and low-pass (acc.) */
-    ltri_cascade smooth;      /* envelope smoother */
+    ltri_biquad smooth[LTRI_ENVELOPE_SECTIONS]; /* envelope smoother (not a whole cascade:
+                                                   124 bytes less a sensor) */
     ltri_lane_design lane;    /* hysteresis, durations, noise floor */
     uint64_t delay;           /* band-pass + smoother delay, frames */
     uint64_t band_delay;      /* band-pass delay, frames */
@@ -215,11 +216,13 @@ static uint64_t frames_round(double frames) { return frames > 0.0 ? (uint64_t)lr
 static ltr_status design_envelope(sensor_chain *ch, double smoothing_hz, double band_delay,
                                   double fs)
 {
-    if (ltri_envelope_design(&ch->smooth, smoothing_hz, fs) ||
-        ch->smooth.n_sections != LTRI_ENVELOPE_SECTIONS)
+    ltri_cascade smooth;
+    if (ltri_envelope_design(&smooth, smoothing_hz, fs) ||
+        smooth.n_sections != LTRI_ENVELOPE_SECTIONS)
         return LTR_ERR_BAND;
+    memcpy(ch->smooth, smooth.sections, sizeof ch->smooth);
     ch->band_delay = frames_round(band_delay);
-    ch->delay = frames_round(band_delay + ltri_envelope_delay(&ch->smooth, fs));
+    ch->delay = frames_round(band_delay + ltri_envelope_delay(&smooth, fs));
     return LTR_OK;
 }
 
@@ -754,7 +757,7 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
         ltri_lane_slot *s = &lanes[l];
         const sensor_chain *chain = &d->chain[s->sensor];
         float env =
-            ltri_cascade_run_n(&chain->smooth, &s->lane.smooth, s->energy, LTRI_ENVELOPE_SECTIONS);
+            ltri_sections_run_n(chain->smooth, &s->lane.smooth, s->energy, LTRI_ENVELOPE_SECTIONS);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
         const int blocked = !timed || t < s->blocked_until ||

@@ -161,12 +161,13 @@ static inline ltri_real ltri_run_sections(const ltri_biquad *restrict sec,
  *  Inline: it runs twice per sample and channel, and a call cost as much
  *  as a section. */
 /* The run with the section count n given by the caller, who knows it at compile time
- * (n == c->n_sections, n >= 1): no dispatch, the sections unrolled in place. */
-static inline float ltri_cascade_run_n(const ltri_cascade *c, ltri_cascade_state *s, float x,
-                                       unsigned n)
+ * (n >= 1): no dispatch, the sections unrolled in place. Sections kept outside a
+ * ltri_cascade (a one-section smoother need not reserve LTRI_MAX_SECTIONS) run here. */
+static inline float ltri_sections_run_n(const ltri_biquad *sections, ltri_cascade_state *s,
+                                        float x, unsigned n)
 {
     ltri_real y = ltri_flush_state((ltri_real)x); /* a subnormal float input */
-    y = ltri_run_sections(c->sections, s->z, n, y);
+    y = ltri_run_sections(sections, s->z, n, y);
     /* A counter branch, the same for any data; see the subnormal guard. */
     if (++s->tick % LTRI_FLUSH_PERIOD == 0u) {
         for (unsigned i = 0; i < n; i++) {
@@ -175,6 +176,13 @@ static inline float ltri_cascade_run_n(const ltri_cascade *c, ltri_cascade_state
         }
     }
     return ltri_flush_out((float)y);
+}
+
+/* The same for a cascade of n sections (n == c->n_sections). */
+static inline float ltri_cascade_run_n(const ltri_cascade *c, ltri_cascade_state *s, float x,
+                                       unsigned n)
+{
+    return ltri_sections_run_n(c->sections, s, x, n);
 }
 
 static inline float ltri_cascade_run(const ltri_cascade *c, ltri_cascade_state *s, float x)
