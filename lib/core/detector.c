@@ -5,7 +5,8 @@
  *
  * Per input frame and channel: artifact look-ahead and blanking (artifact.c) ->
  * band-pass, mains and ECG cancelling (filter.c, mains.c, ecg.c) -> energy
- * (envelope.h); then per lane, one lane frame later: smoothing -> noise floor ->
+ * (envelope.h); the band-pass runs over all channels of a sensor at once, side by side
+ * (vectorised across channels), a single-channel detector in one pass; then per lane, one lane frame later: smoothing -> noise floor ->
  * hysteresis state machine (lane.c, noise.c). Lane news become twitches in fusion.c;
  * events leave through events.c. The two time bases, input frame and lane frame, are
  * described in timebase.h. Everything runs frame by frame from state kept in the
@@ -59,7 +60,8 @@ typedef struct sensor_chain {
 } sensor_chain;
 
 typedef struct channel_state {
-    ltri_cascade_state band;
+    uint32_t sensor;          /* its ltr_sensor */
+    uint32_t slot;            /* index among the channels of its sensor (band-pass column) */
     ltri_mains_channel mains; /* EMG channels: the mains canceller's weights */
     uint32_t ecg_slot;        /* EMG channels with ECG cancelling: index of its canceller */
     ltri_energy energy;      /* the energy operator's previous samples */
@@ -121,6 +123,11 @@ struct ltr_detector {
      * another aligned block of the same size and go on there, as an opus state may. */
     size_t lanes_offset;
     size_t art_offset, art_stride; /* channel c's artifact stage: art_offset + c art_stride */
+    /* Each sensor's band-pass states, its channels side by side (filter.h,
+     * ltri_sections_run_soa_n): band_cols columns (channels rounded up to 4) from
+     * band_offset; one flush counter a sensor. */
+    size_t band_offset[N_SENSORS];
+    uint32_t band_cols[N_SENSORS], band_count[N_SENSORS], band_tick[N_SENSORS];
 };
 
 static size_t align_up(size_t x) { return (x + LTR_DETECTOR_ALIGN - 1) & ~(size_t)(LTR_DETECTOR_ALIGN - 1); }
@@ -138,6 +145,11 @@ static inline ltri_artifact *art_of(const ltr_detector *d, unsigned c)
 {
     return (ltri_artifact *)(void *)((unsigned char *)(uintptr_t)d + d->art_offset +
                                      c * d->art_stride);
+}
+
+static inline ltri_real *band_state(const ltr_detector *d, unsigned sensor)
+{
+    return (ltri_real *)(void *)((unsigned char *)(uintptr_t)d + d->band_offset[sensor]);
 }
 
 static inline ltri_lane_slot *lanes_of(const ltr_detector *d)
@@ -168,7 +180,8 @@ static unsigned count_lanes(const ltr_config *cfg)
  * (its look-ahead line sized for the rate), then with ECG cancelling one canceller per
  * EMG channel and the accelerometer lane's delay line (energy, amplitude). */
 typedef struct layout {
-    size_t channels, lanes, art, ecg, acc_ring, total;
+    size_t channels, lanes, art, band[N_SENSORS], ecg, acc_ring, total;
+    uint32_t band_cols[N_SENSORS];
     size_t art_stride, ecg_stride;
     uint32_t ecg_delay;
 } layout;
@@ -185,7 +198,19 @@ static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
     ltri_artifact_design art;
     ltri_artifact_design_init(&art, cfg);
     lo->art_stride = align_up(ltri_artifact_size(&art));
-    lo->ecg = lo->art + cfg->n_channels * lo->art_stride;
+    /* Band-pass states: one column for a single channel (run as one cascade), else whole
+     * groups of LTRI_SOA_GROUP columns (the unused ones filter zeros). */
+    const unsigned count[N_SENSORS] = {n_emg, n_acc};
+    const unsigned sections[N_SENSORS] = {EMG_BAND_SECTIONS, ACC_BAND_SECTIONS};
+    size_t at = lo->art + cfg->n_channels * lo->art_stride;
+    for (unsigned k = 0; k < N_SENSORS; k++) {
+        lo->band[k] = at;
+        lo->band_cols[k] = count[k] <= 1u ? count[k]
+                                          : (count[k] + LTRI_SOA_GROUP - 1u) /
+                                                LTRI_SOA_GROUP * LTRI_SOA_GROUP;
+        at += align_up(2u * sections[k] * lo->band_cols[k] * sizeof(ltri_real));
+    }
+    lo->ecg = at;
     lo->total = lo->ecg;
     if (cfg->ecg_cancel && n_emg) {
         if (ltri_ecg_design_init(ecg, cfg->sample_rate_hz) != 0)
@@ -304,10 +329,14 @@ static void reset_stream(ltr_detector *d)
     }
     if (d->has_mains)
         ltri_mains_tracker_reset(&d->mains, &d->mains_tr);
+    static const unsigned sections[N_SENSORS] = {EMG_BAND_SECTIONS, ACC_BAND_SECTIONS};
+    for (unsigned k = 0; k < N_SENSORS; k++) {
+        memset(band_state(d, k), 0, 2u * sections[k] * d->band_cols[k] * sizeof(ltri_real));
+        d->band_tick[k] = 0;
+    }
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
         channel_state *ch = &chans(d)[c];
         ltri_artifact_reset(&d->art, art_of(d, c));
-        ltri_cascade_state_reset(&ch->band);
         if (d->has_mains)
             ltri_mains_channel_reset(&d->mains, &ch->mains);
         ltri_energy_reset(&ch->energy);
@@ -348,6 +377,10 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     d->lanes_offset = lo.lanes;
     d->art_offset = lo.art;
     d->art_stride = lo.art_stride;
+    for (unsigned k = 0; k < N_SENSORS; k++) {
+        d->band_offset[k] = lo.band[k];
+        d->band_cols[k] = lo.band_cols[k];
+    }
     d->has_ecg = lo.ecg_stride != 0;
     d->ecg_delay = lo.ecg_delay;
     d->ecg_offset = lo.ecg;
@@ -361,11 +394,15 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
         if (cfg->sensors[c] == LTR_SENSOR_EMG) {
             d->chain[LTR_SENSOR_EMG].present = 1;
             chans(d)[c].ecg_slot = n_emg++;
+            chans(d)[c].slot = d->band_count[LTR_SENSOR_EMG]++;
+            chans(d)[c].sensor = LTR_SENSOR_EMG;
             lanes_of(d)[lane].sensor = LTR_SENSOR_EMG;
             lanes_of(d)[lane].channels = 1u << c;
             chans(d)[c].lane = lane++;
         } else {
             d->chain[LTR_SENSOR_ACC].present = 1;
+            chans(d)[c].slot = d->band_count[LTR_SENSOR_ACC]++;
+            chans(d)[c].sensor = LTR_SENSOR_ACC;
             if (acc_lane < 0) {
                 acc_lane = (int)lane++;
                 lanes_of(d)[acc_lane].sensor = LTR_SENSOR_ACC;
@@ -670,10 +707,9 @@ static int lane_frame(const ltr_detector *d, ltri_frame n, ltri_lane_frame *t)
     return timed;
 }
 
-/* An EMG channel's conditioning after the artifact stage: band-pass, mains, ECG. */
-static float condition_emg(ltr_detector *d, channel_state *ch, float s, uint32_t why)
+/* An EMG channel's conditioning after the band-pass: mains, ECG. */
+static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t why)
 {
-    float y = ltri_cascade_run_n(&d->chain[LTR_SENSOR_EMG].band, &ch->band, s, EMG_BAND_SECTIONS);
     if (d->has_mains) {
         /* a held (blanked) sample has no mains in it: do not cancel any */
         if (why)
@@ -688,12 +724,65 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float s, uint32_t
 
 /* Input frame n through every channel's artifact stage, conditioning and energy operator:
  * the lanes' inputs (energy, amp_sq) for this step. */
-static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask, ltri_frame n)
+/* A sensor's band-pass: a single channel as one cascade (its column is laid out as a
+ * cascade state), several side by side. n = the sections (a constant at each call). */
+static inline void band_pass(ltr_detector *d, unsigned sensor, float *col, unsigned n)
+{
+    const unsigned cols = d->band_cols[sensor];
+    const ltri_biquad *sec = d->chain[sensor].band.sections;
+    if (cols == 1u)
+        col[0] = ltri_sections_run_zn(sec, (ltri_real(*)[2])(void *)band_state(d, sensor),
+                                      &d->band_tick[sensor], col[0], n);
+    else if (cols) {
+        for (unsigned i = d->band_count[sensor]; i < cols; i++)
+            col[i] = 0.0f; /* the unused columns of the last group */
+        ltri_sections_run_soa_n(sec, band_state(d, sensor), cols, col, cols,
+                                &d->band_tick[sensor], n);
+    }
+}
+
+/* The same for a detector of one channel, in one pass: no columns to gather (a single
+ * channel has nothing to vectorise across, and the passes cost it 40 instructions a
+ * frame, callgrind). */
+static inline void condition_single(ltr_detector *d, float x, uint32_t clip_mask, ltri_frame n)
+{
+    ltri_frame m;
+    const int timed = line_frame(d, n, &m);
+    channel_state *ch = chans(d);
+    ltri_lane_slot *ls = lanes_of(d);
+    const unsigned how = (clip_mask & 1u ? LTRI_SAMPLE_CLIPPED : 0u) |
+                         (d->padding ? LTRI_SAMPLE_PADDING : 0u);
+    uint32_t why;
+    float y = ltri_artifact_step(&d->art, art_of(d, 0), x, n, how, &why);
+    if (why && timed && !(d->padding && m >= d->n_real))
+        note_blank(d, 0, m, why);
+    else
+        ch->blank_run = 0;
+    const unsigned k = ch->sensor;
+    ltri_real(*z)[2] = (ltri_real(*)[2])(void *)band_state(d, k);
+    if (k == LTR_SENSOR_EMG) {
+        y = ltri_sections_run_zn(d->chain[k].band.sections, z, &d->band_tick[k], y,
+                                 EMG_BAND_SECTIONS);
+        y = condition_emg(d, ch, y, why);
+        ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
+        if (d->has_mains)
+            ltri_mains_advance(&d->mains, &d->mains_tr);
+    } else {
+        y = ltri_sections_run_zn(d->chain[k].band.sections, z, &d->band_tick[k], y,
+                                 ACC_BAND_SECTIONS);
+        ls->energy = 0.0f;
+        ltri_energy_acc(&ch->energy, y, &ls->energy);
+        ls->amp_sq = ls->energy;
+    }
+}
+
+static inline void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask, ltri_frame n)
 {
     ltri_frame m;
     const int timed = line_frame(d, n, &m);
     channel_state *chs = chans(d);
     ltri_lane_slot *lanes = lanes_of(d);
+    const unsigned n_ch = d->cfg.n_channels;
     /* Only the accelerometer lane sums its axes; an EMG lane's inputs are set below. */
     if (d->chain[LTR_SENSOR_ACC].present)
         for (unsigned l = 0; l < d->n_lanes; l++)
@@ -701,24 +790,33 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
     const unsigned padding = d->padding ? LTRI_SAMPLE_PADDING : 0u;
     /* flush's padding frames were never fed: nothing is reported on them */
     const int report = timed && !(d->padding && m >= d->n_real);
-    const ltr_envelope envelope = d->cfg.emg_envelope;
-    for (unsigned c = 0; c < d->cfg.n_channels; c++) {
+    /* 1. Every channel's artifact stage; its sample goes to its sensor's band-pass column
+     * (unused columns stay 0). */
+    float col[N_SENSORS][LTRI_SOA_MAX];
+    uint32_t why[LTR_MAX_CHANNELS];
+    for (unsigned c = 0; c < n_ch; c++) {
         channel_state *ch = &chs[c];
-        uint32_t why;
         const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) | padding;
-        const float s = ltri_artifact_step(&d->art, art_of(d, c), x[c], n, how, &why);
-        if (why && report)
-            note_blank(d, c, m, why);
+        col[ch->sensor][ch->slot] =
+            ltri_artifact_step(&d->art, art_of(d, c), x[c], n, how, &why[c]);
+        if (why[c] && report)
+            note_blank(d, c, m, why[c]);
         else
             ch->blank_run = 0;
+    }
+    /* 2. Each sensor's band-pass over all its channels at once (vectorised across them). */
+    band_pass(d, LTR_SENSOR_EMG, col[LTR_SENSOR_EMG], EMG_BAND_SECTIONS);
+    band_pass(d, LTR_SENSOR_ACC, col[LTR_SENSOR_ACC], ACC_BAND_SECTIONS);
+    /* 3. Per channel, in channel order: mains and ECG cancelling, the energy operator. */
+    const ltr_envelope envelope = d->cfg.emg_envelope;
+    for (unsigned c = 0; c < n_ch; c++) {
+        channel_state *ch = &chs[c];
         ltri_lane_slot *ls = &lanes[ch->lane];
-        if (ls->sensor == LTR_SENSOR_EMG) {
-            const float y = condition_emg(d, ch, s, why);
+        if (ch->sensor == LTR_SENSOR_EMG) {
+            const float y = condition_emg(d, ch, col[LTR_SENSOR_EMG][ch->slot], why[c]);
             ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
         } else {
-            const float y = ltri_cascade_run_n(&d->chain[LTR_SENSOR_ACC].band, &ch->band, s,
-                                               ACC_BAND_SECTIONS);
-            ltri_energy_acc(&ch->energy, y, &ls->energy);
+            ltri_energy_acc(&ch->energy, col[LTR_SENSOR_ACC][ch->slot], &ls->energy);
             ls->amp_sq = ls->energy;
         }
     }
@@ -779,7 +877,10 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     const ltri_frame n = d->n++;
     if (d->n_marks)
         apply_marks(d, n);
-    condition_frame(d, x, clip_mask, n);
+    if (d->cfg.n_channels == 1u)
+        condition_single(d, x[0], clip_mask, n);
+    else
+        condition_frame(d, x, clip_mask, n);
     if (d->has_ecg && d->chain[LTR_SENSOR_ACC].present && d->ecg_delay)
         delay_acc_lane(d);
     run_lanes(d, n);
