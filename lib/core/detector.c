@@ -44,6 +44,9 @@
 #define ACC_LP_ORDER 2u
 #define EMG_BAND_SECTIONS ((EMG_HP_ORDER + EMG_LP_ORDER) / 2u)
 #define ACC_BAND_SECTIONS ((ACC_HP_ORDER + ACC_LP_ORDER) / 2u)
+/* Every channel of one sensor fits in one band-pass block (columns rounded up to groups). */
+_Static_assert(LTRI_SOA_MAX >= LTR_MAX_CHANNELS && LTRI_SOA_MAX % LTRI_SOA_GROUP == 0,
+               "band-pass columns");
 /* Sensor kinds, the index of d->chain (ltr_sensor: EMG 0, accelerometer 1). */
 #define N_SENSORS LTRI_N_SENSORS
 
