@@ -65,6 +65,7 @@ typedef struct sensor_chain {
 typedef struct channel_state {
     uint32_t sensor;          /* its ltr_sensor */
     uint32_t slot;            /* index among the channels of its sensor (band-pass column) */
+    uint32_t why;             /* this frame's blanking reasons (condition_frame) */
     ltri_mains_channel mains; /* EMG channels: the mains canceller's weights */
     uint32_t ecg_slot;        /* EMG channels with ECG cancelling: index of its canceller */
     ltri_energy energy;      /* the energy operator's previous samples */
@@ -795,15 +796,19 @@ static inline void condition_frame(ltr_detector *d, const float *x, uint32_t cli
     const int report = timed && !(d->padding && m >= d->n_real);
     /* 1. Every channel's artifact stage; its sample goes to its sensor's band-pass column
      * (unused columns stay 0). */
-    float col[N_SENSORS][LTRI_SOA_MAX];
-    uint32_t why[LTR_MAX_CHANNELS];
+    /* One frame's columns: the EMG block, then the accelerometer block. At most 36:
+     * each block is its channel count rounded up to a group (one channel: 1), and the two
+     * counts add up to LTR_MAX_CHANNELS at most. Kept small: it is on the stack of
+     * ltr_detector_process (a Cortex-M4F has little). */
+    float frame_cols[LTRI_SOA_MAX + LTRI_SOA_GROUP];
+    float *col[N_SENSORS] = {frame_cols, frame_cols + d->band_cols[LTR_SENSOR_EMG]};
     for (unsigned c = 0; c < n_ch; c++) {
         channel_state *ch = &chs[c];
         const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) | padding;
         col[ch->sensor][ch->slot] =
-            ltri_artifact_step(&d->art, art_of(d, c), x[c], n, how, &why[c]);
-        if (why[c] && report)
-            note_blank(d, c, m, why[c]);
+            ltri_artifact_step(&d->art, art_of(d, c), x[c], n, how, &ch->why);
+        if (ch->why && report)
+            note_blank(d, c, m, ch->why);
         else
             ch->blank_run = 0;
     }
@@ -816,7 +821,7 @@ static inline void condition_frame(ltr_detector *d, const float *x, uint32_t cli
         channel_state *ch = &chs[c];
         ltri_lane_slot *ls = &lanes[ch->lane];
         if (ch->sensor == LTR_SENSOR_EMG) {
-            const float y = condition_emg(d, ch, col[LTR_SENSOR_EMG][ch->slot], why[c]);
+            const float y = condition_emg(d, ch, col[LTR_SENSOR_EMG][ch->slot], ch->why);
             ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
         } else {
             ltri_energy_acc(&ch->energy, col[LTR_SENSOR_ACC][ch->slot], &ls->energy);
