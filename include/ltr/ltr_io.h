@@ -281,9 +281,9 @@ LTR_API int ltr_io_events_format_parse(const char *name);
 
 /**
  * Writes events as rows. Columns, in order:
- *   [source]    only if a source name was given: the input file of the row
- *   onset       s from the first frame (BIDS)
+ *   onset       s from the first frame (BIDS: onset and duration come first)
  *   duration    s (BIDS); "n/a" for BEGIN (not known yet)
+ *   [source]    only if a source name was given: the input file of the row
  *   trial_type  twitch | artifact | twitch_begin | twitch_cancel
  *   peak        s, time of the envelope maximum
  *   amplitude   input units
@@ -293,7 +293,8 @@ LTR_API int ltr_io_events_format_parse(const char *name);
  *   flags       LTR_FLAG_* names, comma-separated (emg,acc,fused,clipped,...), "n/a" if none
  *   latency_ms  ms from onset to the moment the detector reported the twitch: for a
  *               twitch (END) row, that of its BEGIN (the real-time latency), if the
- *               writer saw it; else detected - onset
+ *               writer saw it; else detected - onset; "n/a" for an artifact (a stretch
+ *               of unusable input has no reporting latency)
  *   id          twitch id (BEGIN, END and CANCEL of one twitch share it)
  */
 typedef struct ltr_io_event_writer ltr_io_event_writer;
@@ -302,8 +303,8 @@ typedef struct ltr_io_event_writer ltr_io_event_writer;
  * Start writing to `stream` (not closed by the writer; the header row is
  * written at once). channel_names[c] names detector channel c (bit c of
  * event.channels); n_names of them; NULL: "0", "1", .... kinds: which
- * events to write (LTR_IO_KINDS_*). source: NULL, or the value of a leading
- * `source` column. On error (LTR_IO_ERR_WRITE: the header could not be
+ * events to write (LTR_IO_KINDS_*). source: NULL, or the value of a `source`
+ * column (after onset and duration). On error (LTR_IO_ERR_WRITE: the header could not be
  * written) *writer is NULL and nothing is left to free.
  */
 LTR_API ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **writer, FILE *stream,
