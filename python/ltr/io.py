@@ -118,11 +118,26 @@ class _Reader:
                     f"{', '.join(f'{i}={n}' for i, n in enumerate(names))})", st)
 
     def read_all(self):
+        """Every frame of the selection. When the file states its length the frames are
+        read straight into the result (one copy: the reader's); else block by block."""
         info = self.info()
         n_sel = info.n_selected
+        n = ctypes.c_size_t()
+        if info.n_frames > 0:
+            x = np.empty((info.n_frames, n_sel), np.float32)
+            pos = 0
+            while pos < len(x):
+                want = min(_BLOCK_FRAMES, len(x) - pos)
+                st = _lib.io_reader_read(self.reader, x[pos:].ctypes.data, want,
+                                         ctypes.byref(n))
+                if st != 0:
+                    raise _io_error(_lib.io_reader_error(self.reader).contents, "read")
+                if n.value == 0:
+                    return x[:pos]  # shorter than its header said (the reader's count)
+                pos += n.value
+            return x
         blocks = []
         buf = np.empty((_BLOCK_FRAMES, n_sel), np.float32)
-        n = ctypes.c_size_t()
         while True:
             st = _lib.io_reader_read(self.reader, buf.ctypes.data, _BLOCK_FRAMES,
                                      ctypes.byref(n))
@@ -134,7 +149,6 @@ class _Reader:
         if not blocks:
             return np.empty((0, n_sel), np.float32)
         return np.concatenate(blocks)
-
 
 def read(path, channels=None, format=None, rate=None, raw_channels=None, raw_gain=None,
          time_column=None, sidecar=True):
