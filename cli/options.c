@@ -264,6 +264,7 @@ enum {
     ID_HEADER,
     ID_TIME_COLUMN,
     ID_ALLOW_NONFINITE,
+    ID_FORCE_RATE,
     ID_EMG = CLI_ID_CHANNELS,
     ID_ACC,
     ID_NO_SIDECAR
@@ -273,7 +274,11 @@ const cli_option cli_input_options[] = {
     {"input-format", 0, "FMT", ID_INPUT_FORMAT,
      "auto (default), audio, edf, text, f32le, s16le"},
     {"raw", 0, "ENC", ID_RAW, "raw samples: f32le or s16le (needs --rate, --channels)"},
-    {"rate", 0, "HZ", ID_RATE, "sample rate: for raw and text input; overrides a file's"},
+    {"rate", 0, "HZ", ID_RATE,
+     "sample rate of raw input and of text without a time column; a file's own rate is "
+     "never silently replaced (a different one is refused)"},
+    {"force-rate", 0, NULL, ID_FORCE_RATE,
+     "let --rate replace the rate a file states (its header is wrong): time is rescaled"},
     {"channels", 0, "N", ID_CHANNELS, "raw input: channels per frame"},
     {"gain", 0, "X", ID_GAIN, "raw s16le input: units per count (default 1)"},
     {"delimiter", 0, "C", ID_DELIMITER, "text: tab, comma, semicolon, space (default: guess)"},
@@ -384,6 +389,9 @@ static int handle_input(cli_common *c, const char *cmd, int id, const char *v)
         return 0;
     case ID_ALLOW_NONFINITE:
         c->io.allow_nonfinite = 1;
+        return 0;
+    case ID_FORCE_RATE:
+        c->force_rate = 1;
         return 0;
     case ID_EMG:
         c->emg = v;

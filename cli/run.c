@@ -318,10 +318,75 @@ static void choose_mains(cli_input *in, const cli_common *c)
     }
 }
 
+static int is_raw(const cli_common *c, const char *path)
+{
+    ltr_io_format f = c->io.format;
+    if (f == LTR_IO_FORMAT_AUTO && strcmp(path, "-") != 0)
+        f = ltr_io_format_from_name(path);
+    return f == LTR_IO_FORMAT_RAW_F32LE || f == LTR_IO_FORMAT_RAW_S16LE;
+}
+
+/* --rate on a file that states its own rate (a header, a time column, a comment) must not
+ * silently replace it: a 4 kHz FLAC read "at 1000 Hz" lasts 4 times as long and every onset
+ * is wrong. The same rate is fine; another one is refused unless --force-rate says the
+ * header is wrong (then a note says what was replaced). Standard input is read once and
+ * is raw or headerless text: nothing to compare. */
+static int check_rate_option(cli_input *in, const char *path, const cli_common *c)
+{
+    const double given = c->io.sample_rate_hz;
+    if (!(given > 0) || !strcmp(path, "-") || is_raw(c, path))
+        return 0;
+    ltr_io_options own = c->io;
+    own.sample_rate_hz = 0.0;
+    ltr_io_reader *r;
+    if (ltr_io_reader_open(&r, path, &own, NULL) != LTR_IO_OK)
+        return 0; /* no rate of its own (text without a time column), or the open below fails */
+    ltr_io_info info;
+    ltr_io_reader_info(r, &info);
+    double fs = info.sample_rate_hz;
+    if (!(fs > 0)) /* EDF channels of several rates: the first channel's */
+        fs = ltr_io_reader_channel(r, 0) ? ltr_io_reader_channel(r, 0)->sample_rate_hz : 0.0;
+    const double seconds = info.n_frames > 0 && fs > 0 ? (double)info.n_frames / fs : -1.0;
+    char source[64];
+    snprintf(source, sizeof source, "%s", info.rate_source);
+    ltr_io_reader_close(r);
+    /* 0.1 %: the tolerance the sidecar check allows between SamplingFrequency and a file */
+    if (!(fs > 0) || fabs(given - fs) <= 1e-3 * fs)
+        return 0;
+    char length[128] = "";
+    if (seconds > 0)
+        snprintf(length, sizeof length, " (%.1f s would read as %.1f s)", seconds,
+                 seconds * fs / given);
+    if (!c->force_rate) {
+        snprintf(in->message, sizeof in->message,
+                 "%s: its %s says %g Hz, --rate says %g Hz: that would rescale its time by "
+                 "%.3gx%s. --rate is for raw input and text without a time column; leave it "
+                 "out, or add --force-rate if the file's rate is wrong",
+                 path, source, fs, given, fs / given, length);
+        return LTR_EXIT_RATE;
+    }
+    append(in->notes, sizeof in->notes, "; ", "--force-rate: %g Hz replaces the %g Hz of its %s%s",
+           given, fs, source, length);
+    return 0;
+}
+
 int cli_input_open(cli_input *in, const char *path, const cli_common *c)
 {
     memset(in, 0, sizeof *in);
     in->path = path;
+    if (is_raw(c, path) && c->io.raw_channels == 0) {
+        snprintf(in->message, sizeof in->message,
+                 "%s: raw samples (%s) need --channels N, the channels in each frame, and "
+                 "--rate HZ",
+                 path, c->io.format == LTR_IO_FORMAT_RAW_S16LE ||
+                               (c->io.format == LTR_IO_FORMAT_AUTO &&
+                                ltr_io_format_from_name(path) == LTR_IO_FORMAT_RAW_S16LE)
+                           ? "s16le" : "f32le");
+        return LTR_EXIT_USAGE;
+    }
+    int rc0 = check_rate_option(in, path, c);
+    if (rc0)
+        return rc0;
     ltr_io_error err;
     ltr_io_status s = ltr_io_reader_open(&in->reader, path, &c->io, &err);
     if (s != LTR_IO_OK) {
