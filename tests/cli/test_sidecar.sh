@@ -116,12 +116,14 @@ sed 's/^EMG3\tACCEL\tg\tgood/EMG3\tACCEL\tg\tbad/' "${B}_channels.tsv" >tmp.tsv 
 expect_rc 0 "$LTR" detect -o /dev/null "${B}_emg.edf"
 grep -q 'EMG3 left out: marked bad' err.txt || fail "bad channel: $(cat err.txt)"
 # ltr batch on the tree: participants.tsv and the channels.tsv are not taken for
-# recordings; the file's own map.
+# recordings (skipped with a note); the file's own map; the tree kept under -o.
 printf 'participant_id\tage\nsub-01\t34\n' >bids/participants.tsv
 expect_rc 0 "$LTR" batch -r --sidecar --no-progress -o bids_out bids
-[ "$(wc -l <bids_out/summary.tsv)" -eq 2 ] || fail "batch on BIDS: $(cat bids_out/summary.tsv)"
-grep -q '"sensors": \["emg", "acc", "acc"\]' bids_out/sub-01_task-needling_events.json ||
-    fail "batch: BIDS channels not used: $(grep -A2 n_channels bids_out/*_events.json)"
+[ "$(awk -F'\t' '$2 == "ok"' bids_out/summary.tsv | wc -l)" -eq 1 ] &&
+    [ "$(awk -F'\t' '$2 == "not_recording"' bids_out/summary.tsv | wc -l)" -eq 2 ] ||
+    fail "batch on BIDS: $(cat bids_out/summary.tsv)"
+grep -q '"sensors": \["emg", "acc", "acc"\]' bids_out/sub-01/emg/sub-01_task-needling_events.json ||
+    fail "batch: BIDS channels not used: $(grep -A2 n_channels bids_out/sub-01/emg/*_events.json)"
 # A broken channels.tsv: its line.
 printf 'name\ttype\tunits\nEMG1\tEMG\n' >"${B}_channels.tsv"
 expect_rc 4 "$LTR" detect -q "${B}_emg.edf"
