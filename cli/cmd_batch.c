@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "commands.h"
 #include "interrupt.h"
 #include "options.h"
@@ -53,6 +54,9 @@ static const cli_option batch_options[] = {
      "folder scans leave out files and sub-folders matching GLOB (repeatable)"},
     {NULL, 0, NULL, 0, NULL},
 };
+
+/* The subcommand's name in messages: "batch", or "bids" (cmd_bids.c runs this engine). */
+static const char *g_cmd = "batch";
 
 enum { JOB_PENDING, JOB_RUNNING, JOB_DONE }; /* changed under the batch's lock */
 
@@ -95,11 +99,11 @@ static int handle(void *ctx, int id, const char *value)
     case ID_OUTDIR: b->outdir = value; return 0;
     case ID_JOBS:
         if (cli_parse_unsigned(value, &b->jobs) || b->jobs == 0 || b->jobs > 256) {
-            fprintf(stderr, "ltr batch: --jobs: '%s' is not 1..256\n", value);
+            fprintf(stderr, "ltr %s: --jobs: '%s' is not 1..256\n", g_cmd, value);
             return LTR_EXIT_USAGE;
         }
         return 0;
-    case ID_FORMAT: return cli_parse_events_format("batch", value, &b->format);
+    case ID_FORMAT: return cli_parse_events_format(g_cmd, value, &b->format);
     case ID_SIDECAR: b->sidecar = 1; return 0;
     case ID_FORCE: b->force = 1; return 0;
     case ID_RECURSIVE: b->recursive = 1; return 0;
@@ -110,7 +114,7 @@ static int handle(void *ctx, int id, const char *value)
         const char **list = id == ID_INCLUDE ? b->include : b->exclude;
         unsigned *n = id == ID_INCLUDE ? &b->n_include : &b->n_exclude;
         if (*n == BATCH_MAX_GLOBS) {
-            fprintf(stderr, "ltr batch: at most %d --include and %d --exclude patterns\n",
+            fprintf(stderr, "ltr %s: at most %d --include and %d --exclude patterns\n", g_cmd,
                     BATCH_MAX_GLOBS, BATCH_MAX_GLOBS);
             return LTR_EXIT_USAGE;
         }
@@ -118,7 +122,7 @@ static int handle(void *ctx, int id, const char *value)
         return 0;
     }
     }
-    return cli_common_handle(&b->common, "batch", id, value);
+    return cli_common_handle(&b->common, g_cmd, id, value);
 }
 
 static int make_dirs(const char *dir);
@@ -278,7 +282,7 @@ static job *add_note(batch *b, const char *path, const char *why)
     if (j) {
         j->not_recording = 1;
         snprintf(j->message, sizeof j->message, "%s", why);
-        fprintf(stderr, "ltr batch: note: %s: skipped: %s\n", path, why);
+        fprintf(stderr, "ltr %s: note: %s: skipped: %s\n", g_cmd, path, why);
     }
     return j;
 }
@@ -484,7 +488,7 @@ static void run_job(const batch *b, job *j)
             free(in);
             return;
         }
-        cli_remove_stale("batch", j->output);
+        cli_remove_stale(g_cmd, j->output);
     }
     if (cli_atomic_open(&af, j->output, &err) != LTR_IO_OK) {
         j->rc = LTR_EXIT_OUTPUT;
@@ -586,7 +590,7 @@ static void *worker(void *arg)
         j->state = JOB_DONE;
         b->finished++;
         if (j->rc != 0 && j->rc != CLI_RC_INTERRUPTED)
-            fprintf(stderr, "%sltr batch: %s\n", b->progress ? "\r\033[K" : "", j->message);
+            fprintf(stderr, "%sltr %s: %s\n", b->progress ? "\r\033[K" : "", g_cmd, j->message);
         if (b->progress)
             progress(b, j->input);
         pthread_mutex_unlock(&b->lock);
@@ -712,7 +716,7 @@ static int write_summary(const batch *b)
     ltr_io_atomic_file *af;
     ltr_io_error err;
     if (cli_atomic_open(&af, path, &err) != LTR_IO_OK) {
-        fprintf(stderr, "ltr batch: %s\n", err.message);
+        fprintf(stderr, "ltr %s: %s\n", g_cmd, err.message);
         return LTR_EXIT_OUTPUT;
     }
     FILE *f = ltr_io_atomic_stream(af);
@@ -733,7 +737,7 @@ static int write_summary(const batch *b)
         tsv_cell(f, r.message, 1);
     }
     if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
-        fprintf(stderr, "ltr batch: %s\n", err.message);
+        fprintf(stderr, "ltr %s: %s\n", g_cmd, err.message);
         return LTR_EXIT_OUTPUT;
     }
     return 0;
@@ -780,11 +784,11 @@ static void remove_stale(const batch *b)
         if (unlink(path) == 0)
             removed++;
         else if (errno != ENOENT)
-            fprintf(stderr, "ltr batch: %s: cannot remove: %s\n", path, strerror(errno));
+            fprintf(stderr, "ltr %s: %s: cannot remove: %s\n", g_cmd, path, strerror(errno));
     }
     closedir(d);
     if (removed)
-        fprintf(stderr, "ltr batch: removed %u temporary file%s left by an interrupted run in %s\n",
+        fprintf(stderr, "ltr %s: removed %u temporary file%s left by an interrupted run in %s\n", g_cmd,
                 removed, removed == 1 ? "" : "s", b->outdir);
 }
 
@@ -808,8 +812,8 @@ _Noreturn static void interrupted(batch *b)
     print_table(b);
     fflush(stdout);
     fprintf(stderr,
-            "ltr batch: interrupted by %s: %zu of %zu recordings finished, %zu cut short (no "
-            "output), %zu not started%s%s%s\n",
+            "ltr %s: interrupted by %s: %zu of %zu recordings finished, %zu cut short (no "
+            "output), %zu not started%s%s%s\n", g_cmd,
             cli_signal_name(cli_interrupted()), done, b->n, cut, not_run,
             wrote ? "; " : "", wrote ? b->outdir : "", wrote ? "/summary.tsv lists them" : "");
     cli_interrupt_finish();
@@ -867,8 +871,10 @@ static void help(void)
     cli_print_common_help(stdout, 1);
 }
 
-int cmd_batch(int argc, char **argv)
+int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
 {
+    g_cmd = mode->name;
+    char bids_out[4096];
     batch b;
     memset(&b, 0, sizeof b);
     cli_common_init(&b.common);
@@ -882,30 +888,58 @@ int cmd_batch(int argc, char **argv)
     int n = 0;
     if (!pos)
         return LTR_EXIT_FAILURE;
-    int rc = cli_parse("batch", argc, argv, tables, handle, &b, pos, &n);
+    int rc = cli_parse(g_cmd, argc, argv, tables, handle, &b, pos, &n);
     if (rc == 0 && b.help) {
-        help();
+        (mode->help ? mode->help : help)();
         free(pos);
         return 0;
     }
+    struct stat root_st;
+    if (rc == 0 && mode->bids) {
+        if (n != 1 || stat(pos[0], &root_st) != 0 || !S_ISDIR(root_st.st_mode)) {
+            fprintf(stderr, "ltr %s: give one BIDS dataset folder (see 'ltr %s --help')%s%s\n",
+                    g_cmd, g_cmd, n == 1 ? ": not a folder: " : "", n == 1 ? pos[0] : "");
+            rc = n == 1 ? LTR_EXIT_INPUT : LTR_EXIT_USAGE;
+        } else {
+            if (!b.outdir) {
+                /* BIDS derivatives: <dataset>/derivatives/<pipeline>/ */
+                snprintf(bids_out, sizeof bids_out, "%s%sderivatives/libltr", pos[0],
+                         ends_with(pos[0], "/") ? "" : "/");
+                b.outdir = bids_out;
+            }
+            b.recursive = 1;
+            b.sidecar = 1;
+            if (b.n_include == 0) {
+                /* BIDS-EMG: sub-<label>/[ses-<label>/]emg/<entities>_emg.<ext> */
+                b.include[b.n_include++] = "sub-*/emg/*_emg.*";
+                b.include[b.n_include++] = "sub-*/ses-*/emg/*_emg.*";
+            }
+            static const char *const not_raw[] = {"derivatives", "sourcedata", "code",
+                                                  "stimuli"};
+            for (size_t k = 0; k < 4 && b.n_exclude < BATCH_MAX_GLOBS; k++)
+                b.exclude[b.n_exclude++] = not_raw[k];
+        }
+    }
     if (rc == 0 && (n == 0 || !b.outdir)) {
-        fprintf(stderr, "ltr batch: give inputs and -o OUTDIR (see 'ltr batch --help')\n");
+        fprintf(stderr, "ltr %s: give inputs and -o OUTDIR (see 'ltr batch --help')\n", g_cmd);
         rc = LTR_EXIT_USAGE;
     }
     for (int i = 0; rc == 0 && i < n; i++)
         if (!strcmp(pos[i], "-")) {
-            fprintf(stderr, "ltr batch: standard input is for 'ltr stream' or 'ltr detect -'\n");
+            fprintf(stderr, "ltr %s: standard input is for 'ltr stream' or 'ltr detect -'\n", g_cmd);
             rc = LTR_EXIT_USAGE;
         }
     if (rc == 0)
         cli_interrupt_install(CLI_INTERRUPT_GRACEFUL);
     if (rc == 0 && make_dirs(b.outdir) != 0) {
-        fprintf(stderr, "ltr batch: %s: cannot create the folder: %s\n", b.outdir,
+        fprintf(stderr, "ltr %s: %s: cannot create the folder: %s\n", g_cmd, b.outdir,
                 strerror(errno));
         rc = LTR_EXIT_OUTPUT;
     }
+    if (rc == 0 && mode->prepare)
+        rc = mode->prepare(pos[0], b.outdir);
     if (rc == 0 && (collect(&b, pos, n) != 0 || plan_outputs(&b) != 0)) {
-        fprintf(stderr, "ltr batch: out of memory\n");
+        fprintf(stderr, "ltr %s: out of memory\n", g_cmd);
         rc = LTR_EXIT_FAILURE;
     }
     free(pos);
@@ -913,7 +947,7 @@ int cmd_batch(int argc, char **argv)
     for (size_t i = 0; i < b.n; i++)
         recordings += !b.list[i].not_recording;
     if (rc == 0 && recordings == 0) {
-        fprintf(stderr, "ltr batch: no recordings found\n");
+        fprintf(stderr, "ltr %s: no recordings found\n", g_cmd);
         rc = LTR_EXIT_INPUT;
     }
     if (rc == 0) {
@@ -945,7 +979,7 @@ int cmd_batch(int argc, char **argv)
         if (cli_interrupted()) {
             /* The signal came after the last recording: the summary is whole. */
             fflush(stdout);
-            fprintf(stderr, "ltr batch: interrupted by %s after every recording finished\n",
+            fprintf(stderr, "ltr %s: interrupted by %s after every recording finished\n", g_cmd,
                     cli_signal_name(cli_interrupted()));
             cli_interrupt_finish();
         }
@@ -957,4 +991,10 @@ int cmd_batch(int argc, char **argv)
     }
     free(b.list);
     return rc;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    const cli_batch_mode mode = {"batch", 0, NULL, NULL};
+    return cli_batch_run(argc, argv, &mode);
 }

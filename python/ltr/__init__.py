@@ -13,13 +13,13 @@ are found through LTR_LIB_DIR, pkg-config or the dynamic loader (see ltr._lib).
 """
 import numpy as np
 
-from . import _lib
+from . import _lib, bids
 from ._errors import Error
 from .detector import CONFIG_FIELDS, EVENT_DTYPE, Detector, make_config
 from .events import COLUMNS, events_frame, flags_names
 from .io import choose_channels, clip_level, read
 
-__all__ = ["Detector", "Error", "read", "detect", "detect_file", "events_frame",
+__all__ = ["Detector", "Error", "read", "detect", "detect_file", "events_frame", "bids",
            "to_mne_annotations", "from_mne", "COLUMNS", "CONFIG_FIELDS", "EVENT_DTYPE",
            "version", "library_version"]
 

@@ -1,32 +1,9 @@
 """ltr.read: every format libltr-io reads, with the sidecar's channel types."""
-import struct
-
 import numpy as np
 import pytest
 
 import ltr
-
-
-def write_edf(path, signals, fs, labels, units, phys=(-5.0, 5.0)):
-    """A minimal EDF (Kemp et al. 1992): one-second records of 16-bit samples."""
-    n_sig = len(signals)
-    n_rec = len(signals[0]) // int(fs)
-    head = ("0".ljust(8) + "X X X X".ljust(80) + "Startdate X X X X".ljust(80) +
-            "01.01.01" + "00.00.00" + str(256 * (n_sig + 1)).ljust(8) + "".ljust(44) +
-            str(n_rec).ljust(8) + "1".ljust(8) + str(n_sig).ljust(4))
-    cols = [[l.ljust(16) for l in labels], ["".ljust(80)] * n_sig, [u.ljust(8) for u in units],
-            [f"{phys[0]:g}".ljust(8)] * n_sig, [f"{phys[1]:g}".ljust(8)] * n_sig,
-            ["-32768".ljust(8)] * n_sig, ["32767".ljust(8)] * n_sig, ["".ljust(80)] * n_sig,
-            [str(int(fs)).ljust(8)] * n_sig, ["".ljust(32)] * n_sig]
-    head += "".join("".join(c) for c in cols)
-    scale = 65535.0 / (phys[1] - phys[0])
-    digital = [np.round((np.asarray(s) - phys[0]) * scale - 32768).astype("<i2")
-               for s in signals]
-    with open(path, "wb") as f:
-        f.write(head.encode("ascii"))
-        for r in range(n_rec):
-            for d in digital:
-                f.write(d[r * int(fs):(r + 1) * int(fs)].tobytes())
+from conftest import write_edf
 
 
 def test_flac_with_its_sidecar(data):
