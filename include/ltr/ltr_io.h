@@ -25,8 +25,9 @@
  * refused at read time unless the selection has one rate: never resampled
  * silently); CSV/TSV/whitespace-separated text (header or not, '#' comment
  * lines, a time column from which the rate is derived and its regularity
- * checked, or a given rate); and raw interleaved f32le / s16le samples from a
- * file or a file descriptor (a pipe), returned as soon as they arrive.
+ * checked, or a given rate); raw interleaved f32le / s16le samples from a
+ * file or a file descriptor (a pipe), returned as soon as they arrive; and
+ * PhysioNet WFDB records (the .hea header; signal formats 16, 212, 80).
  *
  * Sidecars
  * --------
@@ -97,7 +98,10 @@ typedef enum ltr_io_format {
     LTR_IO_FORMAT_EDF,       /**< EDF, EDF+, BDF, BDF+ (EDFlib) */
     LTR_IO_FORMAT_TEXT,      /**< CSV, TSV or whitespace-separated numbers */
     LTR_IO_FORMAT_RAW_F32LE, /**< headerless interleaved 32-bit little-endian floats */
-    LTR_IO_FORMAT_RAW_S16LE  /**< headerless interleaved 16-bit little-endian integers */
+    LTR_IO_FORMAT_RAW_S16LE, /**< headerless interleaved 16-bit little-endian integers */
+    /** PhysioNet WFDB: open the .hea header; signal formats 16, 212 and 80, physical
+     *  units ((sample - baseline) / gain), invalid samples as NaN (appended in 1.0) */
+    LTR_IO_FORMAT_WFDB
 } ltr_io_format;
 
 /** Options of ltr_io_reader_open. Fill with ltr_io_options_default(). */
@@ -212,7 +216,8 @@ LTR_API const char *ltr_io_format_name(ltr_io_format format);
 
 /** The format a file name's extension implies (case-insensitive), or AUTO if
  *  none: .wav .flac .aif(f) .ogg .au .caf .w64 .rf64 ... -> SNDFILE, .edf
- *  .bdf -> EDF, .csv .tsv .txt -> TEXT, .f32 -> RAW_F32LE, .s16 -> RAW_S16LE. */
+ *  .bdf -> EDF, .csv .tsv .txt -> TEXT, .f32 -> RAW_F32LE, .s16 -> RAW_S16LE,
+ *  .hea -> WFDB. */
 LTR_API ltr_io_format ltr_io_format_from_name(const char *path);
 
 /* --- atomic output files --------------------------------------------------- */

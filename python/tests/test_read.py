@@ -72,3 +72,21 @@ def test_errors_name_the_file(tmp_path):
     assert e.value.status == -6  # LTR_IO_ERR_DATA
     with pytest.raises(ltr.Error, match="channel"):
         ltr.read(tmp_path / "bad.csv", rate=1000, channels=["nothere"])
+
+
+def test_wfdb_real_record_matches_its_bytes():
+    # PhysioNet EMG database (Goldberger et al. 2000), format 16, read two ways: libltr-io
+    # and the bytes decoded here with the header's gain and baseline.
+    import os
+    import pathlib
+    d = pathlib.Path(os.environ.get("LTR_REAL_DATA_DIR", "/work/shared/data")) / "physionet-emgdb"
+    hea = d / "emg_healthy.hea"
+    if not hea.exists():
+        pytest.skip(f"{hea} not here")
+    x, fs, chans = ltr.read(hea)
+    assert fs == 4000.0 and x.shape == (50860, 1)
+    assert chans.type.iloc[0] == "EMG" and chans.unit.iloc[0] == "mV"
+    fields = hea.read_text().splitlines()[1].split()
+    gain, baseline = float(fields[2].split("/")[0]), float(fields[4])  # ADC zero
+    raw = np.fromfile(d / fields[0], dtype="<i2").astype(np.float64)
+    np.testing.assert_allclose(x[:, 0], (raw - baseline) / gain, rtol=1e-6, atol=1e-9)
