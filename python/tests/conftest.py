@@ -53,3 +53,29 @@ def write_edf(path, signals, fs, labels, units, phys=(-5.0, 5.0)):
         for r in range(n_rec):
             for d in digital:
                 f.write(d[r * int(fs):(r + 1) * int(fs)].tobytes())
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    root = tmp_path / "ds"
+    (root / "sub-01" / "emg").mkdir(parents=True)
+    (root / "sub-02" / "ses-1" / "emg").mkdir(parents=True)
+    (root / "dataset_description.json").write_text('{"Name": "t", "BIDSVersion": "1.9.0"}')
+    for sub, onsets in (("sub-01/emg/sub-01_task-n", (2.0, 4.0, 6.0)),
+                        ("sub-02/ses-1/emg/sub-02_ses-1_task-n", (3.0, 5.0))):
+        x, _ = twitch_signal(fs=1000.0, seconds=8.0, onsets=onsets)
+        noise = np.random.default_rng(9).normal(0, 0.01, len(x))
+        write_edf(root / f"{sub}_emg.edf", [x[:, 0], noise], 1000, ["A", "B"], ["mV", "mV"],
+                  phys=(-2.0, 2.0))
+        (root / f"{sub}_channels.tsv").write_text(
+            "name\ttype\tunits\nA\tEMG\tmV\nB\tMISC\tmV\n")
+        (root / f"{sub}_emg.json").write_text('{"PowerLineFrequency": 50}')
+    return root
+
+
+@pytest.fixture
+def cli():
+    exe = os.environ.get("LTR_CLI")
+    if not exe:
+        pytest.skip("LTR_CLI (the ltr tool: build/cli/ltr) not set")
+    return exe

@@ -6,30 +6,9 @@ import numpy as np
 import pytest
 
 import ltr
-from conftest import twitch_signal, write_edf
 
 
-@pytest.fixture
-def dataset(tmp_path):
-    if not os.environ.get("LTR_CLI"):
-        pytest.skip("LTR_CLI (the ltr tool) not set")
-    root = tmp_path / "ds"
-    (root / "sub-01" / "emg").mkdir(parents=True)
-    (root / "sub-02" / "ses-1" / "emg").mkdir(parents=True)
-    (root / "dataset_description.json").write_text('{"Name": "t", "BIDSVersion": "1.9.0"}')
-    for sub, onsets in (("sub-01/emg/sub-01_task-n", (2.0, 4.0, 6.0)),
-                        ("sub-02/ses-1/emg/sub-02_ses-1_task-n", (3.0, 5.0))):
-        x, _ = twitch_signal(fs=1000.0, seconds=8.0, onsets=onsets)
-        noise = np.random.default_rng(9).normal(0, 0.01, len(x))
-        write_edf(root / f"{sub}_emg.edf", [x[:, 0], noise], 1000, ["A", "B"], ["mV", "mV"],
-                  phys=(-2.0, 2.0))
-        (root / f"{sub}_channels.tsv").write_text(
-            "name\ttype\tunits\nA\tEMG\tmV\nB\tMISC\tmV\n")
-        (root / f"{sub}_emg.json").write_text('{"PowerLineFrequency": 50}')
-    return root
-
-
-def test_run_writes_derivatives_and_skips_on_rerun(dataset):
+def test_run_writes_derivatives_and_skips_on_rerun(dataset, cli):
     summary = ltr.bids.run(dataset, jobs=2)
     assert list(summary.status) == ["ok", "ok"]
     out = dataset / "derivatives" / "libltr"
@@ -47,7 +26,7 @@ def test_run_writes_derivatives_and_skips_on_rerun(dataset):
     assert list(again.status) == ["skipped", "skipped"]
 
 
-def test_same_events_as_detect_file(dataset):
+def test_same_events_as_detect_file(dataset, cli):
     ltr.bids.run(dataset)
     ev = ltr.bids.read_events(dataset / "derivatives" / "libltr")
     rec = dataset / "sub-01" / "emg" / "sub-01_task-n_emg.edf"
