@@ -136,19 +136,23 @@ class _Reader:
                     return x[:pos]  # shorter than its header said (the reader's count)
                 pos += n.value
             return x
-        blocks = []
-        buf = np.empty((_BLOCK_FRAMES, n_sel), np.float32)
+        # Length unknown (raw, some text): read straight into chunks of 1 M frames, then
+        # one concatenation (a single chunk is returned as it is).
+        chunks, chunk, pos = [], np.empty((1 << 20, n_sel), np.float32), 0
         while True:
-            st = _lib.io_reader_read(self.reader, buf.ctypes.data, _BLOCK_FRAMES,
+            if pos == len(chunk):
+                chunks.append(chunk)
+                chunk, pos = np.empty((1 << 20, n_sel), np.float32), 0
+            want = min(_BLOCK_FRAMES, len(chunk) - pos)
+            st = _lib.io_reader_read(self.reader, chunk[pos:].ctypes.data, want,
                                      ctypes.byref(n))
             if st != 0:
                 raise _io_error(_lib.io_reader_error(self.reader).contents, "read")
             if n.value == 0:
                 break
-            blocks.append(buf[:n.value].copy())
-        if not blocks:
-            return np.empty((0, n_sel), np.float32)
-        return np.concatenate(blocks)
+            pos += n.value
+        chunks.append(chunk[:pos])
+        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
 def read(path, channels=None, format=None, rate=None, raw_channels=None, raw_gain=None,
          time_column=None, sidecar=True):
