@@ -267,7 +267,8 @@ enum {
     ID_FORCE_RATE,
     ID_EMG = CLI_ID_CHANNELS,
     ID_ACC,
-    ID_NO_SIDECAR
+    ID_NO_SIDECAR,
+    ID_MARKS
 };
 
 const cli_option cli_input_options[] = {
@@ -294,6 +295,8 @@ const cli_option cli_channel_options[] = {
     {"emg", 0, "LIST", ID_EMG,
      "EMG channels: names or indices, e.g. 0,2-3 or EMG1 (default: see below)"},
     {"acc", 0, "LIST", ID_ACC, "accelerometer axes, e.g. 1,2,3 or accX,accY,accZ"},
+    {"marks", 0, "FILE", ID_MARKS,
+     "device marks from an events file (BIDS onset in s, trial_type stim or needle)"},
     {"no-sidecar", 0, NULL, ID_NO_SIDECAR,
      "ignore FILE.json and BIDS *_channels.tsv beside the input"},
     {NULL, 0, NULL, 0, NULL},
@@ -403,6 +406,9 @@ static int handle_input(cli_common *c, const char *cmd, int id, const char *v)
         return 0;
     case ID_NO_SIDECAR:
         c->no_sidecar = 1;
+        return 0;
+    case ID_MARKS:
+        c->marks = v;
         return 0;
     }
     return -1;
