@@ -192,7 +192,8 @@ enum field_type { F_DOUBLE, F_UNSIGNED, F_ENVELOPE, F_MAINS };
     X(clip_level, "clip-level", "X", F_DOUBLE, "|x| >= X is clipping, input units (0: auto; ltr uses the format's full scale if known)")    \
     X(dropout_ms, "dropout", "MS", F_DOUBLE, "stuck this long is a dropout, ms")               \
     X(acc_min_duration_ms, "acc-min-duration", "MS", F_DOUBLE, "shortest accelerometer twitch, ms") \
-    X(ecg_cancel, "ecg-cancel", "0|1", F_UNSIGNED, "cancel ECG crosstalk on EMG (trunk muscles; +34 ms latency)")
+    X(ecg_cancel, "ecg-cancel", "0|1", F_UNSIGNED, "cancel ECG crosstalk on EMG (trunk muscles; +34 ms latency)") \
+    X(acc_confirms, "acc-confirms", "0|1", F_UNSIGNED, "EMG twitches the accelerometer does not see are dropped (0: accelerometer not on the muscle)")
 
 #define ENUM_ENTRY(field, name, arg, type, help) CF_##field,
 enum { CONFIG_FIELDS(ENUM_ENTRY) N_CONFIG_FIELDS };

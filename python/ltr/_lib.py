@@ -75,6 +75,7 @@ class Config(ctypes.Structure):
         ("dropout_ms", ctypes.c_double),
         ("acc_min_duration_ms", ctypes.c_double),
         ("ecg_cancel", ctypes.c_uint),
+        ("acc_confirms", ctypes.c_uint),
     ]
 
 

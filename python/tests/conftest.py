@@ -20,6 +20,20 @@ def data():
     return d
 
 
+def acc_response(n, onsets, fs=2000.0, seed=2):
+    """Three accelerometer axes (n, 3): background noise and, 20 ms after each onset, the
+    muscle's mechanical twitch (a 10 Hz half-wave bump, 200 ms): what an accelerometer on
+    the muscle sees of an LTR (the core drops EMG twitches it does not see, acc_confirms)."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(0.0, 1e-3, (n, 3))
+    k = int(0.2 * fs)
+    bump = 0.05 * np.sin(np.pi * np.arange(k) / k) * np.sin(2 * np.pi * 10 * np.arange(k) / fs)
+    for t0 in onsets:
+        i = int((t0 + 0.02) * fs)
+        a[i:i + k] += bump[:max(0, min(k, n - i)), None]
+    return a.astype(np.float32)
+
+
 def twitch_signal(fs=2000.0, seconds=8.0, onsets=(2.0, 4.0, 6.0), burst_s=0.08, seed=1):
     """Surface-EMG-like noise with bursts of 150 Hz-ish activity at the given onsets:
     (x float32 (n, 1), onsets). Bursts are 30x the background's RMS (about 30 dB SNR)."""

@@ -45,7 +45,7 @@ int main(void)
     F(ltr_config, floor_fall_db_per_s); F(ltr_config, warmup_ms); F(ltr_config, fusion_window_ms);
     F(ltr_config, spike_threshold_db); F(ltr_config, stim_blank_ms); F(ltr_config, needle_blank_ms);
     F(ltr_config, clip_level); F(ltr_config, dropout_ms); F(ltr_config, acc_min_duration_ms);
-    F(ltr_config, ecg_cancel);
+    F(ltr_config, ecg_cancel); F(ltr_config, acc_confirms);
     E();
     S(ltr_event);
     F(ltr_event, kind); F(ltr_event, id); F(ltr_event, onset); F(ltr_event, peak);

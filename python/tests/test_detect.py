@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import ltr
-from conftest import twitch_signal
+from conftest import acc_response, twitch_signal
 
 
 def test_detect_finds_each_burst_at_its_onset():
@@ -74,12 +74,23 @@ def test_int16_counts_with_gain_match_float():
 
 
 def test_sensors_channels_and_names():
-    x, _ = twitch_signal()
-    acc = np.random.default_rng(5).normal(0, 1e-3, (len(x), 3)).astype(np.float32)
+    x, onsets = twitch_signal()
+    acc = acc_response(len(x), onsets)
     df = ltr.detect(np.hstack([x, acc]), 2000, sensors="emg,acc,acc,acc",
                     channel_names=["m1", "ax", "ay", "az"], mains_hz=0)
     tw = df[df.trial_type == "twitch"]
     assert len(tw) == 3 and tw.channels.str.startswith("m1").all()
+    assert tw["flags"].str.contains("fused").all()
+    # An accelerometer that sees nothing: the EMG bursts are dropped (acc_confirms=1, the
+    # default), unless it is not on the muscle (acc_confirms=0).
+    still = np.random.default_rng(5).normal(0, 1e-3, (len(x), 3)).astype(np.float32)
+    quiet = ltr.detect(np.hstack([x, still]), 2000, sensors="emg,acc,acc,acc", mains_hz=0,
+                       kinds="all")
+    assert (quiet.trial_type == "twitch").sum() == 0
+    assert quiet[quiet.trial_type == "twitch_cancel"]["flags"].str.contains("unseen").any()
+    off = ltr.detect(np.hstack([x, still]), 2000, sensors="emg,acc,acc,acc", mains_hz=0,
+                     acc_confirms=0)
+    assert (off.trial_type == "twitch").sum() == 3
     with ltr.Detector(2000, sensors=["emg", "acc", "acc", "acc"]) as det:
         assert det.config["sensors"] == ["emg", "acc", "acc", "acc"]
         assert det.latency_frames > 0 and not det.ready

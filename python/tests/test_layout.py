@@ -38,6 +38,36 @@ def test_config_defaults_land_in_their_fields():
     assert cfg.acc_min_duration_ms == 80.0 and cfg.ecg_cancel == 0
 
 
+def test_no_config_field_unknown_to_ctypes():
+    # A field appended to ltr_config may fit in the struct's tail padding (sizeof does not
+    # change) and be left out of the probe too: ltr_config_default must write no byte that
+    # no ctypes field covers (acc_confirms, default 1, was found this way).
+    buf = (ctypes.c_ubyte * (ctypes.sizeof(_lib.Config) + 64))()
+    cfg = ctypes.cast(buf, ctypes.POINTER(_lib.Config)).contents
+    assert _lib.config_default(ctypes.byref(cfg), 2000.0, 1, None) == 0
+    covered = bytearray(len(buf))
+    for name, _ in _lib.Config._fields_:
+        d = getattr(_lib.Config, name)
+        covered[d.offset:d.offset + d.size] = b"\x01" * d.size
+    stray = [i for i in range(len(buf)) if buf[i] and not covered[i]]
+    assert not stray, f"ltr_config_default wrote bytes {stray} that no ctypes field covers"
+
+
+def test_header_fields_are_mirrored():
+    # The public header itself: every member of ltr_config and ltr_event is in ctypes.
+    import pathlib
+    import re
+    header = pathlib.Path(os.environ.get("LTR_INCLUDE_DIR", pathlib.Path(__file__).parents[2]
+                                         / "include")) / "ltr" / "ltr.h"
+    if not header.exists():
+        pytest.skip(f"{header} not here")
+    text = re.sub(r"/\*.*?\*/", "", header.read_text(), flags=re.S)
+    for cname, st in (("ltr_config", _lib.Config), ("ltr_event", _lib.Event)):
+        body = re.search(r"typedef struct %s \{(.*?)\} %s;" % (cname, cname), text, re.S).group(1)
+        names = re.findall(r"(\w+)(?:\[\w+\])?;", body)
+        assert names == [f for f, _ in st._fields_], cname
+
+
 def _probe():
     exe = os.environ.get("LTR_LAYOUT")
     if not exe:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import ltr
-from conftest import twitch_signal
+from conftest import acc_response, twitch_signal
 
 mne = pytest.importorskip("mne")
 
@@ -26,7 +26,7 @@ def test_events_become_annotations_and_back():
 
 def test_from_mne_gives_what_read_gives():
     x, onsets = twitch_signal()
-    acc = np.random.default_rng(2).normal(0, 1e-3, (len(x), 1))
+    acc = acc_response(len(x), onsets)[:, :1]
     info = mne.create_info(["EMG1", "ACC X", "ECG"], 2000.0, ["emg", "misc", "ecg"])
     raw = mne.io.RawArray(np.hstack([x, acc, 0 * acc]).T, info, verbose=False)
     raw.info["line_freq"] = 50.0
