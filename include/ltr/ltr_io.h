@@ -25,8 +25,9 @@
  * refused at read time unless the selection has one rate: never resampled
  * silently); CSV/TSV/whitespace-separated text (header or not, '#' comment
  * lines, a time column from which the rate is derived and its regularity
- * checked, or a given rate); and raw interleaved f32le / s16le samples from a
- * file or a file descriptor (a pipe), returned as soon as they arrive.
+ * checked, or a given rate); raw interleaved f32le / s16le samples from a
+ * file or a file descriptor (a pipe), returned as soon as they arrive; and
+ * PhysioNet WFDB records (the .hea header; signal formats 16, 212, 80).
  *
  * Sidecars
  * --------
@@ -115,7 +116,10 @@ typedef enum ltr_io_format {
     LTR_IO_FORMAT_EDF,       /**< EDF, EDF+, BDF, BDF+ (EDFlib) */
     LTR_IO_FORMAT_TEXT,      /**< CSV, TSV or whitespace-separated numbers */
     LTR_IO_FORMAT_RAW_F32LE, /**< headerless interleaved 32-bit little-endian floats */
-    LTR_IO_FORMAT_RAW_S16LE  /**< headerless interleaved 16-bit little-endian integers */
+    LTR_IO_FORMAT_RAW_S16LE, /**< headerless interleaved 16-bit little-endian integers */
+    /** PhysioNet WFDB: open the .hea header; signal formats 16, 212 and 80, physical
+     *  units ((sample - baseline) / gain), invalid samples as NaN (appended in 1.0) */
+    LTR_IO_FORMAT_WFDB
 } ltr_io_format;
 
 /** Options of ltr_io_reader_open. Fill with ltr_io_options_default(). */
@@ -234,7 +238,8 @@ LTR_IO_API const char *ltr_io_format_name(ltr_io_format format);
 
 /** The format a file name's extension implies (case-insensitive), or AUTO if
  *  none: .wav .flac .aif(f) .ogg .au .caf .w64 .rf64 ... -> SNDFILE, .edf
- *  .bdf -> EDF, .csv .tsv .txt -> TEXT, .f32 -> RAW_F32LE, .s16 -> RAW_S16LE. */
+ *  .bdf -> EDF, .csv .tsv .txt -> TEXT, .f32 -> RAW_F32LE, .s16 -> RAW_S16LE,
+ *  .hea -> WFDB. */
 LTR_IO_API ltr_io_format ltr_io_format_from_name(const char *path);
 
 /* --- atomic output files --------------------------------------------------- */
@@ -305,9 +310,9 @@ LTR_IO_API int ltr_io_events_format_parse(const char *name);
 
 /**
  * Writes events as rows. Columns, in order:
- *   [source]    only if a source name was given: the input file of the row
- *   onset       s from the first frame (BIDS)
+ *   onset       s from the first frame (BIDS: onset and duration come first)
  *   duration    s (BIDS); "n/a" for BEGIN (not known yet)
+ *   [source]    only if a source name was given: the input file of the row
  *   trial_type  twitch | artifact | twitch_begin | twitch_cancel
  *   peak        s, time of the envelope maximum
  *   amplitude   input units
@@ -317,7 +322,8 @@ LTR_IO_API int ltr_io_events_format_parse(const char *name);
  *   flags       LTR_FLAG_* names, comma-separated (emg,acc,fused,clipped,...), "n/a" if none
  *   latency_ms  ms from onset to the moment the detector reported the twitch: for a
  *               twitch (END) row, that of its BEGIN (the real-time latency), if the
- *               writer saw it; else detected - onset
+ *               writer saw it; else detected - onset; "n/a" for an artifact (a stretch
+ *               of unusable input has no reporting latency)
  *   id          twitch id (BEGIN, END and CANCEL of one twitch share it)
  */
 typedef struct ltr_io_event_writer ltr_io_event_writer;
@@ -326,8 +332,8 @@ typedef struct ltr_io_event_writer ltr_io_event_writer;
  * Start writing to `stream` (not closed by the writer; the header row is
  * written at once). channel_names[c] names detector channel c (bit c of
  * event.channels); n_names of them; NULL: "0", "1", .... kinds: which
- * events to write (LTR_IO_KINDS_*). source: NULL, or the value of a leading
- * `source` column. On error (LTR_IO_ERR_WRITE: the header could not be
+ * events to write (LTR_IO_KINDS_*). source: NULL, or the value of a `source`
+ * column (after onset and duration). On error (LTR_IO_ERR_WRITE: the header could not be
  * written) *writer is NULL and nothing is left to free.
  */
 LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **writer,
