@@ -31,7 +31,8 @@
  * 1 or 5 and +1000, +2000, ...): libltr's F1 there beside the tuned seeds', and the
  * best baseline's, pooled per scenario and over all.
  *
- * usage: bench_accuracy [--data DIR] [--session] [--quick] [--json PATH]
+ * usage: bench_accuracy [--data DIR] [--session] [--quick] [--mep-only] [--json PATH]
+ *        (--mep-only: the MEP recordings alone, for quick checks of a change)
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #define _POSIX_C_SOURCE 200809L
@@ -828,6 +829,7 @@ int main(int argc, char **argv)
 {
     const int quick = bench_has_flag(argc, argv, "--quick");
     const int session = bench_has_flag(argc, argv, "--session");
+    const int mep_only = bench_has_flag(argc, argv, "--mep-only");
     const char *json = bench_json_path(argc, argv, "accuracy.json");
     const char *data_dir = getenv("LTR_SHARED_DATA");
     for (int i = 1; i + 1 < argc; i++)
@@ -848,7 +850,7 @@ int main(int argc, char **argv)
 
     const size_t n_seeds = quick ? 1 : 5;
     const size_t n_sc = ltr_sim_scenario_count();
-    for (size_t i = 0; i < n_sc && n_res < MAX_RECORDINGS; i++) {
+    for (size_t i = 0; i < n_sc && n_res < MAX_RECORDINGS && !mep_only; i++) {
         const char *name = ltr_sim_scenario_name(i);
         if (strcmp(name, "session") == 0 && !session)
             continue;
@@ -877,7 +879,7 @@ int main(int argc, char **argv)
     size_t n_fresh = 0;
     const size_t fresh_seeds = quick ? 3 : FRESH_SEEDS;
     pool no_lat[4] = {{0}};
-    for (size_t i = 0; i < n_sc && n_fresh < MAX_RECORDINGS; i++) {
+    for (size_t i = 0; i < n_sc && n_fresh < MAX_RECORDINGS && !mep_only; i++) {
         const char *name = ltr_sim_scenario_name(i);
         if (strcmp(name, "session") == 0)
             continue;

@@ -102,6 +102,43 @@ def main():
                                                              t["marginal_bytes"]), t["met"]))
         w("")
 
+    m4 = load(a.dir, "m4")
+    if m4:
+        w("### Cortex-M4F in QEMU (mps2-an386, gcc %s -O2 -mfpu=fpv4-sp-d16 -mfloat-abi=hard)\n"
+          % m4["gcc"])
+        arc, lnk = m4["core_archive"], m4["core_linked"]
+        w("| measure (%s, %d EMG channel at %.0f Hz, %d-frame blocks) | value | target |"
+          % (m4["recording"], m4["channels"], m4["rate_hz"], m4["block_frames"]))
+        w("|---|--:|--:|")
+        w("| instructions per sample (SysTick under -icount, %.2f instr/tick) | %.0f | <= %d |"
+          % (m4["instructions_per_tick"], m4["instructions_per_sample"],
+             m4["targets"]["instructions_per_sample"]))
+        w("| worst 32-frame block, instructions | %.0f | |" % m4["worst_block_instructions"])
+        w("| .text linked into a program (--gc-sections) | %d B | <= %d B |"
+          % (lnk.get("text", 0), m4["targets"]["text_bytes"]))
+        w("| .rodata / .data / .bss linked into it | %d / %d / %d B | |"
+          % (lnk.get("rodata", 0), lnk.get("data", 0), lnk.get("bss", 0)))
+        w("| libltr.a .text (with .rodata) / .data / .bss, every object | %d / %d / %d B | |"
+          % (arc["text"], arc["data"], arc["bss"]))
+        w("| stack of `ltr_detector_process` (core frames%s) | %d B | <= %d B |"
+          % (", + library calls" if m4["stack_library_calls"] else "", m4["stack_bytes"],
+             m4["targets"]["stack_bytes"]))
+        w("| detector state, 1 channel / each further channel | %d B / %.0f B | |"
+          % (m4["detector_bytes_1ch"], m4["detector_bytes_per_further_channel"]))
+        w("| twitches, host `ltr detect` / M4 (onsets within one frame) | %d / %d%s | same |"
+          % (m4["twitches_host"], m4["twitches_m4"], "" if m4["events_match"] else " (differ)"))
+        w("| double-precision functions reachable from `ltr_detector_process` | %s | none |"
+          % (", ".join(m4["double_reachable"]) or "none"))
+        w("")
+        t = m4["targets"]
+        targets.append(("Cortex-M4F: <= %d instructions per sample (1 emg @ 2 kHz)"
+                        % t["instructions_per_sample"], "%.0f" % m4["instructions_per_sample"],
+                        m4["instructions_per_sample"] <= t["instructions_per_sample"]))
+        targets.append(("Cortex-M4F: stack of ltr_detector_process <= %d B" % t["stack_bytes"],
+                        "%d B" % m4["stack_bytes"], m4["stack_bytes"] <= t["stack_bytes"]))
+        targets.append(("Cortex-M4F: .text <= %d B" % t["text_bytes"],
+                        "%d B" % lnk.get("text", 0), lnk.get("text", 0) <= t["text_bytes"]))
+
     rss = load(a.dir, "rss")
     if rss:
         w("### Peak resident memory, %d channels at %d Hz\n" % (rss["channels"], rss["rate_hz"]))

@@ -19,21 +19,24 @@
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "commands.h"
 #include "interrupt.h"
 #include "options.h"
 #include "run.h"
 
 enum { ID_HELP = 1, ID_OUTDIR, ID_JOBS, ID_FORMAT, ID_SIDECAR, ID_FORCE, ID_RECURSIVE,
-       ID_NO_PROGRESS, ID_ALL_EVENTS };
+       ID_NO_PROGRESS, ID_ALL_EVENTS, ID_INCLUDE, ID_EXCLUDE };
 
 static const cli_option batch_options[] = {
     {"help", 'h', NULL, ID_HELP, "show this help"},
@@ -45,14 +48,23 @@ static const cli_option batch_options[] = {
     {"recursive", 'r', NULL, ID_RECURSIVE, "look into sub-folders too"},
     {"no-progress", 0, NULL, ID_NO_PROGRESS, "no progress bar (there is none off a terminal)"},
     {"all-events", 0, NULL, ID_ALL_EVENTS, "also write twitch_begin and twitch_cancel rows"},
+    {"include", 0, "GLOB", ID_INCLUDE,
+     "folder scans take only files matching GLOB (name or path below the folder; repeatable)"},
+    {"exclude", 0, "GLOB", ID_EXCLUDE,
+     "folder scans leave out files and sub-folders matching GLOB (repeatable)"},
     {NULL, 0, NULL, 0, NULL},
 };
+
+/* The subcommand's name in messages: "batch", or "bids" (cmd_bids.c runs this engine). */
+static const char *g_cmd = "batch";
 
 enum { JOB_PENDING, JOB_RUNNING, JOB_DONE }; /* changed under the batch's lock */
 
 typedef struct job {
     char *input;
     char *output;
+    char *outdir;         /* the folder of its output: OUTDIR, or OUTDIR/<sub-folder> */
+    int not_recording;    /* a folder scan found it and judged it no recording (message: why) */
     int rc;               /* exit code of this input, or CLI_RC_INTERRUPTED */
     int state;
     int skipped;
@@ -69,6 +81,9 @@ typedef struct batch {
     ltr_io_events_format format;
     unsigned kinds;
     int sidecar, force, recursive, progress, help;
+#define BATCH_MAX_GLOBS 32
+    const char *include[BATCH_MAX_GLOBS], *exclude[BATCH_MAX_GLOBS];
+    unsigned n_include, n_exclude;
     job *list;
     size_t n, cap;
     size_t next, finished;
@@ -84,19 +99,33 @@ static int handle(void *ctx, int id, const char *value)
     case ID_OUTDIR: b->outdir = value; return 0;
     case ID_JOBS:
         if (cli_parse_unsigned(value, &b->jobs) || b->jobs == 0 || b->jobs > 256) {
-            fprintf(stderr, "ltr batch: --jobs: '%s' is not 1..256\n", value);
+            fprintf(stderr, "ltr %s: --jobs: '%s' is not 1..256\n", g_cmd, value);
             return LTR_EXIT_USAGE;
         }
         return 0;
-    case ID_FORMAT: return cli_parse_events_format("batch", value, &b->format);
+    case ID_FORMAT: return cli_parse_events_format(g_cmd, value, &b->format);
     case ID_SIDECAR: b->sidecar = 1; return 0;
     case ID_FORCE: b->force = 1; return 0;
     case ID_RECURSIVE: b->recursive = 1; return 0;
     case ID_NO_PROGRESS: b->progress = 0; return 0;
     case ID_ALL_EVENTS: b->kinds = LTR_IO_KINDS_ALL; return 0;
+    case ID_INCLUDE:
+    case ID_EXCLUDE: {
+        const char **list = id == ID_INCLUDE ? b->include : b->exclude;
+        unsigned *n = id == ID_INCLUDE ? &b->n_include : &b->n_exclude;
+        if (*n == BATCH_MAX_GLOBS) {
+            fprintf(stderr, "ltr %s: at most %d --include and %d --exclude patterns\n", g_cmd,
+                    BATCH_MAX_GLOBS, BATCH_MAX_GLOBS);
+            return LTR_EXIT_USAGE;
+        }
+        list[(*n)++] = value;
+        return 0;
     }
-    return cli_common_handle(&b->common, "batch", id, value);
+    }
+    return cli_common_handle(&b->common, g_cmd, id, value);
 }
+
+static int make_dirs(const char *dir);
 
 /* --- collecting the inputs ---------------------------------------------------- */
 
@@ -166,7 +195,102 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int scan_dir(batch *b, const char *dir)
+static int starts_with_nocase(const char *s, const char *prefix)
+{
+    return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* What a folder holds beside its recordings, judged by name: a person's documents and
+ * BIDS's metadata tables (which do hold numbers: channels.tsv's low_cutoff, ...). */
+static const char *named_not_recording(const char *base)
+{
+    static const char *const docs[] = {"README", "LICENSE", "LICENCE", "COPYING", "CHANGES",
+                                       "CHANGELOG", "NOTICE", "AUTHORS", "CITATION"};
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        if (starts_with_nocase(base, docs[i]))
+            return "a document, not a recording";
+    /* BIDS 1.9 tabular metadata: participants, scans, sessions, channels, electrodes. */
+    static const char *const bids[] = {"_channels.tsv", "_electrodes.tsv", "_scans.tsv",
+                                       "_sessions.tsv", "_events.tsv"};
+    if (!strcmp(base, "participants.tsv") || !strcmp(base, "samples.tsv"))
+        return "a BIDS metadata table, not a recording";
+    for (size_t i = 0; i < sizeof bids / sizeof bids[0]; i++)
+        if (ends_with(base, bids[i]))
+            return "a BIDS metadata table, not a recording";
+    return NULL;
+}
+
+/* A table of numbers with no time column and no rate (a feature table, a spreadsheet
+ * export) is no recording either: it opens once a rate is given, and none of its columns
+ * is a time column the reader would take (ltr_io_options.text_time_column's names). */
+static int table_without_rate(const batch *b, const char *path)
+{
+    if (b->common.io.sample_rate_hz > 0)
+        return 0;
+    ltr_io_reader *r;
+    ltr_io_status st = ltr_io_reader_open(&r, path, &b->common.io, NULL);
+    if (st == LTR_IO_OK) {
+        ltr_io_reader_close(r);
+        return 0;
+    }
+    if (st != LTR_IO_ERR_RATE)
+        return 0;
+    ltr_io_options probe = b->common.io;
+    probe.sample_rate_hz = 1000.0;
+    probe.text_time_column = "none";
+    if (ltr_io_reader_open(&r, path, &probe, NULL) != LTR_IO_OK)
+        return 0;
+    ltr_io_info info;
+    ltr_io_reader_info(r, &info);
+    int time_column = 0;
+    for (unsigned c = 0; c < info.n_channels; c++) {
+        const char *name = ltr_io_reader_channel(r, c)->name;
+        static const char *const times[] = {"time", "t", "time_s", "timestamp", "time (s)"};
+        for (size_t k = 0; k < sizeof times / sizeof times[0]; k++)
+            time_column |= !strcasecmp(name, times[k]);
+    }
+    ltr_io_reader_close(r);
+    return !time_column; /* with a time column it is a recording whose times are wrong */
+}
+
+/* Why a file a folder scan found is not a recording, or NULL if it is one. */
+static const char *not_recording(const batch *b, const char *path, const char *base)
+{
+    const char *why = named_not_recording(base);
+    if (why || ltr_io_format_from_name(base) != LTR_IO_FORMAT_TEXT)
+        return why;
+    if (!holds_samples(path))
+        return "a table with no line of numbers, not a recording";
+    if (table_without_rate(b, path))
+        return "a table without a time column or sample rate (features?), not a recording; "
+               "give --rate HZ to read such tables as recordings";
+    return NULL;
+}
+
+/* --include / --exclude: a glob matches the file's name or its path below the folder. */
+static int glob_any(const char *const *globs, unsigned n, const char *base, const char *rel)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (fnmatch(globs[i], base, 0) == 0 || fnmatch(globs[i], rel, FNM_PATHNAME) == 0)
+            return 1;
+    return 0;
+}
+
+static job *add_note(batch *b, const char *path, const char *why)
+{
+    job *j = add_job(b, path);
+    if (j) {
+        j->not_recording = 1;
+        snprintf(j->message, sizeof j->message, "%s", why);
+        fprintf(stderr, "ltr %s: note: %s: skipped: %s\n", g_cmd, path, why);
+    }
+    return j;
+}
+
+/* Scan `dir`, a folder at or below `root` (a folder given on the command line); outputs
+ * mirror the tree below root under OUTDIR, so same-named files of two sub-folders keep
+ * apart. */
+static int scan_dir(batch *b, const char *root, const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -199,20 +323,35 @@ static int scan_dir(batch *b, const char *dir)
     closedir(d);
     if (n)
         qsort(names, n, sizeof *names, cmp_str);
+    const size_t root_len = strlen(root);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         const char *base = strrchr(names[i], '/') + 1;
+        const char *rel = names[i] + root_len;
+        while (*rel == '/')
+            rel++;
         if (rc == 0 && stat(names[i], &st) == 0) {
             if (S_ISDIR(st.st_mode)) {
                 /* Never descend into the output folder itself. */
-                if (b->recursive && base[0] != '.' && !cli_same_file(names[i], b->outdir))
-                    rc = scan_dir(b, names[i]);
-            } else if (wanted(base) &&
-                       (ltr_io_format_from_name(base) != LTR_IO_FORMAT_TEXT ||
-                        holds_samples(names[i])) &&
-                       !add_job(b, names[i])) {
-                rc = -1;
+                if (b->recursive && base[0] != '.' && !cli_same_file(names[i], b->outdir) &&
+                    !glob_any(b->exclude, b->n_exclude, base, rel))
+                    rc = scan_dir(b, root, names[i]);
+            } else if (wanted(base) && !glob_any(b->exclude, b->n_exclude, base, rel) &&
+                       (!b->n_include || glob_any(b->include, b->n_include, base, rel))) {
+                const char *why = not_recording(b, names[i], base);
+                job *j = why ? add_note(b, names[i], why) : add_job(b, names[i]);
+                if (!j)
+                    rc = -1;
+                else if (!why && rel != base) {
+                    /* OUTDIR/<the sub-folder below root> */
+                    size_t len = strlen(b->outdir) + 1 + (size_t)(base - rel);
+                    if (!(j->outdir = malloc(len + 1)))
+                        rc = -1;
+                    else
+                        snprintf(j->outdir, len + 1, "%s/%.*s", b->outdir,
+                                 (int)(base - rel - 1), rel);
+                }
             }
         }
         free(names[i]);
@@ -226,7 +365,7 @@ static int collect(batch *b, char **args, int n_args)
     for (int i = 0; i < n_args; i++) {
         struct stat st;
         if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (scan_dir(b, args[i]) != 0)
+            if (scan_dir(b, args[i], args[i]) != 0)
                 return -1;
         } else if (!add_job(b, args[i])) {
             return -1; /* a missing file fails in its own job, with its message */
@@ -243,11 +382,14 @@ static int plan_outputs(batch *b)
     for (size_t i = 0; i < b->n; i++) {
         job *j = &b->list[i];
         char out[4096];
-        if (cli_output_path(out, sizeof out, b->outdir, j->input, suffix) != 0 ||
+        if (j->not_recording)
+            continue;
+        if (cli_output_path(out, sizeof out, j->outdir ? j->outdir : b->outdir, j->input,
+                            suffix) != 0 ||
             !(j->output = strdup(out)))
             return -1;
         for (size_t k = 0; k < i && !j->rc; k++)
-            if (!b->list[k].rc && !strcmp(b->list[k].output, j->output)) {
+            if (!b->list[k].rc && b->list[k].output && !strcmp(b->list[k].output, j->output)) {
                 j->rc = LTR_EXIT_OUTPUT;
                 snprintf(j->message, sizeof j->message,
                          "%s: its output %s would be the same as that of %s; rename one",
@@ -335,6 +477,19 @@ static void run_job(const batch *b, job *j)
     ltr_io_event_writer *w = NULL;
     cli_stats st;
     memset(&st, 0, sizeof st);
+    if (j->outdir) {
+        /* A sub-folder of OUTDIR: made on demand; what a killed run left there goes
+         * (remove_stale only looks into OUTDIR itself). */
+        if (make_dirs(j->outdir) != 0) {
+            j->rc = LTR_EXIT_OUTPUT;
+            snprintf(j->message, sizeof j->message, "%s: cannot create the folder: %s",
+                     j->outdir, strerror(errno));
+            cli_input_close(in);
+            free(in);
+            return;
+        }
+        cli_remove_stale(g_cmd, j->output);
+    }
     if (cli_atomic_open(&af, j->output, &err) != LTR_IO_OK) {
         j->rc = LTR_EXIT_OUTPUT;
         snprintf(in->message, sizeof in->message, "%s", err.message);
@@ -360,7 +515,8 @@ static void run_job(const batch *b, job *j)
     }
     if (j->rc == 0 && b->sidecar) {
         char side[4096];
-        if (cli_output_path(side, sizeof side, b->outdir, j->input, "_events.json") == 0 &&
+        if (cli_output_path(side, sizeof side, j->outdir ? j->outdir : b->outdir, j->input,
+                            "_events.json") == 0 &&
             cli_atomic_open(&af, side, &err) == LTR_IO_OK) {
             ltr_io_write_sidecar(ltr_io_atomic_stream(af), &in->cfg, j->input, 0);
             if (cli_atomic_commit(af, &err) != LTR_IO_OK)
@@ -428,13 +584,13 @@ static void *worker(void *arg)
         if (i >= b->n)
             break;
         job *j = &b->list[i];
-        if (j->rc == 0)
+        if (j->rc == 0 && !j->not_recording)
             run_job(b, j);
         pthread_mutex_lock(&b->lock);
         j->state = JOB_DONE;
         b->finished++;
         if (j->rc != 0 && j->rc != CLI_RC_INTERRUPTED)
-            fprintf(stderr, "%sltr batch: %s\n", b->progress ? "\r\033[K" : "", j->message);
+            fprintf(stderr, "%sltr %s: %s\n", b->progress ? "\r\033[K" : "", g_cmd, j->message);
         if (b->progress)
             progress(b, j->input);
         pthread_mutex_unlock(&b->lock);
@@ -496,6 +652,8 @@ static int run_all(batch *b)
 
 static const char *state(const job *j)
 {
+    if (j->not_recording)
+        return "not_recording";
     if (j->rc == CLI_RC_INTERRUPTED || j->state == JOB_RUNNING)
         return "interrupted";
     if (j->state == JOB_PENDING && j->rc == 0)
@@ -511,7 +669,7 @@ typedef struct row {
 
 static void make_row(const job *j, row *r, int duration_digits)
 {
-    const int done = j->state == JOB_DONE && j->rc == 0;  /* ok or skipped */
+    const int done = j->state == JOB_DONE && j->rc == 0 && !j->not_recording; /* ok, skipped */
     const int sig = cli_interrupted();
     strcpy(r->dur, "n/a");
     strcpy(r->tw, "n/a");
@@ -519,7 +677,8 @@ static void make_row(const job *j, row *r, int duration_digits)
     strcpy(r->code, "n/a");
     r->warnings = done && j->warnings[0] ? j->warnings : "n/a";
     r->output = done && j->output ? j->output : "n/a";
-    snprintf(r->message, sizeof r->message, "%s", j->rc ? j->message : "n/a");
+    snprintf(r->message, sizeof r->message, "%s",
+             j->rc || j->not_recording ? j->message : "n/a");
     if (done && isfinite(j->duration_s))
         snprintf(r->dur, sizeof r->dur, "%.*f", duration_digits, j->duration_s);
     if (done)
@@ -527,6 +686,8 @@ static void make_row(const job *j, row *r, int duration_digits)
     if (done && isfinite(j->duration_s) && j->duration_s > 0)
         snprintf(r->rate, sizeof r->rate, "%.2f", j->twitches * 60.0 / j->duration_s);
     const char *st = state(j);
+    if (j->not_recording)
+        return;
     if (!strcmp(st, "interrupted")) {
         snprintf(r->code, sizeof r->code, "%d", 128 + sig);
         snprintf(r->message, sizeof r->message, "interrupted by %s before the end: no output",
@@ -555,7 +716,7 @@ static int write_summary(const batch *b)
     ltr_io_atomic_file *af;
     ltr_io_error err;
     if (cli_atomic_open(&af, path, &err) != LTR_IO_OK) {
-        fprintf(stderr, "ltr batch: %s\n", err.message);
+        fprintf(stderr, "ltr %s: %s\n", g_cmd, err.message);
         return LTR_EXIT_OUTPUT;
     }
     FILE *f = ltr_io_atomic_stream(af);
@@ -576,7 +737,7 @@ static int write_summary(const batch *b)
         tsv_cell(f, r.message, 1);
     }
     if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
-        fprintf(stderr, "ltr batch: %s\n", err.message);
+        fprintf(stderr, "ltr %s: %s\n", g_cmd, err.message);
         return LTR_EXIT_OUTPUT;
     }
     return 0;
@@ -623,11 +784,11 @@ static void remove_stale(const batch *b)
         if (unlink(path) == 0)
             removed++;
         else if (errno != ENOENT)
-            fprintf(stderr, "ltr batch: %s: cannot remove: %s\n", path, strerror(errno));
+            fprintf(stderr, "ltr %s: %s: cannot remove: %s\n", g_cmd, path, strerror(errno));
     }
     closedir(d);
     if (removed)
-        fprintf(stderr, "ltr batch: removed %u temporary file%s left by an interrupted run in %s\n",
+        fprintf(stderr, "ltr %s: removed %u temporary file%s left by an interrupted run in %s\n", g_cmd,
                 removed, removed == 1 ? "" : "s", b->outdir);
 }
 
@@ -651,8 +812,8 @@ _Noreturn static void interrupted(batch *b)
     print_table(b);
     fflush(stdout);
     fprintf(stderr,
-            "ltr batch: interrupted by %s: %zu of %zu recordings finished, %zu cut short (no "
-            "output), %zu not started%s%s%s\n",
+            "ltr %s: interrupted by %s: %zu of %zu recordings finished, %zu cut short (no "
+            "output), %zu not started%s%s%s\n", g_cmd,
             cli_signal_name(cli_interrupted()), done, b->n, cut, not_run,
             wrote ? "; " : "", wrote ? b->outdir : "", wrote ? "/summary.tsv lists them" : "");
     cli_interrupt_finish();
@@ -684,7 +845,9 @@ static void help(void)
           "Process every recording of the folders (files with a known extension: .wav .flac\n"
           ".aif(f) .edf .bdf .csv .tsv .txt ...; -r for sub-folders) and files given, several\n"
           "at once, into OUTDIR/<name>_events.tsv (a BIDS '_emg' suffix is dropped from the\n"
-          "name), and write OUTDIR/summary.tsv: file, status (ok, skipped, failed), duration,\n"
+          "name; files of sub-folders go to the same sub-folders of OUTDIR, so the tree is\n"
+          "kept and same-named files do not collide), and write OUTDIR/summary.tsv: file,\n"
+          "status (ok, skipped, failed, not_recording), duration,\n"
           "twitches, rate per minute, warnings, output, exit code, message. A failing input\n"
           "never stops the others. Outputs appear complete or not at all; a rerun skips\n"
           "inputs whose output exists and is newer than the input, and removes temporary\n"
@@ -696,15 +859,22 @@ static void help(void)
           "Each recording is read with its own sidecar (FILE.json, BIDS *_emg.json and\n"
           "*_channels.tsv): its channel types and mains. --emg/--acc type only the files\n"
           "whose channels no sidecar describes (--no-sidecar: every file); --mains applies\n"
-          "to all. A folder scan skips tables that start no line with a number (BIDS\n"
-          "participants.tsv and *_channels.tsv, data/recordings.tsv).\n\n",
+          "to all.\n\n"
+          "A folder scan skips, with a note (status not_recording), what is not a recording:\n"
+          "documents (README*, LICENSE*, ...), BIDS tables (participants.tsv, *_channels.tsv,\n"
+          "*_scans.tsv, ...), tables that start no line with a number, and tables without a\n"
+          "time column or rate (feature tables; --rate reads them as recordings). --include\n"
+          "and --exclude GLOB match a file's name or its path below the folder (exclude also\n"
+          "sub-folders). Files named on the command line are always taken.\n\n",
           stdout);
     cli_print_options(stdout, batch_options);
     cli_print_common_help(stdout, 1);
 }
 
-int cmd_batch(int argc, char **argv)
+int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
 {
+    g_cmd = mode->name;
+    char bids_out[4096];
     batch b;
     memset(&b, 0, sizeof b);
     cli_common_init(&b.common);
@@ -718,35 +888,66 @@ int cmd_batch(int argc, char **argv)
     int n = 0;
     if (!pos)
         return LTR_EXIT_FAILURE;
-    int rc = cli_parse("batch", argc, argv, tables, handle, &b, pos, &n);
+    int rc = cli_parse(g_cmd, argc, argv, tables, handle, &b, pos, &n);
     if (rc == 0 && b.help) {
-        help();
+        (mode->help ? mode->help : help)();
         free(pos);
         return 0;
     }
+    struct stat root_st;
+    if (rc == 0 && mode->bids) {
+        if (n != 1 || stat(pos[0], &root_st) != 0 || !S_ISDIR(root_st.st_mode)) {
+            fprintf(stderr, "ltr %s: give one BIDS dataset folder (see 'ltr %s --help')%s%s\n",
+                    g_cmd, g_cmd, n == 1 ? ": not a folder: " : "", n == 1 ? pos[0] : "");
+            rc = n == 1 ? LTR_EXIT_INPUT : LTR_EXIT_USAGE;
+        } else {
+            if (!b.outdir) {
+                /* BIDS derivatives: <dataset>/derivatives/<pipeline>/ */
+                snprintf(bids_out, sizeof bids_out, "%s%sderivatives/libltr", pos[0],
+                         ends_with(pos[0], "/") ? "" : "/");
+                b.outdir = bids_out;
+            }
+            b.recursive = 1;
+            b.sidecar = 1;
+            if (b.n_include == 0) {
+                /* BIDS-EMG: sub-<label>/[ses-<label>/]emg/<entities>_emg.<ext> */
+                b.include[b.n_include++] = "sub-*/emg/*_emg.*";
+                b.include[b.n_include++] = "sub-*/ses-*/emg/*_emg.*";
+            }
+            static const char *const not_raw[] = {"derivatives", "sourcedata", "code",
+                                                  "stimuli"};
+            for (size_t k = 0; k < 4 && b.n_exclude < BATCH_MAX_GLOBS; k++)
+                b.exclude[b.n_exclude++] = not_raw[k];
+        }
+    }
     if (rc == 0 && (n == 0 || !b.outdir)) {
-        fprintf(stderr, "ltr batch: give inputs and -o OUTDIR (see 'ltr batch --help')\n");
+        fprintf(stderr, "ltr %s: give inputs and -o OUTDIR (see 'ltr batch --help')\n", g_cmd);
         rc = LTR_EXIT_USAGE;
     }
     for (int i = 0; rc == 0 && i < n; i++)
         if (!strcmp(pos[i], "-")) {
-            fprintf(stderr, "ltr batch: standard input is for 'ltr stream' or 'ltr detect -'\n");
+            fprintf(stderr, "ltr %s: standard input is for 'ltr stream' or 'ltr detect -'\n", g_cmd);
             rc = LTR_EXIT_USAGE;
         }
     if (rc == 0)
         cli_interrupt_install(CLI_INTERRUPT_GRACEFUL);
     if (rc == 0 && make_dirs(b.outdir) != 0) {
-        fprintf(stderr, "ltr batch: %s: cannot create the folder: %s\n", b.outdir,
+        fprintf(stderr, "ltr %s: %s: cannot create the folder: %s\n", g_cmd, b.outdir,
                 strerror(errno));
         rc = LTR_EXIT_OUTPUT;
     }
+    if (rc == 0 && mode->prepare)
+        rc = mode->prepare(pos[0], b.outdir);
     if (rc == 0 && (collect(&b, pos, n) != 0 || plan_outputs(&b) != 0)) {
-        fprintf(stderr, "ltr batch: out of memory\n");
+        fprintf(stderr, "ltr %s: out of memory\n", g_cmd);
         rc = LTR_EXIT_FAILURE;
     }
     free(pos);
-    if (rc == 0 && b.n == 0) {
-        fprintf(stderr, "ltr batch: no recordings found\n");
+    size_t recordings = 0;
+    for (size_t i = 0; i < b.n; i++)
+        recordings += !b.list[i].not_recording;
+    if (rc == 0 && recordings == 0) {
+        fprintf(stderr, "ltr %s: no recordings found\n", g_cmd);
         rc = LTR_EXIT_INPUT;
     }
     if (rc == 0) {
@@ -774,11 +975,11 @@ int cmd_batch(int argc, char **argv)
                 common = common < 0 || common == b.list[i].rc ? b.list[i].rc : 0;
             }
         if (rc == 0 && failed)
-            rc = failed == b.n && common > 0 ? common : LTR_EXIT_PARTIAL;
+            rc = failed == recordings && common > 0 ? common : LTR_EXIT_PARTIAL;
         if (cli_interrupted()) {
             /* The signal came after the last recording: the summary is whole. */
             fflush(stdout);
-            fprintf(stderr, "ltr batch: interrupted by %s after every recording finished\n",
+            fprintf(stderr, "ltr %s: interrupted by %s after every recording finished\n", g_cmd,
                     cli_signal_name(cli_interrupted()));
             cli_interrupt_finish();
         }
@@ -786,7 +987,14 @@ int cmd_batch(int argc, char **argv)
     for (size_t i = 0; i < b.n; i++) {
         free(b.list[i].input);
         free(b.list[i].output);
+        free(b.list[i].outdir);
     }
     free(b.list);
     return rc;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    const cli_batch_mode mode = {"batch", 0, NULL, NULL};
+    return cli_batch_run(argc, argv, &mode);
 }

@@ -59,7 +59,7 @@ static void help(void)
           "'-' reads standard input, with --raw or --input-format text) and write one row per\n"
           "twitch and per artifact: onset, duration, trial_type, peak, amplitude, snr_db,\n"
           "confidence, channels, flags, latency_ms, id. Several inputs into one output get a\n"
-          "leading 'source' column. Files are written to a temporary name and renamed when\n"
+          "'source' column after onset and duration. Files are written to a temporary name and renamed when\n"
           "complete (interrupted by a signal: removed). Stops at the first input that fails\n"
           "(use 'ltr batch' to go on). A recording too short for the warm-up (--warmup) is\n"
           "reported on standard error: no twitch could be found in it.\n\n"

@@ -26,6 +26,7 @@ enum {
 
 int cmd_detect(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_bids(int argc, char **argv);
 int cmd_stream(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 /* Provided by cli/cmd_simulate.c and cli/cmd_eval.c when they exist

@@ -20,6 +20,7 @@ typedef struct command {
 static const command commands[] = {
     {"detect", cmd_detect, "find twitches in recordings; events as BIDS events.tsv, CSV or JSONL"},
     {"batch", cmd_batch, "every recording of folders/files, in parallel, into an output folder"},
+    {"bids", cmd_bids, "a BIDS-EMG dataset into BIDS derivatives (derivatives/libltr)"},
     {"stream", cmd_stream, "real-time detection on standard input, one line per event, flushed"},
     {"info", cmd_info, "format, channels, rate, duration, levels, clipping, noise, mains"},
 #ifdef LTR_HAVE_SIMULATE

@@ -192,7 +192,8 @@ enum field_type { F_DOUBLE, F_UNSIGNED, F_ENVELOPE, F_MAINS };
     X(clip_level, "clip-level", "X", F_DOUBLE, "|x| >= X is clipping, input units (0: auto; ltr uses the format's full scale if known)")    \
     X(dropout_ms, "dropout", "MS", F_DOUBLE, "stuck this long is a dropout, ms")               \
     X(acc_min_duration_ms, "acc-min-duration", "MS", F_DOUBLE, "shortest accelerometer twitch, ms") \
-    X(ecg_cancel, "ecg-cancel", "0|1", F_UNSIGNED, "cancel ECG crosstalk on EMG (trunk muscles; +34 ms latency)")
+    X(ecg_cancel, "ecg-cancel", "0|1", F_UNSIGNED, "cancel ECG crosstalk on EMG (trunk muscles; +34 ms latency)") \
+    X(acc_confirms, "acc-confirms", "0|1", F_UNSIGNED, "EMG twitches the accelerometer does not see are dropped (0: accelerometer not on the muscle)")
 
 #define ENUM_ENTRY(field, name, arg, type, help) CF_##field,
 enum { CONFIG_FIELDS(ENUM_ENTRY) N_CONFIG_FIELDS };
@@ -264,16 +265,22 @@ enum {
     ID_HEADER,
     ID_TIME_COLUMN,
     ID_ALLOW_NONFINITE,
+    ID_FORCE_RATE,
     ID_EMG = CLI_ID_CHANNELS,
     ID_ACC,
-    ID_NO_SIDECAR
+    ID_NO_SIDECAR,
+    ID_MARKS
 };
 
 const cli_option cli_input_options[] = {
     {"input-format", 0, "FMT", ID_INPUT_FORMAT,
-     "auto (default), audio, edf, text, f32le, s16le"},
+     "auto (default), audio, edf, text, wfdb, f32le, s16le"},
     {"raw", 0, "ENC", ID_RAW, "raw samples: f32le or s16le (needs --rate, --channels)"},
-    {"rate", 0, "HZ", ID_RATE, "sample rate: for raw and text input; overrides a file's"},
+    {"rate", 0, "HZ", ID_RATE,
+     "sample rate of raw input and of text without a time column; a file's own rate is "
+     "never silently replaced (a different one is refused)"},
+    {"force-rate", 0, NULL, ID_FORCE_RATE,
+     "let --rate replace the rate a file states (its header is wrong): time is rescaled"},
     {"channels", 0, "N", ID_CHANNELS, "raw input: channels per frame"},
     {"gain", 0, "X", ID_GAIN, "raw s16le input: units per count (default 1)"},
     {"delimiter", 0, "C", ID_DELIMITER, "text: tab, comma, semicolon, space (default: guess)"},
@@ -289,6 +296,8 @@ const cli_option cli_channel_options[] = {
     {"emg", 0, "LIST", ID_EMG,
      "EMG channels: names or indices, e.g. 0,2-3 or EMG1 (default: see below)"},
     {"acc", 0, "LIST", ID_ACC, "accelerometer axes, e.g. 1,2,3 or accX,accY,accZ"},
+    {"marks", 0, "FILE", ID_MARKS,
+     "device marks from an events file (BIDS onset in s, trial_type stim or needle)"},
     {"no-sidecar", 0, NULL, ID_NO_SIDECAR,
      "ignore FILE.json and BIDS *_channels.tsv beside the input"},
     {NULL, 0, NULL, 0, NULL},
@@ -321,12 +330,14 @@ static int handle_input(cli_common *c, const char *cmd, int id, const char *v)
             c->io.format = LTR_IO_FORMAT_EDF;
         else if (!strcasecmp(v, "text") || !strcasecmp(v, "csv") || !strcasecmp(v, "tsv"))
             c->io.format = LTR_IO_FORMAT_TEXT;
+        else if (!strcasecmp(v, "wfdb"))
+            c->io.format = LTR_IO_FORMAT_WFDB;
         else if (!strcasecmp(v, "f32le") || !strcasecmp(v, "raw-f32le"))
             c->io.format = LTR_IO_FORMAT_RAW_F32LE;
         else if (!strcasecmp(v, "s16le") || !strcasecmp(v, "raw-s16le"))
             c->io.format = LTR_IO_FORMAT_RAW_S16LE;
         else
-            return bad_value(cmd, "input-format", v, "auto, audio, edf, text, f32le or s16le");
+            return bad_value(cmd, "input-format", v, "auto, audio, edf, text, wfdb, f32le or s16le");
         return 0;
     case ID_RAW:
         if (!strcasecmp(v, "f32le"))
@@ -385,6 +396,9 @@ static int handle_input(cli_common *c, const char *cmd, int id, const char *v)
     case ID_ALLOW_NONFINITE:
         c->io.allow_nonfinite = 1;
         return 0;
+    case ID_FORCE_RATE:
+        c->force_rate = 1;
+        return 0;
     case ID_EMG:
         c->emg = v;
         return 0;
@@ -393,6 +407,9 @@ static int handle_input(cli_common *c, const char *cmd, int id, const char *v)
         return 0;
     case ID_NO_SIDECAR:
         c->no_sidecar = 1;
+        return 0;
+    case ID_MARKS:
+        c->marks = v;
         return 0;
     }
     return -1;

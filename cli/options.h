@@ -55,6 +55,12 @@ typedef struct cli_common {
     /* ltr batch: --emg/--acc type only the files whose channels no sidecar describes
      * (each file with a sidecar keeps its own map); elsewhere they override it. */
     int channel_options_fallback;
+    /* --force-rate: --rate replaces a rate the file states itself (header, time column);
+     * without it a --rate that differs from the file's own is refused (issue 13). */
+    int force_rate;
+    /* --marks FILE: stimulation pulses and needle movements from an events file, given to
+     * the detector as ltr_detector_mark at their frames (NULL: none). */
+    const char *marks;
 } cli_common;
 
 extern const cli_option cli_input_options[];

@@ -318,10 +318,208 @@ static void choose_mains(cli_input *in, const cli_common *c)
     }
 }
 
+static int is_raw(const cli_common *c, const char *path)
+{
+    ltr_io_format f = c->io.format;
+    if (f == LTR_IO_FORMAT_AUTO && strcmp(path, "-") != 0)
+        f = ltr_io_format_from_name(path);
+    return f == LTR_IO_FORMAT_RAW_F32LE || f == LTR_IO_FORMAT_RAW_S16LE;
+}
+
+/* --rate on a file that states its own rate (a header, a time column, a comment) must not
+ * silently replace it: a 4 kHz FLAC read "at 1000 Hz" lasts 4 times as long and every onset
+ * is wrong. The same rate is fine; another one is refused unless --force-rate says the
+ * header is wrong (then a note says what was replaced). Standard input is read once and
+ * is raw or headerless text: nothing to compare. */
+static int check_rate_option(cli_input *in, const char *path, const cli_common *c)
+{
+    const double given = c->io.sample_rate_hz;
+    if (!(given > 0) || !strcmp(path, "-") || is_raw(c, path))
+        return 0;
+    ltr_io_options own = c->io;
+    own.sample_rate_hz = 0.0;
+    ltr_io_reader *r;
+    if (ltr_io_reader_open(&r, path, &own, NULL) != LTR_IO_OK)
+        return 0; /* no rate of its own (text without a time column), or the open below fails */
+    ltr_io_info info;
+    ltr_io_reader_info(r, &info);
+    double fs = info.sample_rate_hz;
+    if (!(fs > 0)) /* EDF channels of several rates: the first channel's */
+        fs = ltr_io_reader_channel(r, 0) ? ltr_io_reader_channel(r, 0)->sample_rate_hz : 0.0;
+    const double seconds = info.n_frames > 0 && fs > 0 ? (double)info.n_frames / fs : -1.0;
+    char source[64];
+    snprintf(source, sizeof source, "%s", info.rate_source);
+    ltr_io_reader_close(r);
+    /* 0.1 %: the tolerance the sidecar check allows between SamplingFrequency and a file */
+    if (!(fs > 0) || fabs(given - fs) <= 1e-3 * fs)
+        return 0;
+    char length[128] = "";
+    if (seconds > 0)
+        snprintf(length, sizeof length, " (%.1f s would read as %.1f s)", seconds,
+                 seconds * fs / given);
+    if (!c->force_rate) {
+        snprintf(in->message, sizeof in->message,
+                 "%s: its %s says %g Hz, --rate says %g Hz: that would rescale its time by "
+                 "%.3gx%s. --rate is for raw input and text without a time column; leave it "
+                 "out, or add --force-rate if the file's rate is wrong",
+                 path, source, fs, given, fs / given, length);
+        return LTR_EXIT_RATE;
+    }
+    append(in->notes, sizeof in->notes, "; ", "--force-rate: %g Hz replaces the %g Hz of its %s%s",
+           given, fs, source, length);
+    return 0;
+}
+
+/* --marks FILE: a BIDS-style events file (tab- or comma-separated, a header naming `onset`
+ * in seconds and `trial_type`, `value` or `type`); rows whose type names a stimulation
+ * (stim, stimulus, pulse, tms) or a needle movement (needle, insertion, piston) become
+ * marks at round(onset x rate); other rows (twitches, ...) are skipped, counted in a note. */
+static int marks_kind(const char *type, ltr_mark *kind)
+{
+    static const char *const stim[] = {"stim", "pulse", "tms"};
+    static const char *const needle[] = {"needle", "insertion", "piston"};
+    char low[64];
+    size_t i = 0;
+    for (; type[i] && i + 1 < sizeof low; i++)
+        low[i] = (char)tolower((unsigned char)type[i]);
+    low[i] = '\0';
+    for (size_t k = 0; k < sizeof stim / sizeof stim[0]; k++)
+        if (strstr(low, stim[k])) {
+            *kind = LTR_MARK_STIM;
+            return 1;
+        }
+    for (size_t k = 0; k < sizeof needle / sizeof needle[0]; k++)
+        if (strstr(low, needle[k])) {
+            *kind = LTR_MARK_NEEDLE;
+            return 1;
+        }
+    return 0;
+}
+
+static int cmp_marks(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int load_marks(cli_input *in, const char *file, double fs)
+{
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        snprintf(in->message, sizeof in->message, "--marks %s: %s", file, strerror(errno));
+        return LTR_EXIT_INPUT;
+    }
+    char line[4096];
+    int c_onset = -1, c_type = -1, line_no = 0, rc = 0;
+    char sep = '\t';
+    size_t cap = 0, other = 0;
+    uint64_t (*rows)[2] = NULL; /* frame, kind */
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        line_no++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *fields[64];
+        int n = 0;
+        if (c_onset < 0 && !strchr(line, '\t') && strchr(line, ','))
+            sep = ',';
+        for (char *p = line; n < 64;) {
+            fields[n++] = p;
+            char *e = strchr(p, sep);
+            if (!e)
+                break;
+            *e = '\0';
+            p = e + 1;
+        }
+        if (c_onset < 0) { /* the header */
+            for (int k = 0; k < n; k++) {
+                if (!strcasecmp(fields[k], "onset"))
+                    c_onset = k;
+                else if (c_type < 0 && (!strcasecmp(fields[k], "trial_type") ||
+                                        !strcasecmp(fields[k], "value") ||
+                                        !strcasecmp(fields[k], "type")))
+                    c_type = k;
+            }
+            if (c_onset < 0 || c_type < 0) {
+                snprintf(in->message, sizeof in->message,
+                         "--marks %s:%d: the header needs an onset column and a trial_type "
+                         "(or value, type) column",
+                         file, line_no);
+                rc = LTR_EXIT_FORMAT;
+            }
+            continue;
+        }
+        ltr_mark kind;
+        if (c_onset >= n || c_type >= n || !marks_kind(fields[c_type], &kind)) {
+            other++;
+            continue;
+        }
+        char *end;
+        double t = strtod(fields[c_onset], &end);
+        if (end == fields[c_onset] || *end || !isfinite(t) || t < 0) {
+            snprintf(in->message, sizeof in->message,
+                     "--marks %s:%d: onset '%s' is not a time in seconds", file, line_no,
+                     fields[c_onset]);
+            rc = LTR_EXIT_DATA;
+            break;
+        }
+        if (in->n_marks == cap) {
+            cap = cap ? 2 * cap : 64;
+            void *more = realloc(rows, cap * sizeof *rows);
+            if (!more) {
+                snprintf(in->message, sizeof in->message, "out of memory");
+                rc = LTR_EXIT_FAILURE;
+                break;
+            }
+            rows = more;
+        }
+        rows[in->n_marks][0] = (uint64_t)llround(t * fs);
+        rows[in->n_marks][1] = (uint64_t)kind;
+        in->n_marks++;
+    }
+    fclose(f);
+    if (rc == 0 && c_onset < 0) {
+        snprintf(in->message, sizeof in->message, "--marks %s: no header line", file);
+        rc = LTR_EXIT_FORMAT;
+    }
+    if (rc == 0 && in->n_marks) {
+        qsort(rows, in->n_marks, sizeof *rows, cmp_marks);
+        in->mark_frame = malloc(in->n_marks * sizeof *in->mark_frame);
+        in->mark_kind = malloc(in->n_marks * sizeof *in->mark_kind);
+        if (!in->mark_frame || !in->mark_kind) {
+            snprintf(in->message, sizeof in->message, "out of memory");
+            rc = LTR_EXIT_FAILURE;
+        }
+        for (size_t i = 0; rc == 0 && i < in->n_marks; i++) {
+            in->mark_frame[i] = rows[i][0];
+            in->mark_kind[i] = (ltr_mark)rows[i][1];
+        }
+    }
+    free(rows);
+    if (rc == 0)
+        append(in->notes, sizeof in->notes, "; ", "%zu device mark%s from %s%s", in->n_marks,
+               in->n_marks == 1 ? "" : "s", file,
+               other ? " (other rows skipped: not stim or needle)" : "");
+    return rc;
+}
+
 int cli_input_open(cli_input *in, const char *path, const cli_common *c)
 {
     memset(in, 0, sizeof *in);
     in->path = path;
+    if (is_raw(c, path) && c->io.raw_channels == 0) {
+        snprintf(in->message, sizeof in->message,
+                 "%s: raw samples (%s) need --channels N, the channels in each frame, and "
+                 "--rate HZ",
+                 path, c->io.format == LTR_IO_FORMAT_RAW_S16LE ||
+                               (c->io.format == LTR_IO_FORMAT_AUTO &&
+                                ltr_io_format_from_name(path) == LTR_IO_FORMAT_RAW_S16LE)
+                           ? "s16le" : "f32le");
+        return LTR_EXIT_USAGE;
+    }
+    int rc0 = check_rate_option(in, path, c);
+    if (rc0)
+        return rc0;
     ltr_io_error err;
     ltr_io_status s = ltr_io_reader_open(&in->reader, path, &c->io, &err);
     if (s != LTR_IO_OK) {
@@ -361,6 +559,10 @@ int cli_input_open(cli_input *in, const char *path, const cli_common *c)
         cli_input_close(in);
         return cli_exit_config(st);
     }
+    if (c->marks && (rc = load_marks(in, c->marks, fs)) != 0) {
+        cli_input_close(in);
+        return rc;
+    }
     return 0;
 }
 
@@ -370,6 +572,11 @@ void cli_input_close(cli_input *in)
     in->reader = NULL;
     ltr_io_sidecar_destroy(in->sidecar);
     in->sidecar = NULL;
+    free(in->mark_frame);
+    free(in->mark_kind);
+    in->mark_frame = NULL;
+    in->mark_kind = NULL;
+    in->n_marks = 0;
 }
 
 void cli_input_describe(FILE *f, const cli_input *in, const char *prefix)
@@ -445,6 +652,7 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
     float *frames = malloc(block * in->n * sizeof *frames);
     ltr_event *ev = malloc(max_ev * sizeof *ev);
     int rc = 0;
+    size_t next_mark = 0;
     if (!frames || !ev) {
         snprintf(in->message, sizeof in->message, "out of memory");
         rc = LTR_EXIT_FAILURE;
@@ -458,10 +666,27 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
         }
         size_t n = 0, n_ev = 0;
         ltr_io_status rs = ltr_io_reader_read(in->reader, frames, block, &n);
-        if (n > 0) {
-            s = ltr_detector_process(det, frames, n, ev, max_ev, &n_ev);
-            st->frames += n;
-            rc = emit(in, w, flush_stream, ev, n_ev, st);
+        /* The block in pieces that end where a --marks mark falls: each mark is given
+         * when its frame is the next to be processed, as a device would announce it. */
+        size_t done = 0;
+        while (rc == 0 && done < n) {
+            size_t piece = n - done;
+            while (next_mark < in->n_marks && in->mark_frame[next_mark] <= st->frames) {
+                s = ltr_detector_mark(det, in->mark_kind[next_mark], st->frames);
+                next_mark++;
+                if (s < 0) {
+                    snprintf(in->message, sizeof in->message, "--marks: %s",
+                             ltr_status_string(s));
+                    rc = LTR_EXIT_FAILURE;
+                }
+            }
+            if (next_mark < in->n_marks && in->mark_frame[next_mark] - st->frames < piece)
+                piece = (size_t)(in->mark_frame[next_mark] - st->frames);
+            s = ltr_detector_process(det, frames + done * in->n, piece, ev, max_ev, &n_ev);
+            st->frames += piece;
+            done += piece;
+            if (rc == 0)
+                rc = emit(in, w, flush_stream, ev, n_ev, st);
             while (rc == 0 && s == LTR_MORE_EVENTS) {
                 s = ltr_detector_process(det, frames, 0, ev, max_ev, &n_ev);
                 rc = emit(in, w, flush_stream, ev, n_ev, st);

@@ -30,6 +30,10 @@ typedef struct cli_input {
     const char *output;                         /* where cli_run writes, for messages
                                                    (NULL: standard output) */
     char message[1024];                         /* what went wrong, for a person */
+    /* --marks: device marks sorted by frame (NULL: none), given to the detector by cli_run */
+    uint64_t *mark_frame;
+    ltr_mark *mark_kind;
+    size_t n_marks;
 } cli_input;
 
 /* Open `path` ("-": standard input). Returns an exit code; on error the

@@ -127,8 +127,11 @@ int main(int argc, char **argv)
                 block[got] = fake_adc_sample(n + got);
             /* the device moved the needle at 5.2 s and says so */
             const uint64_t needle = (uint64_t)(5.2 * FS_HZ);
-            if (n <= needle && needle < n + BLOCK)
-                ltr_detector_mark(det, LTR_MARK_NEEDLE, needle);
+            if (n <= needle && needle < n + BLOCK) {
+                st = ltr_detector_mark(det, LTR_MARK_NEEDLE, needle);
+                if (st != LTR_OK) /* a mark that is not taken leaves its artifact unblanked */
+                    fprintf(stderr, "mark: %s\n", ltr_status_string(st));
+            }
         }
         if (got == 0)
             break;
@@ -141,9 +144,16 @@ int main(int argc, char **argv)
         print_events(events, n_events);
         n += got;
     }
-    size_t n_events = 0;
-    ltr_detector_flush(det, events, 64, &n_events);
-    print_events(events, n_events);
+    /* flush until nothing waits: LTR_MORE_EVENTS asks for another call */
+    do {
+        size_t n_events = 0;
+        st = ltr_detector_flush(det, events, 64, &n_events);
+        if (st < 0) {
+            fprintf(stderr, "flush: %s\n", ltr_status_string(st));
+            return 1;
+        }
+        print_events(events, n_events);
+    } while (st == LTR_MORE_EVENTS);
     if (in && in != stdin)
         fclose(in);
     return 0;

@@ -23,7 +23,7 @@
 
 typedef struct art_run {
     ltri_artifact_design d;
-    ltri_artifact a;
+    ltri_artifact *a; /* ltri_artifact_size(&d) bytes */
     float out[N];
     uint32_t flags[N]; /* of input frame i (out and flags shifted back by the look-ahead) */
 } art_run;
@@ -47,11 +47,13 @@ static art_run *run(const float *x, double clip_level)
     assert_int_equal(ltr_config_default(&cfg, FS, 1, NULL), LTR_OK);
     cfg.clip_level = clip_level;
     ltri_artifact_design_init(&r->d, &cfg);
-    ltri_artifact_reset(&r->a);
+    r->a = malloc(ltri_artifact_size(&r->d));
+    assert_non_null(r->a);
+    ltri_artifact_reset(&r->d, r->a);
     const uint32_t la = r->d.lookahead;
     for (unsigned n = 0; n < N; n++) {
         uint32_t f;
-        const float y = ltri_artifact_step(&r->d, &r->a, x[n], n, 0, &f);
+        const float y = ltri_artifact_step(&r->d, r->a, x[n], n, 0, &f);
         if (n >= la) {
             r->out[n - la] = y;
             r->flags[n - la] = f;
@@ -84,9 +86,10 @@ static void test_clean_passes(void **state)
     float *x = noise_signal(1);
     art_run *r = run(x, 0.0);
     assert_int_equal(blanked(r, 0, N, ~0u), 0);
-    assert_true(r->a.last_clip == 0);
+    assert_true(r->a->last_clip == 0);
     for (unsigned i = 0; i < N - r->d.lookahead; i++)
         assert_true(r->out[i] == x[i] - x[0]);
+    free(r->a);
     free(r);
     sig_free(x);
 }
@@ -104,6 +107,7 @@ static void test_nan_run_blanked(void **state)
     assert_all_finite(r);
     for (unsigned i = from; i < to; i++)
         assert_true(r->out[i] == x[from - 1] - x[0]); /* sample-and-hold */
+    free(r->a);
     free(r);
     sig_free(x);
 }
@@ -132,6 +136,7 @@ static void test_stim_pulse_blanked(void **state)
         for (unsigned i = at - 2; i < at + 45; i++)
             if (fabsf(r->out[i]) > 8.0f)
                 fail_msg("frame %u: %g passed (the pulse is 300)", i, (double)r->out[i]);
+        free(r->a);
         free(r);
         sig_free(x);
     }
@@ -152,6 +157,7 @@ static void test_dropout_blanked(void **state)
         fail_msg("%u of %u stuck frames blanked", k, to - from);
     assert_int_equal(blanked(r, to, N, ~0u), 0);
     assert_int_equal(blanked(r, 0, from, ~0u), 0);
+    free(r->a);
     free(r);
     sig_free(x);
 }
@@ -170,18 +176,20 @@ static void test_clipping_flagged_not_blanked(void **state)
     for (unsigned i = from; i < to; i++)
         x[i] += (float)(10.0 * sin(2.0 * 3.14159265358979 * 25.0 * (i - from) / FS));
     art_run *clean = run(x, 0.0);
-    assert_true(clean->a.last_clip == 0);
+    assert_true(clean->a->last_clip == 0);
     assert_int_equal(blanked(clean, 0, N, ~0u), 0);
+    free(clean->a);
     free(clean);
     assert_true(sig_clip(x, N, 1, 0, 5.0) > 100);
     for (unsigned k = 0; k < 2; k++) {
         art_run *r = run(x, k ? 5.0 : 0.0); /* unknown, then the device's clip level */
-        if (!(r->a.last_clip > from && r->a.last_clip <= to))
+        if (!(r->a->last_clip > from && r->a->last_clip <= to))
             fail_msg("last clipped frame %llu, expected in the burst [%u, %u)",
-                     (unsigned long long)r->a.last_clip, from, to);
+                     (unsigned long long)r->a->last_clip, from, to);
         assert_int_equal(blanked(r, 0, N, ~0u), 0);
         for (unsigned i = 0; i < N - r->d.lookahead; i++)
             assert_true(r->out[i] == x[i] - x[0]); /* passed unchanged */
+        free(r->a);
         free(r);
     }
     sig_free(x);

@@ -122,6 +122,92 @@ static void test_invariance_4k(void **state) { (void)state; invariance_at(4000, 
 /* ECG cancelling delays the EMG lanes and, through a line, the accelerometer lane */
 static void test_invariance_ecg_2k(void **state) { (void)state; invariance_at(2000, 1); }
 
+/* Feed frames [from, to) of x in blocks of `block` frames, without flushing. */
+static void feed(ltr_detector *det, const float *x, size_t from, size_t to, size_t block,
+                 run_events *out)
+{
+    const unsigned n_ch = ltr_detector_config(det)->n_channels;
+    for (size_t i = from; i < to;) {
+        const size_t len = to - i < block ? to - i : block;
+        const size_t cap = ltr_detector_max_events(det, len);
+        ltr_event *ev = malloc((cap ? cap : 1) * sizeof *ev);
+        assert_non_null(ev);
+        size_t n = 0;
+        assert_int_equal(ltr_detector_process(det, x + i * n_ch, len, ev, cap, &n), LTR_OK);
+        for (size_t k = 0; k < n; k++) {
+            out->ev = realloc(out->ev, (out->n + 1) * sizeof *out->ev);
+            assert_non_null(out->ev);
+            out->ev[out->n++] = ev[k];
+        }
+        free(ev);
+        i += len;
+    }
+}
+
+static void finish(ltr_detector *det, run_events *out)
+{
+    const size_t cap = ltr_detector_max_events(det, 0);
+    ltr_event *ev = malloc(cap * sizeof *ev);
+    assert_non_null(ev);
+    size_t n = 0;
+    assert_int_equal(ltr_detector_flush(det, ev, cap, &n), LTR_OK);
+    for (size_t k = 0; k < n; k++) {
+        out->ev = realloc(out->ev, (out->n + 1) * sizeof *out->ev);
+        assert_non_null(out->ev);
+        out->ev[out->n++] = ev[k];
+    }
+    free(ev);
+}
+
+/* A detector copied with memcpy mid-stream (issue 10: offsets, not pointers, as opus
+ * states) goes on in the copy as the original would have: the same events, bit for
+ * bit, even after the original's memory is overwritten; ltr_detector_destroy ignores
+ * the copy (it would be a double free under ASan). Split points fall before, inside
+ * and after twitches, a stimulation pulse, the NaN run and the dropout. */
+static void copy_at(double fs, unsigned ecg_cancel)
+{
+    size_t n;
+    float *x = busy_session(fs, &n);
+    const ltr_sensor sensors[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, fs, 4, sensors), LTR_OK);
+    cfg.ecg_cancel = ecg_cancel;
+    const size_t size = ltr_detector_size(&cfg);
+    const size_t alloc = (size + LTR_DETECTOR_ALIGN - 1) / LTR_DETECTOR_ALIGN * LTR_DETECTOR_ALIGN;
+
+    ltr_detector *det;
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+    run_events ref = {0};
+    run_detector(det, x, n, 64, 0, 0, &ref);
+    assert_true(run_count(&ref, LTR_EVENT_END, 0) >= 5);
+
+    const double split_s[] = {0.3, 0.85, 3.301, 5.52, 7.0, 9.9};
+    for (size_t k = 0; k < sizeof split_s / sizeof split_s[0]; k++) {
+        const size_t at = (size_t)(split_s[k] * fs);
+        ltr_detector_reset(det);
+        run_events e = {0};
+        feed(det, x, 0, at, 64, &e);
+        void *mem = aligned_alloc(LTR_DETECTOR_ALIGN, alloc);
+        assert_non_null(mem);
+        memcpy(mem, det, size);
+        ltr_detector *copy = mem;
+        memset(det, 0xA5, size); /* nothing of the original may be reached from the copy */
+        feed(copy, x, at, n, 37, &e);
+        finish(copy, &e);
+        assert_same_events(&ref, &e);
+        ltr_detector_destroy(copy); /* caller memory: ignored */
+        memcpy(det, copy, size);    /* and back: the original block works again */
+        free(mem);
+        run_events_free(&e);
+    }
+    ltr_detector_destroy(det); /* frees the block create allocated (its copy came back) */
+    run_events_free(&ref);
+    sig_free(x);
+}
+
+static void test_copy_mid_stream_1k(void **state) { (void)state; copy_at(1000, 0); }
+static void test_copy_mid_stream_ecg_2k(void **state) { (void)state; copy_at(2000, 1); }
+
 /* After flush the stream can go on: frame counters continue and ids keep counting. */
 static void test_flush_continues(void **state)
 {
@@ -163,6 +249,8 @@ int main(void)
         cmocka_unit_test(test_invariance_4k),
         cmocka_unit_test(test_invariance_ecg_2k),
         cmocka_unit_test(test_flush_continues),
+        cmocka_unit_test(test_copy_mid_stream_1k),
+        cmocka_unit_test(test_copy_mid_stream_ecg_2k),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -528,6 +528,41 @@ static void test_fusion_confidence(void **state)
     sig_free(s.x);
 }
 
+/* With an accelerometer on the muscle, an EMG burst it does not see (not even under its
+ * threshold) is not an LTR, which by definition moves the muscle: it is cancelled with
+ * LTR_FLAG_UNSEEN; with acc_confirms 0 (accelerometer elsewhere) it is reported. */
+static void test_unseen_by_acc(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 14.0, 4, 31);
+    add_background(&s, 0);
+    const double g[3] = {0.0, 4.9, 8.5};
+    add_accelerometer(&s, g);
+    add_twitches(&s, 0, 1.0, 4.0, 4.0, 9); /* EMG bursts, the accelerometer stays still */
+    const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 4, both);
+    assert_int_equal(cfg.acc_confirms, 1);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    assert_int_equal(run_count(&e, LTR_EVENT_END, 0), 0);
+    assert_int_equal(run_count(&e, LTR_EVENT_CANCEL, LTR_FLAG_UNSEEN | LTR_FLAG_EMG), s.n_truth);
+    cfg.acc_confirms = 0;
+    run_events kept = {0};
+    run_config(&cfg, s.x, s.n, &kept);
+    score r = score_events(&s, &kept, 0.0);
+    assert_int_equal(r.fn, 0);
+    assert_int_equal(r.fp, 0);
+    cfg.acc_confirms = 2;
+    assert_int_equal(ltr_config_validate(&cfg), LTR_ERR_ARGUMENT);
+    run_events_free(&e);
+    run_events_free(&kept);
+    sig_free(s.x);
+}
+
 /* A twitch too weak on the EMG to be called there, but clear on the accelerometer, is
  * timed by the EMG: its onset is the muscle's, not the mechanical response 25 ms later. */
 static void test_weak_emg_timed_by_acc(void **state)
@@ -798,7 +833,7 @@ int main(void)
         cmocka_unit_test(test_no_twitch_on_noise),  cmocka_unit_test(test_stimulation_blanked),
         cmocka_unit_test(test_voluntary_not_twitch), cmocka_unit_test(test_bad_samples_survived),
         cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
-        cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_jolt_then_twitch),
+        cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_unseen_by_acc), cmocka_unit_test(test_jolt_then_twitch),
         cmocka_unit_test(test_device_marks),
         cmocka_unit_test(test_evoked_after_marked_pulse),
         cmocka_unit_test(test_pulse_with_tail_is_stim),        cmocka_unit_test(test_s16_entry),

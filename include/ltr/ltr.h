@@ -52,6 +52,21 @@ extern "C" {
 #define LTR_API
 #endif
 
+/*
+ * LTR_NODISCARD marks the functions whose status must not be dropped: an
+ * ignored LTR_MORE_EVENTS or LTR_ERR_EVENT_OVERFLOW loses events, an ignored
+ * init failure leaves *det unset, an ignored LTR_ERR_TOO_MANY_MARKS leaves an
+ * artifact unblanked. gcc and clang then warn at every call that drops it
+ * (gcc even through a (void) cast: test the status instead). It is not
+ * `nonnull`: NULL arguments are documented and return LTR_ERR_NULL, and
+ * `nonnull` would let the compiler delete those checks.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define LTR_NODISCARD __attribute__((warn_unused_result))
+#else
+#define LTR_NODISCARD
+#endif
+
 #define LTR_VERSION_MAJOR 1
 #define LTR_VERSION_MINOR 0
 #define LTR_VERSION_PATCH 0
@@ -248,6 +263,14 @@ typedef struct ltr_config {
      *  start) and 1.8-8 KB per EMG channel (more at higher rates); with no ECG present it
      *  changes nothing but the delay. Default 0 (limb muscles). */
     unsigned ecg_cancel;
+    /** With both EMG and an accelerometer: 1 = an EMG twitch the accelerometer did not
+     *  see, not even below its threshold, within fusion_window_ms is cancelled
+     *  (LTR_FLAG_UNSEEN). An LTR is by definition a visible or palpable contraction
+     *  (Hong 1994; Simons, Travell & Simons 1999), so an accelerometer on the muscle moves
+     *  with every one; EMG bursts it does not see are needle and insertional activity,
+     *  spikes or crosstalk. 0 for an accelerometer that is not on the muscle (on the
+     *  needle handle, say). Default 1. */
+    unsigned acc_confirms;
 } ltr_config;
 
 /**
@@ -262,7 +285,7 @@ LTR_API ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz,
                                       unsigned n_channels, const ltr_sensor *sensors);
 
 /** Check a configuration without building a detector. [init] */
-LTR_API ltr_status ltr_config_validate(const ltr_config *cfg);
+LTR_API LTR_NODISCARD ltr_status ltr_config_validate(const ltr_config *cfg);
 
 /** Event kinds. */
 typedef enum ltr_event_kind {
@@ -271,7 +294,7 @@ typedef enum ltr_event_kind {
     /** The twitch with this id is over; every field describes it. */
     LTR_EVENT_END = 2,
     /** What began with this id was not a twitch (flags say why: LTR_FLAG_TOO_LONG,
-     *  LTR_FLAG_TOO_SHORT, LTR_FLAG_ARTIFACT). No END follows. */
+     *  LTR_FLAG_TOO_SHORT, LTR_FLAG_ARTIFACT, LTR_FLAG_UNSEEN). No END follows. */
     LTR_EVENT_CANCEL = 3,
     /** A stretch of input the detector could not use (flags say why); onset..offset. */
     LTR_EVENT_ARTIFACT = 4
@@ -297,7 +320,9 @@ enum {
      *  marked had been blanked: a response the pulse evoked (an M-wave's tail, a motor-
      *  evoked potential, an evoked twitch), not a spontaneous LTR. event.stimulus holds
      *  the pulse's frame. A TMS or e-stim user wants these; a needling device drops them. */
-    LTR_FLAG_EVOKED = 1u << 14
+    LTR_FLAG_EVOKED = 1u << 14,
+    /** cancelled: an EMG twitch the accelerometer did not see at all (acc_confirms) */
+    LTR_FLAG_UNSEEN = 1u << 15
 };
 
 /** One detector output. */
@@ -319,7 +344,14 @@ typedef struct ltr_event {
 /** Opaque detector. */
 typedef struct ltr_detector ltr_detector;
 
-/** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init] */
+/** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init]
+ *  With the defaults (bench/bench_memory measures it): one EMG channel 4560
+ *  bytes at 1-2 kHz (4624 at 10 kHz, 5008 at 50 kHz: the artifact look-ahead
+ *  line grows with the rate); each further EMG channel about 900 bytes at
+ *  1-2 kHz (960 at 10 kHz; 32 channels: 32320 bytes); 1 EMG + 3
+ *  accelerometer axes 6384 bytes at 2 kHz. ECG cancelling (ecg_cancel)
+ *  adds its templates, 1.9 KiB per EMG channel at
+ *  2 kHz, more at higher rates. */
 LTR_API size_t ltr_detector_size(const ltr_config *cfg);
 
 /** Alignment the memory block given to ltr_detector_init must have, bytes. */
@@ -331,15 +363,22 @@ LTR_API size_t ltr_detector_size(const ltr_config *cfg);
  * ltr_detector_size(cfg) bytes; it stays owned by the caller and must
  * outlive the detector. No allocation. On success *det points into mem.
  * The filter design happens here (libm only). [init, no allocation]
+ *
+ * Copying: a detector holds no pointer into itself or to the caller, so its
+ * ltr_detector_size(cfg) bytes may be copied (memcpy) between calls into
+ * another block aligned to LTR_DETECTOR_ALIGN; the copy is a detector that
+ * continues the stream exactly as the original would (same events), and
+ * the two are then independent (as libopus guarantees for its states).
+ * A copy lives in caller memory: ltr_detector_destroy ignores it.
  */
-LTR_API ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size,
-                                     const ltr_config *cfg);
+LTR_API LTR_NODISCARD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size,
+                                                   const ltr_config *cfg);
 
 /** Allocate (malloc) and initialise a detector; free it with ltr_detector_destroy. [init] */
-LTR_API ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg);
+LTR_API LTR_NODISCARD ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg);
 
-/** Free a detector made by ltr_detector_create. NULL is ignored. Do not call
- *  it on a detector made by ltr_detector_init: just reuse or drop its memory. */
+/** Free a detector made by ltr_detector_create. NULL is ignored, and so is a
+ *  detector made by ltr_detector_init or copied (just reuse or drop its memory). */
 LTR_API void ltr_detector_destroy(ltr_detector *det);
 
 /** Forget the stream: filter states, noise floor, pending events and marks;
@@ -364,17 +403,19 @@ LTR_API const ltr_config *ltr_detector_config(const ltr_detector *det);
  * Block-size invariant and deterministic: any split of the same frames gives
  * the same events. [RT] O(n_frames * n_channels).
  */
-LTR_API ltr_status ltr_detector_process(ltr_detector *det, const float *frames, size_t n_frames,
-                                        ltr_event *events, size_t max_events, size_t *n_events);
+LTR_API LTR_NODISCARD ltr_status ltr_detector_process(ltr_detector *det, const float *frames,
+                                                      size_t n_frames, ltr_event *events,
+                                                      size_t max_events, size_t *n_events);
 
 /**
  * As ltr_detector_process, for raw signed 16-bit ADC counts: sample =
  * counts * gain (gain in input units per count, > 0). Counts at -32768 or
  * 32767 are flagged as clipped. [RT]
  */
-LTR_API ltr_status ltr_detector_process_s16(ltr_detector *det, const int16_t *frames,
-                                            size_t n_frames, float gain, ltr_event *events,
-                                            size_t max_events, size_t *n_events);
+LTR_API LTR_NODISCARD ltr_status ltr_detector_process_s16(ltr_detector *det, const int16_t *frames,
+                                                          size_t n_frames, float gain,
+                                                          ltr_event *events, size_t max_events,
+                                                          size_t *n_events);
 
 /**
  * End the stream: feeds enough silence to flush the fixed delay, closes an
@@ -382,8 +423,8 @@ LTR_API ltr_status ltr_detector_process_s16(ltr_detector *det, const int16_t *fr
  * remains. The detector then behaves as after ltr_detector_reset, except that
  * the frame and id counters go on. LTR_MORE_EVENTS: call it again. [RT]
  */
-LTR_API ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_events,
-                                      size_t *n_events);
+LTR_API LTR_NODISCARD ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events,
+                                                    size_t max_events, size_t *n_events);
 
 /** Capacity of the internal event queue. */
 #define LTR_EVENT_QUEUE 16u
@@ -451,7 +492,8 @@ LTR_API double ltr_detector_mains_hz(const ltr_detector *det);
  * 10-40 ms later is what the clinician is looking for, and is reported (flagged
  * LTR_FLAG_NEAR_ARTIFACT). [RT]
  */
-LTR_API ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame);
+LTR_API LTR_NODISCARD ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind,
+                                                   uint64_t frame);
 
 #ifdef __cplusplus
 }

@@ -25,8 +25,9 @@
  * refused at read time unless the selection has one rate: never resampled
  * silently); CSV/TSV/whitespace-separated text (header or not, '#' comment
  * lines, a time column from which the rate is derived and its regularity
- * checked, or a given rate); and raw interleaved f32le / s16le samples from a
- * file or a file descriptor (a pipe), returned as soon as they arrive.
+ * checked, or a given rate); raw interleaved f32le / s16le samples from a
+ * file or a file descriptor (a pipe), returned as soon as they arrive; and
+ * PhysioNet WFDB records (the .hea header; signal formats 16, 212, 80).
  *
  * Sidecars
  * --------
@@ -66,6 +67,24 @@
 extern "C" {
 #endif
 
+/*
+ * LTR_IO_API marks what libltr-io.so exports; its own macro, not the core's
+ * LTR_API, because the two are separate libraries: a Windows DLL build of
+ * libltr-io (LTR_IO_BUILDING_DLL) exports its functions while it imports
+ * libltr's, and a symbol check can tell the two headers' exports apart.
+ * Functions whose ltr_io_status must not be dropped also carry LTR_NODISCARD
+ * (ltr.h): an ignored read error would look like the end of a recording.
+ * Getters that fail only on a NULL argument (ltr_io_reader_info, ...) and
+ * writers whose errors surface at ltr_io_atomic_commit are not marked.
+ */
+#if defined(_WIN32) && defined(LTR_IO_BUILDING_DLL)
+#define LTR_IO_API __declspec(dllexport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define LTR_IO_API __attribute__((visibility("default")))
+#else
+#define LTR_IO_API
+#endif
+
 /** Status codes of libltr-io. Each error class maps to one exit code of the `ltr` tool. */
 typedef enum ltr_io_status {
     LTR_IO_OK = 0,
@@ -81,7 +100,7 @@ typedef enum ltr_io_status {
 } ltr_io_status;
 
 /** A static English description of a status class. Never NULL. */
-LTR_API const char *ltr_io_status_string(ltr_io_status status);
+LTR_IO_API const char *ltr_io_status_string(ltr_io_status status);
 
 /** Details of an error: a message naming the file and, for text, the line. */
 typedef struct ltr_io_error {
@@ -97,7 +116,10 @@ typedef enum ltr_io_format {
     LTR_IO_FORMAT_EDF,       /**< EDF, EDF+, BDF, BDF+ (EDFlib) */
     LTR_IO_FORMAT_TEXT,      /**< CSV, TSV or whitespace-separated numbers */
     LTR_IO_FORMAT_RAW_F32LE, /**< headerless interleaved 32-bit little-endian floats */
-    LTR_IO_FORMAT_RAW_S16LE  /**< headerless interleaved 16-bit little-endian integers */
+    LTR_IO_FORMAT_RAW_S16LE, /**< headerless interleaved 16-bit little-endian integers */
+    /** PhysioNet WFDB: open the .hea header; signal formats 16, 212 and 80, physical
+     *  units ((sample - baseline) / gain), invalid samples as NaN (appended in 1.0) */
+    LTR_IO_FORMAT_WFDB
 } ltr_io_format;
 
 /** Options of ltr_io_reader_open. Fill with ltr_io_options_default(). */
@@ -126,7 +148,7 @@ typedef struct ltr_io_options {
 } ltr_io_options;
 
 /** Fill opts with the defaults described above. */
-LTR_API void ltr_io_options_default(ltr_io_options *opts);
+LTR_IO_API void ltr_io_options_default(ltr_io_options *opts);
 
 /** One channel of an opened recording. */
 typedef struct ltr_io_channel {
@@ -160,30 +182,34 @@ typedef struct ltr_io_reader ltr_io_reader;
  * On error *reader is NULL, the status is returned and, if err is not NULL,
  * filled with a message. opts may be NULL (defaults).
  */
-LTR_API ltr_io_status ltr_io_reader_open(ltr_io_reader **reader, const char *path,
-                                         const ltr_io_options *opts, ltr_io_error *err);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_reader_open(ltr_io_reader **reader, const char *path,
+                                                          const ltr_io_options *opts,
+                                                          ltr_io_error *err);
 
 /** As ltr_io_reader_open, for an open file descriptor (not closed by the
  *  reader): raw and text formats only; `name` is used in messages. */
-LTR_API ltr_io_status ltr_io_reader_open_fd(ltr_io_reader **reader, int fd, const char *name,
-                                            const ltr_io_options *opts, ltr_io_error *err);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_reader_open_fd(ltr_io_reader **reader, int fd,
+                                                             const char *name,
+                                                             const ltr_io_options *opts,
+                                                             ltr_io_error *err);
 
 /** Close a reader and free it. NULL is ignored. */
-LTR_API void ltr_io_reader_close(ltr_io_reader *reader);
+LTR_IO_API void ltr_io_reader_close(ltr_io_reader *reader);
 
 /** What the recording holds (reflects the current selection). */
-LTR_API ltr_io_status ltr_io_reader_info(const ltr_io_reader *reader, ltr_io_info *info);
+LTR_IO_API ltr_io_status ltr_io_reader_info(const ltr_io_reader *reader, ltr_io_info *info);
 
 /** Channel `index` (0..n_channels-1, file order), or NULL if out of range. */
-LTR_API const ltr_io_channel *ltr_io_reader_channel(const ltr_io_reader *reader, unsigned index);
+LTR_IO_API const ltr_io_channel *ltr_io_reader_channel(const ltr_io_reader *reader, unsigned index);
 
 /**
  * Find a channel by name (exact, then case-insensitive) or by 0-based index
  * written in decimal. LTR_IO_ERR_CHANNEL if there is none; the reader's
  * message then lists the channels.
  */
-LTR_API ltr_io_status ltr_io_reader_find_channel(ltr_io_reader *reader, const char *name_or_index,
-                                                 unsigned *index);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_reader_find_channel(ltr_io_reader *reader,
+                                                                  const char *name_or_index,
+                                                                  unsigned *index);
 
 /**
  * Choose the channels every frame read holds, in this order (repetition
@@ -192,8 +218,8 @@ LTR_API ltr_io_status ltr_io_reader_find_channel(ltr_io_reader *reader, const ch
  * if there are more than LTR_MAX_CHANNELS). LTR_IO_ERR_RATE if the chosen
  * channels have different rates.
  */
-LTR_API ltr_io_status ltr_io_reader_select(ltr_io_reader *reader, const unsigned *channels,
-                                           unsigned n);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_reader_select(ltr_io_reader *reader,
+                                                            const unsigned *channels, unsigned n);
 
 /**
  * Read up to max_frames frames of n_selected interleaved floats into
@@ -201,19 +227,20 @@ LTR_API ltr_io_status ltr_io_reader_select(ltr_io_reader *reader, const unsigned
  * has arrived (at least one frame) rather than waiting for max_frames. On an
  * error the frames before the bad one are returned too (*n_frames may be > 0).
  */
-LTR_API ltr_io_status ltr_io_reader_read(ltr_io_reader *reader, float *frames, size_t max_frames,
-                                         size_t *n_frames);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_reader_read(ltr_io_reader *reader, float *frames,
+                                                          size_t max_frames, size_t *n_frames);
 
 /** The last error of this reader (status, line, message). Never NULL. */
-LTR_API const ltr_io_error *ltr_io_reader_error(const ltr_io_reader *reader);
+LTR_IO_API const ltr_io_error *ltr_io_reader_error(const ltr_io_reader *reader);
 
 /** Name of a format, e.g. "EDF/BDF". Never NULL. */
-LTR_API const char *ltr_io_format_name(ltr_io_format format);
+LTR_IO_API const char *ltr_io_format_name(ltr_io_format format);
 
 /** The format a file name's extension implies (case-insensitive), or AUTO if
  *  none: .wav .flac .aif(f) .ogg .au .caf .w64 .rf64 ... -> SNDFILE, .edf
- *  .bdf -> EDF, .csv .tsv .txt -> TEXT, .f32 -> RAW_F32LE, .s16 -> RAW_S16LE. */
-LTR_API ltr_io_format ltr_io_format_from_name(const char *path);
+ *  .bdf -> EDF, .csv .tsv .txt -> TEXT, .f32 -> RAW_F32LE, .s16 -> RAW_S16LE,
+ *  .hea -> WFDB. */
+LTR_IO_API ltr_io_format ltr_io_format_from_name(const char *path);
 
 /* --- atomic output files --------------------------------------------------- */
 
@@ -228,18 +255,19 @@ LTR_API ltr_io_format ltr_io_format_from_name(const char *path);
 typedef struct ltr_io_atomic_file ltr_io_atomic_file;
 
 /** Create the temporary file. path "-" means standard output (commit then just flushes). */
-LTR_API ltr_io_status ltr_io_atomic_open(ltr_io_atomic_file **file, const char *path,
-                                         ltr_io_error *err);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_atomic_open(ltr_io_atomic_file **file,
+                                                          const char *path, ltr_io_error *err);
 /** The stream to write to. */
-LTR_API FILE *ltr_io_atomic_stream(ltr_io_atomic_file *file);
+LTR_IO_API FILE *ltr_io_atomic_stream(ltr_io_atomic_file *file);
 /** Flush, close and rename over the target; frees file in any case. */
-LTR_API ltr_io_status ltr_io_atomic_commit(ltr_io_atomic_file *file, ltr_io_error *err);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_atomic_commit(ltr_io_atomic_file *file,
+                                                            ltr_io_error *err);
 /** Close and remove the temporary; frees file. NULL is ignored. */
-LTR_API void ltr_io_atomic_abort(ltr_io_atomic_file *file);
+LTR_IO_API void ltr_io_atomic_abort(ltr_io_atomic_file *file);
 /** The temporary's path, until commit or abort; NULL for standard output or a
  *  target written in place. For a program that removes it from a signal
  *  handler: copy it, then unlink(2) is async-signal-safe. */
-LTR_API const char *ltr_io_atomic_temp_path(const ltr_io_atomic_file *file);
+LTR_IO_API const char *ltr_io_atomic_temp_path(const ltr_io_atomic_file *file);
 
 /**
  * 1 if `name` (a file name, no folder) is a temporary of ltr_io_atomic_open,
@@ -248,15 +276,16 @@ LTR_API const char *ltr_io_atomic_temp_path(const ltr_io_atomic_file *file);
  * this before opening the target yourself). *target_len (if not NULL) is the
  * length of <target>. 0 for any other name, or while the writer is running.
  */
-LTR_API int ltr_io_atomic_stale_name(const char *name, size_t *target_len);
+LTR_IO_API int ltr_io_atomic_stale_name(const char *name, size_t *target_len);
 
 /**
  * Remove the temporaries that killed writers left next to `path` (see
  * ltr_io_atomic_stale_name): the debris of an interrupted run. Call it before
  * ltr_io_atomic_open(path). *removed (if not NULL) counts them.
  */
-LTR_API ltr_io_status ltr_io_atomic_remove_stale(const char *path, unsigned *removed,
-                                                 ltr_io_error *err);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_atomic_remove_stale(const char *path,
+                                                                  unsigned *removed,
+                                                                  ltr_io_error *err);
 
 /* --- events ----------------------------------------------------------------- */
 
@@ -268,7 +297,7 @@ typedef enum ltr_io_events_format {
 } ltr_io_events_format;
 
 /** Parse "tsv", "csv", "jsonl" (or "json"). Returns -1 if unknown. */
-LTR_API int ltr_io_events_format_parse(const char *name);
+LTR_IO_API int ltr_io_events_format_parse(const char *name);
 
 /** Which event kinds a writer writes (bitwise OR of 1u << ltr_event_kind). */
 #define LTR_IO_KIND(kind) (1u << (unsigned)(kind))
@@ -281,9 +310,9 @@ LTR_API int ltr_io_events_format_parse(const char *name);
 
 /**
  * Writes events as rows. Columns, in order:
- *   [source]    only if a source name was given: the input file of the row
- *   onset       s from the first frame (BIDS)
+ *   onset       s from the first frame (BIDS: onset and duration come first)
  *   duration    s (BIDS); "n/a" for BEGIN (not known yet)
+ *   [source]    only if a source name was given: the input file of the row
  *   trial_type  twitch | artifact | twitch_begin | twitch_cancel
  *   peak        s, time of the envelope maximum
  *   amplitude   input units
@@ -293,7 +322,8 @@ LTR_API int ltr_io_events_format_parse(const char *name);
  *   flags       LTR_FLAG_* names, comma-separated (emg,acc,fused,clipped,...), "n/a" if none
  *   latency_ms  ms from onset to the moment the detector reported the twitch: for a
  *               twitch (END) row, that of its BEGIN (the real-time latency), if the
- *               writer saw it; else detected - onset
+ *               writer saw it; else detected - onset; "n/a" for an artifact (a stretch
+ *               of unusable input has no reporting latency)
  *   id          twitch id (BEGIN, END and CANCEL of one twitch share it)
  */
 typedef struct ltr_io_event_writer ltr_io_event_writer;
@@ -302,47 +332,49 @@ typedef struct ltr_io_event_writer ltr_io_event_writer;
  * Start writing to `stream` (not closed by the writer; the header row is
  * written at once). channel_names[c] names detector channel c (bit c of
  * event.channels); n_names of them; NULL: "0", "1", .... kinds: which
- * events to write (LTR_IO_KINDS_*). source: NULL, or the value of a leading
- * `source` column. On error (LTR_IO_ERR_WRITE: the header could not be
+ * events to write (LTR_IO_KINDS_*). source: NULL, or the value of a `source`
+ * column (after onset and duration). On error (LTR_IO_ERR_WRITE: the header could not be
  * written) *writer is NULL and nothing is left to free.
  */
-LTR_API ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **writer, FILE *stream,
-                                                 ltr_io_events_format format,
-                                                 double sample_rate_hz,
-                                                 const char *const *channel_names,
-                                                 unsigned n_names, unsigned kinds,
-                                                 const char *source);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **writer,
+                                                                  FILE *stream,
+                                                                  ltr_io_events_format format,
+                                                                  double sample_rate_hz,
+                                                                  const char *const *channel_names,
+                                                                  unsigned n_names, unsigned kinds,
+                                                                  const char *source);
 
 /**
  * Go on writing rows of another input to the same table (no new header):
  * a new rate, channel names and source value (the writer must have been
  * created with a source to keep a source column; else source is ignored).
  */
-LTR_API ltr_io_status ltr_io_event_writer_set_input(ltr_io_event_writer *writer,
-                                                    double sample_rate_hz,
-                                                    const char *const *channel_names,
-                                                    unsigned n_names, const char *source);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_event_writer_set_input(ltr_io_event_writer *writer,
+                                                                     double sample_rate_hz,
+                                                                     const char *const *channel_names,
+                                                                     unsigned n_names,
+                                                                     const char *source);
 
 /** Write one event (if its kind is selected). LTR_IO_ERR_WRITE on a stream error. */
-LTR_API ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *writer,
-                                                const ltr_event *event);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *writer,
+                                                                 const ltr_event *event);
 
 /** Free the writer (the stream stays open). NULL is ignored. */
-LTR_API void ltr_io_event_writer_destroy(ltr_io_event_writer *writer);
+LTR_IO_API void ltr_io_event_writer_destroy(ltr_io_event_writer *writer);
 
 /**
  * Write the JSON sidecar (BIDS events.json) that describes the columns, with
  * the detector configuration under "ltr_config" and the recording under
  * "ltr_input" (input may be NULL). Strings are escaped per RFC 8259.
  */
-LTR_API ltr_io_status ltr_io_write_sidecar(FILE *stream, const ltr_config *cfg,
-                                           const char *input, int with_source_column);
+LTR_IO_API ltr_io_status ltr_io_write_sidecar(FILE *stream, const ltr_config *cfg,
+                                              const char *input, int with_source_column);
 
 /** Comma-separated names of the LTR_FLAG_* bits in flags into buf ("" if none). */
-LTR_API void ltr_io_flags_string(uint32_t flags, char *buf, size_t size);
+LTR_IO_API void ltr_io_flags_string(uint32_t flags, char *buf, size_t size);
 
 /** Write s as a JSON string literal, quotes included (RFC 8259 escaping). */
-LTR_API void ltr_io_json_string(FILE *stream, const char *s);
+LTR_IO_API void ltr_io_json_string(FILE *stream, const char *s);
 
 /* --- sidecars: what each channel of a recording is ------------------------- */
 
@@ -434,28 +466,29 @@ typedef struct ltr_io_sidecar_info {
  * telling label. On error *sidecar is NULL and err says why (file, line).
  * The reader is only inspected (channels, rate), never read from.
  */
-LTR_API ltr_io_status ltr_io_sidecar_read(ltr_io_sidecar **sidecar, const ltr_io_reader *reader,
-                                          const char *path, ltr_io_error *err);
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_sidecar_read(ltr_io_sidecar **sidecar,
+                                                           const ltr_io_reader *reader,
+                                                           const char *path, ltr_io_error *err);
 
 /** Free it. NULL is ignored. */
-LTR_API void ltr_io_sidecar_destroy(ltr_io_sidecar *sidecar);
+LTR_IO_API void ltr_io_sidecar_destroy(ltr_io_sidecar *sidecar);
 
 /** What was read (see ltr_io_sidecar_info). */
-LTR_API ltr_io_status ltr_io_sidecar_info_get(const ltr_io_sidecar *sidecar,
-                                              ltr_io_sidecar_info *info);
+LTR_IO_API ltr_io_status ltr_io_sidecar_info_get(const ltr_io_sidecar *sidecar,
+                                                 ltr_io_sidecar_info *info);
 
 /** Channel `index` (file order, 0..n_channels-1), or NULL if out of range. */
-LTR_API const ltr_io_channel_desc *ltr_io_sidecar_channel(const ltr_io_sidecar *sidecar,
-                                                          unsigned index);
+LTR_IO_API const ltr_io_channel_desc *ltr_io_sidecar_channel(const ltr_io_sidecar *sidecar,
+                                                             unsigned index);
 
 /** "EMG", "accelerometer", "other" or "unknown". Never NULL. */
-LTR_API const char *ltr_io_channel_type_name(ltr_io_channel_type type);
+LTR_IO_API const char *ltr_io_channel_type_name(ltr_io_channel_type type);
 
 /** What a type string of a sidecar means ("EMG", "ACCEL", "ACC", "ECG", "n/a", ...). */
-LTR_API ltr_io_channel_type ltr_io_channel_type_parse(const char *type);
+LTR_IO_API ltr_io_channel_type ltr_io_channel_type_parse(const char *type);
 
 /** What a channel label and unit say (the rules above), UNKNOWN if nothing. */
-LTR_API ltr_io_channel_type ltr_io_channel_type_guess(const char *label, const char *unit);
+LTR_IO_API ltr_io_channel_type ltr_io_channel_type_guess(const char *label, const char *unit);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <math.h>
+#include <string.h>
 
 #include "artifact.h"
 #include "timebase.h"
@@ -27,7 +28,7 @@
 /* Identical samples that make a clip run (3: one repeat could be quantisation). */
 #define CLIP_RUN 3u
 
-#define SLOT(f) ((uint32_t)((f) % LTRI_LINE))
+#define SLOT(d, f) ((uint32_t)(f) & ((d)->line_len - 1u))
 
 void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
 {
@@ -37,6 +38,10 @@ void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
     if (la > LTRI_LINE - 2)
         la = LTRI_LINE - 2;
     d->lookahead = la;
+    uint32_t len = 8u;
+    while (len < la + 2u)
+        len *= 2u;
+    d->line_len = len;
     d->stim_blank = (uint32_t)ltri_frames_ms(cfg->stim_blank_ms, fs, LTRI_ROUND_UP, 0);
     d->dropout = (uint32_t)ltri_frames_ms(cfg->dropout_ms, fs, LTRI_ROUND_UP, 2);
     d->spike_ratio = (float)pow(10.0, cfg->spike_threshold_db / 20.0);
@@ -45,19 +50,14 @@ void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
     d->clip_level = (float)cfg->clip_level;
 }
 
-void ltri_artifact_reset(ltri_artifact *a)
+size_t ltri_artifact_size(const ltri_artifact_design *d)
 {
-    for (unsigned i = 0; i < LTRI_LINE; i++) {
-        a->line[i] = 0.0f;
-        a->reason[i] = 0;
-    }
-    a->last = a->hold = a->scale = a->baseline = a->origin = 0.0f;
-    a->pulse_base = a->pulse_jump = a->edge_base = a->edge_peak = a->last_jump = 0.0f;
-    a->pulse_at = a->verdict_at = 0;
-    a->in_train = 0;
-    a->scale_n = a->same = a->future_flags = a->started = 0;
-    a->next = a->blank_until = 0;
-    a->last_clip = 0;
+    return sizeof(ltri_artifact) + d->line_len * sizeof(ltri_artifact_slot);
+}
+
+void ltri_artifact_reset(const ltri_artifact_design *d, ltri_artifact *a)
+{
+    memset(a, 0, ltri_artifact_size(d));
 }
 
 void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, uint64_t from,
@@ -66,7 +66,7 @@ void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, uint64
     /* The line holds frames next-1-lookahead .. next-1 (the oldest leaves next). */
     const uint64_t first = a->next > d->lookahead ? a->next - 1 - d->lookahead : 0;
     for (uint64_t f = from > first ? from : first; f < until && f < a->next; f++)
-        a->reason[SLOT(f)] |= flags;
+        a->line[SLOT(d, f)].reason |= flags;
     if (until > a->next) {
         if (a->blank_until <= a->next)
             a->future_flags = 0;
@@ -101,8 +101,8 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     }
     if (!a->started) {
         /* Fill the line with the first value so the filters start without a step. */
-        for (unsigned i = 0; i < LTRI_LINE; i++)
-            a->line[i] = x;
+        for (unsigned i = 0; i < d->line_len; i++)
+            a->line[i].x = x;
         a->last = a->hold = a->baseline = a->origin = x;
         a->started = 1;
     }
@@ -165,18 +165,18 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
 float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
                          unsigned how, uint32_t *flags)
 {
-    const uint32_t in = SLOT(n);
-    a->line[in] = x;
-    a->reason[in] = n < a->blank_until ? a->future_flags : 0;
+    ltri_artifact_slot *in = &a->line[SLOT(d, n)];
+    in->x = x;
+    in->reason = n < a->blank_until ? a->future_flags : 0;
     a->next = n + 1;
     /* Padding (the last sample, repeated by flush) is not signal: inspected, it would
      * read as a stuck channel wherever it outlasts dropout_ms. */
     if (!(how & LTRI_SAMPLE_PADDING))
         inspect(d, a, x, n, (how & LTRI_SAMPLE_CLIPPED) != 0);
     /* Frame n - lookahead leaves (before the stream's first frames: the first value). */
-    const uint32_t out = SLOT(n + LTRI_LINE - d->lookahead);
-    const float y = n >= d->lookahead ? a->line[out] : a->origin;
-    *flags = n >= d->lookahead ? a->reason[out] : 0;
+    const ltri_artifact_slot *out = &a->line[SLOT(d, n - d->lookahead)];
+    const float y = n >= d->lookahead ? out->x : a->origin;
+    *flags = n >= d->lookahead ? out->reason : 0;
     if (!(*flags) && isfinite(y))
         a->hold = y;
     /* Relative to the first value: the filters start from rest without a step

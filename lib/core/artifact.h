@@ -23,6 +23,7 @@
 #ifndef LTR_CORE_ARTIFACT_H
 #define LTR_CORE_ARTIFACT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ltr/ltr.h"
@@ -32,12 +33,14 @@
  * stimulation pulse, whose evoked responses the detector must also wait out. */
 #define LTRI_REASON_PULSE (1u << 31)
 
-/* Frames the line holds (a power of two, more than the longest look-ahead:
- * 1 ms at 50 kHz is 50 frames). */
+/* Most frames a line holds (a power of two, more than the longest look-ahead:
+ * 1 ms at 50 kHz is 50 frames). A channel's line is sized for its rate
+ * (ltri_artifact_design.line_len: 8 frames at 2 kHz, 16 at 10 kHz). */
 #define LTRI_LINE 64u
 
 typedef struct ltri_artifact_design {
     uint32_t lookahead;      /* frames of delay, >= 3 */
+    uint32_t line_len;       /* frames the line holds: a power of two >= lookahead + 2 */
     uint32_t stim_blank;     /* frames blanked after a pulse */
     uint32_t dropout;        /* identical frames that make a dropout */
     float spike_ratio;       /* jump / typical jump that may start a pulse */
@@ -46,9 +49,15 @@ typedef struct ltri_artifact_design {
     float clip_level;        /* 0: unknown */
 } ltri_artifact_design;
 
+/* One frame in the line: its raw sample and its blanking reasons (0 = clean), side by
+ * side so that a frame in and a frame out touch one slot each. */
+typedef struct ltri_artifact_slot {
+    float x;
+    uint32_t reason;
+} ltri_artifact_slot;
+
+/* A channel's state: ltri_artifact_size(design) bytes, the line at its end. */
 typedef struct ltri_artifact {
-    float line[LTRI_LINE];     /* raw samples, frame f in slot f % LTRI_LINE */
-    uint32_t reason[LTRI_LINE]; /* their blanking reasons, 0 = clean */
     float last;              /* previous finite raw sample */
     float hold;              /* last good sample that left the line */
     float scale;             /* typical |jump| of clean signal */
@@ -69,10 +78,16 @@ typedef struct ltri_artifact {
     uint64_t next;           /* frames taken so far = the frame the next step takes */
     uint64_t blank_until;    /* frames before this, not yet taken, are blanked */
     uint64_t last_clip;      /* input frame of the last clipped sample + 1, 0 = none */
+    ltri_artifact_slot line[]; /* line_len frames, frame f in slot f % line_len */
 } ltri_artifact;
 
 void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg);
-void ltri_artifact_reset(ltri_artifact *a);
+
+/* Bytes of a channel's state (the line sized for the rate): 136 at 2 kHz. */
+size_t ltri_artifact_size(const ltri_artifact_design *d);
+
+/* Start a stream; a holds ltri_artifact_size(d) bytes. */
+void ltri_artifact_reset(const ltri_artifact_design *d, ltri_artifact *a);
 
 /* Blank input frames [from, until) for the reasons in flags. Frames that already
  * left the look-ahead line are not touched. */

@@ -73,6 +73,7 @@ ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n
     cfg->dropout_ms = 20.0;
     cfg->acc_min_duration_ms = 80.0;
     cfg->ecg_cancel = 0;
+    cfg->acc_confirms = 1;
     return ltr_config_validate(cfg);
 }
 
@@ -144,7 +145,7 @@ ltr_status ltr_config_validate(const ltr_config *cfg)
         cfg->needle_blank_ms > 60000.0 || cfg->dropout_ms > 60000.0 ||
         cfg->fusion_window_ms > 60000.0)
         return LTR_ERR_TIMING;
-    if (!finite_nonneg(cfg->clip_level) || cfg->ecg_cancel > 1)
+    if (!finite_nonneg(cfg->clip_level) || cfg->ecg_cancel > 1 || cfg->acc_confirms > 1)
         return LTR_ERR_ARGUMENT;
     return LTR_OK;
 }

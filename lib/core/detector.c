@@ -5,7 +5,8 @@
  *
  * Per input frame and channel: artifact look-ahead and blanking (artifact.c) ->
  * band-pass, mains and ECG cancelling (filter.c, mains.c, ecg.c) -> energy
- * (envelope.h); then per lane, one lane frame later: smoothing -> noise floor ->
+ * (envelope.h); the band-pass runs over all channels of a sensor at once, side by side
+ * (vectorised across channels), a single-channel detector in one pass; then per lane, one lane frame later: smoothing -> noise floor ->
  * hysteresis state machine (lane.c, noise.c). Lane news become twitches in fusion.c;
  * events leave through events.c. The two time bases, input frame and lane frame, are
  * described in timebase.h. Everything runs frame by frame from state kept in the
@@ -34,6 +35,18 @@
 #define RECOVERY_MIN_S 0.01
 /* The mains canceller's convergence before the EMG lanes learn, s (mains.h). */
 #define MAINS_SETTLE_S 0.0
+/* Band-pass orders (the reasons are at design_emg and design_acc). They are fixed, so
+ * every cascade's section count is a constant the per-frame loop is compiled for
+ * (ltri_cascade_run_n: no dispatch, sections unrolled). */
+#define EMG_HP_ORDER 4u
+#define EMG_LP_ORDER 4u
+#define ACC_HP_ORDER 8u
+#define ACC_LP_ORDER 2u
+#define EMG_BAND_SECTIONS ((EMG_HP_ORDER + EMG_LP_ORDER) / 2u)
+#define ACC_BAND_SECTIONS ((ACC_HP_ORDER + ACC_LP_ORDER) / 2u)
+/* Every channel of one sensor fits in one band-pass block (columns rounded up to groups). */
+_Static_assert(LTRI_SOA_MAX >= LTR_MAX_CHANNELS && LTRI_SOA_MAX % LTRI_SOA_GROUP == 0,
+               "band-pass columns");
 /* Sensor kinds, the index of d->chain (ltr_sensor: EMG 0, accelerometer 1). */
 #define N_SENSORS LTRI_N_SENSORS
 
@@ -42,15 +55,17 @@
 typedef struct sensor_chain {
     int present;              /* some channel is of this kind */
     ltri_cascade band;        /* conditioning: band-pass (EMG), high- and low-pass (acc.) */
-    ltri_cascade smooth;      /* envelope smoother */
+    ltri_biquad smooth[LTRI_ENVELOPE_SECTIONS]; /* envelope smoother (not a whole cascade:
+                                                   124 bytes less a sensor) */
     ltri_lane_design lane;    /* hysteresis, durations, noise floor */
     uint64_t delay;           /* band-pass + smoother delay, frames */
     uint64_t band_delay;      /* band-pass delay, frames */
 } sensor_chain;
 
 typedef struct channel_state {
-    ltri_artifact art;
-    ltri_cascade_state band;
+    uint32_t sensor;          /* its ltr_sensor */
+    uint32_t slot;            /* index among the channels of its sensor (band-pass column) */
+    uint32_t why;             /* this frame's blanking reasons (condition_frame) */
     ltri_mains_channel mains; /* EMG channels: the mains canceller's weights */
     uint32_t ecg_slot;        /* EMG channels with ECG cancelling: index of its canceller */
     ltri_energy energy;      /* the energy operator's previous samples */
@@ -71,7 +86,9 @@ typedef struct pending_mark {
 
 struct ltr_detector {
     ltr_config cfg;
-    int owned;                /* made by ltr_detector_create */
+    /* Where ltr_detector_create allocated it (NULL: caller memory). Compared, never
+     * followed: a memcpy'd copy has another address, so destroy does not free it. */
+    const void *allocation;
     unsigned n_lanes;
 
     /* immutable after init */
@@ -105,9 +122,44 @@ struct ltr_detector {
     unsigned n_marks;
     ltri_events events;       /* the caller's array for this call, and the queue */
 
-    channel_state *ch;
-    ltri_lane_slot *lanes;
+    /* The channels follow the struct at CHANNELS_OFFSET, the lanes at lanes_offset:
+     * offsets, not pointers, so that the detector's memory may be copied (memcpy) to
+     * another aligned block of the same size and go on there, as an opus state may. */
+    size_t lanes_offset;
+    size_t art_offset, art_stride; /* channel c's artifact stage: art_offset + c art_stride */
+    /* Each sensor's band-pass states, its channels side by side (filter.h,
+     * ltri_sections_run_soa_n): band_cols columns (channels rounded up to 4) from
+     * band_offset; one flush counter a sensor. */
+    size_t band_offset[N_SENSORS];
+    uint32_t band_cols[N_SENSORS], band_count[N_SENSORS], band_tick[N_SENSORS];
 };
+
+static size_t align_up(size_t x) { return (x + LTR_DETECTOR_ALIGN - 1) & ~(size_t)(LTR_DETECTOR_ALIGN - 1); }
+
+#define CHANNELS_OFFSET align_up(sizeof(struct ltr_detector))
+
+/* The channels and lanes of d (offsets are multiples of LTR_DETECTOR_ALIGN from an
+ * aligned block). Const in, mutable out, as strchr: the callers know which they hold. */
+static inline channel_state *chans(const ltr_detector *d)
+{
+    return (channel_state *)(void *)((unsigned char *)(uintptr_t)d + CHANNELS_OFFSET);
+}
+
+static inline ltri_artifact *art_of(const ltr_detector *d, unsigned c)
+{
+    return (ltri_artifact *)(void *)((unsigned char *)(uintptr_t)d + d->art_offset +
+                                     c * d->art_stride);
+}
+
+static inline ltri_real *band_state(const ltr_detector *d, unsigned sensor)
+{
+    return (ltri_real *)(void *)((unsigned char *)(uintptr_t)d + d->band_offset[sensor]);
+}
+
+static inline ltri_lane_slot *lanes_of(const ltr_detector *d)
+{
+    return (ltri_lane_slot *)(void *)((unsigned char *)(uintptr_t)d + d->lanes_offset);
+}
 
 static const ltri_lane_design *lane_design(const ltr_detector *d, const ltri_lane_slot *s)
 {
@@ -116,8 +168,6 @@ static const ltri_lane_design *lane_design(const ltr_detector *d, const ltri_lan
 
 
 /* ------------------------------------------------------------------ memory */
-
-static size_t align_up(size_t x) { return (x + LTR_DETECTOR_ALIGN - 1) & ~(size_t)(LTR_DETECTOR_ALIGN - 1); }
 
 static unsigned count_lanes(const ltr_config *cfg)
 {
@@ -130,11 +180,13 @@ static unsigned count_lanes(const ltr_config *cfg)
     return emg + (acc ? 1u : 0u);
 }
 
-/* The memory after the detector struct: channels, lanes, then with ECG cancelling one
- * canceller per EMG channel and the accelerometer lane's delay line (energy, amplitude). */
+/* The memory after the detector struct: channels, lanes, each channel's artifact stage
+ * (its look-ahead line sized for the rate), then with ECG cancelling one canceller per
+ * EMG channel and the accelerometer lane's delay line (energy, amplitude). */
 typedef struct layout {
-    size_t channels, lanes, ecg, acc_ring, total;
-    size_t ecg_stride;
+    size_t channels, lanes, art, band[N_SENSORS], ecg, acc_ring, total;
+    uint32_t band_cols[N_SENSORS];
+    size_t art_stride, ecg_stride;
     uint32_t ecg_delay;
 } layout;
 
@@ -144,9 +196,25 @@ static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
     for (unsigned c = 0; c < cfg->n_channels; c++)
         cfg->sensors[c] == LTR_SENSOR_ACC ? n_acc++ : n_emg++;
     memset(lo, 0, sizeof *lo);
-    lo->channels = align_up(sizeof(struct ltr_detector));
+    lo->channels = CHANNELS_OFFSET;
     lo->lanes = lo->channels + align_up(cfg->n_channels * sizeof(channel_state));
-    lo->ecg = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
+    lo->art = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
+    ltri_artifact_design art;
+    ltri_artifact_design_init(&art, cfg);
+    lo->art_stride = align_up(ltri_artifact_size(&art));
+    /* Band-pass states: one column for a single channel (run as one cascade), else whole
+     * groups of LTRI_SOA_GROUP columns (the unused ones filter zeros). */
+    const unsigned count[N_SENSORS] = {n_emg, n_acc};
+    const unsigned sections[N_SENSORS] = {EMG_BAND_SECTIONS, ACC_BAND_SECTIONS};
+    size_t at = lo->art + cfg->n_channels * lo->art_stride;
+    for (unsigned k = 0; k < N_SENSORS; k++) {
+        lo->band[k] = at;
+        lo->band_cols[k] = count[k] <= 1u ? count[k]
+                                          : (count[k] + LTRI_SOA_GROUP - 1u) /
+                                                LTRI_SOA_GROUP * LTRI_SOA_GROUP;
+        at += align_up(2u * sections[k] * lo->band_cols[k] * sizeof(ltri_real));
+    }
+    lo->ecg = at;
     lo->total = lo->ecg;
     if (cfg->ecg_cancel && n_emg) {
         if (ltri_ecg_design_init(ecg, cfg->sample_rate_hz) != 0)
@@ -177,10 +245,13 @@ static uint64_t frames_round(double frames) { return frames > 0.0 ? (uint64_t)lr
 static ltr_status design_envelope(sensor_chain *ch, double smoothing_hz, double band_delay,
                                   double fs)
 {
-    if (ltri_envelope_design(&ch->smooth, smoothing_hz, fs))
+    ltri_cascade smooth;
+    if (ltri_envelope_design(&smooth, smoothing_hz, fs) ||
+        smooth.n_sections != LTRI_ENVELOPE_SECTIONS)
         return LTR_ERR_BAND;
+    memcpy(ch->smooth, smooth.sections, sizeof ch->smooth);
     ch->band_delay = frames_round(band_delay);
-    ch->delay = frames_round(band_delay + ltri_envelope_delay(&ch->smooth, fs));
+    ch->delay = frames_round(band_delay + ltri_envelope_delay(&smooth, fs));
     return LTR_OK;
 }
 
@@ -192,8 +263,9 @@ static ltr_status design_emg(ltr_detector *d)
     ltri_cascade_clear(&emg->band);
     /* 4th-order Butterworth band edges: -24 dB/octave keeps movement artifacts and
      * high-frequency noise out without much ringing. */
-    if (ltri_cascade_add_butter_highpass(&emg->band, 4, cfg->emg_highpass_hz, fs) ||
-        ltri_cascade_add_butter_lowpass(&emg->band, 4, cfg->emg_lowpass_hz, fs))
+    if (ltri_cascade_add_butter_highpass(&emg->band, EMG_HP_ORDER, cfg->emg_highpass_hz, fs) ||
+        ltri_cascade_add_butter_lowpass(&emg->band, EMG_LP_ORDER, cfg->emg_lowpass_hz, fs) ||
+        emg->band.n_sections != EMG_BAND_SECTIONS)
         return LTR_ERR_BAND;
     /* Delay of the band-pass alone: the notches only delay their own narrow bands. */
     const double band_delay = ltri_cascade_group_delay(
@@ -228,8 +300,9 @@ static ltr_status design_acc(ltr_detector *d)
     /* 8th-order high-pass: gravity and therapist hand motion (< 5 Hz) are far larger than
      * a twitch and sit just below its band; -48 dB/octave keeps 4 Hz motion 20 dB down
      * (4th order let slow motion through as false twitches on synthetic sessions). */
-    if (ltri_cascade_add_butter_highpass(&acc->band, 8, cfg->acc_highpass_hz, fs) ||
-        ltri_cascade_add_butter_lowpass(&acc->band, 2, cfg->acc_lowpass_hz, fs))
+    if (ltri_cascade_add_butter_highpass(&acc->band, ACC_HP_ORDER, cfg->acc_highpass_hz, fs) ||
+        ltri_cascade_add_butter_lowpass(&acc->band, ACC_LP_ORDER, cfg->acc_lowpass_hz, fs) ||
+        acc->band.n_sections != ACC_BAND_SECTIONS)
         return LTR_ERR_BAND;
     const double band_delay = ltri_cascade_group_delay(
         &acc->band, sqrt(cfg->acc_highpass_hz * cfg->acc_lowpass_hz), fs);
@@ -253,26 +326,30 @@ static void reset_stream(ltr_detector *d)
     if (d->has_ecg) {
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             if (d->cfg.sensors[c] == LTR_SENSOR_EMG)
-                ltri_ecg_channel_init(&d->ecg, ecg_channel(d, &d->ch[c]), d->ecg.channel_size);
+                ltri_ecg_channel_init(&d->ecg, ecg_channel(d, &chans(d)[c]), d->ecg.channel_size);
         if (d->chain[LTR_SENSOR_ACC].present)
             memset(acc_ring(d), 0, 2u * d->ecg_delay * sizeof(float));
         d->acc_ring_pos = 0;
     }
     if (d->has_mains)
         ltri_mains_tracker_reset(&d->mains, &d->mains_tr);
+    static const unsigned sections[N_SENSORS] = {EMG_BAND_SECTIONS, ACC_BAND_SECTIONS};
+    for (unsigned k = 0; k < N_SENSORS; k++) {
+        memset(band_state(d, k), 0, 2u * sections[k] * d->band_cols[k] * sizeof(ltri_real));
+        d->band_tick[k] = 0;
+    }
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
-        channel_state *ch = &d->ch[c];
-        ltri_artifact_reset(&ch->art);
-        ltri_cascade_state_reset(&ch->band);
+        channel_state *ch = &chans(d)[c];
+        ltri_artifact_reset(&d->art, art_of(d, c));
         if (d->has_mains)
             ltri_mains_channel_reset(&d->mains, &ch->mains);
         ltri_energy_reset(&ch->energy);
         ch->blank_run = 0;
     }
     for (unsigned l = 0; l < d->n_lanes; l++) {
-        ltri_lane_reset(&d->lanes[l].lane);
-        d->lanes[l].blocked_until = 0;
-        d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
+        ltri_lane_reset(&lanes_of(d)[l].lane);
+        lanes_of(d)[l].blocked_until = 0;
+        lanes_of(d)[l].energy = lanes_of(d)[l].amp_sq = 0.0f;
     }
     ltri_fusion_reset_stream(&d->fu);
     memset(&d->seg, 0, sizeof d->seg);
@@ -301,8 +378,13 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     if (plan_layout(cfg, &lo, &d->ecg) != 0)
         return LTR_ERR_ARGUMENT;
     /* the block is LTR_DETECTOR_ALIGN-aligned and every part starts at a multiple of it */
-    d->ch = (void *)((unsigned char *)mem + lo.channels);
-    d->lanes = (void *)((unsigned char *)mem + lo.lanes);
+    d->lanes_offset = lo.lanes;
+    d->art_offset = lo.art;
+    d->art_stride = lo.art_stride;
+    for (unsigned k = 0; k < N_SENSORS; k++) {
+        d->band_offset[k] = lo.band[k];
+        d->band_cols[k] = lo.band_cols[k];
+    }
     d->has_ecg = lo.ecg_stride != 0;
     d->ecg_delay = lo.ecg_delay;
     d->ecg_offset = lo.ecg;
@@ -315,18 +397,22 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     for (unsigned c = 0; c < cfg->n_channels; c++) {
         if (cfg->sensors[c] == LTR_SENSOR_EMG) {
             d->chain[LTR_SENSOR_EMG].present = 1;
-            d->ch[c].ecg_slot = n_emg++;
-            d->lanes[lane].sensor = LTR_SENSOR_EMG;
-            d->lanes[lane].channels = 1u << c;
-            d->ch[c].lane = lane++;
+            chans(d)[c].ecg_slot = n_emg++;
+            chans(d)[c].slot = d->band_count[LTR_SENSOR_EMG]++;
+            chans(d)[c].sensor = LTR_SENSOR_EMG;
+            lanes_of(d)[lane].sensor = LTR_SENSOR_EMG;
+            lanes_of(d)[lane].channels = 1u << c;
+            chans(d)[c].lane = lane++;
         } else {
             d->chain[LTR_SENSOR_ACC].present = 1;
+            chans(d)[c].slot = d->band_count[LTR_SENSOR_ACC]++;
+            chans(d)[c].sensor = LTR_SENSOR_ACC;
             if (acc_lane < 0) {
                 acc_lane = (int)lane++;
-                d->lanes[acc_lane].sensor = LTR_SENSOR_ACC;
+                lanes_of(d)[acc_lane].sensor = LTR_SENSOR_ACC;
             }
-            d->lanes[acc_lane].channels |= 1u << c;
-            d->ch[c].lane = (uint32_t)acc_lane;
+            lanes_of(d)[acc_lane].channels |= 1u << c;
+            chans(d)[c].lane = (uint32_t)acc_lane;
         }
     }
     ltr_status ds;
@@ -340,7 +426,7 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
 
     uint64_t max_delay = 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
-        ltri_lane_slot *s = &d->lanes[l];
+        ltri_lane_slot *s = &lanes_of(d)[l];
         s->delay = d->chain[s->sensor].delay;
         s->onset_delay = d->chain[s->sensor].band_delay;
         if (s->delay > max_delay)
@@ -382,13 +468,13 @@ ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg)
         free(mem);
         return st;
     }
-    (*det)->owned = 1;
+    (*det)->allocation = mem;
     return LTR_OK;
 }
 
 void ltr_detector_destroy(ltr_detector *det)
 {
-    if (det && det->owned)
+    if (det && det->allocation == det)
         free(det);
 }
 
@@ -427,7 +513,7 @@ int ltr_detector_ready(const ltr_detector *det)
     if (!det)
         return 0;
     for (unsigned l = 0; l < det->n_lanes; l++) {
-        const ltri_lane_slot *s = &det->lanes[l];
+        const ltri_lane_slot *s = &lanes_of(det)[l];
         if (!ltri_noise_ready(&lane_design(det, s)->noise, &s->lane.noise))
             return 0;
     }
@@ -459,7 +545,7 @@ static uint32_t context_flags(const ltr_detector *d, ltri_frame onset, uint32_t 
     if (d->last_artifact && d->last_artifact + d->fusion.window > onset)
         f |= LTR_FLAG_NEAR_ARTIFACT;
     for (unsigned c = 0; c < d->cfg.n_channels; c++)
-        if ((channels >> c & 1u) && d->ch[c].art.last_clip > onset)
+        if ((channels >> c & 1u) && art_of(d, c)->last_clip > onset)
             f |= LTR_FLAG_CLIPPED;
     /* A response beginning within the electromechanical window after a pulse's blanking
      * was evoked by it (an MEP 18-30 ms after TMS, an evoked twitch). */
@@ -485,17 +571,17 @@ static void report(ltr_detector *d, ltri_fused_event *fe)
 static void on_lane_begin(ltr_detector *d, unsigned l, ltri_frame n)
 {
     ltri_fused_event fe;
-    if (ltri_fusion_begin(&d->fusion, &d->fu, d->lanes, d->n_lanes, l, n, &fe))
+    if (ltri_fusion_begin(&d->fusion, &d->fu, lanes_of(d), d->n_lanes, l, n, &fe))
         report(d, &fe);
 }
 
-static void on_lane_end(ltr_detector *d, unsigned l) { ltri_fusion_end(&d->fu, d->lanes, l); }
-static void on_lane_cancel(ltr_detector *d, unsigned l) { ltri_fusion_cancel(&d->fu, d->lanes, l); }
+static void on_lane_end(ltr_detector *d, unsigned l) { ltri_fusion_end(&d->fu, lanes_of(d), l); }
+static void on_lane_cancel(ltr_detector *d, unsigned l) { ltri_fusion_cancel(&d->fu, lanes_of(d), l); }
 
 static void close_twitch(ltr_detector *d, ltri_frame n)
 {
     ltri_fused_event fe;
-    ltri_fusion_close(&d->fusion, &d->fu, d->lanes, d->n_lanes, n, &fe);
+    ltri_fusion_close(&d->fusion, &d->fu, lanes_of(d), d->n_lanes, n, &fe);
     report(d, &fe);
 }
 
@@ -506,8 +592,8 @@ static void close_twitch(ltr_detector *d, ltri_frame n)
  * sees, timebase.h): they are blocked until lane frame m + recovery. */
 static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
 {
-    channel_state *ch = &d->ch[c];
-    ltri_lane_slot *s = &d->lanes[ch->lane];
+    channel_state *ch = &chans(d)[c];
+    ltri_lane_slot *s = &lanes_of(d)[ch->lane];
     ch->blank_run++;
     /* Recovery grows with what was lost: a long dropout or NaN run costs up to the
      * warm-up time. A pulse, step or marked stretch is short and the sample-and-hold
@@ -531,9 +617,9 @@ static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
         const uint64_t wait = marked || rec > d->fusion.window ? rec : d->fusion.window;
         const ltri_lane_frame guard = m + wait;
         for (unsigned l = 0; l < d->n_lanes; l++)
-            if (guard >= d->lanes[l].blocked_until) {
-                d->lanes[l].blocked_until = guard;
-                d->lanes[l].rearm = marked;
+            if (guard >= lanes_of(d)[l].blocked_until) {
+                lanes_of(d)[l].blocked_until = guard;
+                lanes_of(d)[l].rearm = marked;
             }
     }
     d->last_artifact = m + 1;
@@ -578,7 +664,7 @@ static void apply_marks(ltr_detector *d, ltri_frame n)
         const uint32_t why = LTR_FLAG_MARKED | (stim ? LTR_FLAG_STIM | LTRI_REASON_PULSE
                                                      : LTR_FLAG_NEEDLE);
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
-            ltri_artifact_blank(&d->art, &d->ch[c].art, mk.frame, mk.frame + len, why);
+            ltri_artifact_blank(&d->art, art_of(d, c), mk.frame, mk.frame + len, why);
     }
     d->n_marks = keep;
 }
@@ -592,8 +678,8 @@ static int mains_settled(const ltr_detector *d, ltri_frame n)
         return 1;
     if (n - d->start < d->mains_settle)
         return 0;
-    return !(ltri_mains_query(&d->mains, &d->mains_tr, NULL) == LTRI_MAINS_SEARCHING &&
-             !d->mains_tr.quiet);
+    /* the tracker's status read in place: once a frame, not a call per lane */
+    return !(d->mains_tr.status == LTRI_MAINS_SEARCHING && !d->mains_tr.quiet);
 }
 
 /* The input frame leaving the look-ahead line at input frame n: the sample the filters
@@ -625,10 +711,9 @@ static int lane_frame(const ltr_detector *d, ltri_frame n, ltri_lane_frame *t)
     return timed;
 }
 
-/* An EMG channel's conditioning after the artifact stage: band-pass, mains, ECG. */
-static float condition_emg(ltr_detector *d, channel_state *ch, float s, uint32_t why)
+/* An EMG channel's conditioning after the band-pass: mains, ECG. */
+static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t why)
 {
-    float y = ltri_cascade_run(&d->chain[LTR_SENSOR_EMG].band, &ch->band, s);
     if (d->has_mains) {
         /* a held (blanked) sample has no mains in it: do not cancel any */
         if (why)
@@ -643,30 +728,103 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float s, uint32_t
 
 /* Input frame n through every channel's artifact stage, conditioning and energy operator:
  * the lanes' inputs (energy, amp_sq) for this step. */
-static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask, ltri_frame n)
+/* A sensor's band-pass: a single channel as one cascade (its column is laid out as a
+ * cascade state), several side by side. n = the sections (a constant at each call). */
+static inline void band_pass(ltr_detector *d, unsigned sensor, float *col, unsigned n)
+{
+    const unsigned cols = d->band_cols[sensor];
+    const ltri_biquad *sec = d->chain[sensor].band.sections;
+    if (cols == 1u)
+        col[0] = ltri_sections_run_zn(sec, (ltri_real(*)[2])(void *)band_state(d, sensor),
+                                      &d->band_tick[sensor], col[0], n);
+    else if (cols) {
+        for (unsigned i = d->band_count[sensor]; i < cols; i++)
+            col[i] = 0.0f; /* the unused columns of the last group */
+        ltri_sections_run_soa_n(sec, band_state(d, sensor), cols, col, cols,
+                                &d->band_tick[sensor], n);
+    }
+}
+
+/* The same for a detector of one channel, in one pass: no columns to gather (a single
+ * channel has nothing to vectorise across, and the passes cost it 40 instructions a
+ * frame, callgrind). */
+static inline void condition_single(ltr_detector *d, float x, uint32_t clip_mask, ltri_frame n)
 {
     ltri_frame m;
     const int timed = line_frame(d, n, &m);
-    for (unsigned l = 0; l < d->n_lanes; l++)
-        d->lanes[l].energy = d->lanes[l].amp_sq = 0.0f;
-    for (unsigned c = 0; c < d->cfg.n_channels; c++) {
-        channel_state *ch = &d->ch[c];
-        uint32_t why;
-        const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) |
-                             (d->padding ? LTRI_SAMPLE_PADDING : 0u);
-        const float s = ltri_artifact_step(&d->art, &ch->art, x[c], n, how, &why);
-        /* flush's padding frames were never fed: nothing is reported on them */
-        if (why && timed && !(d->padding && m >= d->n_real))
-            note_blank(d, c, m, why);
+    channel_state *ch = chans(d);
+    ltri_lane_slot *ls = lanes_of(d);
+    const unsigned how = (clip_mask & 1u ? LTRI_SAMPLE_CLIPPED : 0u) |
+                         (d->padding ? LTRI_SAMPLE_PADDING : 0u);
+    uint32_t why;
+    float y = ltri_artifact_step(&d->art, art_of(d, 0), x, n, how, &why);
+    if (why && timed && !(d->padding && m >= d->n_real))
+        note_blank(d, 0, m, why);
+    else
+        ch->blank_run = 0;
+    const unsigned k = ch->sensor;
+    ltri_real(*z)[2] = (ltri_real(*)[2])(void *)band_state(d, k);
+    if (k == LTR_SENSOR_EMG) {
+        y = ltri_sections_run_zn(d->chain[k].band.sections, z, &d->band_tick[k], y,
+                                 EMG_BAND_SECTIONS);
+        y = condition_emg(d, ch, y, why);
+        ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
+        if (d->has_mains)
+            ltri_mains_advance(&d->mains, &d->mains_tr);
+    } else {
+        y = ltri_sections_run_zn(d->chain[k].band.sections, z, &d->band_tick[k], y,
+                                 ACC_BAND_SECTIONS);
+        ls->energy = 0.0f;
+        ltri_energy_acc(&ch->energy, y, &ls->energy);
+        ls->amp_sq = ls->energy;
+    }
+}
+
+static inline void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask, ltri_frame n)
+{
+    ltri_frame m;
+    const int timed = line_frame(d, n, &m);
+    channel_state *chs = chans(d);
+    ltri_lane_slot *lanes = lanes_of(d);
+    const unsigned n_ch = d->cfg.n_channels;
+    /* Only the accelerometer lane sums its axes; an EMG lane's inputs are set below. */
+    if (d->chain[LTR_SENSOR_ACC].present)
+        for (unsigned l = 0; l < d->n_lanes; l++)
+            lanes[l].energy = lanes[l].amp_sq = 0.0f;
+    const unsigned padding = d->padding ? LTRI_SAMPLE_PADDING : 0u;
+    /* flush's padding frames were never fed: nothing is reported on them */
+    const int report = timed && !(d->padding && m >= d->n_real);
+    /* 1. Every channel's artifact stage; its sample goes to its sensor's band-pass column
+     * (unused columns stay 0). */
+    /* One frame's columns: the EMG block, then the accelerometer block. At most 36:
+     * each block is its channel count rounded up to a group (one channel: 1), and the two
+     * counts add up to LTR_MAX_CHANNELS at most. Kept small: it is on the stack of
+     * ltr_detector_process (a Cortex-M4F has little). */
+    float frame_cols[LTRI_SOA_MAX + LTRI_SOA_GROUP];
+    float *col[N_SENSORS] = {frame_cols, frame_cols + d->band_cols[LTR_SENSOR_EMG]};
+    for (unsigned c = 0; c < n_ch; c++) {
+        channel_state *ch = &chs[c];
+        const unsigned how = (clip_mask >> c & 1u ? LTRI_SAMPLE_CLIPPED : 0u) | padding;
+        col[ch->sensor][ch->slot] =
+            ltri_artifact_step(&d->art, art_of(d, c), x[c], n, how, &ch->why);
+        if (ch->why && report)
+            note_blank(d, c, m, ch->why);
         else
             ch->blank_run = 0;
-        ltri_lane_slot *ls = &d->lanes[ch->lane];
-        if (ls->sensor == LTR_SENSOR_EMG) {
-            const float y = condition_emg(d, ch, s, why);
-            ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
+    }
+    /* 2. Each sensor's band-pass over all its channels at once (vectorised across them). */
+    band_pass(d, LTR_SENSOR_EMG, col[LTR_SENSOR_EMG], EMG_BAND_SECTIONS);
+    band_pass(d, LTR_SENSOR_ACC, col[LTR_SENSOR_ACC], ACC_BAND_SECTIONS);
+    /* 3. Per channel, in channel order: mains and ECG cancelling, the energy operator. */
+    const ltr_envelope envelope = d->cfg.emg_envelope;
+    for (unsigned c = 0; c < n_ch; c++) {
+        channel_state *ch = &chs[c];
+        ltri_lane_slot *ls = &lanes[ch->lane];
+        if (ch->sensor == LTR_SENSOR_EMG) {
+            const float y = condition_emg(d, ch, col[LTR_SENSOR_EMG][ch->slot], ch->why);
+            ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
         } else {
-            const float y = ltri_cascade_run(&d->chain[LTR_SENSOR_ACC].band, &ch->band, s);
-            ltri_energy_acc(&ch->energy, y, &ls->energy);
+            ltri_energy_acc(&ch->energy, col[LTR_SENSOR_ACC][ch->slot], &ls->energy);
             ls->amp_sq = ls->energy;
         }
     }
@@ -679,10 +837,10 @@ static void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask,
 static void delay_acc_lane(ltr_detector *d)
 {
     float *ring = acc_ring(d);
-    ltri_lane_slot *acc = &d->lanes[d->n_lanes - 1];
+    ltri_lane_slot *acc = &lanes_of(d)[d->n_lanes - 1];
     for (unsigned l = 0; l < d->n_lanes; l++)
-        if (d->lanes[l].sensor == LTR_SENSOR_ACC)
-            acc = &d->lanes[l];
+        if (lanes_of(d)[l].sensor == LTR_SENSOR_ACC)
+            acc = &lanes_of(d)[l];
     const uint32_t i = 2u * d->acc_ring_pos;
     const float e = ring[i], a = ring[i + 1];
     ring[i] = acc->energy;
@@ -698,16 +856,21 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
 {
     ltri_lane_frame t;
     const int timed = lane_frame(d, n, &t);
+    /* What blocks a lane but depends on the frame only: once a frame. */
+    const int emg_waits = d->chain[LTR_SENSOR_EMG].present && !mains_settled(d, n);
+    ltri_lane_slot *lanes = lanes_of(d);
     for (unsigned l = 0; l < d->n_lanes; l++) {
-        ltri_lane_slot *s = &d->lanes[l];
-        float env = ltri_cascade_run(&d->chain[s->sensor].smooth, &s->lane.smooth, s->energy);
+        ltri_lane_slot *s = &lanes[l];
+        const sensor_chain *chain = &d->chain[s->sensor];
+        float env =
+            ltri_sections_run_n(chain->smooth, &s->lane.smooth, s->energy, LTRI_ENVELOPE_SECTIONS);
         if (!(env > 0.0f))
             env = 0.0f; /* the low-pass undershoots a little after steps */
         const int blocked = !timed || t < s->blocked_until ||
-                                    (s->sensor == LTR_SENSOR_EMG && !mains_settled(d, n))
+                                    (s->sensor == LTR_SENSOR_EMG && emg_waits)
                                 ? (s->rearm ? LANE_BLOCKED_REARM : LANE_BLOCKED)
                                 : 0;
-        switch (ltri_lane_step(lane_design(d, s), &s->lane, t, env, s->amp_sq, blocked)) {
+        switch (ltri_lane_step(&chain->lane, &s->lane, t, env, s->amp_sq, blocked)) {
         case LANE_BEGIN: on_lane_begin(d, l, n); break;
         case LANE_END: on_lane_end(d, l); break;
         case LANE_CANCEL: on_lane_cancel(d, l); break;
@@ -722,11 +885,14 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     const ltri_frame n = d->n++;
     if (d->n_marks)
         apply_marks(d, n);
-    condition_frame(d, x, clip_mask, n);
+    if (d->cfg.n_channels == 1u)
+        condition_single(d, x[0], clip_mask, n);
+    else
+        condition_frame(d, x, clip_mask, n);
     if (d->has_ecg && d->chain[LTR_SENSOR_ACC].present && d->ecg_delay)
         delay_acc_lane(d);
     run_lanes(d, n);
-    if (ltri_fusion_due(&d->fusion, &d->fu, n))
+    if (d->fu.tw.open && ltri_fusion_due(&d->fusion, &d->fu, n)) /* a call only when open */
         close_twitch(d, n);
     ltri_frame m;
     if (d->seg.open && line_frame(d, n, &m) && m > d->seg.last + d->merge_gap)
@@ -801,7 +967,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
          * each channel's last good value (no step, so nothing new is detected). */
         float x[LTR_MAX_CHANNELS];
         for (unsigned c = 0; c < det->cfg.n_channels; c++)
-            x[c] = det->ch[c].art.last;
+            x[c] = art_of(det, c)->last;
         det->padding = 1;
         for (uint32_t i = 0; i < det->art.lookahead + 2 + det->ecg_delay; i++)
             process_frame(det, x, 0);
@@ -809,7 +975,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
         const ltri_frame n = det->n - 1;
         const ltri_lane_frame t = lane_frame_at(det, n);
         for (unsigned l = 0; l < det->n_lanes; l++) {
-            switch (ltri_lane_finish(lane_design(det, &det->lanes[l]), &det->lanes[l].lane, t)) {
+            switch (ltri_lane_finish(lane_design(det, &lanes_of(det)[l]), &lanes_of(det)[l].lane, t)) {
             case LANE_END: on_lane_end(det, l); break;
             case LANE_CANCEL: on_lane_cancel(det, l); break;
             default: break;

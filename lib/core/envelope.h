@@ -55,7 +55,10 @@ static inline void ltri_energy_acc(ltri_energy *e, float y, float *sum)
     e->y1 = y;
 }
 
-/* Design the smoothing low-pass; returns 0 or -1. */
+/* The smoother's sections: a 2nd-order low-pass is one. */
+#define LTRI_ENVELOPE_SECTIONS 1u
+
+/* Design the smoothing low-pass (LTRI_ENVELOPE_SECTIONS sections); returns 0 or -1. */
 int ltri_envelope_design(ltri_cascade *smooth, double cutoff_hz, double fs_hz);
 
 /* Group delay of the smoother near DC, frames (init time). */

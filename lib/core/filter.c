@@ -42,44 +42,6 @@
 
 static const double ltri_pi = 3.14159265358979323846;
 
-/* Subnormal guard. A decaying state (silence, dropout) would otherwise
- * pass through subnormals, which cost ~100 cycles per operation on x86 and
- * leak into the output. Measured on the 12-section EMG chain at 50 kHz
- * (HP4 + LP4 + 8 notches) without a guard: after ~1 min of digital silence
- * (double), or at once with input noise around 1e-38 (float), all 24 states
- * are subnormal and a sample costs 59 ns instead of 27 ns.
- * (v + B) - B rounds v to a multiple of ulp(B) and leaves |v| >> B
- * untouched: ulp(2^-500) = 2^-552 for double, ulp(2^-37) >= 2^-61 for
- * float, far enough above the smallest normal that products with
- * coefficients >= 2^-41 (g^2 for fc >= 0.01 Hz at 50 kHz) stay normal.
- * From there a state needs hundreds of samples to decay into the subnormal
- * range (at least ~50 for float, even with poles at |z| = 0.4), so the states
- * are flushed every LTRI_FLUSH_PERIOD samples, not every sample: flushing
- * every sample cost 30% (35 vs 27 ns), this costs ~2%. The input (float
- * may be subnormal) and the output are flushed every sample, which is cheap.
- * No global FPU mode (FTZ/DAZ) is touched: the library owns no global
- * state. Needs strict IEEE evaluation (FLT_EVAL_METHOD 0, no -ffast-math /
- * -fassociative-math, which would fold the flush away). */
-#ifdef LTRI_FILTER_SINGLE
-#define LTRI_STATE_BIAS 0x1p-37f
-#else
-#define LTRI_STATE_BIAS 0x1p-500
-#endif
-#define LTRI_FLUSH_PERIOD 16u
-/* Output guard: ulp(2^-38) >= 2^-62, so a nonzero output is >= 2^-62 and its
- * square (energy, TKEO) >= 2^-124 is still a normal float. */
-#define LTRI_OUT_BIAS 0x1p-38f
-
-static inline ltri_real flush_state(ltri_real v)
-{
-    return (v + LTRI_STATE_BIAS) - LTRI_STATE_BIAS;
-}
-
-static inline float flush_out(float v)
-{
-    return (v + LTRI_OUT_BIAS) - LTRI_OUT_BIAS;
-}
-
 /* ---------------------------------------------------------------- design */
 
 /* The analog section H(s) = (n2 s^2 + n1 s + n0) / (s^2 + k s + 1), s in
@@ -170,34 +132,12 @@ int ltri_cascade_add_notch(ltri_cascade *c, double f0_hz, double width_hz, doubl
 
 /* ------------------------------------------------------------------- run */
 
+/* ltri_cascade_run and its subnormal guard are in filter.h (inline: it runs twice per
+ * sample and channel, and the call cost as much as a section). */
+
 void ltri_cascade_state_reset(ltri_cascade_state *s)
 {
     memset(s, 0, sizeof *s);
-}
-
-float ltri_cascade_run(const ltri_cascade *c, ltri_cascade_state *s, float x)
-{
-    const unsigned n = c->n_sections;
-    if (n == 0u) /* a configuration branch, not a data branch */
-        return x;
-    ltri_real y = flush_state((ltri_real)x); /* a subnormal float input */
-    for (unsigned i = 0; i < n; i++) {
-        const ltri_biquad *b = &c->sections[i];
-        ltri_real *z = s->z[i];
-        const ltri_real s1 = z[0], s2 = z[1];
-        const ltri_real v = y - s2;
-        z[0] = s1 + (b->e * v - b->d * s1);
-        z[1] = s2 + (b->e * s1 + b->f * v);
-        y = (b->cx * y + b->cs * s1) + b->cv * v;
-    }
-    /* A counter branch, the same for any data; see the subnormal guard. */
-    if (++s->tick % LTRI_FLUSH_PERIOD == 0u) {
-        for (unsigned i = 0; i < n; i++) {
-            s->z[i][0] = flush_state(s->z[i][0]);
-            s->z[i][1] = flush_state(s->z[i][1]);
-        }
-    }
-    return flush_out((float)y);
 }
 
 /* -------------------------------------------------------------- analysis */

@@ -25,6 +25,7 @@ void ltri_fusion_design_init(ltri_fusion_design *fd, const ltr_config *cfg, int 
     fd->threshold_on_db = (float)cfg->threshold_on_db;
     fd->has[LTR_SENSOR_EMG] = has_emg;
     fd->has[LTR_SENSOR_ACC] = has_acc;
+    fd->acc_confirms = cfg->acc_confirms && has_emg && has_acc;
 }
 
 static void twitch_clear(ltri_twitch *tw)
@@ -290,6 +291,27 @@ static void describe_cancel(const ltri_fusion_design *fd, const ltri_twitch *tw,
             ev->channels |= lanes[l].channels;
 }
 
+/* Did an accelerometer lane stir (rise above its off threshold, even without a twitch of
+ * its own) from `early` before to `window` after the EMG onset? A lane that is busy
+ * (still above its off threshold from something earlier) cannot tell: it counts as stirred. */
+static int acc_stirred(const ltri_fusion_design *fd, const ltri_lane_slot *lanes,
+                       unsigned n_lanes, ltri_frame emg_onset)
+{
+    for (unsigned l = 0; l < n_lanes; l++) {
+        const ltri_lane_slot *s = &lanes[l];
+        if (s->sensor != LTR_SENSOR_ACC)
+            continue;
+        if (s->lane.state != LANE_IDLE || s->lane.above_off)
+            return 1;
+        if (s->lane.weak_rise == 0)
+            continue;
+        const ltri_frame on = ltri_lane_to_input(s->lane.weak_onset, s->onset_delay);
+        if (on + fd->early >= emg_onset && on <= emg_onset + fd->window)
+            return 1;
+    }
+    return 0;
+}
+
 static void describe_end(const ltri_fusion_design *fd, const ltri_twitch *tw,
                          const ltri_lane_slot *lanes, unsigned n_lanes, ltri_fused_event *out)
 {
@@ -321,9 +343,15 @@ void ltri_fusion_close(const ltri_fusion_design *fd, ltri_fusion *f, const ltri_
 {
     const ltri_twitch *tw = &f->tw;
     *out = (ltri_fused_event){.ev = {.id = tw->id, .detected = n}, .snr_of = {-1.0f, -1.0f}};
-    if (tw->voluntary || tw->done == 0)
+    const uint32_t seen = lanes_flags(lanes, n_lanes, tw->done);
+    if (tw->voluntary || tw->done == 0) {
         describe_cancel(fd, tw, lanes, n_lanes, n, &out->ev);
-    else
+    } else if (fd->acc_confirms && !(seen & LTR_FLAG_ACC) &&
+               !acc_stirred(fd, lanes, n_lanes, tw->onset_of[LTR_SENSOR_EMG])) {
+        /* an LTR moves the muscle: EMG alone, with the accelerometer still, is not one */
+        describe_cancel(fd, tw, lanes, n_lanes, n, &out->ev);
+        out->ev.flags |= LTR_FLAG_UNSEEN | seen;
+    } else
         describe_end(fd, tw, lanes, n_lanes, out);
     twitch_clear(&f->tw);
 }

@@ -48,6 +48,7 @@ typedef struct ltri_fusion_design {
     uint64_t latency;        /* the detector's fixed delay, frames (CANCEL offsets) */
     float threshold_on_db;   /* confidence: its midpoint */
     int has[LTRI_N_SENSORS]; /* the sensors present */
+    int acc_confirms;        /* an EMG twitch the accelerometer did not stir for is cancelled */
 } ltri_fusion_design;
 
 /* The twitch being assembled from lane news. Lane masks: bit l = lane l. */

@@ -137,6 +137,7 @@ int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double mains_hz, 
                 d->search_shared[f] |= 1u << (k - 1u);
         }
     d->dw_max = (float)(two_pi * DRIFT_MAX_HZ / fs_hz);
+    d->merge_w = (float)(two_pi * MERGE_HZ / fs_hz);
     d->g_fast = (float)(two_pi * BW_FAST_HZ / fs_hz);
     d->g_slow = (float)(two_pi * BW_SLOW_HZ / fs_hz);
     /* LMS stability: g times the references' power (1 per line) well below 2. */
@@ -342,17 +343,19 @@ static void lock(const ltri_mains_design *d, ltri_mains_tracker *t, unsigned w)
         t->merge_re[t->first[w] + i] = 1.0f;
         t->merge_im[t->first[w] + i] = 0.0f;
     }
-    const double ww = (double)d->w_nom[w] + t->dw[w], wl = (double)d->w_nom[l] + t->dw[l];
+    /* Single precision, as everything ltr_detector_process reaches (issue 10): the
+     * ratios are small integers apart by >= 0.2 (300 Hz = 6 x 50 = 5 x 60 Hz; the next
+     * near miss, 7 x 50 = 350 against 6 x 60 = 360, is 10 Hz off), float holds them. */
+    const float ww = d->w_nom[w] + t->dw[w], wl = d->w_nom[l] + t->dw[l];
     const cpx pw = {t->ref_c[t->first[w]], t->ref_s[t->first[w]]};
     for (unsigned i = 0; i < t->count[l]; i++) {
         const unsigned j = t->first[l] + i;
-        const double fl = (i + 1u) * wl;
-        const long kw = lround(fl / ww);
-        if (kw < 1 || kw > (long)d->n_lock[w] ||
-            fabs(kw * ww - fl) * d->fs_hz / two_pi > MERGE_HZ)
+        const float fl = (float)(i + 1u) * wl;
+        const unsigned kw = (unsigned)(fl / ww + 0.5f); /* both positive: rounds */
+        if (kw < 1u || kw > d->n_lock[w] || fabsf((float)kw * ww - fl) > d->merge_w)
             continue;
         cpx q = pw; /* pw^kw */
-        for (long k = 1; k < kw; k++)
+        for (unsigned k = 1; k < kw; k++)
             q = cmul(q, pw);
         const cpx pl = {t->ref_c[j], t->ref_s[j]};
         const cpx m = {pl.re * q.re + pl.im * q.im, pl.im * q.re - pl.re * q.im};

@@ -74,6 +74,7 @@ typedef struct ltri_mains_design {
     float w_nom[2];             /**< nominal fundamental, rad/sample */
     float rot_re[2], rot_im[2]; /**< exp(j w_nom) */
     float dw_max;               /**< drift clamp, rad/sample */
+    float merge_w;              /**< lines of the two families closer than this are one, rad/sample */
     float g_fast, g_slow;       /**< LMS gains (= notch width, rad/sample) */
     float gear_keep;            /**< per-tick relaxation of the gain toward its target */
     float fll_fast, fll_slow, fll_keep; /**< frequency-loop gain per tick, its relaxation */

@@ -56,7 +56,7 @@ void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg)
 
 void ltri_noise_reset(ltri_noise *n)
 {
-    n->sum = 0.0;
+    n->sum = 0.0f;
     n->count = 0;
     n->frozen = 0;
     n->blocks = 0;
@@ -134,7 +134,7 @@ void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int f
     n->frozen |= (uint32_t)(freeze != 0);
     if (++n->count < d->block)
         return;
-    const double mean = n->sum / n->count;
+    const float mean = n->sum / (float)n->count;
     const int frozen = n->frozen != 0;
     /* Constant false-alarm rate: the background's own blips (crossings of the on
      * threshold) are counted; when they come faster than any twitch series would
@@ -146,18 +146,19 @@ void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int f
         n->cfar_db = fminf(n->cfar_db + d->cfar_up_db, CFAR_MAX_DB);
     else if (n->blip_rate < 0.5f * CFAR_RATE_HZ)
         n->cfar_db = fmaxf(n->cfar_db - d->cfar_down_db, 0.0f);
-    n->sum = 0.0;
+    n->sum = 0.0f;
     n->count = 0;
     n->frozen = 0;
     if (frozen)
         return;
-    if (!(mean > 1e-30)) {
+    if (!(mean > 1e-30f)) {
         if (n->blocks == 0)
             return; /* nothing to start from */
         learn_block(d, n, n->floor_db - MAX_DIP_DB);
         return;
     }
-    float v = (float)(10.0 * log10(mean));
+    /* single precision: one log10f per 4 ms block, never a double on the sample path */
+    float v = 10.0f * log10f(mean);
     if (n->blocks > 0 && v < n->floor_db - MAX_DIP_DB)
         v = n->floor_db - MAX_DIP_DB;
     learn_block(d, n, v);

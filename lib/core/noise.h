@@ -30,7 +30,7 @@ typedef struct ltri_noise_design {
 } ltri_noise_design;
 
 typedef struct ltri_noise {
-    double sum;              /* envelope sum over the current block */
+    float sum;               /* envelope sum over the current block (<= 200 frames at 50 kHz) */
     uint32_t count;          /* frames in the current block */
     uint32_t frozen;         /* nonzero: current block is discarded */
     uint32_t blocks;         /* blocks learned since reset */

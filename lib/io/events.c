@@ -20,7 +20,7 @@
 static const char *const flag_names[] = {
     "emg", "acc", "fused", "clipped", "near_artifact", "too_long", "artifact",
     "truncated", "stim", "needle", "nonfinite", "dropout", "marked", "too_short",
-    "evoked",
+    "evoked", "unseen",
 };
 #define N_FLAGS (sizeof flag_names / sizeof flag_names[0])
 
@@ -71,6 +71,9 @@ static const char *const columns[] = {"onset", "duration", "trial_type", "peak",
                                       "amplitude", "snr_db", "confidence", "channels",
                                       "flags", "latency_ms", "id"};
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
+/* The source column (several inputs in one table) goes after onset and duration: BIDS
+ * tools take the first two columns as onset and duration. */
+#define SOURCE_AT 2
 
 /* A text cell: TSV cells lose tabs and newlines (no quoting in BIDS TSV), CSV cells are quoted
  * when needed. */
@@ -157,13 +160,11 @@ ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **out, FILE *f,
         return st;
     }
     if (format != LTR_IO_EVENTS_JSONL) {
-        int first = 1;
-        if (w->source) {
-            cell(w, "source", 1);
-            first = 0;
+        for (size_t i = 0; i < N_COLUMNS; i++) {
+            if (i == SOURCE_AT && w->source)
+                cell(w, "source", 0);
+            cell(w, columns[i], i == 0);
         }
-        for (size_t i = 0; i < N_COLUMNS; i++, first = 0)
-            cell(w, columns[i], first);
         fputc('\n', f);
     }
     if (ferror(f)) {
@@ -239,7 +240,8 @@ static void fill_row(const ltr_io_event_writer *w, const ltr_event *e, row *r)
     const unsigned slot = e->id % 64u;
     if ((e->kind == LTR_EVENT_END || e->kind == LTR_EVENT_CANCEL) && w->begin_id[slot] == e->id)
         detected = w->begin_detected[slot];
-    if (detected >= e->onset)
+    /* An artifact is a stretch of unusable input, not something reported late: no latency. */
+    if (!artifact && detected >= e->onset)
         number(r->latency, sizeof r->latency, "%.2f", (double)(detected - e->onset) * 1000.0 / fs);
     snprintf(r->id, sizeof r->id, "%u", (unsigned)e->id);
     size_t used = 0;
@@ -298,13 +300,12 @@ ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *w, const ltr_event 
     FILE *f = w->f;
     if (w->format == LTR_IO_EVENTS_JSONL) {
         fputc('{', f);
-        if (w->source) {
-            fputs("\"source\":", f);
-            ltr_io_json_string(f, w->source);
-            fputc(',', f);
-        }
         json_key_number(f, "onset", r.onset, 1);
         json_key_number(f, "duration", r.duration, 0);
+        if (w->source) {
+            fputs(",\"source\":", f);
+            ltr_io_json_string(f, w->source);
+        }
         fprintf(f, ",\"trial_type\":\"%s\"", trial_type(e));
         json_key_number(f, "peak", r.peak, 0);
         json_key_number(f, "amplitude", r.amplitude, 0);
@@ -331,13 +332,11 @@ ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *w, const ltr_event 
         const char *cells[N_COLUMNS] = {r.onset, r.duration, trial_type(e), r.peak,
                                         r.amplitude, r.snr, r.confidence, r.channels,
                                         r.flags, r.latency, r.id};
-        int first = 1;
-        if (w->source) {
-            cell(w, w->source, 1);
-            first = 0;
+        for (size_t i = 0; i < N_COLUMNS; i++) {
+            if (i == SOURCE_AT && w->source)
+                cell(w, w->source, 0);
+            cell(w, *cells[i] ? cells[i] : "n/a", i == 0);
         }
-        for (size_t i = 0; i < N_COLUMNS; i++, first = 0)
-            cell(w, *cells[i] ? cells[i] : "n/a", first);
         fputc('\n', f);
     }
     return ferror(f) ? LTR_IO_ERR_WRITE : LTR_IO_OK;

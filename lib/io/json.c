@@ -228,6 +228,7 @@ ltr_io_status ltr_io_write_sidecar(FILE *f, const ltr_config *cfg, const char *i
             {"dropout_ms", cfg->dropout_ms},
             {"acc_min_duration_ms", cfg->acc_min_duration_ms},
             {"ecg_cancel", cfg->ecg_cancel},
+            {"acc_confirms", cfg->acc_confirms},
         };
         const size_t n = sizeof fields / sizeof fields[0];
         for (size_t i = 0; i < n; i++)

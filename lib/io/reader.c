@@ -77,6 +77,7 @@ const char *ltr_io_format_name(ltr_io_format format)
     case LTR_IO_FORMAT_TEXT: return "text (CSV/TSV)";
     case LTR_IO_FORMAT_RAW_F32LE: return "raw f32le";
     case LTR_IO_FORMAT_RAW_S16LE: return "raw s16le";
+    case LTR_IO_FORMAT_WFDB: return "WFDB";
     }
     return "unknown";
 }
@@ -98,6 +99,7 @@ ltr_io_format ltr_io_format_from_name(const char *path)
         {"bdf", LTR_IO_FORMAT_EDF},      {"csv", LTR_IO_FORMAT_TEXT},
         {"tsv", LTR_IO_FORMAT_TEXT},     {"txt", LTR_IO_FORMAT_TEXT},
         {"f32", LTR_IO_FORMAT_RAW_F32LE}, {"s16", LTR_IO_FORMAT_RAW_S16LE},
+        {"hea", LTR_IO_FORMAT_WFDB},
     };
     if (!path)
         return LTR_IO_FORMAT_AUTO;
@@ -278,6 +280,10 @@ ltr_io_status ltr_io_reader_open(ltr_io_reader **reader, const char *path,
     case LTR_IO_FORMAT_EDF:
         close(fd);
         s = ltri_open_edf(reader, path, opts, err);
+        break;
+    case LTR_IO_FORMAT_WFDB:
+        close(fd);
+        s = ltri_open_wfdb(reader, path, opts, err);
         break;
     case LTR_IO_FORMAT_AUTO:
         close(fd);

@@ -60,7 +60,15 @@ done <<'CASES'
 6|backwards.csv:4: time 0.0004 does not increase|detect backwards.csv
 6|outside what the detector supports|detect slow.csv
 6|is the time column in seconds|detect slow.csv
-6|outside what the detector supports|detect --rate 100000 good.wav
+6|outside what the detector supports|detect --rate 100000 --force-rate good.wav
+6|its header says 2000 Hz, --rate says 1000 Hz|detect --rate 1000 good.wav
+6|10.0 s would read as 20.0 s|detect --rate 1000 good.wav
+6|--force-rate|detect --rate 1000 good.flac
+6|its time column says 2000 Hz, --rate says 4000 Hz|detect --rate 4000 gap.csv
+6|its header says 2000 Hz|batch -o outrate --rate 1000 good.wav
+2|need --channels N|detect --raw f32le --rate 2000 good.f32
+2|need --channels N|detect --rate 2000 good.f32
+2|need --channels N|stream --raw s16le --rate 2000
 6|not a sample rate|detect --rate abc good.wav
 6|different sample rates|detect mixed.edf
 7|text.csv:4: column 2 (emg): 'abc' is not a number|detect text.csv
@@ -80,6 +88,16 @@ done <<'CASES'
 4|empty file|info empty.wav
 4|truncated|info truncated.wav
 CASES
+
+# --rate equal to the file's own rate (within 0.1 %) is accepted; --force-rate replaces it
+# with a note, and the onsets follow the new time base (2.0 s at 2 kHz read at 4 kHz: 1.0 s).
+expect_rc 0 "$LTR" detect -q --rate 2000 -o same.tsv good.wav
+expect_rc 0 "$LTR" detect -q -o own.tsv good.wav
+cmp -s same.tsv own.tsv || fail "--rate equal to the header's changed the events"
+expect_rc 0 "$LTR" detect --rate 4000 --force-rate -o forced.tsv good.wav
+grep -q 'force-rate: 4000 Hz replaces the 2000 Hz of its header' err.txt ||
+    fail "--force-rate: no note: $(cat err.txt)"
+check_onsets forced.tsv "1.0 2.25 3.5"
 
 # NaN in text is accepted on request (and flagged by the detector).
 expect_rc 0 "$LTR" detect -q --allow-nonfinite nan.csv

@@ -75,7 +75,8 @@ assert d["onset"]["Units"] == "s" and "twitch" in d["trial_type"]["Levels"], d
 assert d["ltr_config"]["sample_rate_hz"] == 2000, d["ltr_config"]' || fail "JSON output does not parse or lacks keys"
 fi
 expect_rc 0 "$LTR" detect -q -o both.tsv sig.wav sig.edf
-head -1 both.tsv | grep -q '^source	onset	' || fail "several inputs: a leading source column expected"
+# BIDS: onset and duration first, the source column after them.
+head -1 both.tsv | grep -q '^onset	duration	source	trial_type	' || fail "several inputs: onset, duration, then source expected"
 [ "$(grep -c '	twitch	' both.tsv)" -eq 6 ] || fail "several inputs: 6 twitch rows expected"
 
 # --outdir: one file per input, named after it; no temporary files left.

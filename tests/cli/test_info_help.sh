@@ -47,7 +47,7 @@ expect_rc 0 "$LTR" detect --help
 for opt in emg-highpass emg-lowpass acc-highpass acc-lowpass mains mains-harmonics notch-width \
     envelope emg-smoothing acc-smoothing threshold-on threshold-off threshold-spread confirm \
     min-duration max-duration gap refractory floor-rise floor-fall warmup fusion-window \
-    spike-threshold stim-blank needle-blank clip-level dropout acc-min-duration rate emg acc; do
+    spike-threshold stim-blank needle-blank clip-level dropout acc-min-duration ecg-cancel acc-confirms rate emg acc; do
     grep -q -- "--$opt " out.txt || fail "detect --help lacks --$opt"
 done
 grep -q -- '--emg-lowpass HZ .*(450 at 1 kHz, 2000 at 10 kHz)' out.txt || fail "rate-dependent default not shown"

@@ -70,9 +70,10 @@ expect_rc 0 "$LTR" detect -q --no-sidecar -o /dev/null bad.wav
 printf '{"SamplingFrequency": 1000, "PowerLineFrequency": 50}\n' >bad.json
 expect_rc 6 "$LTR" detect -q bad.wav
 grep -q 'SamplingFrequency 1000 Hz, but bad.wav is at 2000 Hz' err.txt || fail "rate mismatch: $(cat err.txt)"
-# A rate given as an option wins over both (a note, no error).
-expect_rc 0 "$LTR" detect --rate 4000 -o /dev/null bad.wav
-grep -q 'note: bad.json: SamplingFrequency 1000 Hz; 4000 Hz as given is used' err.txt ||
+# A rate given as an option wins over both with --force-rate (notes, no error); without
+# it a rate that differs from the header's is refused (test_errors.sh).
+expect_rc 0 "$LTR" detect --rate 4000 --force-rate -o /dev/null bad.wav
+grep -q 'note: .*bad.json: SamplingFrequency 1000 Hz; 4000 Hz as given is used' err.txt ||
     fail "--rate over the sidecar: $(cat err.txt)"
 
 printf '{"Channels": [{"type": "EMG"}, {"type": "ACC"}]}\n' >bad.json
@@ -115,12 +116,14 @@ sed 's/^EMG3\tACCEL\tg\tgood/EMG3\tACCEL\tg\tbad/' "${B}_channels.tsv" >tmp.tsv 
 expect_rc 0 "$LTR" detect -o /dev/null "${B}_emg.edf"
 grep -q 'EMG3 left out: marked bad' err.txt || fail "bad channel: $(cat err.txt)"
 # ltr batch on the tree: participants.tsv and the channels.tsv are not taken for
-# recordings; the file's own map.
+# recordings (skipped with a note); the file's own map; the tree kept under -o.
 printf 'participant_id\tage\nsub-01\t34\n' >bids/participants.tsv
 expect_rc 0 "$LTR" batch -r --sidecar --no-progress -o bids_out bids
-[ "$(wc -l <bids_out/summary.tsv)" -eq 2 ] || fail "batch on BIDS: $(cat bids_out/summary.tsv)"
-grep -q '"sensors": \["emg", "acc", "acc"\]' bids_out/sub-01_task-needling_events.json ||
-    fail "batch: BIDS channels not used: $(grep -A2 n_channels bids_out/*_events.json)"
+[ "$(awk -F'\t' '$2 == "ok"' bids_out/summary.tsv | wc -l)" -eq 1 ] &&
+    [ "$(awk -F'\t' '$2 == "not_recording"' bids_out/summary.tsv | wc -l)" -eq 2 ] ||
+    fail "batch on BIDS: $(cat bids_out/summary.tsv)"
+grep -q '"sensors": \["emg", "acc", "acc"\]' bids_out/sub-01/emg/sub-01_task-needling_events.json ||
+    fail "batch: BIDS channels not used: $(grep -A2 n_channels bids_out/sub-01/emg/*_events.json)"
 # A broken channels.tsv: its line.
 printf 'name\ttype\tunits\nEMG1\tEMG\n' >"${B}_channels.tsv"
 expect_rc 4 "$LTR" detect -q "${B}_emg.edf"

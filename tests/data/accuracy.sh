@@ -39,7 +39,7 @@ needle_60hz_20k  0.40  0.30
 acc_only         0.50  0.50
 mains_60hz       1.00  1.00
 stim             0.60  0.75
-heavy_needle     0.55  0.70
+heavy_needle     0.65  0.70
 voluntary        0.85  0.75
 low_snr          0.20  0.10
 ecg_trunk        0.60  0.55

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every twitch row ltr detect writes for the recordings of data/ holds together:
 # onset <= peak <= onset + duration, duration > 0 (issue 8: 25 of 105 rows had
-# their peak before their onset).
+# their peak before their onset); the header starts with onset and duration, as BIDS
+# wants; artifact rows have no latency (n/a: issue 13).
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # usage: sh tests/data/test_event_order.sh LTR DATA_DIR
@@ -22,7 +23,18 @@ while IFS=$TAB read -r name file sim det; do
             { [ -z "$opts" ] && continue; echo "FAIL: $name: ltr detect $opts failed" >&2; exit 1; }
         # columns: onset duration trial_type peak ...
         awk -F '\t' -v name="$name" -v opts="$opts" '
-            NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+            NR == 1 {
+                for (i = 1; i <= NF; i++) col[$i] = i
+                if ($1 != "onset" || $2 != "duration") {
+                    printf "FAIL: %s (%s): header %s %s ..., BIDS wants onset, duration first\n", name, opts, $1, $2
+                    bad = 1
+                }
+                next
+            }
+            $col["trial_type"] == "artifact" && $col["latency_ms"] != "n/a" {
+                printf "FAIL: %s (%s): artifact at %s with latency_ms %s (expected n/a)\n", name, opts, $1, $col["latency_ms"]
+                bad = 1
+            }
             $col["trial_type"] == "twitch" {
                 rows++
                 on = $col["onset"] + 0; du = $col["duration"] + 0; pk = $col["peak"] + 0
