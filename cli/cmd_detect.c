@@ -55,7 +55,8 @@ static int handle(void *ctx, int id, const char *value)
 static void help(void)
 {
     fputs("usage: ltr detect [OPTIONS] FILE...\n\n"
-          "Find the twitches in each recording (WAV, FLAC, AIFF, ... EDF/BDF, CSV/TSV, raw;\n"
+          "Find the twitches in each recording (WAV, FLAC, AIFF, ... EDF/BDF, CSV/TSV, WFDB .hea,\n"
+          "MATLAB .mat, raw;\n"
           "'-' reads standard input, with --raw or --input-format text) and write one row per\n"
           "twitch and per artifact: onset, duration, trial_type, peak, amplitude, snr_db,\n"
           "confidence, channels, flags, latency_ms, id. Several inputs into one output get a\n"

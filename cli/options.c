@@ -143,7 +143,7 @@ int cli_parse_events_format(const char *cmd, const char *value, ltr_io_events_fo
         return 0;
     }
     static const char *const inputs[] = {"text", "audio", "sndfile", "wav", "flac", "edf",
-                                         "bdf", "f32le", "s16le", "raw", "auto"};
+                                         "bdf", "wfdb", "mat", "f32le", "s16le", "raw", "auto"};
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
         if (!strcasecmp(value, inputs[i])) {
             fprintf(stderr,
@@ -274,7 +274,7 @@ enum {
 
 const cli_option cli_input_options[] = {
     {"input-format", 0, "FMT", ID_INPUT_FORMAT,
-     "auto (default), audio, edf, text, wfdb, f32le, s16le"},
+     "auto (default), audio, edf, text, wfdb, mat, f32le, s16le"},
     {"raw", 0, "ENC", ID_RAW, "raw samples: f32le or s16le (needs --rate, --channels)"},
     {"rate", 0, "HZ", ID_RATE,
      "sample rate of raw input and of text without a time column; a file's own rate is "
@@ -332,12 +332,14 @@ static int handle_input(cli_common *c, const char *cmd, int id, const char *v)
             c->io.format = LTR_IO_FORMAT_TEXT;
         else if (!strcasecmp(v, "wfdb"))
             c->io.format = LTR_IO_FORMAT_WFDB;
+        else if (!strcasecmp(v, "mat") || !strcasecmp(v, "matlab"))
+            c->io.format = LTR_IO_FORMAT_MAT;
         else if (!strcasecmp(v, "f32le") || !strcasecmp(v, "raw-f32le"))
             c->io.format = LTR_IO_FORMAT_RAW_F32LE;
         else if (!strcasecmp(v, "s16le") || !strcasecmp(v, "raw-s16le"))
             c->io.format = LTR_IO_FORMAT_RAW_S16LE;
         else
-            return bad_value(cmd, "input-format", v, "auto, audio, edf, text, wfdb, f32le or s16le");
+            return bad_value(cmd, "input-format", v, "auto, audio, edf, text, wfdb, mat, f32le or s16le");
         return 0;
     case ID_RAW:
         if (!strcasecmp(v, "f32le"))

@@ -27,7 +27,9 @@
  * lines, a time column from which the rate is derived and its regularity
  * checked, or a given rate); raw interleaved f32le / s16le samples from a
  * file or a file descriptor (a pipe), returned as soon as they arrive; and
- * PhysioNet WFDB records (the .hea header; signal formats 16, 212, 80).
+ * PhysioNet WFDB records (the .hea header; signal formats 16, 212, 80); and
+ * MATLAB .mat files (v4, v5, v7.3) through matio when libltr-io is built with it
+ * (see LTR_IO_FORMAT_MAT; loaded whole at open).
  *
  * Sidecars
  * --------
@@ -119,7 +121,13 @@ typedef enum ltr_io_format {
     LTR_IO_FORMAT_RAW_S16LE, /**< headerless interleaved 16-bit little-endian integers */
     /** PhysioNet WFDB: open the .hea header; signal formats 16, 212 and 80, physical
      *  units ((sample - baseline) / gain), invalid samples as NaN (appended in 1.0) */
-    LTR_IO_FORMAT_WFDB
+    LTR_IO_FORMAT_WFDB,
+    /** MATLAB .mat (v4, v5, v7.3) through matio, when libltr-io was built with it: a
+     *  numeric 2-D matrix (samples x channels, or channels x samples when the first
+     *  dimension is the smaller) and a scalar rate named fs, Fs, FS, srate, sample_rate,
+     *  sampling_rate or SampleRate; channel names from a cell array of strings named
+     *  labels, channels or channel_names (appended in 1.0) */
+    LTR_IO_FORMAT_MAT
 } ltr_io_format;
 
 /** Options of ltr_io_reader_open. Fill with ltr_io_options_default(). */

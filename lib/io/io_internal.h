@@ -64,6 +64,9 @@ ltr_io_status ltri_open_edf(ltr_io_reader **r, const char *path, const ltr_io_op
 /* A PhysioNet WFDB record, `path` its .hea header (reader_wfdb.c). */
 ltr_io_status ltri_open_wfdb(ltr_io_reader **r, const char *path, const ltr_io_options *o,
                              ltr_io_error *err);
+/* A MATLAB .mat file through matio (reader_mat.c; a message saying so without matio). */
+ltr_io_status ltri_open_mat(ltr_io_reader **r, const char *path, const ltr_io_options *o,
+                            ltr_io_error *err);
 /* fd: an open descriptor the reader takes over (closes) when own_fd is set. */
 ltr_io_status ltri_open_text(ltr_io_reader **r, int fd, int own_fd, const char *name,
                              const ltr_io_options *o, ltr_io_error *err);

@@ -78,6 +78,7 @@ const char *ltr_io_format_name(ltr_io_format format)
     case LTR_IO_FORMAT_RAW_F32LE: return "raw f32le";
     case LTR_IO_FORMAT_RAW_S16LE: return "raw s16le";
     case LTR_IO_FORMAT_WFDB: return "WFDB";
+    case LTR_IO_FORMAT_MAT: return "MATLAB .mat";
     }
     return "unknown";
 }
@@ -99,7 +100,7 @@ ltr_io_format ltr_io_format_from_name(const char *path)
         {"bdf", LTR_IO_FORMAT_EDF},      {"csv", LTR_IO_FORMAT_TEXT},
         {"tsv", LTR_IO_FORMAT_TEXT},     {"txt", LTR_IO_FORMAT_TEXT},
         {"f32", LTR_IO_FORMAT_RAW_F32LE}, {"s16", LTR_IO_FORMAT_RAW_S16LE},
-        {"hea", LTR_IO_FORMAT_WFDB},
+        {"hea", LTR_IO_FORMAT_WFDB},     {"mat", LTR_IO_FORMAT_MAT},
     };
     if (!path)
         return LTR_IO_FORMAT_AUTO;
@@ -165,6 +166,10 @@ static ltr_io_status sniff(const char *path, ltr_io_format *format, ltr_io_error
         }
     if ((n >= 8 && !memcmp(head, "0       ", 8)) || (n >= 8 && !memcmp(head, "\xff" "BIOSEMI", 8))) {
         *format = LTR_IO_FORMAT_EDF;
+        return LTR_IO_OK;
+    }
+    if (n >= 10 && (!memcmp(head, "MATLAB 5.0", 10) || !memcmp(head, "MATLAB 7.3", 10))) {
+        *format = LTR_IO_FORMAT_MAT;
         return LTR_IO_OK;
     }
     size_t printable = 0;
@@ -284,6 +289,10 @@ ltr_io_status ltr_io_reader_open(ltr_io_reader **reader, const char *path,
     case LTR_IO_FORMAT_WFDB:
         close(fd);
         s = ltri_open_wfdb(reader, path, opts, err);
+        break;
+    case LTR_IO_FORMAT_MAT:
+        close(fd);
+        s = ltri_open_mat(reader, path, opts, err);
         break;
     case LTR_IO_FORMAT_AUTO:
         close(fd);

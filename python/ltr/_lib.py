@@ -191,7 +191,8 @@ IO_TYPE_NAMES = {0: "unknown", 1: "EMG", 2: "ACC", 3: "other"}
 IO_SOURCE_NAMES = {0: "none", 1: "channels.tsv", 2: "json", 3: "label", 4: "unit"}
 
 # ltr_io_format
-IO_FORMATS = {"auto": 0, "sndfile": 1, "edf": 2, "text": 3, "f32le": 4, "s16le": 5, "wfdb": 6}
+IO_FORMATS = {"auto": 0, "sndfile": 1, "edf": 2, "text": 3, "f32le": 4, "s16le": 5, "wfdb": 6,
+              "mat": 7}
 
 
 def _candidate_dirs():

@@ -24,7 +24,7 @@ _FORMATS = {"onset": "%.6f", "duration": "%.6f", "peak": "%.6f", "amplitude": "%
 # Recording extensions libltr-io reads (ltr_io_format_from_name).
 _EXTS = {".wav", ".wave", ".flac", ".aif", ".aiff", ".aifc", ".au", ".snd", ".caf", ".w64",
          ".rf64", ".ogg", ".oga", ".opus", ".wv", ".edf", ".bdf", ".csv", ".tsv", ".txt",
-         ".hea"}
+         ".hea", ".mat"}
 
 
 def bids_recordings(root):
