@@ -35,6 +35,10 @@
 #include "options.h"
 #include "run.h"
 
+#ifdef LTR_HAVE_ANALYSIS
+#include "ltr/ltr_analysis.h"
+#endif
+
 enum { ID_HELP = 1, ID_OUTDIR, ID_JOBS, ID_FORMAT, ID_SIDECAR, ID_FORCE, ID_RECURSIVE,
        ID_NO_PROGRESS, ID_ALL_EVENTS, ID_INCLUDE, ID_EXCLUDE };
 
@@ -440,6 +444,68 @@ static void add_warning(job *j, const char *text)
     snprintf(j->warnings + used, sizeof j->warnings - used, "%s%s", used ? "; " : "", text);
 }
 
+#ifdef LTR_HAVE_ANALYSIS
+/* The quality index of each channel (libltr-analysis), fed the frames cli_run reads;
+ * its warnings go into the summary, as `ltr info` shows them. */
+typedef struct quality_feed {
+    ltr_quality *q;
+    unsigned n;
+} quality_feed;
+
+static void quality_tap(void *ctx, const float *frames, size_t n_frames)
+{
+    quality_feed *f = ctx;
+    for (size_t done = 0; done < n_frames;) {
+        done += ltr_quality_push(f->q, frames + done * f->n, n_frames - done);
+        ltr_quality_next(f->q); /* only the recording's summary is used */
+    }
+}
+
+static void quality_start(cli_input *in, quality_feed *f)
+{
+    ltr_quality_channel qc[LTR_MAX_CHANNELS];
+    for (unsigned k = 0; k < in->n; k++) {
+        const ltr_io_channel *fc = ltr_io_reader_channel(in->reader, in->sel[k]);
+        qc[k].is_emg = in->cfg.sensors[k] == LTR_SENSOR_EMG;
+        qc[k].has_range = fc->has_range;
+        qc[k].range_min = fc->range_min;
+        qc[k].range_max = fc->range_max;
+    }
+    f->n = in->n;
+    f->q = NULL;
+    if (ltr_quality_create(&f->q, in->info.sample_rate_hz, in->n, qc, 60.0, 0) == LTR_OK) {
+        in->tap = quality_tap;
+        in->tap_ctx = f;
+    }
+}
+
+/* "quality emg0: mains, low_freq" for each flagged channel. */
+static void quality_finish(job *j, const cli_input *in, quality_feed *f)
+{
+    if (!f->q)
+        return;
+    if (ltr_quality_finish(f->q))
+        ltr_quality_next(f->q);
+    for (unsigned k = 0; k < f->n; k++) {
+        ltr_quality_row row;
+        if (ltr_quality_summary(f->q, k, &row) != LTR_OK || row.n_frames == 0 || !row.warnings)
+            continue;
+        char text[256];
+        size_t used = (size_t)snprintf(text, sizeof text, "quality %s:", in->names[k]);
+        const char *sep = " ";
+        for (int b = 0; b < LTR_QUALITY_N_WARNINGS && used < sizeof text; b++)
+            if (row.warnings >> b & 1u) {
+                used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", sep,
+                                         ltr_quality_warning_name((ltr_quality_warning)(1u << b)));
+                sep = ", ";
+            }
+        add_warning(j, text);
+    }
+    ltr_quality_destroy(f->q);
+    f->q = NULL;
+}
+#endif
+
 static void run_job(const batch *b, job *j)
 {
     if (!b->force && up_to_date(j)) {
@@ -477,6 +543,9 @@ static void run_job(const batch *b, job *j)
     ltr_io_event_writer *w = NULL;
     cli_stats st;
     memset(&st, 0, sizeof st);
+#ifdef LTR_HAVE_ANALYSIS
+    quality_feed quality = {0};
+#endif
     if (j->outdir) {
         /* A sub-folder of OUTDIR: made on demand; what a killed run left there goes
          * (remove_stale only looks into OUTDIR itself). */
@@ -503,6 +572,9 @@ static void run_job(const batch *b, job *j)
                      strerror(errno ? errno : EIO));
         } else {
             in->output = j->output;
+#ifdef LTR_HAVE_ANALYSIS
+            quality_start(in, &quality);
+#endif
             j->rc = cli_run(in, w, NULL, 4096, &st);
         }
     }
@@ -554,7 +626,14 @@ static void run_job(const batch *b, job *j)
         }
         if (in->notes[0])
             add_warning(j, in->notes);
+#ifdef LTR_HAVE_ANALYSIS
+        quality_finish(j, in, &quality);
+#endif
     }
+#ifdef LTR_HAVE_ANALYSIS
+    if (quality.q)
+        ltr_quality_destroy(quality.q);
+#endif
     cli_input_close(in);
     free(in);
 }
@@ -855,7 +934,8 @@ static void help(void)
           "summary lists what finished (and 'interrupted', 'not_run'), no temporary file\n"
           "stays, and ltr ends by the signal. A progress bar is drawn on a terminal only.\n"
           "Exit code 0 if every input succeeded, else the inputs' common code if they all\n"
-          "failed alike, else 9.\n\n"
+          "failed alike, else 9. With libltr-analysis the warnings include each channel's\n"
+          "quality warnings, as 'ltr info' shows them ('quality emg0: mains, low_freq').\n\n"
           "Each recording is read with its own sidecar (FILE.json, BIDS *_emg.json and\n"
           "*_channels.tsv): its channel types and mains. --emg/--acc type only the files\n"
           "whose channels no sidecar describes (--no-sidecar: every file); --mains applies\n"

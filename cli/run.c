@@ -666,6 +666,8 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
         }
         size_t n = 0, n_ev = 0;
         ltr_io_status rs = ltr_io_reader_read(in->reader, frames, block, &n);
+        if (in->tap && n > 0)
+            in->tap(in->tap_ctx, frames, n);
         /* The block in pieces that end where a --marks mark falls: each mark is given
          * when its frame is the next to be processed, as a device would announce it. */
         size_t done = 0;

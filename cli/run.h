@@ -34,6 +34,10 @@ typedef struct cli_input {
     uint64_t *mark_frame;
     ltr_mark *mark_kind;
     size_t n_marks;
+    /* Called by cli_run with every block of frames it reads (interleaved, n channels),
+     * before the detector sees them; NULL: none. ltr batch's quality index uses it. */
+    void (*tap)(void *ctx, const float *frames, size_t n_frames);
+    void *tap_ctx;
 } cli_input;
 
 /* Open `path` ("-": standard input). Returns an exit code; on error the

@@ -93,6 +93,13 @@ for r in "$SRC"/data/*.flac "$SRC"/data/*.wav; do
 done
 "$LTR" info "$SRC/data/mains_60hz.flac" | grep -q '^quality      flagged: ch0 (mains' ||
     fail "ltr info does not flag the 60 Hz channel"
+
+# 7. ltr batch copies each channel's quality warnings into summary.tsv's warnings.
+mkdir batch_in
+cp "$SRC/data/mains_60hz.flac" "$SRC/data/mains_60hz.json" batch_in/
+expect_rc 0 "$LTR" batch batch_in -o batch_out
+awk -F '\t' 'NR > 1 && $1 ~ /mains_60hz/ { found = ($6 ~ /quality emg0: mains/) } END { exit !found }' \
+    batch_out/summary.tsv || fail "batch summary lacks the quality warning: $(cat batch_out/summary.tsv)"
 if [ -n "$DATA" ] && [ -d "$DATA" ]; then
     for r in $(find "$DATA" -type f \( -name '*.csv' -o -name '*.txt' -o -name '*.edf' -o -name '*.bdf' \
                -o -name '*.wav' -o -name '*.flac' \) | sort); do
