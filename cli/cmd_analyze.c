@@ -26,6 +26,7 @@
 #include "commands.h"
 #include "ltr/ltr_analysis.h"
 #include "options.h"
+#include "quality.h"
 #include "run.h"
 
 enum { ID_HELP = 1, ID_EVENTS, ID_OUTDIR, ID_CLUSTERS, ID_WINDOW, ID_QUIET };
@@ -331,17 +332,7 @@ static int analyse_twitch(analysis *an, uint64_t onset, uint64_t offset, const l
 
 static void warnings_text(uint32_t w, char *buf, size_t size)
 {
-    buf[0] = '\0';
-    size_t len = 0;
-    for (int b = 0; b < LTR_QUALITY_N_WARNINGS; b++)
-        if (w >> b & 1u) {
-            int k = snprintf(buf + len, size - len, "%s%s", len ? "," : "",
-                             ltr_quality_warning_name((ltr_quality_warning)(1u << b)));
-            if (k < 0 || (size_t)k >= size - len)
-                break;
-            len += (size_t)k;
-        }
-    if (!len)
+    if (!cli_quality_names(w, ",", buf, size))
         snprintf(buf, size, "n/a");
 }
 

@@ -36,7 +36,7 @@
 #include "run.h"
 
 #ifdef LTR_HAVE_ANALYSIS
-#include "ltr/ltr_analysis.h"
+#include "quality.h"
 #endif
 
 enum { ID_HELP = 1, ID_OUTDIR, ID_JOBS, ID_FORMAT, ID_SIDECAR, ID_FORCE, ID_RECURSIVE,
@@ -490,15 +490,9 @@ static void quality_finish(job *j, const cli_input *in, quality_feed *f)
         ltr_quality_row row;
         if (ltr_quality_summary(f->q, k, &row) != LTR_OK || row.n_frames == 0 || !row.warnings)
             continue;
-        char text[256];
-        size_t used = (size_t)snprintf(text, sizeof text, "quality %s:", in->names[k]);
-        const char *sep = " ";
-        for (int b = 0; b < LTR_QUALITY_N_WARNINGS && used < sizeof text; b++)
-            if (row.warnings >> b & 1u) {
-                used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", sep,
-                                         ltr_quality_warning_name((ltr_quality_warning)(1u << b)));
-                sep = ", ";
-            }
+        char names[192], text[256];
+        cli_quality_names(row.warnings, ", ", names, sizeof names);
+        snprintf(text, sizeof text, "quality %s: %s", in->names[k], names);
         add_warning(j, text);
     }
     ltr_quality_destroy(f->q);

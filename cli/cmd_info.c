@@ -21,7 +21,7 @@
 #include "options.h"
 #include "run.h"
 #ifdef LTR_HAVE_ANALYSIS
-#include "ltr/ltr_analysis.h"
+#include "quality.h"
 #endif
 
 enum { ID_HELP = 1 };
@@ -223,15 +223,8 @@ static void quality_collect(ltr_quality *q, const ltr_io_reader *r, const unsign
         ltr_quality_row row;
         if (ltr_quality_summary(q, k, &row) != LTR_OK || row.n_frames == 0)
             continue;
-        char w[256] = "";
-        size_t wl = 0;
-        for (int b = 0; b < LTR_QUALITY_N_WARNINGS; b++)
-            if (row.warnings >> b & 1u) {
-                int m = snprintf(w + wl, sizeof w - wl, "%s%s", wl ? ", " : "",
-                                 ltr_quality_warning_name((ltr_quality_warning)(1u << b)));
-                if (m > 0 && (size_t)m < sizeof w - wl)
-                    wl += (size_t)m;
-            }
+        char w[256];
+        const size_t wl = cli_quality_names(row.warnings, ", ", w, sizeof w);
         const char *name = ltr_io_reader_channel(r, sel[k])->name;
         size_t ll = strlen(lines);
         snprintf(lines + ll, lsize - ll, "%3u  %-16s %7.2f  %s\n", sel[k], name, row.index,
