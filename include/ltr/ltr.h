@@ -426,8 +426,12 @@ LTR_API LTR_NODISCARD ltr_status ltr_detector_process_s16(ltr_detector *det, con
 LTR_API LTR_NODISCARD ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events,
                                                     size_t max_events, size_t *n_events);
 
-/** Capacity of the internal event queue. */
-#define LTR_EVENT_QUEUE 16u
+/** Capacity of the internal event queue: a twitch's BEGIN and END and an artifact
+ *  stretch, with one to spare. It is part of every detector's state (72 bytes an
+ *  event), so it is small (issue 10: 16 events were 1152 bytes of a 4.4 KiB
+ *  one-channel detector); size the events array with ltr_detector_max_events and
+ *  nothing ever waits in it (16 until issue 10). */
+#define LTR_EVENT_QUEUE 4u
 
 /**
  * An upper bound on the events one ltr_detector_process call with n_frames

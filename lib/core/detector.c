@@ -47,13 +47,13 @@
 /* Every channel of one sensor fits in one band-pass block (columns rounded up to groups). */
 _Static_assert(LTRI_SOA_MAX >= LTR_MAX_CHANNELS && LTRI_SOA_MAX % LTRI_SOA_GROUP == 0,
                "band-pass columns");
-/* Sensor kinds, the index of d->chain (ltr_sensor: EMG 0, accelerometer 1). */
+_Static_assert(LTR_MAX_PENDING_MARKS <= 32u, "mark_stim holds a bit per pending mark");
+/* Sensor kinds, the index of chain_offset (ltr_sensor: EMG 0, accelerometer 1). */
 #define N_SENSORS LTRI_N_SENSORS
 
 /* What is designed once per sensor kind: its conditioning and envelope filters, its
  * lanes' settings, and the delays they cause (immutable after init). */
 typedef struct sensor_chain {
-    int present;              /* some channel is of this kind */
     ltri_cascade band;        /* conditioning: band-pass (EMG), high- and low-pass (acc.) */
     ltri_biquad smooth[LTRI_ENVELOPE_SECTIONS]; /* envelope smoother (not a whole cascade:
                                                    124 bytes less a sensor) */
@@ -79,11 +79,6 @@ typedef struct artifact_segment {
     uint32_t flags, channels;
 } artifact_segment;
 
-typedef struct pending_mark {
-    ltri_frame frame;         /* the input frame the caller marked */
-    ltr_mark kind;
-} pending_mark;
-
 struct ltr_detector {
     ltr_config cfg;
     /* Where ltr_detector_create allocated it (NULL: caller memory). Compared, never
@@ -92,14 +87,18 @@ struct ltr_detector {
     unsigned n_lanes;
 
     /* immutable after init */
-    sensor_chain chain[N_SENSORS]; /* indexed by ltr_sensor */
+    /* Each present sensor's chain (indexed by ltr_sensor) sits at chain_offset[k] after
+     * the struct, 0 for a sensor no channel has: a one-sensor detector does not carry
+     * the other's filters (280 bytes, issue 10). */
+    size_t chain_offset[N_SENSORS];
     int has_mains;                        /* EMG channels go through the mains canceller */
     ltri_mains_design mains;
     uint64_t mains_settle;                /* frames the canceller needs before lanes learn */
     int has_ecg;                          /* EMG channels go through the ECG canceller */
-    ltri_ecg_design ecg;
     uint32_t ecg_delay;                   /* its delay, frames: every lane runs this late */
-    size_t ecg_offset, acc_ring_offset;   /* byte offsets of the ECG channels, the ring */
+    /* byte offsets of the ECG design (only with ECG cancelling: 120 bytes), the ECG
+     * channels, the accelerometer ring */
+    size_t ecg_design_offset, ecg_offset, acc_ring_offset;
     ltri_artifact_design art;
     ltri_fusion_design fusion;            /* twitches from lane news */
     uint64_t recovery_min, recovery_max, merge_gap;
@@ -118,7 +117,10 @@ struct ltr_detector {
     ltri_mains_tracker mains_tr;  /* the mains grid: frequency, oscillators, search */
     uint32_t acc_ring_pos;        /* ECG cancelling: the accelerometer lane's delay line */
     artifact_segment seg;
-    pending_mark marks[LTR_MAX_PENDING_MARKS];
+    /* the input frames the caller marked, in order; bit i of mark_stim: mark i is a
+     * stimulation pulse (else a needle movement). 8 bytes a mark, not 16. */
+    ltri_frame mark_frame[LTR_MAX_PENDING_MARKS];
+    uint32_t mark_stim;
     unsigned n_marks;
     ltri_events events;       /* the caller's array for this call, and the queue */
 
@@ -161,9 +163,22 @@ static inline ltri_lane_slot *lanes_of(const ltr_detector *d)
     return (ltri_lane_slot *)(void *)((unsigned char *)(uintptr_t)d + d->lanes_offset);
 }
 
+/* Sensor k's chain; only for a sensor some channel has (chain_offset != 0). */
+static inline sensor_chain *chain_of(const ltr_detector *d, unsigned k)
+{
+    return (sensor_chain *)(void *)((unsigned char *)(uintptr_t)d + d->chain_offset[k]);
+}
+
+static inline int has_sensor(const ltr_detector *d, unsigned k) { return d->chain_offset[k] != 0; }
+
+static inline ltri_ecg_design *ecg_design(const ltr_detector *d)
+{
+    return (ltri_ecg_design *)(void *)((unsigned char *)(uintptr_t)d + d->ecg_design_offset);
+}
+
 static const ltri_lane_design *lane_design(const ltr_detector *d, const ltri_lane_slot *s)
 {
-    return &d->chain[s->sensor].lane;
+    return &chain_of(d, s->sensor)->lane;
 }
 
 
@@ -181,10 +196,12 @@ static unsigned count_lanes(const ltr_config *cfg)
 }
 
 /* The memory after the detector struct: channels, lanes, each channel's artifact stage
- * (its look-ahead line sized for the rate), then with ECG cancelling one canceller per
- * EMG channel and the accelerometer lane's delay line (energy, amplitude). */
+ * (its look-ahead line sized for the rate), each sensor's band-pass states, the chain of
+ * each sensor present, then with ECG cancelling its design, one canceller per EMG
+ * channel and the accelerometer lane's delay line (energy, amplitude). */
 typedef struct layout {
-    size_t channels, lanes, art, band[N_SENSORS], ecg, acc_ring, total;
+    size_t channels, lanes, art, band[N_SENSORS], chain[N_SENSORS], ecg_design, ecg, acc_ring,
+        total;
     uint32_t band_cols[N_SENSORS];
     size_t art_stride, ecg_stride;
     uint32_t ecg_delay;
@@ -214,11 +231,17 @@ static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
                                                 LTRI_SOA_GROUP * LTRI_SOA_GROUP;
         at += align_up(2u * sections[k] * lo->band_cols[k] * sizeof(ltri_real));
     }
+    for (unsigned k = 0; k < N_SENSORS; k++) {
+        lo->chain[k] = count[k] ? at : 0;
+        at += count[k] ? align_up(sizeof(sensor_chain)) : 0;
+    }
     lo->ecg = at;
     lo->total = lo->ecg;
     if (cfg->ecg_cancel && n_emg) {
         if (ltri_ecg_design_init(ecg, cfg->sample_rate_hz) != 0)
             return -1;
+        lo->ecg_design = at;
+        lo->ecg = at + align_up(sizeof(ltri_ecg_design));
         lo->ecg_stride = align_up(ltri_ecg_channel_size(ecg));
         lo->ecg_delay = ltri_ecg_delay(ecg);
         lo->acc_ring = lo->ecg + n_emg * lo->ecg_stride;
@@ -259,7 +282,7 @@ static ltr_status design_emg(ltr_detector *d)
 {
     const ltr_config *cfg = &d->cfg;
     const double fs = cfg->sample_rate_hz;
-    sensor_chain *emg = &d->chain[LTR_SENSOR_EMG];
+    sensor_chain *emg = chain_of(d, LTR_SENSOR_EMG);
     ltri_cascade_clear(&emg->band);
     /* 4th-order Butterworth band edges: -24 dB/octave keeps movement artifacts and
      * high-frequency noise out without much ringing. */
@@ -295,7 +318,7 @@ static ltr_status design_acc(ltr_detector *d)
 {
     const ltr_config *cfg = &d->cfg;
     const double fs = cfg->sample_rate_hz;
-    sensor_chain *acc = &d->chain[LTR_SENSOR_ACC];
+    sensor_chain *acc = chain_of(d, LTR_SENSOR_ACC);
     ltri_cascade_clear(&acc->band);
     /* 8th-order high-pass: gravity and therapist hand motion (< 5 Hz) are far larger than
      * a twitch and sit just below its band; -48 dB/octave keeps 4 Hz motion 20 dB down
@@ -314,7 +337,7 @@ static ltri_ecg_channel *ecg_channel(ltr_detector *d, const channel_state *ch)
 {
     /* offsets are multiples of LTR_DETECTOR_ALIGN from an aligned block */
     return (void *)((unsigned char *)d + d->ecg_offset +
-                    ch->ecg_slot * align_up(d->ecg.channel_size));
+                    ch->ecg_slot * align_up(ecg_design(d)->channel_size));
 }
 
 /* ECG cancelling delays the EMG by ecg_delay frames; the accelerometer lane's energy and
@@ -326,8 +349,9 @@ static void reset_stream(ltr_detector *d)
     if (d->has_ecg) {
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             if (d->cfg.sensors[c] == LTR_SENSOR_EMG)
-                ltri_ecg_channel_init(&d->ecg, ecg_channel(d, &chans(d)[c]), d->ecg.channel_size);
-        if (d->chain[LTR_SENSOR_ACC].present)
+                ltri_ecg_channel_init(ecg_design(d), ecg_channel(d, &chans(d)[c]),
+                                      ecg_design(d)->channel_size);
+        if (has_sensor(d, LTR_SENSOR_ACC))
             memset(acc_ring(d), 0, 2u * d->ecg_delay * sizeof(float));
         d->acc_ring_pos = 0;
     }
@@ -354,6 +378,7 @@ static void reset_stream(ltr_detector *d)
     ltri_fusion_reset_stream(&d->fu);
     memset(&d->seg, 0, sizeof d->seg);
     d->n_marks = 0;
+    d->mark_stim = 0;
     d->last_artifact = 0;
     d->pulse_end = d->pulse_onset = 0;
     d->dirty = 0;
@@ -375,7 +400,8 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     d->cfg = *cfg;
     d->n_lanes = count_lanes(cfg);
     layout lo;
-    if (plan_layout(cfg, &lo, &d->ecg) != 0)
+    ltri_ecg_design ecg;
+    if (plan_layout(cfg, &lo, &ecg) != 0)
         return LTR_ERR_ARGUMENT;
     /* the block is LTR_DETECTOR_ALIGN-aligned and every part starts at a multiple of it */
     d->lanes_offset = lo.lanes;
@@ -385,8 +411,13 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
         d->band_offset[k] = lo.band[k];
         d->band_cols[k] = lo.band_cols[k];
     }
+    for (unsigned k = 0; k < N_SENSORS; k++)
+        d->chain_offset[k] = lo.chain[k];
     d->has_ecg = lo.ecg_stride != 0;
     d->ecg_delay = lo.ecg_delay;
+    d->ecg_design_offset = lo.ecg_design;
+    if (d->has_ecg)
+        *ecg_design(d) = ecg;
     d->ecg_offset = lo.ecg;
     d->acc_ring_offset = lo.acc_ring;
 
@@ -396,7 +427,6 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     unsigned n_emg = 0;
     for (unsigned c = 0; c < cfg->n_channels; c++) {
         if (cfg->sensors[c] == LTR_SENSOR_EMG) {
-            d->chain[LTR_SENSOR_EMG].present = 1;
             chans(d)[c].ecg_slot = n_emg++;
             chans(d)[c].slot = d->band_count[LTR_SENSOR_EMG]++;
             chans(d)[c].sensor = LTR_SENSOR_EMG;
@@ -404,7 +434,6 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
             lanes_of(d)[lane].channels = 1u << c;
             chans(d)[c].lane = lane++;
         } else {
-            d->chain[LTR_SENSOR_ACC].present = 1;
             chans(d)[c].slot = d->band_count[LTR_SENSOR_ACC]++;
             chans(d)[c].sensor = LTR_SENSOR_ACC;
             if (acc_lane < 0) {
@@ -416,19 +445,20 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
         }
     }
     ltr_status ds;
-    if (d->chain[LTR_SENSOR_EMG].present && (ds = design_emg(d)) != LTR_OK)
+    if (has_sensor(d, LTR_SENSOR_EMG) && (ds = design_emg(d)) != LTR_OK)
         return ds;
-    if (d->chain[LTR_SENSOR_ACC].present && (ds = design_acc(d)) != LTR_OK)
+    if (has_sensor(d, LTR_SENSOR_ACC) && (ds = design_acc(d)) != LTR_OK)
         return ds;
     ltri_artifact_design_init(&d->art, cfg);
     for (unsigned k = 0; k < N_SENSORS; k++)
-        ltri_lane_design_init(&d->chain[k].lane, cfg, (ltr_sensor)k);
+        if (has_sensor(d, k))
+            ltri_lane_design_init(&chain_of(d, k)->lane, cfg, (ltr_sensor)k);
 
     uint64_t max_delay = 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
         ltri_lane_slot *s = &lanes_of(d)[l];
-        s->delay = d->chain[s->sensor].delay;
-        s->onset_delay = d->chain[s->sensor].band_delay;
+        s->delay = chain_of(d, s->sensor)->delay;
+        s->onset_delay = chain_of(d, s->sensor)->band_delay;
         if (s->delay > max_delay)
             max_delay = s->delay;
     }
@@ -442,8 +472,8 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     d->recovery_max = ltri_frames_ms(cfg->warmup_ms, fs, LTRI_ROUND_UP, 0);
     if (d->recovery_max < d->recovery_min)
         d->recovery_max = d->recovery_min;
-    ltri_fusion_design_init(&d->fusion, cfg, d->chain[LTR_SENSOR_EMG].present,
-                            d->chain[LTR_SENSOR_ACC].present, d->latency);
+    ltri_fusion_design_init(&d->fusion, cfg, has_sensor(d, LTR_SENSOR_EMG),
+                            has_sensor(d, LTR_SENSOR_ACC), d->latency);
     d->merge_gap = ltri_frames(ARTIFACT_MERGE_S, fs, LTRI_ROUND_UP, 0);
     d->stim_blank = ltri_frames_ms(cfg->stim_blank_ms, fs, LTRI_ROUND_UP, 1);
     d->needle_blank = ltri_frames_ms(cfg->needle_blank_ms, fs, LTRI_ROUND_UP, 1);
@@ -527,7 +557,8 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
     /* Each lane begins at most once per confirm time; each twitch gives BEGIN plus
      * END or CANCEL; artifact stretches are at least merge_gap apart; +2 for what
      * flush closes; plus what waits in the queue. */
-    const size_t per_lane = n_frames / det->chain[LTR_SENSOR_EMG].lane.confirm + 2; /* shared */
+    /* confirm_ms is shared by EMG and accelerometer lanes: the first lane's */
+    const size_t per_lane = n_frames / lane_design(det, &lanes_of(det)[0])->confirm + 2;
     return 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2 +
            ltri_events_waiting(&det->events);
 }
@@ -653,20 +684,23 @@ static void close_segment(ltr_detector *d, ltri_frame n)
 static void apply_marks(ltr_detector *d, ltri_frame n)
 {
     unsigned keep = 0;
+    uint32_t keep_stim = 0;
     for (unsigned i = 0; i < d->n_marks; i++) {
-        const pending_mark mk = d->marks[i];
-        if (mk.frame > n) {
-            d->marks[keep++] = mk;
+        const ltri_frame frame = d->mark_frame[i];
+        const int stim = (d->mark_stim >> i & 1u) != 0;
+        if (frame > n) {
+            keep_stim |= (uint32_t)stim << keep;
+            d->mark_frame[keep++] = frame;
             continue;
         }
-        const int stim = mk.kind == LTR_MARK_STIM;
         const uint64_t len = stim ? d->stim_blank : d->needle_blank;
         const uint32_t why = LTR_FLAG_MARKED | (stim ? LTR_FLAG_STIM | LTRI_REASON_PULSE
                                                      : LTR_FLAG_NEEDLE);
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
-            ltri_artifact_blank(&d->art, art_of(d, c), mk.frame, mk.frame + len, why);
+            ltri_artifact_blank(&d->art, art_of(d, c), frame, frame + len, why);
     }
     d->n_marks = keep;
+    d->mark_stim = keep_stim;
 }
 
 /* The EMG lanes learn their background from what the canceller will go on giving them:
@@ -722,7 +756,7 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t
             y = ltri_mains_step(&d->mains, &d->mains_tr, &ch->mains, y);
     }
     if (d->has_ecg)
-        y = ltri_ecg_step(&d->ecg, ecg_channel(d, ch), y);
+        y = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
     return y;
 }
 
@@ -733,7 +767,7 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t
 static inline void band_pass(ltr_detector *d, unsigned sensor, float *col, unsigned n)
 {
     const unsigned cols = d->band_cols[sensor];
-    const ltri_biquad *sec = d->chain[sensor].band.sections;
+    const ltri_biquad *sec = chain_of(d, sensor)->band.sections;
     if (cols == 1u)
         col[0] = ltri_sections_run_zn(sec, (ltri_real(*)[2])(void *)band_state(d, sensor),
                                       &d->band_tick[sensor], col[0], n);
@@ -765,14 +799,14 @@ static inline void condition_single(ltr_detector *d, float x, uint32_t clip_mask
     const unsigned k = ch->sensor;
     ltri_real(*z)[2] = (ltri_real(*)[2])(void *)band_state(d, k);
     if (k == LTR_SENSOR_EMG) {
-        y = ltri_sections_run_zn(d->chain[k].band.sections, z, &d->band_tick[k], y,
+        y = ltri_sections_run_zn(chain_of(d, k)->band.sections, z, &d->band_tick[k], y,
                                  EMG_BAND_SECTIONS);
         y = condition_emg(d, ch, y, why);
         ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
         if (d->has_mains)
             ltri_mains_advance(&d->mains, &d->mains_tr);
     } else {
-        y = ltri_sections_run_zn(d->chain[k].band.sections, z, &d->band_tick[k], y,
+        y = ltri_sections_run_zn(chain_of(d, k)->band.sections, z, &d->band_tick[k], y,
                                  ACC_BAND_SECTIONS);
         ls->energy = 0.0f;
         ltri_energy_acc(&ch->energy, y, &ls->energy);
@@ -788,7 +822,7 @@ static inline void condition_frame(ltr_detector *d, const float *x, uint32_t cli
     ltri_lane_slot *lanes = lanes_of(d);
     const unsigned n_ch = d->cfg.n_channels;
     /* Only the accelerometer lane sums its axes; an EMG lane's inputs are set below. */
-    if (d->chain[LTR_SENSOR_ACC].present)
+    if (has_sensor(d, LTR_SENSOR_ACC))
         for (unsigned l = 0; l < d->n_lanes; l++)
             lanes[l].energy = lanes[l].amp_sq = 0.0f;
     const unsigned padding = d->padding ? LTRI_SAMPLE_PADDING : 0u;
@@ -857,11 +891,11 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
     ltri_lane_frame t;
     const int timed = lane_frame(d, n, &t);
     /* What blocks a lane but depends on the frame only: once a frame. */
-    const int emg_waits = d->chain[LTR_SENSOR_EMG].present && !mains_settled(d, n);
+    const int emg_waits = has_sensor(d, LTR_SENSOR_EMG) && !mains_settled(d, n);
     ltri_lane_slot *lanes = lanes_of(d);
     for (unsigned l = 0; l < d->n_lanes; l++) {
         ltri_lane_slot *s = &lanes[l];
-        const sensor_chain *chain = &d->chain[s->sensor];
+        const sensor_chain *chain = chain_of(d, s->sensor);
         float env =
             ltri_sections_run_n(chain->smooth, &s->lane.smooth, s->energy, LTRI_ENVELOPE_SECTIONS);
         if (!(env > 0.0f))
@@ -889,7 +923,7 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
         condition_single(d, x[0], clip_mask, n);
     else
         condition_frame(d, x, clip_mask, n);
-    if (d->has_ecg && d->chain[LTR_SENSOR_ACC].present && d->ecg_delay)
+    if (d->has_ecg && has_sensor(d, LTR_SENSOR_ACC) && d->ecg_delay)
         delay_acc_lane(d);
     run_lanes(d, n);
     if (d->fu.tw.open && ltri_fusion_due(&d->fusion, &d->fu, n)) /* a call only when open */
@@ -1002,6 +1036,8 @@ ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame)
         return LTR_ERR_ARGUMENT;
     if (det->n_marks >= LTR_MAX_PENDING_MARKS)
         return LTR_ERR_TOO_MANY_MARKS;
-    det->marks[det->n_marks++] = (pending_mark){.frame = frame, .kind = kind};
+    const uint32_t bit = 1u << det->n_marks;
+    det->mark_stim = kind == LTR_MARK_STIM ? det->mark_stim | bit : det->mark_stim & ~bit;
+    det->mark_frame[det->n_marks++] = frame;
     return LTR_OK;
 }
