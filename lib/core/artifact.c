@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cold.h"
 #include "artifact.h"
 #include "timebase.h"
 
@@ -30,7 +31,7 @@
 
 #define SLOT(d, f) ((uint32_t)(f) & ((d)->line_len - 1u))
 
-void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
+LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
 {
     const double fs = cfg->sample_rate_hz;
     /* + 2: a biphasic pulse fills up to two frames at low rates and is back on the third */
@@ -50,12 +51,12 @@ void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
     d->clip_level = (float)cfg->clip_level;
 }
 
-size_t ltri_artifact_size(const ltri_artifact_design *d)
+LTRI_COLD size_t ltri_artifact_size(const ltri_artifact_design *d)
 {
     return sizeof(ltri_artifact) + d->line_len * sizeof(ltri_artifact_slot);
 }
 
-void ltri_artifact_reset(const ltri_artifact_design *d, ltri_artifact *a)
+LTRI_COLD void ltri_artifact_reset(const ltri_artifact_design *d, ltri_artifact *a)
 {
     memset(a, 0, ltri_artifact_size(d));
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cold.h"
 #include "ltr/ltr.h"
 
 /* Band edges must stay this far below Nyquist so the bilinear design keeps its shape. */
@@ -16,7 +17,7 @@
 
 static double min_d(double a, double b) { return a < b ? a : b; }
 
-ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n_channels,
+LTRI_COLD ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n_channels,
                               const ltr_sensor *sensors)
 {
     if (!cfg)
@@ -80,14 +81,14 @@ ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, unsigned n
 static int finite_pos(double x) { return isfinite(x) && x > 0.0; }
 static int finite_nonneg(double x) { return isfinite(x) && x >= 0.0; }
 
-static ltr_status check_band(double lo, double hi, double fs)
+LTRI_COLD static ltr_status check_band(double lo, double hi, double fs)
 {
     if (!finite_pos(lo) || !finite_pos(hi) || lo >= hi || hi >= NYQUIST_MARGIN * fs)
         return LTR_ERR_BAND;
     return LTR_OK;
 }
 
-ltr_status ltr_config_validate(const ltr_config *cfg)
+LTRI_COLD ltr_status ltr_config_validate(const ltr_config *cfg)
 {
     if (!cfg)
         return LTR_ERR_NULL;

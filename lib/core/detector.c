@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cold.h"
 #include "artifact.h"
 #include "ecg.h"
 #include "envelope.h"
@@ -184,7 +185,7 @@ static const ltri_lane_design *lane_design(const ltr_detector *d, const ltri_lan
 
 /* ------------------------------------------------------------------ memory */
 
-static unsigned count_lanes(const ltr_config *cfg)
+LTRI_COLD static unsigned count_lanes(const ltr_config *cfg)
 {
     unsigned emg = 0, acc = 0;
     for (unsigned c = 0; c < cfg->n_channels; c++)
@@ -207,7 +208,7 @@ typedef struct layout {
     uint32_t ecg_delay;
 } layout;
 
-static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
+LTRI_COLD static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
 {
     unsigned n_emg = 0, n_acc = 0;
     for (unsigned c = 0; c < cfg->n_channels; c++)
@@ -250,7 +251,7 @@ static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
     return 0;
 }
 
-size_t ltr_detector_size(const ltr_config *cfg)
+LTRI_COLD size_t ltr_detector_size(const ltr_config *cfg)
 {
     if (ltr_config_validate(cfg) != LTR_OK)
         return 0;
@@ -262,10 +263,10 @@ size_t ltr_detector_size(const ltr_config *cfg)
 /* ------------------------------------------------------------------ design */
 
 /* A filter delay in whole frames (delays are positive; guard anyway). */
-static uint64_t frames_round(double frames) { return frames > 0.0 ? (uint64_t)lround(frames) : 0; }
+LTRI_COLD static uint64_t frames_round(double frames) { return frames > 0.0 ? (uint64_t)lround(frames) : 0; }
 
 /* The smoother, and the delays of a chain whose band-pass delays by band_delay frames. */
-static ltr_status design_envelope(sensor_chain *ch, double smoothing_hz, double band_delay,
+LTRI_COLD static ltr_status design_envelope(sensor_chain *ch, double smoothing_hz, double band_delay,
                                   double fs)
 {
     ltri_cascade smooth;
@@ -278,7 +279,7 @@ static ltr_status design_envelope(sensor_chain *ch, double smoothing_hz, double 
     return LTR_OK;
 }
 
-static ltr_status design_emg(ltr_detector *d)
+LTRI_COLD static ltr_status design_emg(ltr_detector *d)
 {
     const ltr_config *cfg = &d->cfg;
     const double fs = cfg->sample_rate_hz;
@@ -314,7 +315,7 @@ static ltr_status design_emg(ltr_detector *d)
     return design_envelope(emg, cfg->emg_smoothing_hz, band_delay, fs);
 }
 
-static ltr_status design_acc(ltr_detector *d)
+LTRI_COLD static ltr_status design_acc(ltr_detector *d)
 {
     const ltr_config *cfg = &d->cfg;
     const double fs = cfg->sample_rate_hz;
@@ -344,7 +345,7 @@ static ltri_ecg_channel *ecg_channel(ltr_detector *d, const channel_state *ch)
  * amplitude wait as long in this line, so that every lane runs on one time base. */
 static float *acc_ring(ltr_detector *d) { return (void *)((unsigned char *)d + d->acc_ring_offset); }
 
-static void reset_stream(ltr_detector *d)
+LTRI_COLD static void reset_stream(ltr_detector *d)
 {
     if (d->has_ecg) {
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
@@ -384,7 +385,7 @@ static void reset_stream(ltr_detector *d)
     d->dirty = 0;
 }
 
-ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, const ltr_config *cfg)
+LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, const ltr_config *cfg)
 {
     if (!det || !mem || !cfg)
         return LTR_ERR_NULL;
@@ -482,7 +483,7 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     return LTR_OK;
 }
 
-ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg)
+LTRI_COLD ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg)
 {
     if (!det || !cfg)
         return LTR_ERR_NULL;
@@ -502,13 +503,13 @@ ltr_status ltr_detector_create(ltr_detector **det, const ltr_config *cfg)
     return LTR_OK;
 }
 
-void ltr_detector_destroy(ltr_detector *det)
+LTRI_COLD void ltr_detector_destroy(ltr_detector *det)
 {
     if (det && det->allocation == det)
         free(det);
 }
 
-void ltr_detector_reset(ltr_detector *det)
+LTRI_COLD void ltr_detector_reset(ltr_detector *det)
 {
     if (!det)
         return;

@@ -25,6 +25,7 @@
  * template sample k (a function of continuous decimated time) sits at q + k,
  * i.e. at input time s + kM with s = qM + (M - 1)/2.
  */
+#include "cold.h"
 #include "ecg.h"
 #include "timebase.h"
 
@@ -98,7 +99,7 @@ static uint32_t to_count(double seconds, double rate, uint32_t at_least)
     return (uint32_t)ltri_frames(seconds, rate, LTRI_ROUND_NEAREST, at_least);
 }
 
-int ltri_ecg_design_init(ltri_ecg_design *d, double fs_hz)
+LTRI_COLD int ltri_ecg_design_init(ltri_ecg_design *d, double fs_hz)
 {
     if (!d || !(fs_hz >= 200.0) || !(fs_hz <= 1e6))
         return -1;
@@ -170,12 +171,12 @@ static void drop_template(ltri_ecg_channel *c)
     c->e_short = c->e_slow = 0.0f;
 }
 
-void ltri_ecg_reset(const ltri_ecg_design *d, ltri_ecg_channel *c)
+LTRI_COLD void ltri_ecg_reset(const ltri_ecg_design *d, ltri_ecg_channel *c)
 {
     memset(c, 0, d->channel_size);
 }
 
-ltri_ecg_channel *ltri_ecg_channel_init(const ltri_ecg_design *d, void *mem, size_t size)
+LTRI_COLD ltri_ecg_channel *ltri_ecg_channel_init(const ltri_ecg_design *d, void *mem, size_t size)
 {
     if (!d || !mem || size < d->channel_size ||
         ((uintptr_t)mem & (alignof(ltri_ecg_channel) - 1)) != 0)

@@ -35,6 +35,7 @@
  * (cx = 1) exact whatever the rounding of the other coefficients, and
  * shortens the x -> y dependency chain to subtract, multiply, add.
  */
+#include "cold.h"
 #include "filter.h"
 
 #include <math.h>
@@ -48,7 +49,7 @@ static const double ltri_pi = 3.14159265358979323846;
  * units of the pre-warped corner, realised from the SVF outputs
  * (x = (s^2+ks+1)/(...), v1 = s/(...), v2 = 1/(...)) as y = m0 x + m1 v1 + m2 v2
  * with m0 = n2, m1 = n1 - k n2, m2 = n0 - n2 (Simper 2013, "mixing"). */
-static ltri_biquad svf_section(double g, double k, double n2, double n1, double n0)
+LTRI_COLD static ltri_biquad svf_section(double g, double k, double n2, double n1, double n0)
 {
     const double a1 = 1.0 / (1.0 + g * (g + k));
     const double a2 = g * a1;
@@ -65,17 +66,17 @@ static ltri_biquad svf_section(double g, double k, double n2, double n1, double 
 }
 
 /* 0 < f < fs / 2 with fs finite; false for NaN. */
-static int below_nyquist(double f_hz, double fs_hz)
+LTRI_COLD static int below_nyquist(double f_hz, double fs_hz)
 {
     return isfinite(fs_hz) && f_hz > 0.0 && f_hz < 0.5 * fs_hz;
 }
 
-void ltri_cascade_clear(ltri_cascade *c)
+LTRI_COLD void ltri_cascade_clear(ltri_cascade *c)
 {
     memset(c, 0, sizeof *c);
 }
 
-static int add_butter(ltri_cascade *c, unsigned order, double fc_hz, double fs_hz, int highpass)
+LTRI_COLD static int add_butter(ltri_cascade *c, unsigned order, double fc_hz, double fs_hz, int highpass)
 {
     if (c == NULL || order == 0u || order % 2u != 0u || !below_nyquist(fc_hz, fs_hz))
         return -1;
@@ -98,17 +99,17 @@ static int add_butter(ltri_cascade *c, unsigned order, double fc_hz, double fs_h
     return 0;
 }
 
-int ltri_cascade_add_butter_highpass(ltri_cascade *c, unsigned order, double fc_hz, double fs_hz)
+LTRI_COLD int ltri_cascade_add_butter_highpass(ltri_cascade *c, unsigned order, double fc_hz, double fs_hz)
 {
     return add_butter(c, order, fc_hz, fs_hz, 1);
 }
 
-int ltri_cascade_add_butter_lowpass(ltri_cascade *c, unsigned order, double fc_hz, double fs_hz)
+LTRI_COLD int ltri_cascade_add_butter_lowpass(ltri_cascade *c, unsigned order, double fc_hz, double fs_hz)
 {
     return add_butter(c, order, fc_hz, fs_hz, 0);
 }
 
-int ltri_cascade_add_notch(ltri_cascade *c, double f0_hz, double width_hz, double fs_hz)
+LTRI_COLD int ltri_cascade_add_notch(ltri_cascade *c, double f0_hz, double width_hz, double fs_hz)
 {
     if (c == NULL || c->n_sections >= LTRI_MAX_SECTIONS || !below_nyquist(f0_hz, fs_hz) ||
         !below_nyquist(width_hz, fs_hz))
@@ -204,7 +205,7 @@ static cplx w_at(double f_hz, double fs_hz)
     return w;
 }
 
-double ltri_cascade_gain(const ltri_cascade *c, double f_hz, double fs_hz)
+LTRI_COLD double ltri_cascade_gain(const ltri_cascade *c, double f_hz, double fs_hz)
 {
     const cplx w = w_at(f_hz, fs_hz);
     double gain = 1.0;
@@ -224,7 +225,7 @@ double ltri_cascade_gain(const ltri_cascade *c, double f_hz, double fs_hz)
  * on it: the delay is then finite and smooth everywhere, including at the
  * notch frequency and at DC, and off by about (1 - |r|) / (omega - omega_r)^2
  * from the exact realised value elsewhere (negligible: |r| - 1 is rounding). */
-static double zero_delay(cplx wr, cplx z)
+LTRI_COLD static double zero_delay(cplx wr, cplx z)
 {
     const double r2_minus_1 = 2.0 * wr.re + wr.re * wr.re + wr.im * wr.im; /* |1 + wr|^2 - 1 */
     if (fabs(r2_minus_1) < 2e-4)
@@ -237,7 +238,7 @@ static double zero_delay(cplx wr, cplx z)
  * subtracts its share; the poles' sum is Re(z Q'(w) / Q(w)), since
  * dw/domega = j z. The zeros are the roots of N(w), found with the
  * cancellation-free quadratic formula. */
-static double section_delay(const section_poly *p, cplx w)
+LTRI_COLD static double section_delay(const section_poly *p, cplx w)
 {
     const cplx z = {w.re + 1.0, w.im};
     const cplx q = quad_at(1.0, p->q1, p->q0, w);
@@ -266,7 +267,7 @@ static double section_delay(const section_poly *p, cplx w)
     return tau;
 }
 
-double ltri_cascade_group_delay(const ltri_cascade *c, double f_hz, double fs_hz)
+LTRI_COLD double ltri_cascade_group_delay(const ltri_cascade *c, double f_hz, double fs_hz)
 {
     const cplx w = w_at(f_hz, fs_hz);
     double tau = 0.0;

@@ -40,6 +40,7 @@
  * W). 10 dB over noise over the 0.25 s window: false alarm per line well
  * below 1e-6 (about 2.5 independent |W|^2 values per window and channel).
  */
+#include "cold.h"
 #include "mains.h"
 #include "timebase.h"
 
@@ -87,7 +88,7 @@ static inline float flush_out(float v) { return (v + 0x1p-38f) - 0x1p-38f; }
 
 /* ---------------------------------------------------------------- design */
 
-static unsigned lines_that_fit(double f0, unsigned harmonics, double max_freq_hz, double fs_hz)
+LTRI_COLD static unsigned lines_that_fit(double f0, unsigned harmonics, double max_freq_hz, double fs_hz)
 {
     unsigned n = 0;
     while (n < harmonics && n < LTRI_MAINS_MAX_LINES) {
@@ -99,7 +100,7 @@ static unsigned lines_that_fit(double f0, unsigned harmonics, double max_freq_hz
     return n;
 }
 
-int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double mains_hz, unsigned harmonics,
+LTRI_COLD int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double mains_hz, unsigned harmonics,
                            double max_freq_hz)
 {
     if (d == NULL)
@@ -308,7 +309,7 @@ static void start_search(const ltri_mains_design *d, ltri_mains_tracker *t, int 
     set_layout(d, t, 1, 0);
 }
 
-void ltri_mains_tracker_reset(const ltri_mains_design *d, ltri_mains_tracker *t)
+LTRI_COLD void ltri_mains_tracker_reset(const ltri_mains_design *d, ltri_mains_tracker *t)
 {
     memset(t, 0, sizeof *t);
     for (unsigned f = 0; f < 2; f++) {
@@ -457,7 +458,7 @@ void ltri_mains_advance(const ltri_mains_design *d, ltri_mains_tracker *t)
 
 /* ------------------------------------------------------------- channels */
 
-void ltri_mains_channel_reset(const ltri_mains_design *d, ltri_mains_channel *ch)
+LTRI_COLD void ltri_mains_channel_reset(const ltri_mains_design *d, ltri_mains_channel *ch)
 {
     memset(ch, 0, sizeof *ch);
     ch->g = d->g_fast;
