@@ -65,10 +65,10 @@ typedef struct sensor_chain {
 
 typedef struct channel_state {
     uint32_t sensor;          /* its ltr_sensor */
-    uint32_t slot;            /* index among the channels of its sensor (band-pass column) */
+    /* index among the channels of its sensor: its band-pass column, and for an EMG
+     * channel the index of its mains weights and its ECG canceller */
+    uint32_t slot;
     uint32_t why;             /* this frame's blanking reasons (condition_frame) */
-    ltri_mains_channel mains; /* EMG channels: the mains canceller's weights */
-    uint32_t ecg_slot;        /* EMG channels with ECG cancelling: index of its canceller */
     ltri_energy energy;      /* the energy operator's previous samples */
     uint32_t blank_run;      /* consecutive blanked frames */
     uint32_t lane;           /* lane index */
@@ -93,6 +93,7 @@ struct ltr_detector {
      * the other's filters (280 bytes, issue 10). */
     size_t chain_offset[N_SENSORS];
     int has_mains;                        /* EMG channels go through the mains canceller */
+    size_t mains_offset;                  /* the EMG channels' weights, by slot */
     ltri_mains_design mains;
     uint64_t mains_settle;                /* frames the canceller needs before lanes learn */
     int has_ecg;                          /* EMG channels go through the ECG canceller */
@@ -172,6 +173,13 @@ static inline sensor_chain *chain_of(const ltr_detector *d, unsigned k)
 
 static inline int has_sensor(const ltr_detector *d, unsigned k) { return d->chain_offset[k] != 0; }
 
+/* An EMG channel's mains weights (has_mains). */
+static inline ltri_mains_channel *mains_of(const ltr_detector *d, const channel_state *ch)
+{
+    return (ltri_mains_channel *)(void *)((unsigned char *)(uintptr_t)d + d->mains_offset) +
+           ch->slot;
+}
+
 static inline ltri_ecg_design *ecg_design(const ltr_detector *d)
 {
     return (ltri_ecg_design *)(void *)((unsigned char *)(uintptr_t)d + d->ecg_design_offset);
@@ -201,8 +209,8 @@ LTRI_COLD static unsigned count_lanes(const ltr_config *cfg)
  * each sensor present, then with ECG cancelling its design, one canceller per EMG
  * channel and the accelerometer lane's delay line (energy, amplitude). */
 typedef struct layout {
-    size_t channels, lanes, art, band[N_SENSORS], chain[N_SENSORS], ecg_design, ecg, acc_ring,
-        total;
+    size_t channels, lanes, art, band[N_SENSORS], chain[N_SENSORS], mains, ecg_design, ecg,
+        acc_ring, total;
     uint32_t band_cols[N_SENSORS];
     size_t art_stride, ecg_stride;
     uint32_t ecg_delay;
@@ -236,6 +244,10 @@ LTRI_COLD static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_des
         lo->chain[k] = count[k] ? at : 0;
         at += count[k] ? align_up(sizeof(sensor_chain)) : 0;
     }
+    /* the mains canceller's weights: EMG channels only (an accelerometer axis has none) */
+    lo->mains = at;
+    if (n_emg && cfg->mains_hz != 0.0 && cfg->mains_harmonics > 0)
+        at += align_up(n_emg * sizeof(ltri_mains_channel));
     lo->ecg = at;
     lo->total = lo->ecg;
     if (cfg->ecg_cancel && n_emg) {
@@ -338,7 +350,7 @@ static ltri_ecg_channel *ecg_channel(ltr_detector *d, const channel_state *ch)
 {
     /* offsets are multiples of LTR_DETECTOR_ALIGN from an aligned block */
     return (void *)((unsigned char *)d + d->ecg_offset +
-                    ch->ecg_slot * align_up(ecg_design(d)->channel_size));
+                    ch->slot * align_up(ecg_design(d)->channel_size));
 }
 
 /* ECG cancelling delays the EMG by ecg_delay frames; the accelerometer lane's energy and
@@ -366,8 +378,8 @@ LTRI_COLD static void reset_stream(ltr_detector *d)
     for (unsigned c = 0; c < d->cfg.n_channels; c++) {
         channel_state *ch = &chans(d)[c];
         ltri_artifact_reset(&d->art, art_of(d, c));
-        if (d->has_mains)
-            ltri_mains_channel_reset(&d->mains, &ch->mains);
+        if (d->has_mains && ch->sensor == LTR_SENSOR_EMG)
+            ltri_mains_channel_reset(&d->mains, mains_of(d, ch));
         ltri_energy_reset(&ch->energy);
         ch->blank_run = 0;
     }
@@ -414,6 +426,7 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     }
     for (unsigned k = 0; k < N_SENSORS; k++)
         d->chain_offset[k] = lo.chain[k];
+    d->mains_offset = lo.mains;
     d->has_ecg = lo.ecg_stride != 0;
     d->ecg_delay = lo.ecg_delay;
     d->ecg_design_offset = lo.ecg_design;
@@ -425,10 +438,8 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     const double fs = cfg->sample_rate_hz;
     unsigned lane = 0;
     int acc_lane = -1;
-    unsigned n_emg = 0;
     for (unsigned c = 0; c < cfg->n_channels; c++) {
         if (cfg->sensors[c] == LTR_SENSOR_EMG) {
-            chans(d)[c].ecg_slot = n_emg++;
             chans(d)[c].slot = d->band_count[LTR_SENSOR_EMG]++;
             chans(d)[c].sensor = LTR_SENSOR_EMG;
             lanes_of(d)[lane].sensor = LTR_SENSOR_EMG;
@@ -752,9 +763,9 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t
     if (d->has_mains) {
         /* a held (blanked) sample has no mains in it: do not cancel any */
         if (why)
-            ltri_mains_hold(&d->mains, &d->mains_tr, &ch->mains);
+            ltri_mains_hold(&d->mains, &d->mains_tr, mains_of(d, ch));
         else
-            y = ltri_mains_step(&d->mains, &d->mains_tr, &ch->mains, y);
+            y = ltri_mains_step(&d->mains, &d->mains_tr, mains_of(d, ch), y);
     }
     if (d->has_ecg)
         y = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);

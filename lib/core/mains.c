@@ -338,7 +338,6 @@ static void lock(const ltri_mains_design *d, ltri_mains_tracker *t, unsigned w)
 {
     const unsigned l = 1u - w;
     memset(t->merge_to, NO_SLOT, sizeof t->merge_to);
-    t->move_from = t->first[w];
     for (unsigned i = 0; i < t->count[w]; i++) {
         t->merge_to[t->first[w] + i] = (unsigned char)i;
         t->merge_re[t->first[w] + i] = 1.0f;

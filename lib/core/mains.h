@@ -102,12 +102,23 @@ typedef struct ltri_mains_tracker {
     float g_target;             /**< notch gain the channels relax to */
     float ref_c[LTRI_MAINS_MAX_LINES], ref_s[LTRI_MAINS_MAX_LINES]; /**< this sample's references */
     float fll_num[2], fll_den[2];                   /**< per tick, summed over channels */
-    /** search statistics: line power and local noise, summed over channels and ticks */
-    float line_pow[LTRI_MAINS_MAX_LINES], line_noise[LTRI_MAINS_MAX_LINES];
-    /* the last lock: slot moves and merges the channels apply lazily */
-    unsigned move_from;         /**< winner's first search slot */
+    /* The search's statistics and the last lock's merges are never needed at once: the
+     * statistics are read once, at the end of the search, before lock() writes the
+     * merges, which every channel applies at its next sample; a new search (a retry
+     * after "none") starts from zero statistics and a new epoch. One storage (96 bytes
+     * less a detector, issue 10). */
+    union {
+        struct {
+            /** search statistics: line power and local noise, summed over channels and ticks */
+            float line_pow[LTRI_MAINS_MAX_LINES], line_noise[LTRI_MAINS_MAX_LINES];
+        };
+        struct {
+            /** the last lock's merges (W rotated by merge_re + j merge_im) */
+            float merge_re[LTRI_MAINS_MAX_LINES], merge_im[LTRI_MAINS_MAX_LINES];
+        };
+    };
+    /* the last lock: slot moves the channels apply lazily */
     unsigned char merge_to[LTRI_MAINS_MAX_LINES]; /**< loser slot -> new slot, 255: dropped */
-    float merge_re[LTRI_MAINS_MAX_LINES], merge_im[LTRI_MAINS_MAX_LINES];
     uint32_t lock_epoch;        /**< epoch the lock created */
 } ltri_mains_tracker;
 
