@@ -671,6 +671,56 @@ static void test_retry_after_none(void **state)
     sig_free(y);
 }
 
+/* ltri_mains_step_one (one channel: step and advance in one call, update and turn in
+ * one pass) gives exactly what ltri_mains_step (or _hold) then ltri_mains_advance give,
+ * sample for sample and in the whole state: through the search and the lock, a
+ * blanked stretch, NaN and absurd samples, at 1, 2 and 50 kHz; and on a silent start
+ * (none found, the quiet retry, the lock 5 s later). */
+static void test_step_one_is_step_and_advance(void **state)
+{
+    (void)state;
+    const double fs_list[] = {1000.0, 2000.0, 50000.0};
+    for (unsigned r = 0; r < 3; r++) {
+        const double fs = fs_list[r];
+        const int silent_start = r == 0;
+        const size_t n = (size_t)((silent_start ? 7.0 : 1.5) * fs);
+        ltri_mains_design d;
+        assert_int_equal(ltri_mains_design_init(&d, fs, LTRI_MAINS_AUTO, 8, emg_top(fs)), 0);
+        float *x = emg(n, fs, 131 + r);
+        const mains_sig m = mains_1_over_k(r == 1 ? 59.6 : 50.4, 20.0, fs);
+        const size_t on = silent_start ? sig_frame(2.0, fs) : 0;
+        add_mains(x + on, n - on, fs, &m, 1.0);
+        for (size_t i = 0; i < on; i++)
+            x[i] = 0.0f;
+        const size_t nan_at = sig_frame(0.9, fs), big_at = nan_at + 7;
+        x[nan_at] = NAN;
+        x[big_at] = 1e20f;
+        const size_t b0 = n - sig_frame(0.3, fs), b1 = b0 + sig_frame(0.02, fs);
+        ltri_mains_tracker ta, tb;
+        ltri_mains_channel ca, cb;
+        ltri_mains_tracker_reset(&d, &ta);
+        ltri_mains_tracker_reset(&d, &tb);
+        ltri_mains_channel_reset(&d, &ca);
+        ltri_mains_channel_reset(&d, &cb);
+        for (size_t i = 0; i < n; i++) {
+            const int held = i >= b0 && i < b1;
+            float ya = x[i];
+            if (held)
+                ltri_mains_hold(&d, &ta, &ca);
+            else
+                ya = ltri_mains_step(&d, &ta, &ca, x[i]);
+            ltri_mains_advance(&d, &ta);
+            const float yb = ltri_mains_step_one(&d, &tb, &cb, x[i], held);
+            EXPECT(memcmp(&ya, &yb, sizeof ya) == 0, "%.0f Hz, sample %zu: %g vs %g", fs, i,
+                   (double)ya, (double)yb);
+        }
+        EXPECT(memcmp(&ta, &tb, sizeof ta) == 0 && memcmp(&ca, &cb, sizeof ca) == 0,
+               "%.0f Hz: states differ", fs);
+        assert_int_equal(ltri_mains_query(&d, &tb, NULL), LTRI_MAINS_LOCKED);
+        sig_free(x);
+    }
+}
+
 static void test_design_refuses_bad_arguments(void **state)
 {
     (void)state;
@@ -710,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_copies_run_identically),
         cmocka_unit_test(test_frequency_ramp_followed),
         cmocka_unit_test(test_retry_after_none),
+        cmocka_unit_test(test_step_one_is_step_and_advance),
         cmocka_unit_test(test_design_refuses_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

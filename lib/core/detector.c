@@ -813,10 +813,12 @@ static inline void condition_single(ltr_detector *d, float x, uint32_t clip_mask
     if (k == LTR_SENSOR_EMG) {
         y = ltri_sections_run_zn(chain_of(d, k)->band.sections, z, &d->band_tick[k], y,
                                  EMG_BAND_SECTIONS);
-        y = condition_emg(d, ch, y, why);
-        ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
+        /* the mains canceller's step and advance in one call (one channel) */
         if (d->has_mains)
-            ltri_mains_advance(&d->mains, &d->mains_tr);
+            y = ltri_mains_step_one(&d->mains, &d->mains_tr, mains_of(d, ch), y, why != 0);
+        if (d->has_ecg)
+            y = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
+        ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
     } else {
         y = ltri_sections_run_zn(chain_of(d, k)->band.sections, z, &d->band_tick[k], y,
                                  ACC_BAND_SECTIONS);

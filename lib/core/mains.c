@@ -546,6 +546,63 @@ float ltri_mains_step(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_ma
     return out;
 }
 
+/* Update the weights and turn the references in one pass: for one channel the update
+ * (with the references of this sample) and the rotation (to the next sample's) touch
+ * the same slots, and neither reads what the other writes (same operations, same
+ * results as update_lines then rotate_lines). */
+static inline void update_rotate_lines(unsigned n, float ge, float *restrict a, float *restrict b,
+                                       float *restrict c, float *restrict s,
+                                       const float *restrict qc, const float *restrict qs)
+{
+    for (unsigned i = 0; i < n; i++) {
+        const float c0 = c[i], s0 = s[i];
+        a[i] += ge * c0;
+        b[i] += ge * s0;
+        c[i] = c0 * qc[i] - s0 * qs[i];
+        s[i] = c0 * qs[i] + s0 * qc[i];
+    }
+}
+
+/* The end of ltri_mains_advance after the references have turned. */
+static inline void advance_tick(const ltri_mains_design *d, ltri_mains_tracker *t)
+{
+    if (--t->tick_left == 0u) {
+        t->tick_left = d->tick;
+        on_tick(d, t);
+    }
+}
+
+float ltri_mains_step_one(const ltri_mains_design *d, ltri_mains_tracker *t,
+                          ltri_mains_channel *ch, float x, int held)
+{
+    if (held || t->status == LTRI_MAINS_NONE || ch->epoch != t->epoch) {
+        /* the general path: a held sample, no mains, or a new layout to take first */
+        if (held)
+            ltri_mains_hold(d, t, ch);
+        else
+            x = ltri_mains_step(d, t, ch, x);
+        ltri_mains_advance(d, t);
+        return x;
+    }
+    float y;
+    BY_GROUPS(t->n_slots, y = dot_lines(nn_, ch->a, ch->b, t->ref_c, t->ref_s));
+    const float e = flush_out(x - y);
+    const float out = t->quiet ? x : e;
+    if (!(x <= IN_MAX && x >= -IN_MAX)) { /* NaN, Inf, absurd: not learnt */
+        if (t->tick_left == 1u)
+            channel_tick(d, t, ch, 1);
+        ltri_mains_advance(d, t);
+        return out;
+    }
+    const float ge = ch->g * e;
+    BY_GROUPS(t->n_slots, update_rotate_lines(nn_, ge, ch->a, ch->b, t->ref_c, t->ref_s,
+                                              t->rot_c, t->rot_s));
+    if (t->tick_left == 1u)
+        channel_tick(d, t, ch, 0);
+    advance_tick(d, t);
+    return out;
+}
+
 void ltri_mains_hold(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_mains_channel *ch)
 {
     if (ch->epoch != t->epoch)

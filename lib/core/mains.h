@@ -167,6 +167,13 @@ void ltri_mains_hold(const ltri_mains_design *d, ltri_mains_tracker *t, ltri_mai
  *  [RT, O(lines)] */
 void ltri_mains_advance(const ltri_mains_design *d, ltri_mains_tracker *t);
 
+/** A detector of one EMG channel: ltri_mains_step (or ltri_mains_hold, held != 0: a
+ *  blanked sample, whose x is returned) and ltri_mains_advance in one call, with the
+ *  weights' update and the references' turn in one pass over the lines. Exactly the
+ *  results of the two calls. [RT] */
+float ltri_mains_step_one(const ltri_mains_design *d, ltri_mains_tracker *t,
+                          ltri_mains_channel *ch, float x, int held);
+
 /** Current status; *freq_hz (if not NULL) gets the tracked fundamental when
  *  locked, 0 otherwise. [RT] */
 ltri_mains_status ltri_mains_query(const ltri_mains_design *d, const ltri_mains_tracker *t,
