@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cold.h"
+#include "hints.h"
 #include "artifact.h"
 #include "timebase.h"
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cold.h"
+#include "hints.h"
 #include "ltr/ltr.h"
 
 /* Band edges must stay this far below Nyquist so the bilinear design keeps its shape. */

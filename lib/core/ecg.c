@@ -25,7 +25,7 @@
  * template sample k (a function of continuous decimated time) sits at q + k,
  * i.e. at input time s + kM with s = qM + (M - 1)/2.
  */
-#include "cold.h"
+#include "hints.h"
 #include "ecg.h"
 #include "timebase.h"
 

@@ -2,7 +2,7 @@
  * Energy and envelope smoothing (libltr core). See envelope.h.
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "cold.h"
+#include "hints.h"
 #include "envelope.h"
 
 LTRI_COLD int ltri_envelope_design(ltri_cascade *smooth, double cutoff_hz, double fs_hz)

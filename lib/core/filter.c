@@ -35,7 +35,7 @@
  * (cx = 1) exact whatever the rounding of the other coefficients, and
  * shortens the x -> y dependency chain to subtract, multiply, add.
  */
-#include "cold.h"
+#include "hints.h"
 #include "filter.h"
 
 #include <math.h>

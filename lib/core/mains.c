@@ -40,7 +40,7 @@
  * W). 10 dB over noise over the 0.25 s window: false alarm per line well
  * below 1e-6 (about 2.5 independent |W|^2 values per window and channel).
  */
-#include "cold.h"
+#include "hints.h"
 #include "mains.h"
 #include "timebase.h"
 
