@@ -78,8 +78,10 @@ LTRI_COLD ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, 
     return ltr_config_validate(cfg);
 }
 
-static int finite_pos(double x) { return isfinite(x) && x > 0.0; }
-static int finite_nonneg(double x) { return isfinite(x) && x >= 0.0; }
+/* Calls, not inlined: on a Cortex-M4F every double comparison is a library call, and 40
+ * inlined copies of these cost 1 KiB of flash (issue 10). */
+LTRI_COLD LTRI_NOINLINE static int finite_pos(double x) { return isfinite(x) && x > 0.0; }
+LTRI_COLD LTRI_NOINLINE static int finite_nonneg(double x) { return isfinite(x) && x >= 0.0; }
 
 LTRI_COLD static ltr_status check_band(double lo, double hi, double fs)
 {

@@ -220,11 +220,15 @@ static inline float ltri_cascade_run(const ltri_cascade *c, ltri_cascade_state *
  * model: a loop over a run-time channel count measured 60 instructions a section
  * (callgrind) where the groups take 12. n known at compile time (n >= 1). [RT] */
 #define LTRI_SOA_GROUP 4u
-#if defined(__GNUC__) && !defined(LTRI_FILTER_DOUBLE) && !defined(LTRI_SOA_PLAIN)
-/* GCC and clang vector extensions: 4 floats, one SSE or NEON register (lowered to
- * scalar code where there is none, e.g. a Cortex-M4F). Element-wise IEEE operations,
- * so each channel still gets exactly the scalar result. LTRI_SOA_PLAIN selects the plain
- * C loop below (other compilers get it anyway); test_filter passes with either. */
+/* Only where there are vector registers (SSE, NEON, AltiVec, RISC-V V): on a Cortex-M4F
+ * the extension is lowered to scalar code that is larger than the plain loop (0.8 KiB of
+ * flash, issue 10), for the same operations. */
+#if defined(__GNUC__) && !defined(LTRI_FILTER_DOUBLE) && !defined(LTRI_SOA_PLAIN) &&             \
+    (defined(__SSE2__) || defined(__ARM_NEON) || defined(__ALTIVEC__) || defined(__riscv_vector))
+/* GCC and clang vector extensions: 4 floats, one SSE or NEON register. Element-wise
+ * IEEE operations, so each channel still gets exactly the scalar result. LTRI_SOA_PLAIN
+ * selects the plain C loop below (other compilers get it anyway); test_filter passes
+ * with either. */
 typedef float ltri_v4 __attribute__((vector_size(16)));
 #define LTRI_SOA_VECTOR 1
 #endif
