@@ -4,6 +4,7 @@
  */
 #include <math.h>
 
+#include "exp10.h"
 #include "noise.h"
 #include "timebase.h"
 
@@ -72,7 +73,7 @@ void ltri_noise_reset(ltri_noise *n)
     n->thr_quiet = 0.0f;
 }
 
-static float db_to_lin(float db) { return db <= SILENCE_DB ? 0.0f : powf(10.0f, 0.1f * db); }
+static float db_to_lin(float db) { return db <= SILENCE_DB ? 0.0f : ltri_exp10f(0.1f * db); }
 
 static void update_thresholds(const ltri_noise_design *d, ltri_noise *n)
 {
