@@ -88,6 +88,11 @@ typedef struct batch {
 #define BATCH_MAX_GLOBS 32
     const char *include[BATCH_MAX_GLOBS], *exclude[BATCH_MAX_GLOBS];
     unsigned n_include, n_exclude;
+    /* the shared options given (input, channels, detector), in order: OUTDIR/settings.tsv */
+#define BATCH_MAX_GIVEN 64
+    int given_id[BATCH_MAX_GIVEN];
+    const char *given_value[BATCH_MAX_GIVEN];
+    unsigned n_given;
     job *list;
     size_t n, cap;
     size_t next, finished;
@@ -126,7 +131,12 @@ static int handle(void *ctx, int id, const char *value)
         return 0;
     }
     }
-    return cli_common_handle(&b->common, g_cmd, id, value);
+    const int rc = cli_common_handle(&b->common, g_cmd, id, value);
+    if (rc == 0 && b->n_given < BATCH_MAX_GIVEN) {
+        b->given_id[b->n_given] = id;
+        b->given_value[b->n_given++] = value;
+    }
+    return rc;
 }
 
 static int make_dirs(const char *dir);
@@ -161,7 +171,8 @@ static int ends_with(const char *s, const char *suffix)
 /* Files a folder scan takes: known recording formats, not our own outputs. */
 static int wanted(const char *name)
 {
-    if (name[0] == '.' || strstr(name, ".tmp-") || !strcmp(name, "summary.tsv"))
+    if (name[0] == '.' || strstr(name, ".tmp-") || !strcmp(name, "summary.tsv") ||
+        !strcmp(name, "settings.tsv"))
         return 0;
     static const char *const ours[] = {"_events.tsv", "_events.csv", "_events.jsonl",
                                        "_events.json"};
@@ -816,6 +827,36 @@ static int write_summary(const batch *b)
     return 0;
 }
 
+/* OUTDIR/settings.tsv: the input, channel and detector options the batch was given (one
+ * per line: option, value; "" for a flag) and the library's version, for `ltr report`,
+ * which replays them to show the settings each recording ran with. */
+static int write_settings(const batch *b)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/settings.tsv", b->outdir) >= (int)sizeof path)
+        return LTR_EXIT_OUTPUT;
+    ltr_io_atomic_file *af;
+    ltr_io_error err;
+    if (cli_atomic_open(&af, path, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr %s: %s\n", g_cmd, err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    FILE *f = ltr_io_atomic_stream(af);
+    fprintf(f, "option\tvalue\n#command\t%s\n#libltr\t%s\n", g_cmd, ltr_version_string());
+    for (unsigned i = 0; i < b->n_given; i++) {
+        const cli_option *o = cli_shared_option_by_id(b->given_id[i]);
+        if (!o)
+            continue;
+        tsv_cell(f, o->name, 0);
+        tsv_cell(f, b->given_value[i] ? b->given_value[i] : "", 1);
+    }
+    if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr %s: %s\n", g_cmd, err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    return 0;
+}
+
 static void print_table(const batch *b)
 {
     printf("%-40s %-11s %10s %8s %8s  %s\n", "file", "status", "duration_s", "twitches",
@@ -847,7 +888,8 @@ static void remove_stale(const batch *b)
             continue;
         memcpy(target, e->d_name, len);
         target[len] = '\0';
-        if (strcmp(target, "summary.tsv") != 0 && !ends_with(target, "_events.tsv") &&
+        if (strcmp(target, "summary.tsv") != 0 && strcmp(target, "settings.tsv") != 0 &&
+            !ends_with(target, "_events.tsv") &&
             !ends_with(target, "_events.csv") && !ends_with(target, "_events.jsonl") &&
             !ends_with(target, "_events.json"))
             continue;
@@ -1040,6 +1082,8 @@ int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
     }
     if (rc == 0) {
         rc = write_summary(&b);
+        if (rc == 0)
+            rc = write_settings(&b);
         print_table(&b);
         size_t failed = 0;
         int common = -1;

@@ -292,10 +292,12 @@ static void draw_spans(cairo_t *cr, const plot_data *p, box b, int marks)
             continue;
         const double x0 = x_of(p, b, s->from_s), x1 = x_of(p, b, s->to_s);
         if (s->kind == PLOT_TWITCH) {
-            color(cr, C_TWITCH);
-            cairo_rectangle(cr, x0, b.y, x1 - x0 > 1.0 ? x1 - x0 : 1.0, b.h);
+            /* a thumbnail squeezes a twitch under a pixel: at least 3, darker */
+            const double min_w = marks ? 1.0 : 3.0;
+            color(cr, marks ? C_TWITCH : (rgba){C_TWITCH.r, C_TWITCH.g, C_TWITCH.b, 0.6});
+            cairo_rectangle(cr, x0, b.y, x1 - x0 > min_w ? x1 - x0 : min_w, b.h);
             cairo_fill(cr);
-            if (marks && s->begin_s >= 0.0) {
+            if (marks && s->begin_s >= 0.0) { /* not on thumbnails */
                 const double xb = x_of(p, b, s->begin_s);
                 color(cr, C_BEGIN);
                 cairo_set_line_width(cr, 1.2);
@@ -490,7 +492,7 @@ static void draw(cairo_t *cr, const plot_data *p, int width, int height, int com
         const int ticks = sig.h > 120 ? 5 : sig.h > 60 ? 3 : 2;
         if (!compact)
             y_axis(cr, sig, lo, hi, ticks);
-        draw_spans(cr, p, sig, 1);
+        draw_spans(cr, p, sig, !compact);
         draw_band(cr, s->lo, s->hi, p->cols, sig, lo, hi, 0, C_SIGNAL);
         if (!compact) {
             frame_box(cr, sig);
@@ -662,6 +664,16 @@ int plot_render_svg_inline(const plot_data *p, FILE *f, const char *id_prefix, i
         /* skip the XML declaration; prefix ids and the references to them */
         const char *s = strstr(buf, "<svg");
         s = s ? s : buf;
+        /* the root's width and height in pixels: cairo writes points ("300pt"), which HTML
+         * validators refuse and browsers scale by 4/3 */
+        const char *end = strchr(s, '>');
+        while (end && s < end) {
+            const char *pt = strstr(s, "pt\"");
+            if (!pt || pt > end)
+                break;
+            fwrite(s, 1, (size_t)(pt - s), f);
+            s = pt + 2;
+        }
         static const char *const keys[] = {"id=\"", "href=\"#", "url(#"};
         while (*s) {
             size_t best = SIZE_MAX, klen = 0;
