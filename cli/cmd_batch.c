@@ -33,6 +33,7 @@
 #include "commands.h"
 #include "interrupt.h"
 #include "options.h"
+#include "progress.h"
 #include "run.h"
 
 #ifdef LTR_HAVE_ANALYSIS
@@ -40,7 +41,7 @@
 #endif
 
 enum { ID_HELP = 1, ID_OUTDIR, ID_JOBS, ID_FORMAT, ID_SIDECAR, ID_FORCE, ID_RECURSIVE,
-       ID_NO_PROGRESS, ID_ALL_EVENTS, ID_INCLUDE, ID_EXCLUDE };
+       ID_NO_PROGRESS, ID_ALL_EVENTS, ID_INCLUDE, ID_EXCLUDE, ID_PROGRESS };
 
 static const cli_option batch_options[] = {
     {"help", 'h', NULL, ID_HELP, "show this help"},
@@ -51,6 +52,8 @@ static const cli_option batch_options[] = {
     {"force", 0, NULL, ID_FORCE, "redo inputs whose output is already complete"},
     {"recursive", 'r', NULL, ID_RECURSIVE, "look into sub-folders too"},
     {"no-progress", 0, NULL, ID_NO_PROGRESS, "no progress bar (there is none off a terminal)"},
+    {"progress", 0, NULL, ID_PROGRESS,
+     "progress as JSON lines on standard error: {file, fraction, eta_s}; file null: the batch"},
     {"all-events", 0, NULL, ID_ALL_EVENTS, "also write twitch_begin and twitch_cancel rows"},
     {"include", 0, "GLOB", ID_INCLUDE,
      "folder scans take only files matching GLOB (name or path below the folder; repeatable)"},
@@ -76,6 +79,10 @@ typedef struct job {
     unsigned twitches;
     char warnings[512];
     char message[1024];
+    /* progress (under the batch's lock): the fraction of its frames read, from when */
+    double fraction, started, last_json;
+    uint64_t total_frames;
+    long long bytes;      /* its size, the weight of its share of the batch's progress */
 } job;
 
 typedef struct batch {
@@ -84,7 +91,10 @@ typedef struct batch {
     unsigned jobs;
     ltr_io_events_format format;
     unsigned kinds;
-    int sidecar, force, recursive, progress, help;
+    int sidecar, force, recursive, help;
+    int no_progress, progress_json;
+    cli_progress_mode progress; /* chosen once the options are read */
+    double start, last_draw;    /* the batch's start, the last redraw (progress.h clock) */
 #define BATCH_MAX_GLOBS 32
     const char *include[BATCH_MAX_GLOBS], *exclude[BATCH_MAX_GLOBS];
     unsigned n_include, n_exclude;
@@ -116,7 +126,8 @@ static int handle(void *ctx, int id, const char *value)
     case ID_SIDECAR: b->sidecar = 1; return 0;
     case ID_FORCE: b->force = 1; return 0;
     case ID_RECURSIVE: b->recursive = 1; return 0;
-    case ID_NO_PROGRESS: b->progress = 0; return 0;
+    case ID_NO_PROGRESS: b->no_progress = 1; return 0;
+    case ID_PROGRESS: b->progress_json = 1; return 0;
     case ID_ALL_EVENTS: b->kinds = LTR_IO_KINDS_ALL; return 0;
     case ID_INCLUDE:
     case ID_EXCLUDE: {
@@ -511,7 +522,28 @@ static void quality_finish(job *j, const cli_input *in, quality_feed *f)
 }
 #endif
 
-static void run_job(const batch *b, job *j)
+/* What a running recording's progress callback needs. */
+typedef struct job_ctx {
+    batch *b;
+    job *j;
+} job_ctx;
+
+static void draw_progress(batch *b, const job *j, int force);
+
+/* cli_run's progress callback, in a worker: the job's fraction, the batch's line. */
+static void job_progress(void *ctx, uint64_t frames)
+{
+    job_ctx *c = ctx;
+    pthread_mutex_lock(&c->b->lock);
+    if (c->j->total_frames)
+        c->j->fraction = frames >= c->j->total_frames
+                             ? 1.0
+                             : (double)frames / (double)c->j->total_frames;
+    draw_progress(c->b, c->j, 0);
+    pthread_mutex_unlock(&c->b->lock);
+}
+
+static void run_job(const batch *b, job *j, job_ctx *ctx)
 {
     if (!b->force && up_to_date(j)) {
         j->skipped = 1;
@@ -577,6 +609,14 @@ static void run_job(const batch *b, job *j)
                      strerror(errno ? errno : EIO));
         } else {
             in->output = j->output;
+            if (b->progress != CLI_PROGRESS_OFF && in->info.n_frames > 0) {
+                pthread_mutex_lock(&ctx->b->lock);
+                j->total_frames = (uint64_t)in->info.n_frames;
+                j->started = j->last_json = cli_progress_now();
+                pthread_mutex_unlock(&ctx->b->lock);
+                in->progress = job_progress;
+                in->progress_ctx = ctx;
+            }
 #ifdef LTR_HAVE_ANALYSIS
             quality_start(in, &quality);
 #endif
@@ -645,14 +685,53 @@ static void run_job(const batch *b, job *j)
 
 /* --- workers and progress --------------------------------------------------------- */
 
-static void progress(const batch *b, const char *last)
+/* The batch's progress, under its lock: on a terminal one line redrawn (at most 5 times a
+ * second, or when forced: a file finished) with the files done, the time left and the
+ * running file's own fraction; as JSON a line per running recording at most every 0.5 s
+ * once it has run that long (a short one only gets its final line), a final line per
+ * recording, and the batch's ("file": null) when a recording finishes. */
+static void draw_progress(batch *b, const job *j, int force)
 {
+    if (b->progress == CLI_PROGRESS_OFF)
+        return;
+    const double now = cli_progress_now();
+    /* the share of the bytes read: recordings weigh their size (an hour counts 60 times a
+     * minute of the same format), known before they are opened */
+    double all = 0.0, done = 0.0;
+    for (size_t i = 0; i < b->n; i++) {
+        const job *k = &b->list[i];
+        const double w = k->bytes > 0 ? (double)k->bytes : 1.0;
+        all += w;
+        done += k->state == JOB_DONE ? w : k->state == JOB_RUNNING ? w * k->fraction : 0.0;
+    }
+    const double overall = all > 0.0 ? done / all : 1.0;
+    const double eta = cli_progress_eta(b->start, now, overall);
+    if (b->progress == CLI_PROGRESS_JSON) {
+        job *jj = (job *)(uintptr_t)j; /* its last_json: ours to change under the lock */
+        if (force) {
+            cli_progress_json(stderr, j->input, 1.0, 0.0);
+            cli_progress_json(stderr, NULL, overall, eta);
+        } else if (now - jj->last_json >= 0.5 && now - jj->started >= 0.5) {
+            jj->last_json = now;
+            cli_progress_json(stderr, j->input, j->fraction,
+                              cli_progress_eta(j->started, now, j->fraction));
+        }
+        return;
+    }
+    if (!force && now - b->last_draw < 0.2)
+        return;
+    b->last_draw = now;
     const int width = 30;
-    int filled = b->n ? (int)((double)b->finished / (double)b->n * width) : width;
-    const char *base = strrchr(last, '/');
-    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu  %.40s", filled,
-            "##############################", width - filled, "", b->finished, b->n,
-            base ? base + 1 : last);
+    int filled = (int)(overall * width);
+    filled = filled > width ? width : filled;
+    char clock[32];
+    cli_progress_clock(eta, clock, sizeof clock);
+    const char *base = strrchr(j->input, '/');
+    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu  ETA %s  %.40s", filled,
+            "##############################", width - filled, "", b->finished, b->n, clock,
+            base ? base + 1 : j->input);
+    if (!force && j->state == JOB_RUNNING)
+        fprintf(stderr, " %.0f%%", 100.0 * j->fraction);
     fflush(stderr);
 }
 
@@ -668,15 +747,16 @@ static void *worker(void *arg)
         if (i >= b->n)
             break;
         job *j = &b->list[i];
+        job_ctx ctx = {b, j};
         if (j->rc == 0 && !j->not_recording)
-            run_job(b, j);
+            run_job(b, j, &ctx);
         pthread_mutex_lock(&b->lock);
         j->state = JOB_DONE;
         b->finished++;
         if (j->rc != 0 && j->rc != CLI_RC_INTERRUPTED)
-            fprintf(stderr, "%sltr %s: %s\n", b->progress ? "\r\033[K" : "", g_cmd, j->message);
-        if (b->progress)
-            progress(b, j->input);
+            fprintf(stderr, "%sltr %s: %s\n",
+                    b->progress == CLI_PROGRESS_TERMINAL ? "\r\033[K" : "", g_cmd, j->message);
+        draw_progress(b, j, 1);
         pthread_mutex_unlock(&b->lock);
     }
     pthread_mutex_lock(&b->lock);
@@ -921,7 +1001,7 @@ _Noreturn static void interrupted(batch *b)
         else
             done++;
     }
-    if (b->progress)
+    if (b->progress == CLI_PROGRESS_TERMINAL)
         fputs("\r\033[K", stderr);
     int wrote = write_summary(b) == 0;
     print_table(b);
@@ -997,7 +1077,6 @@ int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
     b.common.channel_options_fallback = 1; /* a file with a sidecar keeps its own channels */
     b.format = LTR_IO_EVENTS_TSV;
     b.kinds = LTR_IO_KINDS_RESULTS;
-    b.progress = isatty(2);
     const cli_option *const tables[] = {batch_options, cli_input_options, cli_channel_options,
                                         cli_detector_options, NULL};
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
@@ -1005,6 +1084,8 @@ int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
     if (!pos)
         return LTR_EXIT_FAILURE;
     int rc = cli_parse(g_cmd, argc, argv, tables, handle, &b, pos, &n);
+    b.progress = cli_progress_choose(b.progress_json, b.no_progress);
+    b.start = cli_progress_now();
     if (rc == 0 && b.help) {
         (mode->help ? mode->help : help)();
         free(pos);
@@ -1060,8 +1141,12 @@ int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
     }
     free(pos);
     size_t recordings = 0;
-    for (size_t i = 0; i < b.n; i++)
+    for (size_t i = 0; i < b.n; i++) {
         recordings += !b.list[i].not_recording;
+        struct stat js;
+        if (b.progress != CLI_PROGRESS_OFF && stat(b.list[i].input, &js) == 0)
+            b.list[i].bytes = (long long)js.st_size;
+    }
     if (rc == 0 && recordings == 0) {
         fprintf(stderr, "ltr %s: no recordings found\n", g_cmd);
         rc = LTR_EXIT_INPUT;
@@ -1077,7 +1162,7 @@ int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
         if (ran < 0)
             rc = LTR_EXIT_FAILURE;
         pthread_mutex_destroy(&b.lock);
-        if (b.progress)
+        if (b.progress == CLI_PROGRESS_TERMINAL)
             fputs("\r\033[K", stderr);
     }
     if (rc == 0) {
