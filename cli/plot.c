@@ -281,7 +281,7 @@ static void hatch(cairo_t *cr, double x0, double x1, box b, rgba c)
     cairo_restore(cr);
 }
 
-static void draw_spans(cairo_t *cr, const plot_data *p, box b, int marks)
+static void draw_spans(cairo_t *cr, const plot_data *p, box b, int marks, int compact)
 {
     cairo_save(cr);
     cairo_rectangle(cr, b.x, b.y, b.w, b.h);
@@ -293,11 +293,11 @@ static void draw_spans(cairo_t *cr, const plot_data *p, box b, int marks)
         const double x0 = x_of(p, b, s->from_s), x1 = x_of(p, b, s->to_s);
         if (s->kind == PLOT_TWITCH) {
             /* a thumbnail squeezes a twitch under a pixel: at least 3, darker */
-            const double min_w = marks ? 1.0 : 3.0;
-            color(cr, marks ? C_TWITCH : (rgba){C_TWITCH.r, C_TWITCH.g, C_TWITCH.b, 0.6});
+            const double min_w = compact ? 3.0 : 1.0;
+            color(cr, compact ? (rgba){C_TWITCH.r, C_TWITCH.g, C_TWITCH.b, 0.6} : C_TWITCH);
             cairo_rectangle(cr, x0, b.y, x1 - x0 > min_w ? x1 - x0 : min_w, b.h);
             cairo_fill(cr);
-            if (marks && s->begin_s >= 0.0) { /* not on thumbnails */
+            if (marks && s->begin_s >= 0.0) {
                 const double xb = x_of(p, b, s->begin_s);
                 color(cr, C_BEGIN);
                 cairo_set_line_width(cr, 1.2);
@@ -416,7 +416,7 @@ static void frame_box(cairo_t *cr, box b)
     cairo_stroke(cr);
 }
 
-static void legend(cairo_t *cr, const plot_data *p, double x, double y)
+static void legend(cairo_t *cr, const plot_data *p, double x, double y, int marks)
 {
     typedef struct item {
         const char *label;
@@ -429,7 +429,7 @@ static void legend(cairo_t *cr, const plot_data *p, double x, double y)
         {"background", C_BG, 3},
         {"threshold on", C_ON, 0},
         {"threshold off", C_OFF, 3},
-        {"twitch (BEGIN marked)", C_TWITCH, 1},
+        {marks ? "twitch (BEGIN marked)" : "twitch", C_TWITCH, 1},
         {"artifact", C_ARTIFACT, 2},
         {"needle", C_NEEDLE, 2},
     };
@@ -465,6 +465,19 @@ static void legend(cairo_t *cr, const plot_data *p, double x, double y)
     }
 }
 
+/* BEGIN marks only where they stay apart: at most one per 8 pixels of the window on
+ * average (an hour's overview of 800 twitches would be a green wall). */
+static int begin_marks(const plot_data *p, double w, int compact)
+{
+    if (compact)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_spans; i++)
+        n += p->spans[i].kind == PLOT_TWITCH && p->spans[i].to_s >= p->from_s &&
+             p->spans[i].from_s <= p->to_s;
+    return (double)n * 8.0 <= w;
+}
+
 static void draw(cairo_t *cr, const plot_data *p, int width, int height, int compact)
 {
     cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
@@ -476,11 +489,12 @@ static void draw(cairo_t *cr, const plot_data *p, int width, int height, int com
     const double area_h = height - top - bottom - gap * (p->n_ch > 0 ? p->n_ch - 1 : 0);
     const double per = area_h / (p->n_ch ? p->n_ch : 1);
     const double w = width - left - right;
+    const int marks = begin_marks(p, w, compact);
     if (!compact) {
         color(cr, C_AXIS);
         cairo_set_font_size(cr, 13.0);
         text(cr, left, 18, p->title, 0.0);
-        legend(cr, p, left, 38);
+        legend(cr, p, left, 38, marks);
     }
     for (unsigned c = 0; c < p->n_ch; c++) {
         const plot_series *s = &p->ch[c];
@@ -492,7 +506,7 @@ static void draw(cairo_t *cr, const plot_data *p, int width, int height, int com
         const int ticks = sig.h > 120 ? 5 : sig.h > 60 ? 3 : 2;
         if (!compact)
             y_axis(cr, sig, lo, hi, ticks);
-        draw_spans(cr, p, sig, !compact);
+        draw_spans(cr, p, sig, marks, compact);
         draw_band(cr, s->lo, s->hi, p->cols, sig, lo, hi, 0, C_SIGNAL);
         if (!compact) {
             frame_box(cr, sig);
@@ -514,7 +528,7 @@ static void draw(cairo_t *cr, const plot_data *p, int width, int height, int com
                 dlo = dhi - 90.0;
             if (!compact)
                 y_axis(cr, st, dlo, dhi, st.h > 100 ? 5 : st.h > 50 ? 4 : 2);
-            draw_spans(cr, p, st, 0);
+            draw_spans(cr, p, st, 0, compact);
             draw_band(cr, s->stat_lo, s->stat_hi, p->cols, st, dlo, dhi, 1, C_STAT);
             draw_level(cr, s->bg, p->cols, st, dlo, dhi, C_BG, 1);
             draw_level(cr, s->off, p->cols, st, dlo, dhi, C_OFF, 1);

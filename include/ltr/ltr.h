@@ -520,8 +520,9 @@ typedef struct ltr_trace {
  * invariant too. Row i shows the values the detector computed while taking frame
  * i: they describe earlier input frames, by the delays ltr_detector_trace_delays
  * gives (subtract them to draw the trace on the input's time axis). Not for a
- * device's loop: it costs about a tenth more per frame and writes up to five
- * floats per sample; it neither allocates nor blocks. LTR_ERR_NULL if trace is
+ * device's loop: it costs 13 % more instructions per frame (callgrind, 1 EMG +
+ * 3 accelerometer axes at 2 kHz) and writes up to five floats per sample; it
+ * neither allocates nor blocks. ltr_detector_process pays nothing for it. LTR_ERR_NULL if trace is
  * NULL. The frames flush adds are not traced. [RT]
  */
 LTR_API LTR_NODISCARD ltr_status ltr_detector_process_traced(ltr_detector *det, const float *frames,
