@@ -139,6 +139,8 @@ static int draw_given(const plot_args *a, cli_input *in, plot_data *p, uint64_t 
     for (size_t i = 0; i < ev.n; i++) {
         const cli_event_row *r = &ev.rows[i];
         const int twitch = cli_event_is_twitch(r);
+        if (!twitch && !cli_event_is_artifact(r))
+            continue; /* a voluntary contraction, an ECG beat: not drawn */
         const plot_span_kind kind = twitch ? PLOT_TWITCH
                                     : cli_event_is_needle(r) ? PLOT_NEEDLE
                                                              : PLOT_ARTIFACT;

@@ -475,6 +475,8 @@ static int pictures(const file_row *r, const cli_common *common, plot_data *thum
     for (size_t i = 0; rc == 0 && i < r->ev.n; i++) {
         const cli_event_row *e = &r->ev.rows[i];
         const int twitch = cli_event_is_twitch(e);
+        if (!twitch && !cli_event_is_artifact(e))
+            continue; /* a voluntary contraction, an ECG beat: not drawn */
         const plot_span_kind kind = twitch ? PLOT_TWITCH
                                     : cli_event_is_needle(e) ? PLOT_NEEDLE
                                                              : PLOT_ARTIFACT;

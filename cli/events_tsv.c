@@ -135,7 +135,18 @@ void cli_events_free(cli_events *ev)
 
 int cli_event_is_twitch(const cli_event_row *r)
 {
-    return !strcmp(r->type, "twitch") || !strcmp(r->type, "ltr");
+    return !strcmp(r->type, "twitch") || !strcmp(r->type, "ltr") || !strcmp(r->type, "evoked");
+}
+
+int cli_event_is_artifact(const cli_event_row *r)
+{
+    /* ours (artifact), and the ground truth's nuisances that blank or corrupt the signal */
+    static const char *const kinds[] = {"artifact", "needle", "stim", "motion", "electrolysis",
+                                        "clip", "dropout", "nan"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (!strcmp(r->type, kinds[i]))
+            return 1;
+    return 0;
 }
 
 int cli_event_is_needle(const cli_event_row *r)

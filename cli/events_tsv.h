@@ -26,8 +26,13 @@ typedef struct cli_events {
 int cli_events_read(cli_events *ev, const char *path, char *msg, size_t msg_size);
 void cli_events_free(cli_events *ev);
 
-/* A row is a twitch (trial_type twitch or ltr, as the ground truth calls it). */
+/* A row is a twitch (trial_type twitch or evoked as ltr detect writes them, ltr as the
+ * ground truth calls it). */
 int cli_event_is_twitch(const cli_event_row *r);
+/* A row is an artifact (trial_type artifact, or a nuisance of the ground truth: needle,
+ * stim, motion, electrolysis, clip, dropout, nan); voluntary contractions, ECG beats and
+ * other rows are neither. */
+int cli_event_is_artifact(const cli_event_row *r);
 /* A row is a needle movement (trial_type needle, or an artifact flagged needle). */
 int cli_event_is_needle(const cli_event_row *r);
 
