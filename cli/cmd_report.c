@@ -62,8 +62,8 @@ static void help(void)
           "and the settings each recording ran with (the batch's options, from settings.tsv,\n"
           "over each recording's sidecar). Self-contained: inline SVG, no script, no network;\n"
           "opens offline in any browser. Recordings are found where the summary names them\n"
-          "(relative to the current folder, else to the summary's parent folder); one not\n"
-          "found is listed without pictures.\n\n"
+          "(relative to the current folder, else to the folders above the summary's, up to\n"
+          "four: a BIDS dataset's parent); one not found is listed without pictures.\n\n"
           "Options:\n",
           stdout);
     cli_print_options(stdout, report_options);
@@ -225,18 +225,27 @@ static int readable(const char *path)
 }
 
 /* A path the summary names: as it is (relative to the current folder, where the batch
- * ran), else relative to base (the summary's parent folder), else "" */
-static void locate(char *out, size_t size, const char *path, const char *base)
+ * ran), else relative to the summary's folder's parent and the folders above it, up to
+ * four (ltr bids writes ROOT/derivatives/libltr/summary.tsv with paths from where it ran,
+ * usually ROOT's parent), else "" */
+static void locate(char *out, size_t size, const char *path, const char *dir)
 {
     out[0] = '\0';
     if (readable(path)) {
         snprintf(out, size, "%s", path);
         return;
     }
-    if (path[0] != '/' && base[0]) {
+    if (path[0] == '/')
+        return;
+    char up[64] = "";
+    for (int level = 1; level <= 4; level++) {
+        strcat(up, "/..");
         char p[4096];
-        if (snprintf(p, sizeof p, "%s/%s", base, path) < (int)sizeof p && readable(p))
+        if (snprintf(p, sizeof p, "%.2000s%s/%.2000s", dir, up, path) < (int)sizeof p &&
+            readable(p)) {
             snprintf(out, size, "%s", p);
+            return;
+        }
     }
 }
 
@@ -631,7 +640,7 @@ static int write_report(FILE *f, const report_args *a, const char *summary, file
 
 static int report(const report_args *a, const char *input)
 {
-    char summary[4096], base[4096], dir[4096];
+    char summary[4096], dir[4096];
     struct stat st;
     if (stat(input, &st) != 0) {
         fprintf(stderr, "ltr report: %s: %s\n", input, strerror(errno));
@@ -641,15 +650,14 @@ static int report(const report_args *a, const char *input)
         snprintf(summary, sizeof summary, "%s/summary.tsv", input);
     else
         snprintf(summary, sizeof summary, "%s", input);
-    /* the summary's folder (settings.tsv, outputs) and its parent (where relative paths of
-     * a batch run from the folder above may start) */
+    /* the summary's folder: settings.tsv, the outputs; relative paths start from where the
+     * batch ran, looked for above it (locate) */
     snprintf(dir, sizeof dir, "%s", summary);
     char *slash = strrchr(dir, '/');
     if (slash)
         *slash = '\0';
     else
         snprintf(dir, sizeof dir, ".");
-    snprintf(base, sizeof base, "%.4000s/..", dir);
 
     file_row *rows = NULL;
     size_t n = 0;
@@ -670,7 +678,7 @@ static int report(const report_args *a, const char *input)
     for (size_t i = 0; i < n; i++) {
         file_row *r = &rows[i];
         char ev_path[4096];
-        locate(ev_path, sizeof ev_path, r->output, base);
+        locate(ev_path, sizeof ev_path, r->output, dir);
         if (!ev_path[0] && r->output[0]) {
             /* moved with its folder: the output's name in the summary's folder */
             const char *b = strrchr(r->output, '/');
@@ -687,7 +695,7 @@ static int report(const report_args *a, const char *input)
             r->have_events = 1;
             with_events++;
         }
-        locate(r->recording, sizeof r->recording, r->file, base);
+        locate(r->recording, sizeof r->recording, r->file, dir);
         if (r->have_events && !r->recording[0])
             missing++;
         if (r->recording[0] && r->have_events) {
@@ -738,8 +746,8 @@ static int report(const report_args *a, const char *input)
         rc = LTR_EXIT_OUTPUT;
     }
     if (rc == 0 && !a->quiet)
-        fprintf(stderr, "%s: %zu recordings, %u with events, %u pictures\n", a->output, n,
-                with_events, plots);
+        fprintf(stderr, "%s: %zu recording%s, %u with events, %u picture%s\n", a->output, n,
+                n == 1 ? "" : "s", with_events, plots, plots == 1 ? "" : "s");
     if (rc == 0 && missing && !a->quiet)
         fprintf(stderr, "ltr report: %u recording%s not found (listed without pictures)\n",
                 missing, missing == 1 ? "" : "s");

@@ -103,6 +103,16 @@ else
     echo "chromium missing: rendering skipped"
 fi
 
+# ltr bids: ROOT/derivatives/libltr/summary.tsv names the recordings from where bids ran;
+# the report finds them from elsewhere too.
+mkdir -p ds/sub-01/emg
+"$GEN" wav ds/sub-01/emg/sub-01_task-needling_emg.wav
+expect_rc 0 "$LTR" bids ds
+(cd ds/derivatives && "$LTR" report libltr -o ../../bids.html) 2>bids.err ||
+    fail "report over bids: $(cat bids.err)"
+grep -Eq 'bids.html: 1 recording, 1 with events, [01] pictures?$' bids.err ||
+    fail "report over bids: $(cat bids.err)"
+
 # Refusals.
 expect_rc 2 "$LTR" report out
 grep -q 'is required' err.txt || fail "no -o: $(cat err.txt)"
