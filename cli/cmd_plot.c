@@ -438,6 +438,7 @@ int cmd_plot(int argc, char **argv)
     } else if (rc == 0) {
         cli_interrupt_install(CLI_INTERRUPT_NOW);
         rc = plot_one(&a, pos[0], format);
+        plot_release();
     }
     free(pos);
     return rc;

@@ -786,6 +786,7 @@ int cmd_report(int argc, char **argv)
     } else if (rc == 0) {
         cli_interrupt_install(CLI_INTERRUPT_NOW);
         rc = report(&a, pos[0]);
+        plot_release();
     }
     free(pos);
     return rc;

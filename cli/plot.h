@@ -98,4 +98,8 @@ int plot_render_svg_inline(const plot_data *p, FILE *f, const char *id_prefix, i
 /* 1 if the tool was built with cairo (else plot_render_* fail and say so). */
 int plot_available(void);
 
+/* Give back what cairo and fontconfig keep for the process (their font caches), once
+ * nothing is drawn any more: at the end of ltr plot and ltr report. */
+void plot_release(void);
+
 #endif /* LTR_CLI_PLOT_H */
