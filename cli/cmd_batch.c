@@ -33,6 +33,7 @@
 #include "commands.h"
 #include "interrupt.h"
 #include "options.h"
+#include "progress.h"
 #include "run.h"
 
 #ifdef LTR_HAVE_ANALYSIS
@@ -40,7 +41,7 @@
 #endif
 
 enum { ID_HELP = 1, ID_OUTDIR, ID_JOBS, ID_FORMAT, ID_SIDECAR, ID_FORCE, ID_RECURSIVE,
-       ID_NO_PROGRESS, ID_ALL_EVENTS, ID_INCLUDE, ID_EXCLUDE };
+       ID_NO_PROGRESS, ID_ALL_EVENTS, ID_INCLUDE, ID_EXCLUDE, ID_PROGRESS };
 
 static const cli_option batch_options[] = {
     {"help", 'h', NULL, ID_HELP, "show this help"},
@@ -51,6 +52,8 @@ static const cli_option batch_options[] = {
     {"force", 0, NULL, ID_FORCE, "redo inputs whose output is already complete"},
     {"recursive", 'r', NULL, ID_RECURSIVE, "look into sub-folders too"},
     {"no-progress", 0, NULL, ID_NO_PROGRESS, "no progress bar (there is none off a terminal)"},
+    {"progress", 0, NULL, ID_PROGRESS,
+     "progress as JSON lines on standard error: {file, fraction, eta_s}; file null: the batch"},
     {"all-events", 0, NULL, ID_ALL_EVENTS, "also write twitch_begin and twitch_cancel rows"},
     {"include", 0, "GLOB", ID_INCLUDE,
      "folder scans take only files matching GLOB (name or path below the folder; repeatable)"},
@@ -76,6 +79,10 @@ typedef struct job {
     unsigned twitches;
     char warnings[512];
     char message[1024];
+    /* progress (under the batch's lock): the fraction of its frames read, from when */
+    double fraction, started, last_json;
+    uint64_t total_frames;
+    long long bytes;      /* its size, the weight of its share of the batch's progress */
 } job;
 
 typedef struct batch {
@@ -84,10 +91,18 @@ typedef struct batch {
     unsigned jobs;
     ltr_io_events_format format;
     unsigned kinds;
-    int sidecar, force, recursive, progress, help;
+    int sidecar, force, recursive, help;
+    int no_progress, progress_json;
+    cli_progress_mode progress; /* chosen once the options are read */
+    double start, last_draw;    /* the batch's start, the last redraw (progress.h clock) */
 #define BATCH_MAX_GLOBS 32
     const char *include[BATCH_MAX_GLOBS], *exclude[BATCH_MAX_GLOBS];
     unsigned n_include, n_exclude;
+    /* the shared options given (input, channels, detector), in order: OUTDIR/settings.tsv */
+#define BATCH_MAX_GIVEN 64
+    int given_id[BATCH_MAX_GIVEN];
+    const char *given_value[BATCH_MAX_GIVEN];
+    unsigned n_given;
     job *list;
     size_t n, cap;
     size_t next, finished;
@@ -111,7 +126,8 @@ static int handle(void *ctx, int id, const char *value)
     case ID_SIDECAR: b->sidecar = 1; return 0;
     case ID_FORCE: b->force = 1; return 0;
     case ID_RECURSIVE: b->recursive = 1; return 0;
-    case ID_NO_PROGRESS: b->progress = 0; return 0;
+    case ID_NO_PROGRESS: b->no_progress = 1; return 0;
+    case ID_PROGRESS: b->progress_json = 1; return 0;
     case ID_ALL_EVENTS: b->kinds = LTR_IO_KINDS_ALL; return 0;
     case ID_INCLUDE:
     case ID_EXCLUDE: {
@@ -126,7 +142,12 @@ static int handle(void *ctx, int id, const char *value)
         return 0;
     }
     }
-    return cli_common_handle(&b->common, g_cmd, id, value);
+    const int rc = cli_common_handle(&b->common, g_cmd, id, value);
+    if (rc == 0 && b->n_given < BATCH_MAX_GIVEN) {
+        b->given_id[b->n_given] = id;
+        b->given_value[b->n_given++] = value;
+    }
+    return rc;
 }
 
 static int make_dirs(const char *dir);
@@ -161,7 +182,8 @@ static int ends_with(const char *s, const char *suffix)
 /* Files a folder scan takes: known recording formats, not our own outputs. */
 static int wanted(const char *name)
 {
-    if (name[0] == '.' || strstr(name, ".tmp-") || !strcmp(name, "summary.tsv"))
+    if (name[0] == '.' || strstr(name, ".tmp-") || !strcmp(name, "summary.tsv") ||
+        !strcmp(name, "settings.tsv"))
         return 0;
     static const char *const ours[] = {"_events.tsv", "_events.csv", "_events.jsonl",
                                        "_events.json"};
@@ -500,7 +522,28 @@ static void quality_finish(job *j, const cli_input *in, quality_feed *f)
 }
 #endif
 
-static void run_job(const batch *b, job *j)
+/* What a running recording's progress callback needs. */
+typedef struct job_ctx {
+    batch *b;
+    job *j;
+} job_ctx;
+
+static void draw_progress(batch *b, const job *j, int force);
+
+/* cli_run's progress callback, in a worker: the job's fraction, the batch's line. */
+static void job_progress(void *ctx, uint64_t frames)
+{
+    job_ctx *c = ctx;
+    pthread_mutex_lock(&c->b->lock);
+    if (c->j->total_frames)
+        c->j->fraction = frames >= c->j->total_frames
+                             ? 1.0
+                             : (double)frames / (double)c->j->total_frames;
+    draw_progress(c->b, c->j, 0);
+    pthread_mutex_unlock(&c->b->lock);
+}
+
+static void run_job(const batch *b, job *j, job_ctx *ctx)
 {
     if (!b->force && up_to_date(j)) {
         j->skipped = 1;
@@ -566,6 +609,14 @@ static void run_job(const batch *b, job *j)
                      strerror(errno ? errno : EIO));
         } else {
             in->output = j->output;
+            if (b->progress != CLI_PROGRESS_OFF && in->info.n_frames > 0) {
+                pthread_mutex_lock(&ctx->b->lock);
+                j->total_frames = (uint64_t)in->info.n_frames;
+                j->started = j->last_json = cli_progress_now();
+                pthread_mutex_unlock(&ctx->b->lock);
+                in->progress = job_progress;
+                in->progress_ctx = ctx;
+            }
 #ifdef LTR_HAVE_ANALYSIS
             quality_start(in, &quality);
 #endif
@@ -634,14 +685,53 @@ static void run_job(const batch *b, job *j)
 
 /* --- workers and progress --------------------------------------------------------- */
 
-static void progress(const batch *b, const char *last)
+/* The batch's progress, under its lock: on a terminal one line redrawn (at most 5 times a
+ * second, or when forced: a file finished) with the files done, the time left and the
+ * running file's own fraction; as JSON a line per running recording at most every 0.5 s
+ * once it has run that long (a short one only gets its final line), a final line per
+ * recording, and the batch's ("file": null) when a recording finishes. */
+static void draw_progress(batch *b, const job *j, int force)
 {
+    if (b->progress == CLI_PROGRESS_OFF)
+        return;
+    const double now = cli_progress_now();
+    /* the share of the bytes read: recordings weigh their size (an hour counts 60 times a
+     * minute of the same format), known before they are opened */
+    double all = 0.0, done = 0.0;
+    for (size_t i = 0; i < b->n; i++) {
+        const job *k = &b->list[i];
+        const double w = k->bytes > 0 ? (double)k->bytes : 1.0;
+        all += w;
+        done += k->state == JOB_DONE ? w : k->state == JOB_RUNNING ? w * k->fraction : 0.0;
+    }
+    const double overall = all > 0.0 ? done / all : 1.0;
+    const double eta = cli_progress_eta(b->start, now, overall);
+    if (b->progress == CLI_PROGRESS_JSON) {
+        job *jj = (job *)(uintptr_t)j; /* its last_json: ours to change under the lock */
+        if (force) {
+            cli_progress_json(stderr, j->input, 1.0, 0.0);
+            cli_progress_json(stderr, NULL, overall, eta);
+        } else if (now - jj->last_json >= 0.5 && now - jj->started >= 0.5) {
+            jj->last_json = now;
+            cli_progress_json(stderr, j->input, j->fraction,
+                              cli_progress_eta(j->started, now, j->fraction));
+        }
+        return;
+    }
+    if (!force && now - b->last_draw < 0.2)
+        return;
+    b->last_draw = now;
     const int width = 30;
-    int filled = b->n ? (int)((double)b->finished / (double)b->n * width) : width;
-    const char *base = strrchr(last, '/');
-    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu  %.40s", filled,
-            "##############################", width - filled, "", b->finished, b->n,
-            base ? base + 1 : last);
+    int filled = (int)(overall * width);
+    filled = filled > width ? width : filled;
+    char clock[32];
+    cli_progress_clock(eta, clock, sizeof clock);
+    const char *base = strrchr(j->input, '/');
+    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu  ETA %s  %.40s", filled,
+            "##############################", width - filled, "", b->finished, b->n, clock,
+            base ? base + 1 : j->input);
+    if (!force && j->state == JOB_RUNNING)
+        fprintf(stderr, " %.0f%%", 100.0 * j->fraction);
     fflush(stderr);
 }
 
@@ -657,15 +747,16 @@ static void *worker(void *arg)
         if (i >= b->n)
             break;
         job *j = &b->list[i];
+        job_ctx ctx = {b, j};
         if (j->rc == 0 && !j->not_recording)
-            run_job(b, j);
+            run_job(b, j, &ctx);
         pthread_mutex_lock(&b->lock);
         j->state = JOB_DONE;
         b->finished++;
         if (j->rc != 0 && j->rc != CLI_RC_INTERRUPTED)
-            fprintf(stderr, "%sltr %s: %s\n", b->progress ? "\r\033[K" : "", g_cmd, j->message);
-        if (b->progress)
-            progress(b, j->input);
+            fprintf(stderr, "%sltr %s: %s\n",
+                    b->progress == CLI_PROGRESS_TERMINAL ? "\r\033[K" : "", g_cmd, j->message);
+        draw_progress(b, j, 1);
         pthread_mutex_unlock(&b->lock);
     }
     pthread_mutex_lock(&b->lock);
@@ -816,6 +907,36 @@ static int write_summary(const batch *b)
     return 0;
 }
 
+/* OUTDIR/settings.tsv: the input, channel and detector options the batch was given (one
+ * per line: option, value; "" for a flag) and the library's version, for `ltr report`,
+ * which replays them to show the settings each recording ran with. */
+static int write_settings(const batch *b)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/settings.tsv", b->outdir) >= (int)sizeof path)
+        return LTR_EXIT_OUTPUT;
+    ltr_io_atomic_file *af;
+    ltr_io_error err;
+    if (cli_atomic_open(&af, path, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr %s: %s\n", g_cmd, err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    FILE *f = ltr_io_atomic_stream(af);
+    fprintf(f, "option\tvalue\n#command\t%s\n#libltr\t%s\n", g_cmd, ltr_version_string());
+    for (unsigned i = 0; i < b->n_given; i++) {
+        const cli_option *o = cli_shared_option_by_id(b->given_id[i]);
+        if (!o)
+            continue;
+        tsv_cell(f, o->name, 0);
+        tsv_cell(f, b->given_value[i] ? b->given_value[i] : "", 1);
+    }
+    if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
+        fprintf(stderr, "ltr %s: %s\n", g_cmd, err.message);
+        return LTR_EXIT_OUTPUT;
+    }
+    return 0;
+}
+
 static void print_table(const batch *b)
 {
     printf("%-40s %-11s %10s %8s %8s  %s\n", "file", "status", "duration_s", "twitches",
@@ -847,7 +968,8 @@ static void remove_stale(const batch *b)
             continue;
         memcpy(target, e->d_name, len);
         target[len] = '\0';
-        if (strcmp(target, "summary.tsv") != 0 && !ends_with(target, "_events.tsv") &&
+        if (strcmp(target, "summary.tsv") != 0 && strcmp(target, "settings.tsv") != 0 &&
+            !ends_with(target, "_events.tsv") &&
             !ends_with(target, "_events.csv") && !ends_with(target, "_events.jsonl") &&
             !ends_with(target, "_events.json"))
             continue;
@@ -879,7 +1001,7 @@ _Noreturn static void interrupted(batch *b)
         else
             done++;
     }
-    if (b->progress)
+    if (b->progress == CLI_PROGRESS_TERMINAL)
         fputs("\r\033[K", stderr);
     int wrote = write_summary(b) == 0;
     print_table(b);
@@ -955,7 +1077,6 @@ int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
     b.common.channel_options_fallback = 1; /* a file with a sidecar keeps its own channels */
     b.format = LTR_IO_EVENTS_TSV;
     b.kinds = LTR_IO_KINDS_RESULTS;
-    b.progress = isatty(2);
     const cli_option *const tables[] = {batch_options, cli_input_options, cli_channel_options,
                                         cli_detector_options, NULL};
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
@@ -963,6 +1084,8 @@ int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
     if (!pos)
         return LTR_EXIT_FAILURE;
     int rc = cli_parse(g_cmd, argc, argv, tables, handle, &b, pos, &n);
+    b.progress = cli_progress_choose(b.progress_json, b.no_progress);
+    b.start = cli_progress_now();
     if (rc == 0 && b.help) {
         (mode->help ? mode->help : help)();
         free(pos);
@@ -1018,8 +1141,12 @@ int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
     }
     free(pos);
     size_t recordings = 0;
-    for (size_t i = 0; i < b.n; i++)
+    for (size_t i = 0; i < b.n; i++) {
         recordings += !b.list[i].not_recording;
+        struct stat js;
+        if (b.progress != CLI_PROGRESS_OFF && stat(b.list[i].input, &js) == 0)
+            b.list[i].bytes = (long long)js.st_size;
+    }
     if (rc == 0 && recordings == 0) {
         fprintf(stderr, "ltr %s: no recordings found\n", g_cmd);
         rc = LTR_EXIT_INPUT;
@@ -1035,11 +1162,13 @@ int cli_batch_run(int argc, char **argv, const cli_batch_mode *mode)
         if (ran < 0)
             rc = LTR_EXIT_FAILURE;
         pthread_mutex_destroy(&b.lock);
-        if (b.progress)
+        if (b.progress == CLI_PROGRESS_TERMINAL)
             fputs("\r\033[K", stderr);
     }
     if (rc == 0) {
         rc = write_summary(&b);
+        if (rc == 0)
+            rc = write_settings(&b);
         print_table(&b);
         size_t failed = 0;
         int common = -1;

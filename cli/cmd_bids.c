@@ -39,7 +39,7 @@ static void help(void)
           "summary.tsv. DERIVATIVES defaults to ROOT/derivatives/libltr. A rerun skips the\n"
           "recordings whose events are complete and newer (--force redoes them).\n"
           "Everything else is as in 'ltr batch' (-j, --format, --include/--exclude, the\n"
-          "detector options, exit codes).\n\n"
+          "detector options, exit codes, --progress for JSON progress lines).\n\n"
           "Options: those of 'ltr batch' (see 'ltr batch --help'); -o DIR chooses the\n"
           "derivatives folder.\n",
           stdout);

@@ -11,10 +11,11 @@
 #include "commands.h"
 #include "interrupt.h"
 #include "options.h"
+#include "progress.h"
 #include "run.h"
 
 enum { ID_HELP = 1, ID_OUTPUT, ID_OUTDIR, ID_FORMAT, ID_SIDECAR, ID_ALL_EVENTS, ID_TWITCHES_ONLY,
-       ID_QUIET };
+       ID_QUIET, ID_PROGRESS, ID_NO_PROGRESS };
 
 static const cli_option detect_options[] = {
     {"help", 'h', NULL, ID_HELP, "show this help"},
@@ -25,6 +26,10 @@ static const cli_option detect_options[] = {
     {"all-events", 0, NULL, ID_ALL_EVENTS, "also write twitch_begin and twitch_cancel rows"},
     {"twitches-only", 0, NULL, ID_TWITCHES_ONLY, "leave out the artifact rows"},
     {"quiet", 'q', NULL, ID_QUIET, "no summary on standard error"},
+    {"progress", 0, NULL, ID_PROGRESS,
+     "progress as JSON lines on standard error: {file, fraction, eta_s}, for every input"},
+    {"no-progress", 0, NULL, ID_NO_PROGRESS,
+     "no progress line (shown on a terminal for recordings over a minute)"},
     {NULL, 0, NULL, 0, NULL},
 };
 
@@ -33,6 +38,7 @@ typedef struct detect_args {
     const char *output, *outdir;
     ltr_io_events_format format;
     int sidecar, quiet, help;
+    int progress_json, no_progress;
     unsigned kinds;
 } detect_args;
 
@@ -48,6 +54,8 @@ static int handle(void *ctx, int id, const char *value)
     case ID_ALL_EVENTS: a->kinds = LTR_IO_KINDS_ALL; return 0;
     case ID_TWITCHES_ONLY: a->kinds = LTR_IO_KIND(LTR_EVENT_END); return 0;
     case ID_QUIET: a->quiet = 1; return 0;
+    case ID_PROGRESS: a->progress_json = 1; return 0;
+    case ID_NO_PROGRESS: a->no_progress = 1; return 0;
     }
     return cli_common_handle(&a->common, "detect", id, value);
 }
@@ -119,6 +127,30 @@ static void report(const detect_args *a, const char *path, const cli_input *in,
             in->info.sample_rate_hz);
 }
 
+static void on_progress(void *ctx, uint64_t frames) { cli_file_progress_update(ctx, frames); }
+
+/* cli_run with a progress line: on a terminal for recordings over a minute, as JSON lines
+ * for every input with --progress. */
+static int run_with_progress(const detect_args *a, cli_input *in, ltr_io_event_writer *w,
+                             cli_stats *st)
+{
+    cli_file_progress p;
+    cli_progress_mode mode = cli_progress_choose(a->progress_json, a->no_progress);
+    const double seconds = in->info.n_frames >= 0 && in->info.sample_rate_hz > 0
+                               ? (double)in->info.n_frames / in->info.sample_rate_hz
+                               : 0.0;
+    if (mode == CLI_PROGRESS_TERMINAL && seconds <= CLI_PROGRESS_MIN_S)
+        mode = CLI_PROGRESS_OFF;
+    cli_file_progress_start(&p, mode, in->path,
+                            in->info.n_frames > 0 ? (unsigned long long)in->info.n_frames : 0);
+    in->progress = on_progress;
+    in->progress_ctx = &p;
+    const int rc = cli_run(in, w, NULL, 4096, st);
+    in->progress = NULL;
+    cli_file_progress_end(&p);
+    return rc;
+}
+
 /* Refuse an output that is one of the inputs. */
 static int check_not_input(const char *out, char **inputs, int n)
 {
@@ -167,7 +199,7 @@ static int detect_to_dir(const detect_args *a, const char *input, char **inputs,
     cli_stats st;
     in.output = out;
     if (rc == 0)
-        rc = cli_run(&in, w, NULL, 4096, &st);
+        rc = run_with_progress(a, &in, w, &st);
     ltr_io_event_writer_destroy(w);
     if (rc == 0 && cli_atomic_commit(af, &err) != LTR_IO_OK) {
         snprintf(in.message, sizeof in.message, "%s", err.message);
@@ -224,7 +256,7 @@ static int detect_to_one(const detect_args *a, char **inputs, int n)
         cli_stats st;
         in.output = strcmp(out, "-") ? out : NULL;
         if (rc == 0)
-            rc = cli_run(&in, w, NULL, 4096, &st);
+            rc = run_with_progress(a, &in, w, &st);
         if (rc == 0)
             report(a, inputs[i], &in, &st);
         if (rc == 0 && a->sidecar && i + 1 == n) {

@@ -29,6 +29,8 @@ int cmd_batch(int argc, char **argv);
 int cmd_bids(int argc, char **argv);
 int cmd_stream(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 /* Provided by cli/cmd_simulate.c and cli/cmd_eval.c when they exist
  * (meson then defines LTR_HAVE_SIMULATE / LTR_HAVE_EVAL). */
 int cmd_simulate(int argc, char **argv);

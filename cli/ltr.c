@@ -23,6 +23,8 @@ static const command commands[] = {
     {"bids", cmd_bids, "a BIDS-EMG dataset into BIDS derivatives (derivatives/libltr)"},
     {"stream", cmd_stream, "real-time detection on standard input, one line per event, flushed"},
     {"info", cmd_info, "format, channels, rate, duration, levels, clipping, noise, mains"},
+    {"plot", cmd_plot, "a picture (PNG, SVG, PDF) of a recording with what the detector found"},
+    {"report", cmd_report, "one self-contained HTML page over the output of batch or bids"},
 #ifdef LTR_HAVE_SIMULATE
     {"simulate", cmd_simulate, "write a simulated recording with ground-truth twitches"},
 #endif

@@ -567,3 +567,26 @@ int cli_exit_config(ltr_status s)
     default: return LTR_EXIT_USAGE;
     }
 }
+
+/* --- the shared options by name (ltr batch records them, ltr report replays them) --- */
+
+static const cli_option *const shared_tables[] = {cli_input_options, cli_channel_options,
+                                                  cli_detector_options, NULL};
+
+const cli_option *cli_shared_option_by_id(int id)
+{
+    for (const cli_option *const *t = shared_tables; *t; t++)
+        for (const cli_option *o = *t; o->name; o++)
+            if (o->id == id)
+                return o;
+    return NULL;
+}
+
+const cli_option *cli_shared_option_by_name(const char *name)
+{
+    for (const cli_option *const *t = shared_tables; *t; t++)
+        for (const cli_option *o = *t; o->name; o++)
+            if (!strcmp(o->name, name))
+                return o;
+    return NULL;
+}

@@ -91,6 +91,11 @@ int cli_parse_unsigned(const char *s, unsigned *v);
  * (pointing to --input-format if it names an input format) and return LTR_EXIT_USAGE. */
 int cli_parse_events_format(const char *cmd, const char *value, ltr_io_events_format *format);
 
+/* A shared option (input, channels, detector settings) by its id or its long name; NULL
+ * if there is none. */
+const cli_option *cli_shared_option_by_id(int id);
+const cli_option *cli_shared_option_by_name(const char *name);
+
 /* The exit code for an I/O status, and for a core status refusing a configuration. */
 int cli_exit_io(ltr_io_status status);
 int cli_exit_config(ltr_status status);

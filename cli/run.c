@@ -696,6 +696,8 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
         }
         if (rc)
             break;
+        if (in->progress && n > 0)
+            in->progress(in->progress_ctx, st->frames);
         if (rs != LTR_IO_OK) {
             snprintf(in->message, sizeof in->message, "%s",
                      ltr_io_reader_error(in->reader)->message);

@@ -38,6 +38,10 @@ typedef struct cli_input {
      * before the detector sees them; NULL: none. ltr batch's quality index uses it. */
     void (*tap)(void *ctx, const float *frames, size_t n_frames);
     void *tap_ctx;
+    /* Called by cli_run after every block with the frames consumed so far; NULL: none.
+     * Progress lines (progress.h). */
+    void (*progress)(void *ctx, uint64_t frames_done);
+    void *progress_ctx;
 } cli_input;
 
 /* Open `path` ("-": standard input). Returns an exit code; on error the

@@ -898,6 +898,15 @@ static void delay_acc_lane(ltr_detector *d)
     d->acc_ring_pos = d->acc_ring_pos + 1 < d->ecg_delay ? d->acc_ring_pos + 1 : 0;
 }
 
+/* A lane's envelope: its energy through the smoother (state z, tick). One definition for
+ * run_lanes and for the trace, which runs it again on a copy of the state. */
+static inline float lane_envelope(const sensor_chain *chain, ltri_real (*z)[2], uint32_t *tick,
+                                  float energy)
+{
+    const float env = ltri_sections_run_zn(chain->smooth, z, tick, energy, LTRI_ENVELOPE_SECTIONS);
+    return env > 0.0f ? env : 0.0f; /* the low-pass undershoots a little after steps */
+}
+
 /* Every lane takes its lane frame at input frame n: smoothing, blocking, decision; their
  * news go to fusion. */
 static void run_lanes(ltr_detector *d, ltri_frame n)
@@ -910,10 +919,7 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
     for (unsigned l = 0; l < d->n_lanes; l++) {
         ltri_lane_slot *s = &lanes[l];
         const sensor_chain *chain = chain_of(d, s->sensor);
-        float env =
-            ltri_sections_run_n(chain->smooth, &s->lane.smooth, s->energy, LTRI_ENVELOPE_SECTIONS);
-        if (!(env > 0.0f))
-            env = 0.0f; /* the low-pass undershoots a little after steps */
+        const float env = lane_envelope(chain, s->lane.smooth.z, &s->lane.smooth.tick, s->energy);
         const int blocked = !timed || t < s->blocked_until ||
                                     (s->sensor == LTR_SENSOR_EMG && emg_waits)
                                 ? (s->rearm ? LANE_BLOCKED_REARM : LANE_BLOCKED)
@@ -1060,5 +1066,72 @@ ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame)
     const uint32_t bit = 1u << det->n_marks;
     det->mark_stim = kind == LTR_MARK_STIM ? det->mark_stim | bit : det->mark_stim & ~bit;
     det->mark_frame[det->n_marks++] = frame;
+    return LTR_OK;
+}
+
+/* ------------------------------------------------------------------ trace */
+
+/* The trace reads what one frame left in the state (the conditioned sample is the energy
+ * operator's newest, the thresholds the noise tracker's) and recomputes the one value that
+ * lives only in a local, the smoothed envelope, from a copy of the smoother's state taken
+ * before the frame: the normal path pays nothing for it. */
+ltr_status ltr_detector_process_traced(ltr_detector *det, const float *frames, size_t n_frames,
+                                       ltr_event *events, size_t max_events, size_t *n_events,
+                                       const ltr_trace *trace)
+{
+    if (n_events)
+        *n_events = 0;
+    if (!det || !n_events || !trace || (n_frames && !frames) || (max_events && !events))
+        return LTR_ERR_NULL;
+    begin_call(det, events, max_events);
+    const unsigned n_ch = det->cfg.n_channels;
+    const channel_state *chs = chans(det);
+    ltri_lane_slot *lanes = lanes_of(det);
+    ltri_real z[LTR_MAX_CHANNELS][LTRI_ENVELOPE_SECTIONS][2];
+    uint32_t tick[LTR_MAX_CHANNELS];
+    float env[LTR_MAX_CHANNELS];
+    for (size_t i = 0; i < n_frames; i++) {
+        for (unsigned l = 0; l < det->n_lanes; l++) {
+            memcpy(z[l], lanes[l].lane.smooth.z, sizeof z[l]);
+            tick[l] = lanes[l].lane.smooth.tick;
+        }
+        process_frame(det, frames + i * n_ch, 0);
+        for (unsigned l = 0; l < det->n_lanes; l++)
+            env[l] = lane_envelope(chain_of(det, lanes[l].sensor), z[l], &tick[l], lanes[l].energy);
+        for (unsigned c = 0; c < n_ch; c++) {
+            const size_t k = i * n_ch + c;
+            const unsigned l = chs[c].lane;
+            const ltri_noise *nz = &lanes[l].lane.noise;
+            if (trace->signal)
+                trace->signal[k] = chs[c].energy.y1;
+            if (trace->statistic)
+                trace->statistic[k] = env[l];
+            if (trace->background)
+                trace->background[k] = nz->floor_lin;
+            if (trace->threshold_on)
+                trace->threshold_on[k] = nz->thr_on;
+            if (trace->threshold_off)
+                trace->threshold_off[k] = nz->thr_off;
+        }
+    }
+    det->n_real += n_frames;
+    return end_call(det, n_events);
+}
+
+ltr_status ltr_detector_trace_delays(const ltr_detector *det, unsigned channel,
+                                     uint64_t *signal_frames, uint64_t *statistic_frames)
+{
+    if (!det || !signal_frames || !statistic_frames)
+        return LTR_ERR_NULL;
+    if (channel >= det->cfg.n_channels)
+        return LTR_ERR_ARGUMENT;
+    const channel_state *ch = &chans(det)[channel];
+    const ltri_lane_slot *s = &lanes_of(det)[ch->lane];
+    const uint64_t ecg = ch->sensor == LTR_SENSOR_EMG && det->has_ecg ? det->ecg_delay : 0;
+    /* timebase.h: the line, then the band-pass (and the ECG canceller on EMG); a lane
+     * frame is one energy-operator frame and ecg_delay behind the line, and its
+     * envelope shows it s->delay (band-pass + smoother) later */
+    *signal_frames = det->art.lookahead + ecg + s->onset_delay;
+    *statistic_frames = det->art.lookahead + 1 + det->ecg_delay + s->delay;
     return LTR_OK;
 }
