@@ -9,7 +9,8 @@
  * (vectorised across channels), a single-channel detector in one pass; then per lane, one lane frame later: smoothing -> noise floor ->
  * hysteresis state machine (lane.c, noise.c). Lane news become twitches in fusion.c;
  * events leave through events.c. The two time bases, input frame and lane frame, are
- * described in timebase.h. Everything runs frame by frame from state kept in the
+ * described in timebase.h. Session tracking (session.c) follows the events and the
+ * marks. Everything runs frame by frame from state kept in the
  * detector, so any block split gives the same events.
  */
 #include <math.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "artifact.h"
+#include "config.h"
 #include "ecg.h"
 #include "envelope.h"
 #include "events.h"
@@ -26,6 +28,7 @@
 #include "lane.h"
 #include "ltr/ltr.h"
 #include "mains.h"
+#include "session.h"
 #include "timebase.h"
 
 /* Artifacts closer than this are reported as one stretch. */
@@ -102,6 +105,7 @@ struct ltr_detector {
     size_t ecg_offset, acc_ring_offset;   /* byte offsets of the ECG channels, the ring */
     ltri_artifact_design art;
     ltri_fusion_design fusion;            /* twitches from lane news */
+    ltri_session_design session;          /* sites and the stop rule */
     uint64_t recovery_min, recovery_max, merge_gap;
     uint64_t stim_blank, needle_blank, latency;
 
@@ -115,6 +119,7 @@ struct ltr_detector {
     ltri_frame pulse_end;     /* last input frame of the latest pulse's blanking + 1, 0 = none */
     ltri_frame pulse_onset;   /* first blanked input frame of that pulse */
     ltri_fusion fu;               /* the twitch being assembled, the next id */
+    ltri_session sess;            /* sites, strokes, twitches per site */
     ltri_mains_tracker mains_tr;  /* the mains grid: frequency, oscillators, search */
     uint32_t acc_ring_pos;        /* ECG cancelling: the accelerometer lane's delay line */
     artifact_segment seg;
@@ -372,7 +377,8 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
         return LTR_ERR_MEMORY;
     memset(mem, 0, need);
     ltr_detector *d = mem;
-    d->cfg = *cfg;
+    if (ltri_config_load(cfg, &d->cfg) != 0) /* a 1.0 caller's config gets the later defaults */
+        return LTR_ERR_VERSION;
     d->n_lanes = count_lanes(cfg);
     layout lo;
     if (plan_layout(cfg, &lo, &d->ecg) != 0)
@@ -447,6 +453,7 @@ ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem_size, con
     d->merge_gap = ltri_frames(ARTIFACT_MERGE_S, fs, LTRI_ROUND_UP, 0);
     d->stim_blank = ltri_frames_ms(cfg->stim_blank_ms, fs, LTRI_ROUND_UP, 1);
     d->needle_blank = ltri_frames_ms(cfg->needle_blank_ms, fs, LTRI_ROUND_UP, 1);
+    ltri_session_design_init(&d->session, &d->cfg);
     ltr_detector_reset(d);
     *det = d;
     return LTR_OK;
@@ -485,6 +492,7 @@ void ltr_detector_reset(ltr_detector *det)
     reset_stream(det);
     det->n = det->n_real = det->start = 0;
     ltri_fusion_reset(&det->fu);
+    ltri_session_reset(&det->sess);
     ltri_events_reset(&det->events);
 }
 
@@ -528,13 +536,23 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
      * END or CANCEL; artifact stretches are at least merge_gap apart; +2 for what
      * flush closes; plus what waits in the queue. */
     const size_t per_lane = n_frames / det->chain[LTR_SENSOR_EMG].lane.confirm + 2; /* shared */
-    return 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2 +
-           ltri_events_waiting(&det->events);
+    size_t bound = 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2;
+    /* Session: each stroke (a pending mark, or a found movement: one artifact stretch
+     * each) may end a site, begin one and give a stop cue; one cue and one site end may
+     * fall due; flush ends two sites. */
+    if (det->session.on)
+        bound += 3 * (det->n_marks + n_frames / det->merge_gap + 1) + 4;
+    return bound + ltri_events_waiting(&det->events);
 }
 
 /* ------------------------------------------------------------------ events */
 
-static void emit(ltr_detector *d, const ltr_event *ev) { ltri_events_push(&d->events, ev); }
+/* Every twitch and artifact event goes out here; session tracking follows them. */
+static void emit(ltr_detector *d, const ltr_event *ev)
+{
+    ltri_events_push(&d->events, ev);
+    ltri_session_event(&d->session, &d->sess, ev, ev->detected, &d->events);
+}
 
 /* Flags from what surrounds a twitch beginning at onset: artifacts, clipping, and
  * the stimulation pulse that evoked it (its frame in *stimulus). */
@@ -665,6 +683,11 @@ static void apply_marks(ltr_detector *d, ltri_frame n)
                                                      : LTR_FLAG_NEEDLE);
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             ltri_artifact_blank(&d->art, art_of(d, c), mk.frame, mk.frame + len, why);
+        if (!stim)
+            ltri_session_stroke(&d->session, &d->sess, mk.frame,
+                                mk.kind == LTR_MARK_INSERTION ? LTRI_STROKE_INSERTION
+                                                              : LTRI_STROKE_MARKED,
+                                n, &d->events);
     }
     d->n_marks = keep;
 }
@@ -897,6 +920,8 @@ static void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
     ltri_frame m;
     if (d->seg.open && line_frame(d, n, &m) && m > d->seg.last + d->merge_gap)
         close_segment(d, n);
+    if (n >= d->sess.due) /* a call only when a session decision falls due */
+        ltri_session_tick(&d->session, &d->sess, n, &d->events);
     d->dirty = 1;
 }
 
@@ -985,6 +1010,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
             close_twitch(det, n);
         if (det->seg.open)
             close_segment(det, n);
+        ltri_session_finish(&det->session, &det->sess, n, &det->events);
         reset_stream(det);
         det->n = det->start = det->n_real;
     }
@@ -995,7 +1021,7 @@ ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame)
 {
     if (!det)
         return LTR_ERR_NULL;
-    if (kind != LTR_MARK_STIM && kind != LTR_MARK_NEEDLE)
+    if (kind != LTR_MARK_STIM && kind != LTR_MARK_NEEDLE && kind != LTR_MARK_INSERTION)
         return LTR_ERR_ARGUMENT;
     /* The line still holds frames n-lookahead .. n-1. */
     if (frame < det->n && det->n - frame > det->art.lookahead)
@@ -1003,5 +1029,18 @@ ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame)
     if (det->n_marks >= LTR_MAX_PENDING_MARKS)
         return LTR_ERR_TOO_MANY_MARKS;
     det->marks[det->n_marks++] = (pending_mark){.frame = frame, .kind = kind};
+    return LTR_OK;
+}
+
+ltr_status ltr_detector_session(const ltr_detector *det, ltr_session_stats *stats,
+                                size_t stats_size)
+{
+    if (!det || !stats)
+        return LTR_ERR_NULL;
+    if (!det->session.on || stats_size == 0)
+        return LTR_ERR_ARGUMENT;
+    ltr_session_stats all;
+    ltri_session_stats(&det->sess, det->n, &all);
+    memcpy(stats, &all, stats_size < sizeof all ? stats_size : sizeof all);
     return LTR_OK;
 }

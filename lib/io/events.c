@@ -20,7 +20,7 @@
 static const char *const flag_names[] = {
     "emg", "acc", "fused", "clipped", "near_artifact", "too_long", "artifact",
     "truncated", "stim", "needle", "nonfinite", "dropout", "marked", "too_short",
-    "evoked", "unseen",
+    "evoked", "unseen", "no_twitch", "stopped",
 };
 #define N_FLAGS (sizeof flag_names / sizeof flag_names[0])
 
@@ -202,6 +202,9 @@ static const char *trial_type(const ltr_event *e)
     case LTR_EVENT_END: return evoked ? "evoked" : "twitch";
     case LTR_EVENT_CANCEL: return "twitch_cancel";
     case LTR_EVENT_ARTIFACT: return "artifact";
+    case LTR_EVENT_SITE: return "site_begin";
+    case LTR_EVENT_EXHAUSTED: return "site_stopped";
+    case LTR_EVENT_SITE_END: return "site";
     }
     return "unknown";
 }

@@ -28,19 +28,21 @@ MORE_EVENTS = 1
 
 # ltr_event_kind
 EVENT_BEGIN, EVENT_END, EVENT_CANCEL, EVENT_ARTIFACT = 1, 2, 3, 4
+# session events (ltr.h 1.1): a site begins, its twitches have stopped, it is over
+EVENT_SITE, EVENT_EXHAUSTED, EVENT_SITE_END = 5, 6, 7
 
 # ltr_sensor
 SENSOR_EMG, SENSOR_ACC = 0, 1
 
 # ltr_mark
-MARK_STIM, MARK_NEEDLE = 1, 2
+MARK_STIM, MARK_NEEDLE, MARK_INSERTION = 1, 2, 3
 
 # LTR_FLAG_* bit names, in bit order, as ltr_io_flags_string writes them.
 FLAG_EVOKED = 1 << 14
 
 
 class Config(ctypes.Structure):
-    """struct ltr_config (ltr.h, ABI 1.0)."""
+    """struct ltr_config (ltr.h, layout 1.1)."""
     _fields_ = [
         ("struct_size", ctypes.c_uint32),
         ("sample_rate_hz", ctypes.c_double),
@@ -76,6 +78,11 @@ class Config(ctypes.Structure):
         ("acc_min_duration_ms", ctypes.c_double),
         ("ecg_cancel", ctypes.c_uint),
         ("acc_confirms", ctypes.c_uint),
+        # added in 1.1
+        ("session", ctypes.c_uint),
+        ("site_gap_ms", ctypes.c_double),
+        ("stop_strokes", ctypes.c_uint),
+        ("stop_ms", ctypes.c_double),
     ]
 
 

@@ -46,6 +46,8 @@ int main(void)
     F(ltr_config, spike_threshold_db); F(ltr_config, stim_blank_ms); F(ltr_config, needle_blank_ms);
     F(ltr_config, clip_level); F(ltr_config, dropout_ms); F(ltr_config, acc_min_duration_ms);
     F(ltr_config, ecg_cancel); F(ltr_config, acc_confirms);
+    F(ltr_config, session); F(ltr_config, site_gap_ms); F(ltr_config, stop_strokes);
+    F(ltr_config, stop_ms);
     E();
     S(ltr_event);
     F(ltr_event, kind); F(ltr_event, id); F(ltr_event, onset); F(ltr_event, peak);

@@ -362,6 +362,9 @@ static const char *kind_name(ltr_event_kind k)
     case LTR_EVENT_END: return "END";
     case LTR_EVENT_CANCEL: return "CANCEL";
     case LTR_EVENT_ARTIFACT: return "ARTIFACT";
+    case LTR_EVENT_SITE: return "SITE";
+    case LTR_EVENT_EXHAUSTED: return "EXHAUSTED";
+    case LTR_EVENT_SITE_END: return "SITE_END";
     }
     return "?";
 }
@@ -376,7 +379,7 @@ static const char *kind_name(ltr_event_kind k)
 static void check_event(checker *k, const ltr_event *e)
 {
     const size_t i = k->all.n;
-    FUZZ_CHECK(HARNESS, e->kind >= LTR_EVENT_BEGIN && e->kind <= LTR_EVENT_ARTIFACT,
+    FUZZ_CHECK(HARNESS, e->kind >= LTR_EVENT_BEGIN && e->kind <= LTR_EVENT_SITE_END,
                "run %s, event %zu: unknown kind %d", k->run, i, (int)e->kind);
     FUZZ_CHECK(HARNESS, e->onset <= e->peak && e->peak <= e->offset,
                "run %s, event %zu: onset <= peak <= offset does not hold: " EV_FMT, k->run, i,
@@ -397,7 +400,11 @@ static void check_event(checker *k, const ltr_event *e)
                "run %s, event %zu: confidence outside [0, 1]: " EV_FMT, k->run, i, EV_ARGS(e));
     FUZZ_CHECK(HARNESS, !isnan(e->amplitude) && !isnan(e->snr_db),
                "run %s, event %zu: NaN in amplitude or SNR: " EV_FMT, k->run, i, EV_ARGS(e));
-    if (e->flags & LTR_FLAG_EVOKED)
+    const int session = e->kind >= LTR_EVENT_SITE;
+    if (session) /* the site's counts: strokes >= 1 (the one that began it) */
+        FUZZ_CHECK(HARNESS, ltr_event_site_strokes(e) >= 1,
+                   "run %s, event %zu: a site without a stroke: " EV_FMT, k->run, i, EV_ARGS(e));
+    else if (e->flags & LTR_FLAG_EVOKED)
         FUZZ_CHECK(HARNESS, e->stimulus <= e->onset,
                    "run %s, event %zu: evoked before its stimulus: " EV_FMT, k->run, i, EV_ARGS(e));
     else
@@ -407,7 +414,7 @@ static void check_event(checker *k, const ltr_event *e)
     k->have_last = 1;
     k->last_detected = e->detected;
 
-    if (e->kind == LTR_EVENT_ARTIFACT)
+    if (e->kind == LTR_EVENT_ARTIFACT || session)
         return;
     if (e->kind != LTR_EVENT_CANCEL)
         FUZZ_CHECK(HARNESS, e->channels != 0,
@@ -787,9 +794,9 @@ static void describe_events(const runner *a, const runner *b)
 {
     if (!verbosity())
         return;
-    size_t kinds[5] = {0};
+    size_t kinds[8] = {0};
     for (size_t i = 0; i < a->ck.all.n; i++)
-        kinds[a->ck.all.ev[i].kind % 5u]++;
+        kinds[a->ck.all.ev[i].kind % 8u]++;
     fprintf(stderr, "  events: %zu BEGIN, %zu END, %zu CANCEL, %zu ARTIFACT; B lost %llu\n",
             kinds[LTR_EVENT_BEGIN], kinds[LTR_EVENT_END], kinds[LTR_EVENT_CANCEL],
             kinds[LTR_EVENT_ARTIFACT],

@@ -1,0 +1,412 @@
+/*
+ * Session tracking (lib/core/session.c) driven through the detector: sites from
+ * insertion marks and, without marks, from the needle movements the detector finds;
+ * strokes and twitches per site, habituation, the "twitches have stopped" cue,
+ * pistoning without twitches, a series that restarts after a redirection; the same
+ * events for any block split; session off changes no twitch. (cmocka)
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ltr/ltr.h"
+#include "run.h"
+#include "signals.h"
+
+#define FS 4000.0
+
+/* One site: its first stroke (the insertion), strokes every STROKE_S, and twitches
+ * TWITCH_DELAY_S after the first n_twitch strokes, each weaker than the one before. */
+#define STROKE_S 0.6
+#define TWITCH_DELAY_S 0.08
+typedef struct site_plan {
+    double start_s;
+    unsigned strokes, twitches;
+    double amp[4];
+} site_plan;
+
+/* Site 1: four habituating twitches, then six strokes without (the cue after the
+ * fifth); site 2 (a redirection): the series restarts, three twitches then five
+ * strokes without; site 3: pistoning without any twitch. */
+static const site_plan plan[3] = {
+    {1.0, 10, 4, {10.0, 8.0, 6.5, 5.0}},
+    {10.0, 8, 3, {9.0, 7.0, 5.0, 0.0}},
+    {20.0, 8, 0, {0}},
+};
+#define DURATION_S 28.0
+
+typedef struct mark_at {
+    uint64_t frame;
+    ltr_mark kind;
+} mark_at;
+
+typedef struct scene {
+    float *x;
+    size_t n;
+    mark_at marks[64];
+    unsigned n_marks;
+} scene;
+
+/* The recording; with marks = 0 the needle movements are electrode transients in the
+ * signal (what the detector finds), else the device marks them. */
+static void make_scene(scene *s, int marks)
+{
+    memset(s, 0, sizeof *s);
+    s->n = sig_frame(DURATION_S, FS);
+    s->x = sig_alloc(s->n, 1);
+    sig_rng rng;
+    sig_rng_seed(&rng, 11);
+    sig_add_emg_noise(s->x, s->n, 1, 0, FS, 1.0, 20.0, 1000.0, &rng);
+    for (unsigned k = 0; k < 3; k++) {
+        const site_plan *p = &plan[k];
+        for (unsigned i = 0; i < p->strokes; i++) {
+            const double t = p->start_s + STROKE_S * i;
+            if (marks)
+                s->marks[s->n_marks++] = (mark_at){
+                    sig_frame(t, FS), i == 0 ? LTR_MARK_INSERTION : LTR_MARK_NEEDLE};
+            else
+                sig_add_needle_transient(s->x, s->n, 1, 0, FS, t, 300.0);
+            if (i < p->twitches)
+                sig_add_twitch_emg(s->x, s->n, 1, 0, FS, t + TWITCH_DELAY_S, 0.12, p->amp[i],
+                                   &rng);
+        }
+    }
+}
+
+/* Feed the scene in blocks (1, 37, ...; 0 = the whole at once), each mark given before
+ * the block that holds its frame; then flush. */
+static void feed(ltr_detector *det, const scene *s, size_t block, run_events *out)
+{
+    if (!block)
+        block = s->n;
+    ltr_event ev[512];
+    unsigned next_mark = 0;
+    for (size_t at = 0; at < s->n; at += block) {
+        const size_t len = at + block <= s->n ? block : s->n - at;
+        while (next_mark < s->n_marks && s->marks[next_mark].frame < at + len) {
+            assert_int_equal(ltr_detector_mark(det, s->marks[next_mark].kind,
+                                               s->marks[next_mark].frame),
+                             LTR_OK);
+            next_mark++;
+        }
+        size_t n = 0;
+        /* sized by the bound: no event ever waits (LTR_OK, never LTR_MORE_EVENTS) */
+        const size_t max = ltr_detector_max_events(det, len);
+        ltr_event *got = malloc(max * sizeof *got);
+        assert_non_null(got);
+        assert_int_equal(ltr_detector_process(det, s->x + at, len, got, max, &n), LTR_OK);
+        for (size_t i = 0; i < n; i++) {
+            if (out->n == out->cap) {
+                out->cap = out->cap ? 2 * out->cap : 256;
+                out->ev = realloc(out->ev, out->cap * sizeof *out->ev);
+                assert_non_null(out->ev);
+            }
+            out->ev[out->n++] = got[i];
+        }
+        free(got);
+    }
+    ltr_status st;
+    do {
+        size_t n = 0;
+        st = ltr_detector_flush(det, ev, sizeof ev / sizeof ev[0], &n);
+        assert_true(st == LTR_OK || st == LTR_MORE_EVENTS);
+        for (size_t i = 0; i < n; i++) {
+            if (out->n == out->cap) {
+                out->cap = out->cap ? 2 * out->cap : 256;
+                out->ev = realloc(out->ev, out->cap * sizeof *out->ev);
+                assert_non_null(out->ev);
+            }
+            out->ev[out->n++] = ev[i];
+        }
+    } while (st == LTR_MORE_EVENTS);
+}
+
+static const ltr_event *find(const run_events *e, ltr_event_kind kind, uint32_t id)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (e->ev[i].kind == kind && e->ev[i].id == id)
+            return &e->ev[i];
+    return NULL;
+}
+
+/* The frame of stroke i of site k. */
+static uint64_t stroke_frame(unsigned k, unsigned i)
+{
+    return sig_frame(plan[k].start_s + STROKE_S * i, FS);
+}
+
+/* What both modes must give: three sites in order, their counts, the cue once the
+ * fifth stroke without a twitch has had its chance, none for the site without twitches,
+ * and its end flagged. tolerance: frames between a stroke and the site onset. */
+static void check_sites(const run_events *e, uint64_t tolerance)
+{
+    run_print(e, FS);
+    assert_int_equal(run_count(e, LTR_EVENT_SITE, 0), 3);
+    assert_int_equal(run_count(e, LTR_EVENT_SITE_END, 0), 3);
+    assert_int_equal(run_count(e, LTR_EVENT_EXHAUSTED, 0), 2);
+    assert_int_equal(run_count(e, LTR_EVENT_END, 0), 7);
+    for (unsigned k = 0; k < 3; k++) {
+        const site_plan *p = &plan[k];
+        const ltr_event *b = find(e, LTR_EVENT_SITE, k + 1);
+        const ltr_event *end = find(e, LTR_EVENT_SITE_END, k + 1);
+        assert_non_null(b);
+        assert_non_null(end);
+        const uint64_t at = stroke_frame(k, 0);
+        assert_true(b->onset + tolerance >= at && b->onset <= at + tolerance);
+        assert_int_equal(end->onset, b->onset);
+        assert_int_equal(ltr_event_site_strokes(end), p->strokes);
+        assert_int_equal(ltr_event_site_twitches(end), p->twitches);
+        const ltr_event *cue = find(e, LTR_EVENT_EXHAUSTED, k + 1);
+        if (!p->twitches) {
+            assert_null(cue);
+            assert_true(end->flags & LTR_FLAG_NO_TWITCH);
+            assert_false(end->flags & LTR_FLAG_STOPPED);
+            assert_true(end->amplitude == 0.0f);
+            continue;
+        }
+        assert_false(end->flags & LTR_FLAG_NO_TWITCH);
+        assert_true(end->flags & LTR_FLAG_STOPPED);
+        /* habituation: the last twitch weaker than the first, as planned (amplitudes
+         * are band-passed peaks: within a wide margin of the RMS ratio) */
+        const double planned = p->amp[p->twitches - 1] / p->amp[0];
+        print_message("site %u: habituation %.3f (planned RMS ratio %.3f)\n", k + 1,
+                      (double)end->amplitude, planned);
+        assert_true(end->amplitude > 0.5 * planned && end->amplitude < 1.0);
+        /* the cue: at the fifth stroke after the last twitch, after it had its chance
+         * (0.25 s) and within a second; never before the last twitch */
+        assert_non_null(cue);
+        const uint64_t fifth = stroke_frame(k, p->twitches - 1 + 5);
+        assert_true(cue->offset + tolerance >= fifth && cue->offset <= fifth + tolerance);
+        assert_true(cue->detected >= cue->offset + sig_frame(0.25, FS));
+        assert_true(cue->detected <= fifth + sig_frame(1.0, FS));
+        const uint64_t last_twitch = stroke_frame(k, p->twitches - 1) + sig_frame(TWITCH_DELAY_S, FS);
+        assert_true(cue->peak + sig_frame(0.03, FS) >= last_twitch);
+        assert_true(cue->detected > last_twitch);
+        assert_int_equal(ltr_event_site_twitches(cue), p->twitches);
+        assert_int_equal(ltr_event_site_strokes(cue), p->twitches - 1 + 5 + 1);
+        /* every twitch of the site lies inside it */
+        for (size_t i = 0; i < e->n; i++)
+            if (e->ev[i].kind == LTR_EVENT_END && e->ev[i].onset >= end->onset &&
+                e->ev[i].onset < end->offset)
+                assert_true(e->ev[i].onset > b->onset);
+    }
+}
+
+static ltr_detector *make_detector(void)
+{
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, FS, 1, NULL), LTR_OK);
+    cfg.mains_hz = 0.0;
+    ltr_detector *det;
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+    return det;
+}
+
+static void test_sites_marked(void **state)
+{
+    (void)state;
+    scene s;
+    make_scene(&s, 1);
+    ltr_detector *det = make_detector();
+    run_events e = {0};
+    feed(det, &s, 4096, &e);
+    check_sites(&e, 0);
+    run_events_free(&e);
+    ltr_detector_destroy(det);
+    sig_free(s.x);
+}
+
+static void test_sites_found(void **state)
+{
+    (void)state;
+    scene s;
+    make_scene(&s, 0);
+    ltr_detector *det = make_detector();
+    run_events e = {0};
+    feed(det, &s, 4096, &e);
+    check_sites(&e, sig_frame(0.002, FS));
+    run_events_free(&e);
+    ltr_detector_destroy(det);
+    sig_free(s.x);
+}
+
+/* The running totals, read mid-stream: in site 2 after its third twitch and two
+ * strokes without; then at the end of the stream. */
+static void test_stats(void **state)
+{
+    (void)state;
+    scene s;
+    make_scene(&s, 1);
+    scene first = s;
+    first.n = stroke_frame(1, 4) + sig_frame(0.3, FS); /* stroke index 4 had its chance */
+    ltr_detector *det = make_detector();
+    ltr_session_stats st;
+    ltr_event ev[512];
+    size_t n;
+    unsigned m = 0;
+    for (; m < s.n_marks && s.marks[m].frame < first.n; m++)
+        assert_int_equal(ltr_detector_mark(det, s.marks[m].kind, s.marks[m].frame), LTR_OK);
+    assert_int_equal(ltr_detector_process(det, s.x, first.n, ev, 512, &n), LTR_OK);
+    assert_int_equal(ltr_detector_session(det, &st, sizeof st), LTR_OK);
+    assert_int_equal(st.sites, 2);
+    assert_int_equal(st.site, 2);
+    assert_int_equal(st.site_strokes, 5);
+    assert_int_equal(st.site_twitches, 3);
+    assert_int_equal(st.strokes_since_twitch, 2);
+    assert_int_equal(st.stopped, 0);
+    assert_int_equal(st.twitches, 7);
+    assert_int_equal(st.sites_stopped, 1);
+    assert_int_equal(st.sites_without_twitch, 0);
+    assert_int_equal(st.site_onset, stroke_frame(1, 0));
+    assert_true(st.habituation > 0.0f && st.habituation < 1.0f);
+    assert_true(st.frames_since_twitch > sig_frame(1.2, FS));
+    /* a shorter struct (an older caller) gets its part */
+    ltr_session_stats part;
+    memset(&part, 0xAB, sizeof part);
+    assert_int_equal(ltr_detector_session(det, &part, offsetof(ltr_session_stats, site)), LTR_OK);
+    assert_int_equal(part.sites, 2);
+    assert_int_equal(part.site, 0xABABABABu);
+    for (; m < s.n_marks; m++)
+        assert_int_equal(ltr_detector_mark(det, s.marks[m].kind, s.marks[m].frame), LTR_OK);
+    assert_int_equal(ltr_detector_process(det, s.x + first.n, s.n - first.n, ev, 512, &n), LTR_OK);
+    do
+        assert_true(ltr_detector_flush(det, ev, 512, &n) >= 0);
+    while (n == 512);
+    assert_int_equal(ltr_detector_session(det, &st, sizeof st), LTR_OK);
+    assert_int_equal(st.sites, 3);
+    assert_int_equal(st.sites_without_twitch, 1);
+    assert_int_equal(st.sites_stopped, 2);
+    assert_int_equal(st.strokes, 26);
+    assert_int_equal(st.site, 0); /* the stream ended: no current site */
+    assert_int_equal(ltr_detector_session(det, NULL, sizeof st), LTR_ERR_NULL);
+    assert_int_equal(ltr_detector_session(det, &st, 0), LTR_ERR_ARGUMENT);
+    ltr_detector_destroy(det);
+    sig_free(s.x);
+}
+
+static void assert_same(const run_events *a, const run_events *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const ltr_event *x = &a->ev[i], *y = &b->ev[i];
+        assert_int_equal(x->kind, y->kind);
+        assert_int_equal(x->id, y->id);
+        assert_int_equal(x->onset, y->onset);
+        assert_int_equal(x->peak, y->peak);
+        assert_int_equal(x->offset, y->offset);
+        assert_int_equal(x->detected, y->detected);
+        assert_int_equal(x->flags, y->flags);
+        assert_int_equal(x->stimulus, y->stimulus);
+        assert_memory_equal(&x->amplitude, &y->amplitude, sizeof x->amplitude);
+    }
+}
+
+/* Any split gives the same session events, marked or found. */
+static void test_blocks(void **state)
+{
+    (void)state;
+    for (int marks = 0; marks <= 1; marks++) {
+        scene s;
+        make_scene(&s, marks);
+        run_events ref = {0};
+        ltr_detector *det = make_detector();
+        feed(det, &s, 8192, &ref); /* at most 16 marks may wait: not all 26 at once */
+        assert_int_equal(run_count(&ref, LTR_EVENT_SITE_END, 0), 3);
+        static const size_t blocks[] = {1, 37, 4096, 5000};
+        for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+            run_events e = {0};
+            ltr_detector_reset(det);
+            feed(det, &s, blocks[b], &e);
+            assert_same(&ref, &e);
+            run_events_free(&e);
+        }
+        run_events_free(&ref);
+        ltr_detector_destroy(det);
+        sig_free(s.x);
+    }
+}
+
+/* Session off: no session event, the same twitches and artifacts; the totals refused. */
+static void test_off(void **state)
+{
+    (void)state;
+    scene s;
+    make_scene(&s, 1);
+    ltr_detector *on = make_detector();
+    ltr_config cfg = *ltr_detector_config(on);
+    cfg.session = 0;
+    ltr_detector *off;
+    assert_int_equal(ltr_detector_create(&off, &cfg), LTR_OK);
+    run_events a = {0}, b = {0};
+    feed(on, &s, 4096, &a);
+    feed(off, &s, 4096, &b);
+    run_events rest = {0};
+    for (size_t i = 0; i < a.n; i++)
+        if (a.ev[i].kind < LTR_EVENT_SITE) {
+            if (rest.n == rest.cap) {
+                rest.cap = rest.cap ? 2 * rest.cap : 256;
+                rest.ev = realloc(rest.ev, rest.cap * sizeof *rest.ev);
+            }
+            rest.ev[rest.n++] = a.ev[i];
+        }
+    assert_true(rest.n < a.n);
+    assert_same(&rest, &b);
+    ltr_session_stats st;
+    assert_int_equal(ltr_detector_session(off, &st, sizeof st), LTR_ERR_ARGUMENT);
+    run_events_free(&a);
+    run_events_free(&b);
+    run_events_free(&rest);
+    ltr_detector_destroy(on);
+    ltr_detector_destroy(off);
+    sig_free(s.x);
+}
+
+/* Settings: refused when absurd; a 1.0 caller's config (without the session fields)
+ * is accepted and gets their defaults. */
+static void test_config(void **state)
+{
+    (void)state;
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, FS, 1, NULL), LTR_OK);
+    assert_int_equal(cfg.session, 1);
+    assert_true(cfg.site_gap_ms > 0.0 && cfg.stop_strokes > 0 && cfg.stop_ms > 0.0);
+    ltr_config bad = cfg;
+    bad.site_gap_ms = 0.0;
+    assert_int_equal(ltr_config_validate(&bad), LTR_ERR_TIMING);
+    bad = cfg;
+    bad.stop_ms = NAN;
+    assert_int_equal(ltr_config_validate(&bad), LTR_ERR_TIMING);
+    bad = cfg;
+    bad.session = 2;
+    assert_int_equal(ltr_config_validate(&bad), LTR_ERR_TIMING);
+    /* a 1.0 layout: the same bytes up to the session fields, garbage after them */
+    ltr_config old = cfg;
+    old.struct_size = (uint32_t)offsetof(ltr_config, session);
+    old.session = 7;
+    old.site_gap_ms = -1.0;
+    assert_int_equal(ltr_config_validate(&old), LTR_OK);
+    ltr_detector *det;
+    assert_int_equal(ltr_detector_create(&det, &old), LTR_OK);
+    assert_int_equal(ltr_detector_config(det)->session, 1);
+    assert_true(ltr_detector_config(det)->site_gap_ms == cfg.site_gap_ms);
+    assert_int_equal(ltr_detector_mark(det, (ltr_mark)4, 0), LTR_ERR_ARGUMENT);
+    assert_int_equal(ltr_detector_mark(det, LTR_MARK_INSERTION, 0), LTR_OK);
+    ltr_detector_destroy(det);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sites_marked), cmocka_unit_test(test_sites_found),
+        cmocka_unit_test(test_stats),        cmocka_unit_test(test_blocks),
+        cmocka_unit_test(test_off),          cmocka_unit_test(test_config),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
