@@ -186,8 +186,10 @@ static void check_sites(const run_events *e, uint64_t tolerance)
         assert_true(cue->offset + tolerance >= fifth && cue->offset <= fifth + tolerance);
         assert_true(cue->detected >= cue->offset + sig_frame(0.25, FS));
         assert_true(cue->detected <= fifth + sig_frame(1.0, FS));
+        assert_true(cue->onset == cue->offset && cue->peak == cue->offset);
         const uint64_t last_twitch = stroke_frame(k, p->twitches - 1) + sig_frame(TWITCH_DELAY_S, FS);
-        assert_true(cue->peak + sig_frame(0.03, FS) >= last_twitch);
+        assert_true(end->peak + sig_frame(0.03, FS) >= last_twitch); /* the site's last twitch */
+        assert_true(end->peak <= last_twitch + sig_frame(0.03, FS));
         assert_true(cue->detected > last_twitch);
         assert_int_equal(ltr_event_site_twitches(cue), p->twitches);
         assert_int_equal(ltr_event_site_strokes(cue), p->twitches - 1 + 5 + 1);

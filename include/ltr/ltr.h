@@ -331,8 +331,8 @@ typedef enum ltr_event_kind {
      *  frame (the movement that began it). */
     LTR_EVENT_SITE = 5,
     /** Twitches have stopped at site id: it gave twitches, then stop_strokes strokes or
-     *  stop_ms of needling without one. onset = the site's first frame, peak = its last
-     *  twitch's onset, offset = the stroke that completed the rule. At most once a site. */
+     *  stop_ms of needling without one. onset = peak = offset = the stroke that completed
+     *  the rule (detected - onset: the cue's delay). At most once a site. */
     LTR_EVENT_EXHAUSTED = 6,
     /** Site id is over (the next one began, or the stream ended): onset = its first
      *  frame, peak = its last twitch's onset (onset if none), offset = its end. Flags:

@@ -77,11 +77,11 @@ static float habituation(const ltri_site *x)
     return x->twitches && x->first_amp > 0.0f ? x->last_amp / x->first_amp : 0.0f;
 }
 
-static void put(ltri_events *q, ltr_event_kind kind, const ltri_site *x, ltri_frame peak,
-                ltri_frame offset, ltri_frame n, uint32_t flags)
+static void put(ltri_events *q, ltr_event_kind kind, const ltri_site *x, ltri_frame onset,
+                ltri_frame peak, ltri_frame offset, ltri_frame n, uint32_t flags)
 {
     const ltr_event ev = {
-        .kind = kind, .id = x->id, .onset = x->onset, .peak = peak, .offset = offset,
+        .kind = kind, .id = x->id, .onset = onset, .peak = peak, .offset = offset,
         .detected = n, .amplitude = habituation(x), .channels = x->channels, .flags = flags,
         .stimulus = (uint64_t)x->strokes << 32 | x->twitches,
     };
@@ -98,7 +98,8 @@ static void exhausted(ltri_session *s, ltri_site *x, ltri_frame n, ltri_events *
 {
     x->stopped = 1;
     s->sites_stopped++;
-    put(q, LTR_EVENT_EXHAUSTED, x, last_twitch_or_onset(x), newest_stroke(x), n, 0);
+    const ltri_frame stroke = newest_stroke(x);
+    put(q, LTR_EVENT_EXHAUSTED, x, stroke, stroke, stroke, n, 0);
 }
 
 static void site_end(ltri_session *s, ltri_site *x, ltri_frame n, ltri_events *q)
@@ -109,7 +110,7 @@ static void site_end(ltri_session *s, ltri_site *x, ltri_frame n, ltri_events *q
         s->sites_without++;
     }
     const ltri_frame peak = last_twitch_or_onset(x);
-    put(q, LTR_EVENT_SITE_END, x, peak, x->end > peak ? x->end : peak, n, flags);
+    put(q, LTR_EVENT_SITE_END, x, x->onset, peak, x->end > peak ? x->end : peak, n, flags);
     site_clear(x);
 }
 
@@ -169,7 +170,7 @@ static void begin_site(const ltri_session_design *sd, ltri_session *s, ltri_fram
     x->strokes = 1;
     x->stroke[0] = frame;
     s->sites++;
-    put(q, LTR_EVENT_SITE, x, frame, frame, n, 0);
+    put(q, LTR_EVENT_SITE, x, frame, frame, frame, n, 0);
     if (moved)
         add_twitch(x, frame, moved_amp, 0);
     set_due(s);
