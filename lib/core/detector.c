@@ -538,10 +538,11 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
     const size_t per_lane = n_frames / det->chain[LTR_SENSOR_EMG].lane.confirm + 2; /* shared */
     size_t bound = 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2;
     /* Session: each stroke (a pending mark, or a found movement: one artifact stretch
-     * each) may end a site, begin one and give a stop cue; one cue and one site end may
-     * fall due; flush ends two sites. */
+     * each) may end a site, begin one and give a stop cue (3); a cue and a site end may
+     * fall due (2); flush gives a cue and ends two sites (3), and its padding frames may
+     * close one more artifact stretch (3). */
     if (det->session.on)
-        bound += 3 * (det->n_marks + n_frames / det->merge_gap + 1) + 4;
+        bound += 3 * (det->n_marks + n_frames / det->merge_gap + 2) + 5;
     return bound + ltri_events_waiting(&det->events);
 }
 

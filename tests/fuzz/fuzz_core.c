@@ -156,7 +156,14 @@ static void make_config(fuzz_bytes *in, ltr_config *cfg)
 
 /* ------------------------------------------------------------------ stream */
 
-typedef enum action_kind { ACT_MARK_STIM = 1, ACT_MARK_NEEDLE, ACT_FLUSH, ACT_RESET } action_kind;
+typedef enum action_kind {
+    ACT_MARK_STIM = 1, ACT_MARK_NEEDLE, ACT_FLUSH, ACT_RESET, ACT_MARK_INSERTION
+} action_kind;
+
+static int is_mark(action_kind k)
+{
+    return k == ACT_MARK_STIM || k == ACT_MARK_NEEDLE || k == ACT_MARK_INSERTION;
+}
 
 typedef struct action {
     uint64_t frame;  /* a mark's frame; where a flush or reset happens */
@@ -197,7 +204,7 @@ static void add_action(stream *s, uint64_t frame, action_kind kind, int lead)
 {
     if (s->n_act >= MAX_ACTIONS)
         return;
-    if (kind == ACT_MARK_STIM || kind == ACT_MARK_NEEDLE) {
+    if (is_mark(kind)) {
         if (s->n_marks >= LTR_MAX_PENDING_MARKS)
             return; /* more could legitimately be refused in one run and not another */
         s->n_marks++;
@@ -278,7 +285,11 @@ static void make_stream(fuzz_bytes *in, const ltr_config *cfg, stream *s)
         case OP_MARK: {
             const uint8_t k = fuzz_u8(in);
             const uint64_t at = n + fuzz_u8(in);
-            add_action(s, at, k & 1u ? ACT_MARK_NEEDLE : ACT_MARK_STIM, (int)(k >> 1) - 16);
+            /* a needle movement with bit 1 set is an insertion (a new site): blanked the
+             * same, so older corpora drive the same twitch paths */
+            add_action(s, at,
+                       !(k & 1u) ? ACT_MARK_STIM : k & 2u ? ACT_MARK_INSERTION : ACT_MARK_NEEDLE,
+                       (int)(k >> 1) - 16);
             break;
         }
         case OP_FLUSH: add_action(s, n, ACT_FLUSH, 0); break;
@@ -610,7 +621,9 @@ static void do_reset(runner *r)
 
 static void issue_mark(runner *r, const action *a)
 {
-    const ltr_mark kind = a->kind == ACT_MARK_STIM ? LTR_MARK_STIM : LTR_MARK_NEEDLE;
+    const ltr_mark kind = a->kind == ACT_MARK_STIM        ? LTR_MARK_STIM
+                          : a->kind == ACT_MARK_INSERTION ? LTR_MARK_INSERTION
+                                                          : LTR_MARK_NEEDLE;
     const ltr_status st = ltr_detector_mark(r->det, kind, a->frame);
     if (r->kind == RUN_C)
         FUZZ_CHECK(HARNESS, st == LTR_OK || st == LTR_ERR_ARGUMENT || st == LTR_ERR_TOO_MANY_MARKS,
@@ -642,7 +655,7 @@ static void run_stream(runner *r)
     size_t order[MAX_ACTIONS];
     size_t n_marks = 0;
     for (size_t j = 0; j < s->n_act; j++) {
-        if (s->act[j].kind != ACT_MARK_STIM && s->act[j].kind != ACT_MARK_NEEDLE)
+        if (!is_mark(s->act[j].kind))
             continue;
         size_t i = n_marks++;
         while (i > 0 && issue_at(r, &s->act[order[i - 1]]) > issue_at(r, &s->act[j])) {
@@ -775,7 +788,9 @@ static void describe_input(const ltr_config *cfg, const stream *s, const runner 
     for (size_t i = 0; i < s->n_act; i++)
         fprintf(stderr, " %s@%llu", s->act[i].kind == ACT_FLUSH ? "flush"
                                     : s->act[i].kind == ACT_RESET ? "reset"
-                                    : s->act[i].kind == ACT_MARK_STIM ? "mark-stim" : "mark-needle",
+                                    : s->act[i].kind == ACT_MARK_STIM ? "mark-stim"
+                                    : s->act[i].kind == ACT_MARK_INSERTION ? "mark-insertion"
+                                                                           : "mark-needle",
                 (unsigned long long)s->act[i].frame);
     for (size_t i = 0; i < s->n_frames; i++)
         if (i == 0 ? s->s16[i] : s->s16[i] != s->s16[i - 1])
