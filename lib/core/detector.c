@@ -684,7 +684,7 @@ static void apply_marks(ltr_detector *d, ltri_frame n)
                                                      : LTR_FLAG_NEEDLE);
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             ltri_artifact_blank(&d->art, art_of(d, c), mk.frame, mk.frame + len, why);
-        if (!stim)
+        if (!stim && !(d->padding && mk.frame >= d->n_real)) /* not a stroke after the end */
             ltri_session_stroke(&d->session, &d->sess, mk.frame,
                                 mk.kind == LTR_MARK_INSERTION ? LTRI_STROKE_INSERTION
                                                               : LTRI_STROKE_MARKED,
@@ -1011,7 +1011,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
             close_twitch(det, n);
         if (det->seg.open)
             close_segment(det, n);
-        ltri_session_finish(&det->session, &det->sess, n, &det->events);
+        ltri_session_finish(&det->session, &det->sess, det->n_real, n, &det->events);
         reset_stream(det);
         det->n = det->start = det->n_real;
     }

@@ -257,8 +257,8 @@ void ltri_session_tick(const ltri_session_design *sd, ltri_session *s, ltri_fram
     set_due(s);
 }
 
-void ltri_session_finish(const ltri_session_design *sd, ltri_session *s, ltri_frame n,
-                         ltri_events *q)
+void ltri_session_finish(const ltri_session_design *sd, ltri_session *s, ltri_frame end,
+                         ltri_frame n, ltri_events *q)
 {
     if (!sd->on)
         return;
@@ -267,7 +267,7 @@ void ltri_session_finish(const ltri_session_design *sd, ltri_session *s, ltri_fr
     if (s->prev.id)
         site_end(s, &s->prev, n, q);
     if (s->cur.id) {
-        s->cur.end = n;
+        s->cur.end = end > s->cur.onset ? end : s->cur.onset;
         site_end(s, &s->cur, n, q);
     }
     ltri_session_reset_stream(s);

@@ -95,9 +95,10 @@ void ltri_session_event(const ltri_session_design *sd, ltri_session *s, const lt
 /* Input frame n reached s->due. */
 void ltri_session_tick(const ltri_session_design *sd, ltri_session *s, ltri_frame n,
                        ltri_events *q);
-/* The stream ends at input frame n: the open sites end. */
-void ltri_session_finish(const ltri_session_design *sd, ltri_session *s, ltri_frame n,
-                         ltri_events *q);
+/* The stream ends: its last frame is end - 1, the detector is at input frame n (>= end,
+ * flush's padding): the open sites end at `end`. */
+void ltri_session_finish(const ltri_session_design *sd, ltri_session *s, ltri_frame end,
+                         ltri_frame n, ltri_events *q);
 /* The running totals; now = the next input frame. */
 void ltri_session_stats(const ltri_session *s, ltri_frame now, ltr_session_stats *out);
 
