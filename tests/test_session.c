@@ -16,8 +16,10 @@
 
 #include <cmocka.h>
 
+#include "events.h"
 #include "ltr/ltr.h"
 #include "run.h"
+#include "session.h"
 #include "signals.h"
 
 #define FS 4000.0
@@ -403,12 +405,186 @@ static void test_config(void **state)
     ltr_detector_destroy(det);
 }
 
+/* --- session.c driven directly, at 1 kHz: frames are ms ---------------------------- */
+
+typedef struct direct {
+    ltri_session_design sd;
+    ltri_session s;
+    ltri_events q;
+    ltr_event out[256];
+    size_t n_out;
+    ltri_frame n; /* the detector's input frame */
+} direct;
+
+static void direct_init(direct *t, unsigned stop_strokes, double stop_ms)
+{
+    memset(t, 0, sizeof *t);
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, 1000.0, 1, NULL), LTR_OK);
+    cfg.stop_strokes = stop_strokes;
+    cfg.stop_ms = stop_ms;
+    ltri_session_design_init(&t->sd, &cfg);
+    ltri_session_reset(&t->s);
+    ltri_events_reset(&t->q);
+    ltri_events_begin(&t->q, t->out, sizeof t->out / sizeof t->out[0]);
+}
+
+/* Run the detector's clock to frame `to`, ticking as process_frame does. */
+static void direct_run(direct *t, ltri_frame to)
+{
+    for (; t->n < to; t->n++)
+        if (t->n >= t->s.due)
+            ltri_session_tick(&t->sd, &t->s, t->n, &t->q);
+}
+
+/* A twitch event of kind k with this onset, reported at the current frame. */
+static void direct_twitch(direct *t, ltr_event_kind k, ltri_frame onset, float amp)
+{
+    const ltr_event ev = {.kind = k, .id = 1, .onset = onset, .peak = onset, .offset = onset + 50,
+                          .detected = t->n, .amplitude = amp, .channels = 1, .flags = LTR_FLAG_EMG};
+    ltri_session_event(&t->sd, &t->s, &ev, t->n, &t->q);
+}
+
+/* A needle movement the detector found (its artifact stretch), reported now. */
+static void direct_found(direct *t, ltri_frame at)
+{
+    const ltr_event ev = {.kind = LTR_EVENT_ARTIFACT, .onset = at, .peak = at, .offset = at + 15,
+                          .detected = t->n, .channels = 1, .flags = LTR_FLAG_NEEDLE};
+    ltri_session_event(&t->sd, &t->s, &ev, t->n, &t->q);
+}
+
+static const ltr_event *direct_find(const direct *t, ltr_event_kind k, uint32_t id)
+{
+    for (size_t i = 0; i < t->q.out_n; i++)
+        if (t->out[i].kind == k && t->out[i].id == id)
+            return &t->out[i];
+    return NULL;
+}
+
+/* A twitch reported before the found movement that began its site (artifact stretches
+ * close 0.1 s late) moves to that site; one that began before the site, reported late,
+ * stays with the previous site, which ends only once late reports are over. */
+static void test_direct_late_reports(void **state)
+{
+    (void)state;
+    direct t;
+    direct_init(&t, 5, 10000.0);
+    direct_run(&t, 1115);
+    direct_found(&t, 1000);
+    assert_non_null(direct_find(&t, LTR_EVENT_SITE, 1));
+    direct_run(&t, 1200);
+    direct_twitch(&t, LTR_EVENT_END, 1050, 2.0f);
+    direct_run(&t, 1715);
+    direct_found(&t, 1600);
+    direct_run(&t, 5100);
+    direct_twitch(&t, LTR_EVENT_END, 5030, 4.0f); /* site 2's, reported before its stroke */
+    direct_run(&t, 5115);
+    direct_found(&t, 5000); /* 3.4 s after the last: site 2 */
+    const ltr_event *b2 = direct_find(&t, LTR_EVENT_SITE, 2);
+    assert_non_null(b2);
+    assert_int_equal(b2->onset, 5000);
+    direct_run(&t, 5300);
+    direct_twitch(&t, LTR_EVENT_END, 4800, 1.0f); /* site 1's, reported late */
+    assert_null(direct_find(&t, LTR_EVENT_SITE_END, 1)); /* still taking late reports */
+    direct_run(&t, 7000);
+    const ltr_event *e1 = direct_find(&t, LTR_EVENT_SITE_END, 1);
+    assert_non_null(e1);
+    assert_int_equal(ltr_event_site_twitches(e1), 2);
+    assert_int_equal(ltr_event_site_strokes(e1), 2);
+    assert_int_equal(e1->offset, 5000);
+    assert_int_equal(e1->peak, 4800);
+    assert_true(fabsf(e1->amplitude - 0.5f) < 1e-6f); /* last (1.0) over first (2.0) */
+    ltr_session_stats st;
+    ltri_session_stats(&t.s, t.n, &st);
+    assert_int_equal(st.site, 2);
+    assert_int_equal(st.site_twitches, 1);
+    assert_int_equal(st.twitches, 3);
+    ltri_session_finish(&t.sd, &t.s, 9000, 9010, &t.q);
+    const ltr_event *e2 = direct_find(&t, LTR_EVENT_SITE_END, 2);
+    assert_non_null(e2);
+    assert_int_equal(ltr_event_site_twitches(e2), 1);
+    assert_int_equal(e2->offset, 9000);
+    assert_int_equal(e2->detected, 9010);
+}
+
+/* The time rule alone (stop_strokes 0): strokes 1.9 s apart, one twitch 50 ms after the
+ * insertion: stopped at the first stroke 10 s after the twitch, 250 ms later. */
+static void test_direct_time_rule(void **state)
+{
+    (void)state;
+    direct t;
+    direct_init(&t, 0, 10000.0);
+    for (unsigned k = 0; k < 8; k++) {
+        const ltri_frame at = 10000 + 1900 * k;
+        direct_run(&t, at + 115);
+        direct_found(&t, at);
+        if (k == 0) {
+            direct_run(&t, at + 200);
+            direct_twitch(&t, LTR_EVENT_END, at + 50, 3.0f);
+        }
+    }
+    direct_run(&t, 30000);
+    const ltr_event *cue = direct_find(&t, LTR_EVENT_EXHAUSTED, 1);
+    assert_non_null(cue);
+    assert_int_equal(cue->onset, 10000 + 1900 * 6); /* 21400 >= 10050 + 10000 */
+    assert_int_equal(cue->detected, 10000 + 1900 * 6 + 250);
+    assert_int_equal(t.s.sites_stopped, 1);
+}
+
+/* A twitch under way when the cue falls due holds it; if it began after the stroke, the
+ * stroke was not a miss and no cue comes. */
+static void test_direct_twitch_holds_cue(void **state)
+{
+    (void)state;
+    direct t;
+    direct_init(&t, 5, 10000.0);
+    direct_run(&t, 30000);
+    ltri_session_stroke(&t.sd, &t.s, 30000, LTRI_STROKE_INSERTION, t.n, &t.q);
+    direct_run(&t, 30200);
+    direct_twitch(&t, LTR_EVENT_END, 30050, 3.0f);
+    for (unsigned k = 1; k <= 5; k++) {
+        direct_run(&t, 30000 + 500 * k);
+        ltri_session_stroke(&t.sd, &t.s, t.n, LTRI_STROKE_MARKED, t.n, &t.q);
+    }
+    assert_int_equal(t.s.cue_due, 32500 + 250);
+    direct_run(&t, 32700);
+    direct_twitch(&t, LTR_EVENT_BEGIN, 32560, 0.0f);
+    direct_run(&t, 32900); /* due at 32750: held */
+    assert_null(direct_find(&t, LTR_EVENT_EXHAUSTED, 1));
+    direct_twitch(&t, LTR_EVENT_END, 32560, 2.0f);
+    direct_run(&t, 40000);
+    assert_null(direct_find(&t, LTR_EVENT_EXHAUSTED, 1));
+    /* with marks, a movement the detector finds is not counted again */
+    const uint32_t strokes = t.s.cur.strokes;
+    direct_found(&t, 39000);
+    assert_int_equal(t.s.cur.strokes, strokes);
+    /* five more strokes without a twitch; what begins as the cue falls due is cancelled
+     * (not a twitch): the cue comes when it is */
+    for (unsigned k = 1; k <= 5; k++) {
+        direct_run(&t, 40000 + 500 * k);
+        ltri_session_stroke(&t.sd, &t.s, t.n, LTRI_STROKE_MARKED, t.n, &t.q);
+    }
+    direct_run(&t, 42700);
+    direct_twitch(&t, LTR_EVENT_BEGIN, 42600, 0.0f);
+    direct_run(&t, 43000);
+    assert_null(direct_find(&t, LTR_EVENT_EXHAUSTED, 1));
+    direct_twitch(&t, LTR_EVENT_CANCEL, 42600, 0.0f);
+    direct_run(&t, 43002);
+    const ltr_event *cue = direct_find(&t, LTR_EVENT_EXHAUSTED, 1);
+    assert_non_null(cue);
+    assert_int_equal(cue->offset, 42500);
+    assert_int_equal(cue->detected, 43000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sites_marked), cmocka_unit_test(test_sites_found),
         cmocka_unit_test(test_stats),        cmocka_unit_test(test_blocks),
         cmocka_unit_test(test_off),          cmocka_unit_test(test_config),
+        cmocka_unit_test(test_direct_late_reports),
+        cmocka_unit_test(test_direct_time_rule),
+        cmocka_unit_test(test_direct_twitch_holds_cue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
