@@ -86,6 +86,28 @@ class Config(ctypes.Structure):
     ]
 
 
+class SessionStats(ctypes.Structure):
+    """struct ltr_session_stats (ltr.h 1.1)."""
+    _fields_ = [
+        ("sites", ctypes.c_uint32),
+        ("sites_without_twitch", ctypes.c_uint32),
+        ("sites_stopped", ctypes.c_uint32),
+        ("strokes", ctypes.c_uint32),
+        ("twitches", ctypes.c_uint32),
+        ("twitches_outside", ctypes.c_uint32),
+        ("site", ctypes.c_uint32),
+        ("site_strokes", ctypes.c_uint32),
+        ("site_twitches", ctypes.c_uint32),
+        ("strokes_since_twitch", ctypes.c_uint32),
+        ("stopped", ctypes.c_uint32),
+        ("site_onset", ctypes.c_uint64),
+        ("frames_since_twitch", ctypes.c_uint64),
+        ("first_amplitude", ctypes.c_float),
+        ("last_amplitude", ctypes.c_float),
+        ("habituation", ctypes.c_float),
+    ]
+
+
 class Event(ctypes.Structure):
     """struct ltr_event (ltr.h)."""
     _fields_ = [
@@ -184,6 +206,7 @@ class IoSidecarInfo(ctypes.Structure):
 STRUCTS = {
     "ltr_config": Config,
     "ltr_event": Event,
+    "ltr_session_stats": SessionStats,
     "ltr_io_options": IoOptions,
     "ltr_io_error": IoError,
     "ltr_io_channel": IoChannel,
@@ -279,6 +302,8 @@ detector_ready = _fn(core, "ltr_detector_ready", ctypes.c_int, _det_p)
 detector_mains_hz = _fn(core, "ltr_detector_mains_hz", ctypes.c_double, _det_p)
 detector_mark = _fn(core, "ltr_detector_mark", ctypes.c_int, _det_p, ctypes.c_int,
                     ctypes.c_uint64)
+detector_session = _fn(core, "ltr_detector_session", ctypes.c_int, _det_p, P(SessionStats),
+                       ctypes.c_size_t)
 
 _reader_p = ctypes.c_void_p
 _sidecar_p = ctypes.c_void_p

@@ -275,9 +275,21 @@ class Detector:
         self._remember(ev)
         return ev
 
+    def session(self):
+        """The needling session so far (ltr_detector_session) as a dict: sites,
+        sites_without_twitch, sites_stopped, strokes, twitches, twitches_outside, and the
+        current site (site = 0: none yet): site, site_strokes, site_twitches,
+        strokes_since_twitch, stopped, site_onset and frames_since_twitch (frames),
+        first_amplitude, last_amplitude, habituation (last over first)."""
+        st = _lib.SessionStats()
+        _check(_lib.detector_session(self._handle(), ctypes.byref(st), ctypes.sizeof(st)),
+               "ltr_detector_session")
+        return {name: getattr(st, name) for name, _ in _lib.SessionStats._fields_}
+
     def mark(self, kind, frame=None):
-        """Tell the detector the device fired a stimulation pulse ("stim") or moved the
-        needle ("needle") at `frame` (default: the next frame to be processed)."""
+        """Tell the detector the device fired a stimulation pulse ("stim"), moved the
+        needle ("needle": a stroke) or inserted or redirected it ("insertion": a new
+        needling site) at `frame` (default: the next frame to be processed)."""
         code = _MARKS.get(kind, kind) if isinstance(kind, str) else int(kind)
         if code not in _MARKS.values():
             raise ValueError(f"unknown mark {kind!r}: 'stim', 'needle' or 'insertion'")
