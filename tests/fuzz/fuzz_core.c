@@ -150,7 +150,15 @@ static void make_config(fuzz_bytes *in, ltr_config *cfg)
     if (groups & 0x80) {
         cfg->fusion_window_ms = tweak(cfg->fusion_window_ms, fuzz_u8(in));
         cfg->acc_min_duration_ms = tweak(cfg->acc_min_duration_ms, fuzz_u8(in));
-        cfg->ecg_cancel = fuzz_u8(in) % 3u; /* 2: not a boolean */
+        const uint8_t e = fuzz_u8(in);
+        cfg->ecg_cancel = e % 3u; /* 2: not a boolean */
+        /* the session's rules from the same byte: short gaps and rules (and none), so
+         * that short inputs reach sites and the stop cue */
+        if (e & 0x04) {
+            cfg->site_gap_ms = 20.0 * (1.0 + (double)(e >> 3 & 7u));
+            cfg->stop_strokes = e >> 6 & 3u;
+            cfg->stop_ms = e & 0x20 ? 0.0 : 150.0;
+        }
     }
 }
 
