@@ -41,7 +41,7 @@ void ltri_session_reset_stream(ltri_session *s)
     site_clear(&s->cur);
     site_clear(&s->prev);
     s->due = s->cue_due = s->end_due = LTRI_NO_FRAME;
-    s->last_stroke = LTRI_NO_FRAME;
+    s->last_stroke = s->last_activity = s->resume = LTRI_NO_FRAME;
     s->marks = s->insertions = 0;
     s->twitch_open = 0;
 }
@@ -134,26 +134,30 @@ static void add_twitch(ltri_site *x, ltri_frame onset, float amp, uint32_t chann
     x->strokes_at_twitch = x->strokes - after;
 }
 
-/* A site begins at stroke frame `frame`. */
+/* A site begins at frame `frame` (its first movement, or the activity that began it). */
 static void begin_site(const ltri_session_design *sd, ltri_session *s, ltri_frame frame,
                        ltri_frame n, ltri_events *q)
 {
     ltri_site *old = &s->cur;
-    float moved_amp = 0.0f;
-    int moved = 0;
+    /* Twitches reported before the movement that began this site, but after it: found
+     * movements come when their artifact stretch closes, a site dated back to its first
+     * activity begins before the movement. The last two are known: they move. */
+    float moved_amp[2] = {0.0f, 0.0f};
+    ltri_frame moved_onset[2] = {0, 0};
+    unsigned moved = 0;
     if (old->id) {
         /* its stop rule may not wait for the new site */
         if (s->cue_due != LTRI_NO_FRAME && stop_rule(sd, old))
             exhausted(s, old, n, q);
         s->cue_due = LTRI_NO_FRAME;
-        /* a twitch reported before the stroke that began this site, but after it:
-         * the found strokes come when their artifact stretch closes */
-        if (old->last_twitch != LTRI_NO_FRAME && old->last_twitch >= frame) {
-            moved = 1;
-            moved_amp = old->last_amp;
+        while (moved < 2 && old->twitches && old->last_twitch != LTRI_NO_FRAME &&
+               old->last_twitch >= frame) {
+            moved_onset[moved] = old->last_twitch;
+            moved_amp[moved++] = old->last_amp;
             old->twitches--;
             old->last_twitch = old->prev_twitch;
             old->last_amp = old->prev_amp;
+            old->prev_twitch = LTRI_NO_FRAME; /* not known further back */
             if (!old->twitches)
                 old->first_amp = old->last_amp = 0.0f;
         }
@@ -171,9 +175,24 @@ static void begin_site(const ltri_session_design *sd, ltri_session *s, ltri_fram
     x->stroke[0] = frame;
     s->sites++;
     put(q, LTR_EVENT_SITE, x, frame, frame, frame, n, 0);
-    if (moved)
-        add_twitch(x, frame, moved_amp, 0);
+    for (; moved; moved--) /* the earlier first */
+        add_twitch(x, moved_onset[moved - 1], moved_amp[moved - 1], 0);
+    s->resume = LTRI_NO_FRAME;
     set_due(s);
+}
+
+/* Detector activity (a movement found, a twitch) from `from` to `to`: without
+ * marks, the first activity after a quiet gap dates the next site back to it (an
+ * insertion the detector did not find as a movement still shows insertional activity). */
+static void activity(const ltri_session_design *sd, ltri_session *s, ltri_frame from,
+                     ltri_frame to)
+{
+    if (s->marks)
+        return;
+    if (s->last_activity == LTRI_NO_FRAME || from >= s->last_activity + sd->gap)
+        s->resume = from;
+    if (s->last_activity == LTRI_NO_FRAME || to > s->last_activity)
+        s->last_activity = to;
 }
 
 void ltri_session_stroke(const ltri_session_design *sd, ltri_session *s, ltri_frame frame,
@@ -188,12 +207,31 @@ void ltri_session_stroke(const ltri_session_design *sd, ltri_session *s, ltri_fr
     if (how == LTRI_STROKE_INSERTION)
         s->insertions = 1;
     s->strokes++;
-    const int new_site = how == LTRI_STROKE_INSERTION ||
-                         (!s->insertions && (!s->cur.id || s->last_stroke == LTRI_NO_FRAME ||
-                                             frame >= s->last_stroke + sd->gap));
+    int new_site = how == LTRI_STROKE_INSERTION ||
+                   (!s->insertions && (!s->cur.id || s->last_stroke == LTRI_NO_FRAME ||
+                                       frame >= s->last_stroke + sd->gap));
+    ltri_frame onset = frame;
+    if (how == LTRI_STROKE_FOUND) {
+        /* Found movements miss some strokes: quiet is no activity at all, not only no
+         * movement found; a site begins at the first activity after a quiet gap. */
+        const int resumed = s->resume != LTRI_NO_FRAME && (!s->cur.id || s->resume > s->cur.onset);
+        new_site = !s->cur.id || resumed ||
+                   (s->last_activity != LTRI_NO_FRAME ? frame >= s->last_activity + sd->gap
+                                                      : new_site);
+        /* dated back only over activity that went on up to this movement */
+        if (resumed && s->resume < frame && s->last_activity != LTRI_NO_FRAME &&
+            frame < s->last_activity + sd->gap)
+            onset = s->resume;
+        activity(sd, s, frame, frame);
+    }
     s->last_stroke = frame;
     if (new_site) {
-        begin_site(sd, s, frame, n, q);
+        begin_site(sd, s, onset, n, q);
+        if (onset != frame) { /* this movement is the site's second */
+            ltri_site *x = &s->cur;
+            x->stroke[x->strokes % LTRI_SESSION_STROKES] = frame;
+            x->strokes++;
+        }
         return;
     }
     ltri_site *x = &s->cur;
@@ -215,9 +253,10 @@ void ltri_session_event(const ltri_session_design *sd, ltri_session *s, const lt
         return;
     switch (ev->kind) {
     case LTR_EVENT_BEGIN: s->twitch_open = 1; break;
-    case LTR_EVENT_CANCEL: s->twitch_open = 0; break;
+    case LTR_EVENT_CANCEL: s->twitch_open = 0; break; /* a spike, a click: no activity */
     case LTR_EVENT_END: {
         s->twitch_open = 0;
+        activity(sd, s, ev->onset, ev->offset);
         ltri_site *x = s->cur.id && ev->onset >= s->cur.onset   ? &s->cur
                        : s->prev.id && ev->onset >= s->prev.onset ? &s->prev
                                                                   : NULL;

@@ -10,7 +10,9 @@
  *   LTR_FLAG_STIM the device did not mark);
  * - twitches: the detector's own BEGIN, END and CANCEL events.
  * A site begins at an insertion mark or, without those, at a stroke after site_gap of
- * none; a site ends when the next begins (or at flush). After a stroke the rule "N
+ * none (without any marks: of no activity at all, movement or twitch, the site then
+ * dated back to the first activity after the gap); a site ends when the next begins (or
+ * at flush). After a stroke the rule "N
  * strokes or T of needling without a twitch" is checked once the stroke has had its
  * chance to elicit one (STROKE_WAIT_S, and no twitch still open), which gives
  * LTR_EVENT_EXHAUSTED. A finished site takes late twitch reports for SETTLE_S before
@@ -65,6 +67,8 @@ typedef struct ltri_session {
     ltri_frame cue_due;    /* check the stop rule of cur */
     ltri_frame end_due;    /* SITE_END of prev */
     ltri_frame last_stroke; /* last stroke of the stream, LTRI_NO_FRAME none */
+    ltri_frame last_activity; /* without marks: end of the latest activity (movement, twitch) */
+    ltri_frame resume;     /* without marks: first activity after a quiet gap, NO_FRAME none */
     int marks;             /* the device marks needle movements: found ones are ignored */
     int insertions;        /* the device marks insertions: only they begin sites */
     int twitch_open;       /* a twitch has begun and is not over */
