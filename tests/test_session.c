@@ -576,6 +576,41 @@ static void test_direct_twitch_holds_cue(void **state)
     assert_int_equal(cue->detected, 43000);
 }
 
+/* Without marks: a site's insertion the detector did not find still shows as activity (a
+ * twitch-like burst): the site is dated back to it; and activity bridges strokes the
+ * detector missed (no split), while a quiet gap of no activity at all begins a site. */
+static void test_direct_activity(void **state)
+{
+    (void)state;
+    direct t;
+    direct_init(&t, 5, 10000.0);
+    direct_run(&t, 1000);
+    direct_found(&t, 900); /* site 1 */
+    direct_run(&t, 10200);
+    direct_twitch(&t, LTR_EVENT_END, 10000, 2.0f); /* 9 s of quiet, then activity */
+    direct_run(&t, 10615);
+    direct_found(&t, 10500);
+    const ltr_event *b2 = direct_find(&t, LTR_EVENT_SITE, 2);
+    assert_non_null(b2);
+    assert_int_equal(b2->onset, 10000);
+    assert_int_equal(t.s.cur.strokes, 2);   /* the unseen insertion and this one */
+    assert_int_equal(t.s.cur.twitches, 1);  /* the activity's twitch moved with it */
+    /* a twitch 1.5 s later, a stroke 1.5 s after it: 3 s without a movement found, but
+     * never 2 s without activity: the same site */
+    direct_run(&t, 12200);
+    direct_twitch(&t, LTR_EVENT_END, 12000, 1.5f);
+    direct_run(&t, 13615);
+    direct_found(&t, 13500);
+    assert_null(direct_find(&t, LTR_EVENT_SITE, 3));
+    assert_int_equal(t.s.cur.strokes, 3);
+    /* 2.5 s of nothing: a new site at the movement itself */
+    direct_run(&t, 16115);
+    direct_found(&t, 16000);
+    const ltr_event *b3 = direct_find(&t, LTR_EVENT_SITE, 3);
+    assert_non_null(b3);
+    assert_int_equal(b3->onset, 16000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -585,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_direct_late_reports),
         cmocka_unit_test(test_direct_time_rule),
         cmocka_unit_test(test_direct_twitch_holds_cue),
+        cmocka_unit_test(test_direct_activity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
