@@ -77,6 +77,9 @@ typedef struct job {
     int skipped;
     double duration_s;    /* NAN: unknown */
     unsigned twitches;
+    int has_sites;        /* run here (not skipped): the session columns are known */
+    unsigned sites, sites_without, site_twitches;
+    double habituation;   /* mean last/first over sites with >= 2 twitches; NAN: none */
     char warnings[512];
     char message[1024];
     /* progress (under the batch's lock): the fraction of its frames read, from when */
@@ -645,6 +648,11 @@ static void run_job(const batch *b, job *j, job_ctx *ctx)
     } else {
         j->duration_s = (double)st.frames / in->info.sample_rate_hz;
         j->twitches = st.twitches;
+        j->has_sites = 1;
+        j->sites = st.sites;
+        j->sites_without = st.sites_without;
+        j->site_twitches = st.site_twitches;
+        j->habituation = st.habituation_n ? st.habituation_sum / st.habituation_n : NAN;
         char text[64];
         if (st.artifacts) {
             snprintf(text, sizeof text, "%u artifacts", st.artifacts);
@@ -828,6 +836,7 @@ static const char *state(const job *j)
 /* The cells of a job's row (summary.tsv and the table). */
 typedef struct row {
     char dur[32], tw[16], rate[32], code[16], message[1100];
+    char sites[16], per_site[32], without[16], habituation[32];
     const char *warnings, *output;
 } row;
 
@@ -839,6 +848,18 @@ static void make_row(const job *j, row *r, int duration_digits)
     strcpy(r->tw, "n/a");
     strcpy(r->rate, "n/a");
     strcpy(r->code, "n/a");
+    strcpy(r->sites, "n/a");
+    strcpy(r->per_site, "n/a");
+    strcpy(r->without, "n/a");
+    strcpy(r->habituation, "n/a");
+    if (done && j->has_sites) {
+        snprintf(r->sites, sizeof r->sites, "%u", j->sites);
+        snprintf(r->without, sizeof r->without, "%u", j->sites_without);
+        if (j->sites)
+            snprintf(r->per_site, sizeof r->per_site, "%.2f", (double)j->site_twitches / j->sites);
+        if (isfinite(j->habituation))
+            snprintf(r->habituation, sizeof r->habituation, "%.3f", j->habituation);
+    }
     r->warnings = done && j->warnings[0] ? j->warnings : "n/a";
     r->output = done && j->output ? j->output : "n/a";
     snprintf(r->message, sizeof r->message, "%s",
@@ -884,7 +905,9 @@ static int write_summary(const batch *b)
         return LTR_EXIT_OUTPUT;
     }
     FILE *f = ltr_io_atomic_stream(af);
-    fputs("file\tstatus\tduration_s\ttwitches\trate_per_min\twarnings\toutput\texit_code\tmessage\n",
+    /* the session columns come last: scripts that read the first nine by position go on */
+    fputs("file\tstatus\tduration_s\ttwitches\trate_per_min\twarnings\toutput\texit_code\tmessage\t"
+          "sites\ttwitches_per_site\tsites_without_twitches\thabituation\n",
           f);
     for (size_t i = 0; i < b->n; i++) {
         const job *j = &b->list[i];
@@ -898,7 +921,11 @@ static int write_summary(const batch *b)
         tsv_cell(f, r.warnings, 0);
         tsv_cell(f, r.output, 0);
         tsv_cell(f, r.code, 0);
-        tsv_cell(f, r.message, 1);
+        tsv_cell(f, r.message, 0);
+        tsv_cell(f, r.sites, 0);
+        tsv_cell(f, r.per_site, 0);
+        tsv_cell(f, r.without, 0);
+        tsv_cell(f, r.habituation, 1);
     }
     if (cli_atomic_commit(af, &err) != LTR_IO_OK) {
         fprintf(stderr, "ltr %s: %s\n", g_cmd, err.message);
@@ -1043,7 +1070,10 @@ static void help(void)
           "name; files of sub-folders go to the same sub-folders of OUTDIR, so the tree is\n"
           "kept and same-named files do not collide), and write OUTDIR/summary.tsv: file,\n"
           "status (ok, skipped, failed, not_recording), duration,\n"
-          "twitches, rate per minute, warnings, output, exit code, message. A failing input\n"
+          "twitches, rate per minute, warnings, output, exit code, message, then the\n"
+          "needling sites: sites, twitches per site, sites without twitches, habituation (the\n"
+          "mean over sites with two twitches or more of the last twitch's amplitude over the\n"
+          "first's; n/a for a skipped input: --force recounts). A failing input\n"
           "never stops the others. Outputs appear complete or not at all; a rerun skips\n"
           "inputs whose output exists and is newer than the input, and removes temporary\n"
           "files a killed run left. SIGINT, SIGTERM or SIGHUP: the workers stop, the\n"

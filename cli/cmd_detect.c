@@ -15,7 +15,7 @@
 #include "run.h"
 
 enum { ID_HELP = 1, ID_OUTPUT, ID_OUTDIR, ID_FORMAT, ID_SIDECAR, ID_ALL_EVENTS, ID_TWITCHES_ONLY,
-       ID_QUIET, ID_PROGRESS, ID_NO_PROGRESS };
+       ID_QUIET, ID_PROGRESS, ID_NO_PROGRESS, ID_SESSION };
 
 static const cli_option detect_options[] = {
     {"help", 'h', NULL, ID_HELP, "show this help"},
@@ -24,7 +24,10 @@ static const cli_option detect_options[] = {
     {"format", 0, "FMT", ID_FORMAT, "tsv (BIDS events.tsv, default), csv or jsonl"},
     {"sidecar", 0, NULL, ID_SIDECAR, "also write the JSON sidecar describing the columns"},
     {"all-events", 0, NULL, ID_ALL_EVENTS, "also write twitch_begin and twitch_cancel rows"},
-    {"twitches-only", 0, NULL, ID_TWITCHES_ONLY, "leave out the artifact rows"},
+    {"twitches-only", 0, NULL, ID_TWITCHES_ONLY, "leave out the artifact and site rows"},
+    {"session", 0, NULL, ID_SESSION,
+     "print a table of the needling sites (standard output, or standard error when the "
+     "events go there)"},
     {"quiet", 'q', NULL, ID_QUIET, "no summary on standard error"},
     {"progress", 0, NULL, ID_PROGRESS,
      "progress as JSON lines on standard error: {file, fraction, eta_s}, for every input"},
@@ -37,10 +40,16 @@ typedef struct detect_args {
     cli_common common;
     const char *output, *outdir;
     ltr_io_events_format format;
-    int sidecar, quiet, help;
+    int sidecar, quiet, help, session;
     int progress_json, no_progress;
     unsigned kinds;
 } detect_args;
+
+/* --session: the sites table goes to standard output, unless the events do. */
+static FILE *sites_stream(const detect_args *a)
+{
+    return a->outdir || (a->output && strcmp(a->output, "-")) ? stdout : stderr;
+}
 
 static int handle(void *ctx, int id, const char *value)
 {
@@ -56,6 +65,7 @@ static int handle(void *ctx, int id, const char *value)
     case ID_QUIET: a->quiet = 1; return 0;
     case ID_PROGRESS: a->progress_json = 1; return 0;
     case ID_NO_PROGRESS: a->no_progress = 1; return 0;
+    case ID_SESSION: a->session = 1; return 0;
     }
     return cli_common_handle(&a->common, "detect", id, value);
 }
@@ -67,7 +77,12 @@ static void help(void)
           "MATLAB .mat, raw;\n"
           "'-' reads standard input, with --raw or --input-format text) and write one row per\n"
           "twitch and per artifact: onset, duration, trial_type, peak, amplitude, snr_db,\n"
-          "confidence, channels, flags, latency_ms, id. Several inputs into one output get a\n"
+          "confidence, channels, flags, latency_ms, id. Needling sites (one insertion or\n"
+          "redirection each: from an 'insertion' mark, or a needle movement after --site-gap\n"
+          "without one) get a 'site' row spanning the site (amplitude: its habituation, last\n"
+          "twitch over first; id: its number; flags no_twitch or stopped) and, when its\n"
+          "twitches stopped (--stop-strokes/--stop-after), a 'site_stopped' row at the stroke\n"
+          "that completed the rule. Several inputs into one output get a\n"
           "'source' column after onset and duration. Files are written to a temporary name and renamed when\n"
           "complete (interrupted by a signal: removed). Stops at the first input that fails\n"
           "(use 'ltr batch' to go on). A recording too short for the warm-up (--warmup) is\n"
@@ -113,6 +128,10 @@ static void report(const detect_args *a, const char *path, const cli_input *in,
     if (a->quiet)
         return;
     cli_input_describe(stderr, in, path);
+    if (st->sites)
+        fprintf(stderr, "%s: %u site%s: %u twitch%s in them, %u without any, %u where they "
+                "stopped\n", path, st->sites, st->sites == 1 ? "" : "s", st->site_twitches,
+                st->site_twitches == 1 ? "" : "es", st->sites_without, st->sites_stopped);
     if (in->cfg.mains_hz == LTR_MAINS_AUTO) {
         if (st->mains_hz > 0.0)
             fprintf(stderr, "%s: mains found: %.1f Hz, removed with its harmonics\n", path,
@@ -198,6 +217,7 @@ static int detect_to_dir(const detect_args *a, const char *input, char **inputs,
     }
     cli_stats st;
     in.output = out;
+    in.sites_table = a->session ? sites_stream(a) : NULL;
     if (rc == 0)
         rc = run_with_progress(a, &in, w, &st);
     ltr_io_event_writer_destroy(w);
@@ -255,6 +275,7 @@ static int detect_to_one(const detect_args *a, char **inputs, int n)
         }
         cli_stats st;
         in.output = strcmp(out, "-") ? out : NULL;
+        in.sites_table = a->session ? sites_stream(a) : NULL;
         if (rc == 0)
             rc = run_with_progress(a, &in, w, &st);
         if (rc == 0)
@@ -308,10 +329,14 @@ int cmd_detect(int argc, char **argv)
         fprintf(stderr, "ltr detect: --sidecar needs -o FILE or --outdir DIR\n");
         rc = LTR_EXIT_USAGE;
     } else if (rc == 0 && a.outdir) {
+        if (a.session)
+            cli_sites_header(sites_stream(&a));
         cli_interrupt_install(CLI_INTERRUPT_NOW);
         for (int i = 0; i < n && rc == 0; i++)
             rc = detect_to_dir(&a, pos[i], pos, n);
     } else if (rc == 0) {
+        if (a.session)
+            cli_sites_header(sites_stream(&a));
         cli_interrupt_install(CLI_INTERRUPT_NOW);
         rc = detect_to_one(&a, pos, n);
     }

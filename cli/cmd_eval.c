@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@
 #define POOL_GAP_S 10.0
 
 enum { ID_HELP = 1, ID_TOLERANCE, ID_JSON, ID_TABLE, ID_MARKDOWN, ID_MATCHES, ID_TYPES, ID_SOURCE,
-       ID_OUTPUT, ID_NAME };
+       ID_OUTPUT, ID_NAME, ID_STOP_STROKES, ID_STOP_AFTER };
 
 static const cli_option eval_options[] = {
     {"help", 'h', NULL, ID_HELP, "show this help"},
@@ -60,12 +61,16 @@ static const cli_option eval_options[] = {
     {"source", 0, "NAME", ID_SOURCE, "only the detection rows of this source (ltr detect A B)"},
     {"name", 'n', "NAME", ID_NAME, "name of the pair in table/JSON (repeat per pair)"},
     {"output", 'o', "FILE", ID_OUTPUT, "write the report to FILE (default: standard output)"},
+    {"stop-strokes", 0, "N", ID_STOP_STROKES,
+     "sites: the truth's 'twitches have stopped' after N strokes without one (5)"},
+    {"stop-after", 0, "MS", ID_STOP_AFTER, "sites: ... or this long of needling without one (10000)"},
     {NULL, 0, NULL, 0, NULL},
 };
 
 typedef struct eval_args {
     int help, json, table, markdown, matches;
     ltr_eval_options opt;
+    ltr_eval_site_options site_opt;
     char types_buf[512];
     const char *types[MAX_TYPES];
     size_t n_types;
@@ -110,6 +115,20 @@ static int handle(void *ctx, int id, const char *v)
         }
         a->opt.tolerance_s = d / 1000.0;
         return 0;
+    case ID_STOP_STROKES:
+        if (cli_parse_double(v, &d) || !(d >= 0.0) || d > 1000.0 || d != floor(d)) {
+            fprintf(stderr, "ltr eval: --stop-strokes: '%s' is not a count (0-1000)\n", v);
+            return LTR_EXIT_USAGE;
+        }
+        a->site_opt.stop_strokes = (unsigned)d;
+        return 0;
+    case ID_STOP_AFTER:
+        if (cli_parse_double(v, &d) || !(d >= 0.0) || d > 600000.0) {
+            fprintf(stderr, "ltr eval: --stop-after: '%s' is not a time in ms (0-600000)\n", v);
+            return LTR_EXIT_USAGE;
+        }
+        a->site_opt.stop_s = d / 1000.0;
+        return 0;
     case ID_TYPES:
         if (set_types(a, v)) {
             fprintf(stderr, "ltr eval: --detection-types: '%s' is not a list of up to %d names\n",
@@ -134,6 +153,13 @@ static void help(void)
           "...latency_ms); rows whose trial_type is a detection type count. TRUTH: onset,\n"
           "duration, trial_type as 'ltr simulate' writes it ('ltr' = a twitch). Tab-separated,\n"
           "or comma-separated if the name ends in .csv. Several pairs: each scored, then pooled.\n\n"
+          "Needling sites (text report): when the truth's needle rows carry series_position (1:\n"
+          "the insertion that begins a site, as 'ltr simulate' writes them), the detections'\n"
+          "site and site_stopped rows are scored too: sites found (first movement within 0.5 s),\n"
+          "missed and false; twitch count per site; the 'twitches have stopped' cue against the\n"
+          "stop rule applied to the true strokes and twitches (--stop-strokes, --stop-after, as\n"
+          "given to ltr detect): on time (the true stroke's neighbour or within 1 s), before the\n"
+          "last true twitch, its delay.\n\n"
           "Options:\n",
           stdout);
     cli_print_options(stdout, eval_options);
@@ -147,12 +173,40 @@ static void help(void)
 
 /* --- reading events tables --------------------------------------------------- */
 
+typedef struct stopped_row {
+    uint32_t site;
+    double stroke_s, cue_s;
+} stopped_row;
+
 typedef struct events {
     ltr_eval_truth *truth;
     ltr_eval_detection *det;
     size_t n, cap;
     double end_s; /* latest onset + duration */
+    /* needling sites: the truth's needle movements (series_position 1: an insertion);
+     * the detections' site rows and site_stopped rows (joined by id) */
+    ltr_eval_stroke *strokes;
+    size_t n_strokes, cap_strokes, n_insertions;
+    ltr_eval_site *sites;
+    uint32_t *site_id;
+    size_t n_sites, cap_sites, cap_site_id;
+    stopped_row *stopped;
+    size_t n_stopped, cap_stopped;
 } events;
+
+/* Make room for one more item of size `size` in *arr (n used, *cap allocated). */
+static int grow_array(void **arr, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    const size_t c = *cap ? 2 * *cap : 64;
+    void *p = realloc(*arr, c * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
 
 /* Split line in place into fields. TSV: at every tab. CSV: RFC 4180 quotes. */
 static int split(char *line, char delim, char **fields, int max)
@@ -286,7 +340,8 @@ static int read_events(const char *path, int truth, const eval_args *a, events *
     }
     int rc = 0, err = 0;
     char *fields[MAX_FIELDS];
-    int c_onset = -1, c_dur = -1, c_type = -1, c_lat = -1, c_src = -1, n_cols = 0;
+    int c_onset = -1, c_dur = -1, c_type = -1, c_lat = -1, c_src = -1, c_pos = -1, c_id = -1,
+        n_cols = 0;
     int looks_detected = 0;
     const char *first_source = NULL;
     char first_source_buf[256] = "";
@@ -322,6 +377,8 @@ static int read_events(const char *path, int truth, const eval_args *a, events *
                     : !strcasecmp(h, "trial_type") ? &c_type
                     : !strcasecmp(h, "latency_ms") ? &c_lat
                     : !strcasecmp(h, "source")     ? &c_src
+                    : !strcasecmp(h, "series_position") ? &c_pos
+                    : !strcasecmp(h, "id")         ? &c_id
                                                    : NULL;
         if (slot && *slot < 0)
             *slot = i;
@@ -349,8 +406,11 @@ static int read_events(const char *path, int truth, const eval_args *a, events *
             goto done;
         }
         const char *type = c_type >= 0 ? fields[c_type] : NULL;
+        /* the detector's needling sites (ltr detect: site and site_stopped rows) */
+        const int site_row = !truth && type && c_id >= 0 &&
+                             (!strcmp(type, "site") || !strcmp(type, "site_stopped"));
         if (!truth) {
-            if (type) {
+            if (type && !site_row) {
                 int want = 0;
                 for (size_t k = 0; k < a->n_types; k++)
                     want |= !strcmp(type, a->types[k]);
@@ -391,6 +451,50 @@ static int read_events(const char *path, int truth, const eval_args *a, events *
         if (!truth && c_lat >= 0 && !is_na(fields[c_lat]) &&
             (rc = number(&r, "latency_ms", fields[c_lat], &lat)) != 0)
             goto done;
+        if (site_row) {
+            double id;
+            if ((rc = number(&r, "id", fields[c_id], &id)) != 0)
+                goto done;
+            int bad;
+            if (!strcmp(type, "site")) {
+                bad = grow_array((void **)&ev->sites, ev->n_sites, &ev->cap_sites,
+                                 sizeof *ev->sites) ||
+                      grow_array((void **)&ev->site_id, ev->n_sites, &ev->cap_site_id,
+                                 sizeof *ev->site_id);
+                if (!bad) {
+                    ev->sites[ev->n_sites] =
+                        (ltr_eval_site){.onset_s = onset, .end_s = onset + dur, .stopped_s = NAN,
+                                        .cue_s = NAN};
+                    ev->site_id[ev->n_sites++] = (uint32_t)id;
+                }
+            } else {
+                bad = grow_array((void **)&ev->stopped, ev->n_stopped, &ev->cap_stopped,
+                                 sizeof *ev->stopped);
+                if (!bad)
+                    ev->stopped[ev->n_stopped++] = (stopped_row){
+                        (uint32_t)id, onset, isnan(lat) ? onset : onset + lat / 1000.0};
+            }
+            if (bad) {
+                fprintf(stderr, "ltr eval: out of memory\n");
+                rc = LTR_EXIT_FAILURE;
+                goto done;
+            }
+            continue;
+        }
+        if (truth && type && ltr_eval_kind_from_name(type) == LTR_EVAL_NEEDLE && c_pos >= 0 &&
+            !is_na(fields[c_pos])) {
+            double pos;
+            if ((rc = number(&r, "series_position", fields[c_pos], &pos)) != 0)
+                goto done;
+            if (grow_array((void **)&ev->strokes, ev->n_strokes, &ev->cap_strokes,
+                           sizeof *ev->strokes)) {
+                fprintf(stderr, "ltr eval: out of memory\n");
+                rc = LTR_EXIT_FAILURE;
+                goto done;
+            }
+            ev->strokes[ev->n_strokes++] = (ltr_eval_stroke){onset, pos == 1.0};
+            ev->n_insertions += pos == 1.0;
+        }
         if (grow(ev, truth)) {
             fprintf(stderr, "ltr eval: out of memory\n");
             rc = LTR_EXIT_FAILURE;
@@ -414,6 +518,13 @@ static int read_events(const char *path, int truth, const eval_args *a, events *
         fprintf(stderr, "ltr eval: %s:%lu: %s\n", path, r.lineno + 1, strerror(err));
         rc = LTR_EXIT_INPUT;
     }
+    /* each site's stop cue (its site_stopped row comes before its site row) */
+    for (size_t i = 0; i < ev->n_stopped; i++)
+        for (size_t k = 0; k < ev->n_sites; k++)
+            if (ev->site_id[k] == ev->stopped[i].site) {
+                ev->sites[k].stopped_s = ev->stopped[i].stroke_s;
+                ev->sites[k].cue_s = ev->stopped[i].cue_s;
+            }
 done:
     free(r.line);
     fclose(r.f);
@@ -424,6 +535,10 @@ static void events_free(events *ev)
 {
     free(ev->truth);
     free(ev->det);
+    free(ev->strokes);
+    free(ev->sites);
+    free(ev->site_id);
+    free(ev->stopped);
     memset(ev, 0, sizeof *ev);
 }
 
@@ -539,9 +654,65 @@ static void md_row(FILE *f, const char *name, const ltr_eval_result *r)
     fputs(" |\n", f);
 }
 
+/* The sites of a pair: scored when its truth has insertions. */
+static int score_sites(const eval_args *a, const events *tr, const events *dt,
+                       ltr_eval_site_result *res)
+{
+    double *tw = malloc((tr->n ? tr->n : 1) * sizeof *tw);
+    double *dtw = malloc((dt->n ? dt->n : 1) * sizeof *dtw);
+    if (!tw || !dtw) {
+        free(tw);
+        free(dtw);
+        fprintf(stderr, "ltr eval: out of memory\n");
+        return LTR_EXIT_FAILURE;
+    }
+    size_t n_tw = 0;
+    for (size_t i = 0; i < tr->n; i++)
+        if (tr->truth[i].kind == LTR_EVAL_TWITCH)
+            tw[n_tw++] = tr->truth[i].onset_s;
+    for (size_t j = 0; j < dt->n; j++)
+        dtw[j] = dt->det[j].onset_s;
+    const double end = tr->end_s > dt->end_s ? tr->end_s : dt->end_s;
+    ltr_eval_status es = ltr_eval_score_sites(tr->strokes, tr->n_strokes, tw, n_tw, dt->sites,
+                                              dt->n_sites, dtw, dt->n, end, &a->site_opt, res);
+    free(tw);
+    free(dtw);
+    if (es != LTR_EVAL_OK) {
+        fprintf(stderr, "ltr eval: sites: %s\n", ltr_eval_status_string(es));
+        return es == LTR_EVAL_ERR_MEMORY ? LTR_EXIT_FAILURE : LTR_EXIT_DATA;
+    }
+    return 0;
+}
+
+/* Append the sites of pair (tr, dt) to the pool, shifted by t_off. */
+static int pool_sites(events *ptr, events *pdt, const events *tr, const events *dt, double t_off)
+{
+    for (size_t i = 0; i < tr->n_strokes; i++) {
+        if (grow_array((void **)&ptr->strokes, ptr->n_strokes, &ptr->cap_strokes,
+                       sizeof *ptr->strokes))
+            return -1;
+        ptr->strokes[ptr->n_strokes] = tr->strokes[i];
+        ptr->strokes[ptr->n_strokes++].onset_s += t_off;
+    }
+    ptr->n_insertions += tr->n_insertions;
+    for (size_t k = 0; k < dt->n_sites; k++) {
+        if (grow_array((void **)&pdt->sites, pdt->n_sites, &pdt->cap_sites, sizeof *pdt->sites))
+            return -1;
+        ltr_eval_site s = dt->sites[k];
+        s.onset_s += t_off;
+        s.end_s += t_off;
+        s.stopped_s += t_off;
+        s.cue_s += t_off;
+        pdt->sites[pdt->n_sites++] = s;
+    }
+    return 0;
+}
+
 /* Append pair (tr, dt) to the pool, shifted by *t_off. */
 static int pool_add(events *ptr, events *pdt, const events *tr, const events *dt, double *t_off)
 {
+    if (pool_sites(ptr, pdt, tr, dt, *t_off))
+        return -1;
     for (size_t i = 0; i < tr->n; i++) {
         if (grow(ptr, 1))
             return -1;
@@ -623,6 +794,9 @@ static int run(const eval_args *a, char **pos, int n_pos, FILE *out)
                 ltr_eval_write_text(out, &res, title);
                 if (a->matches)
                     write_matches(out, &tr, &dt, tm, dm);
+                ltr_eval_site_result sr;
+                if (tr.n_insertions && (rc = score_sites(a, &tr, &dt, &sr)) == 0)
+                    ltr_eval_write_sites_text(out, &sr);
             }
         }
         free(tm);
@@ -646,6 +820,9 @@ static int run(const eval_args *a, char **pos, int n_pos, FILE *out)
             char title[64];
             snprintf(title, sizeof title, "\nall %zu pairs, pooled", n_pairs);
             ltr_eval_write_text(out, &res, title);
+            ltr_eval_site_result sr;
+            if (pool_tr.n_insertions && (rc = score_sites(a, &pool_tr, &pool_dt, &sr)) == 0)
+                ltr_eval_write_sites_text(out, &sr);
         }
         free(tm);
         free(dm);
@@ -660,6 +837,7 @@ int cmd_eval(int argc, char **argv)
     eval_args a;
     memset(&a, 0, sizeof a);
     ltr_eval_options_default(&a.opt);
+    ltr_eval_site_options_default(&a.site_opt);
     set_types(&a, "twitch,ltr");
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
     a.names = calloc((size_t)argc + 1, sizeof *a.names);

@@ -82,6 +82,9 @@ enum ptype { P_DOUBLE, P_RANGE, P_UNSIGNED, P_U64, P_BOOL, P_ELECTRODE, P_MAINS 
     X(needle_bouts_per_min, "needle-bouts", "N", P_DOUBLE, "needling bouts per minute (0: none)") \
     X(needle_movements, "needle-movements", "N:N", P_RANGE, "needle movements per bout")        \
     X(needle_rate_hz, "needle-rate", "HZ:HZ", P_RANGE, "needle movements per s within a bout")   \
+    X(needle_bout_gap_s, "needle-gap", "S:S", P_RANGE,                                          \
+      "gap between bouts (sites), s (0:0: exponential, mean 60/needle-bouts)")                  \
+    X(needle_site_miss, "site-miss", "P", P_DOUBLE, "chance a site gives no twitch")             \
     X(stim_trains_per_min, "stim-trains", "N", P_DOUBLE, "stimulation trains per minute")       \
     X(stim_high_rate_fraction, "stim-high-fraction", "F", P_DOUBLE,                             \
       "fraction of trains at 80-100 Hz (else 2-4 Hz)")                                          \
@@ -456,7 +459,8 @@ static void json_range(FILE *f, ltr_sim_range r)
     X(voluntary_s, R) X(voluntary_db, R) X(voluntary_acc_g, R) X(ecg_uv, D) X(ecg_bpm, R)      \
     X(clip_per_min, D) X(clip_ms, R) X(adc_range_mv, D) X(acc_range_g, D) X(adc_bits, U)      \
     X(dropout_per_min, D) X(dropout_ms, R) X(dropout_hold, B) X(nan_per_min, D) X(nan_ms, R)   \
-    X(acc_random_orientation, B) X(gravity_dir, V3) X(twitch_dir, V3)
+    X(acc_random_orientation, B) X(gravity_dir, V3) X(twitch_dir, V3)                         \
+    X(needle_bout_gap_s, R) X(needle_site_miss, D)
 
 #define JD(f, v) json_double(f, v)
 #define JR(f, v) json_range(f, v)

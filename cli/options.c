@@ -193,7 +193,11 @@ enum field_type { F_DOUBLE, F_UNSIGNED, F_ENVELOPE, F_MAINS };
     X(dropout_ms, "dropout", "MS", F_DOUBLE, "stuck this long is a dropout, ms")               \
     X(acc_min_duration_ms, "acc-min-duration", "MS", F_DOUBLE, "shortest accelerometer twitch, ms") \
     X(ecg_cancel, "ecg-cancel", "0|1", F_UNSIGNED, "cancel ECG crosstalk on EMG (trunk muscles; +34 ms latency)") \
-    X(acc_confirms, "acc-confirms", "0|1", F_UNSIGNED, "EMG twitches the accelerometer does not see are dropped (0: accelerometer not on the muscle)")
+    X(acc_confirms, "acc-confirms", "0|1", F_UNSIGNED, "EMG twitches the accelerometer does not see are dropped (0: accelerometer not on the muscle)") \
+    X(session, "sites", "0|1", F_UNSIGNED, "follow needling sites, habituation and 'twitches have stopped' (site rows)") \
+    X(site_gap_ms, "site-gap", "MS", F_DOUBLE, "without insertion marks, a needle movement after this long without one begins a site, ms") \
+    X(stop_strokes, "stop-strokes", "N", F_UNSIGNED, "twitches have stopped after N strokes without one (0: no stroke rule)") \
+    X(stop_ms, "stop-after", "MS", F_DOUBLE, "... or after this long of needling without one, ms (0: no time rule)")
 
 #define ENUM_ENTRY(field, name, arg, type, help) CF_##field,
 enum { CONFIG_FIELDS(ENUM_ENTRY) N_CONFIG_FIELDS };

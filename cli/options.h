@@ -43,7 +43,7 @@ void cli_print_options(FILE *f, const cli_option *table);
 enum { CLI_ID_INPUT = 100, CLI_ID_CHANNELS = 200, CLI_ID_CONFIG = 300 };
 
 /* Detector settings given on the command line (applied over the defaults). */
-#define CLI_MAX_CONFIG 32
+#define CLI_MAX_CONFIG 48
 
 typedef struct cli_common {
     ltr_io_options io;

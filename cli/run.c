@@ -377,7 +377,8 @@ static int check_rate_option(cli_input *in, const char *path, const cli_common *
 static int marks_kind(const char *type, ltr_mark *kind)
 {
     static const char *const stim[] = {"stim", "pulse", "tms"};
-    static const char *const needle[] = {"needle", "insertion", "piston"};
+    static const char *const site[] = {"insertion", "redirect", "site"};
+    static const char *const needle[] = {"needle", "piston", "stroke"};
     char low[64];
     size_t i = 0;
     for (; type[i] && i + 1 < sizeof low; i++)
@@ -386,6 +387,12 @@ static int marks_kind(const char *type, ltr_mark *kind)
     for (size_t k = 0; k < sizeof stim / sizeof stim[0]; k++)
         if (strstr(low, stim[k])) {
             *kind = LTR_MARK_STIM;
+            return 1;
+        }
+    /* before "needle": "needle_insertion" begins a site */
+    for (size_t k = 0; k < sizeof site / sizeof site[0]; k++)
+        if (strstr(low, site[k])) {
+            *kind = LTR_MARK_INSERTION;
             return 1;
         }
     for (size_t k = 0; k < sizeof needle / sizeof needle[0]; k++)
@@ -609,8 +616,50 @@ static void count(cli_stats *st, const ltr_event *e)
         break;
     case LTR_EVENT_ARTIFACT: st->artifacts++; break;
     case LTR_EVENT_CANCEL: st->cancelled++; break;
+    case LTR_EVENT_SITE_END: {
+        const uint32_t tw = ltr_event_site_twitches(e);
+        st->sites++;
+        st->site_twitches += tw;
+        st->sites_without += (e->flags & LTR_FLAG_NO_TWITCH) != 0;
+        st->sites_stopped += (e->flags & LTR_FLAG_STOPPED) != 0;
+        if (tw >= 2) {
+            st->habituation_sum += e->amplitude;
+            st->habituation_n++;
+        }
+        break;
+    }
     default: break;
     }
+}
+
+void cli_sites_header(FILE *f)
+{
+    fputs("file\tsite\tonset_s\tduration_s\tstrokes\ttwitches\thabituation\tstopped_s\t"
+          "result\n", f);
+}
+
+/* A row of the per-site table for a site event; the stop cue is remembered for its row. */
+static void site_row(const cli_input *in, cli_stats *st, const ltr_event *e)
+{
+    const double fs = in->cfg.sample_rate_hz;
+    if (e->kind == LTR_EVENT_EXHAUSTED) {
+        st->stop_site = e->id;
+        st->stop_s = (double)e->detected / fs;
+        return;
+    }
+    if (e->kind != LTR_EVENT_SITE_END)
+        return;
+    const uint32_t tw = ltr_event_site_twitches(e);
+    char hab[32] = "n/a", stop[32] = "n/a";
+    if (tw)
+        snprintf(hab, sizeof hab, "%.3f", (double)e->amplitude);
+    if ((e->flags & LTR_FLAG_STOPPED) && st->stop_site == e->id)
+        snprintf(stop, sizeof stop, "%.3f", st->stop_s);
+    const char *result = !tw ? "no_twitch" : (e->flags & LTR_FLAG_STOPPED) ? "stopped"
+                                                                          : "twitching";
+    fprintf(in->sites_table, "%s\t%u\t%.3f\t%.3f\t%u\t%u\t%s\t%s\t%s\n",
+            in->path ? in->path : "-", (unsigned)e->id, (double)e->onset / fs,
+            (double)(e->offset - e->onset) / fs, ltr_event_site_strokes(e), tw, hab, stop, result);
 }
 
 /* "out.tsv: cannot write the events: No space left on device" */
@@ -626,6 +675,8 @@ static int emit(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, const
 {
     for (size_t i = 0; i < n; i++) {
         count(st, &ev[i]);
+        if (in->sites_table)
+            site_row(in, st, &ev[i]);
         errno = 0;
         if (ltr_io_event_writer_write(w, &ev[i]) != LTR_IO_OK)
             return write_failed(in, errno);

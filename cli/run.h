@@ -42,6 +42,8 @@ typedef struct cli_input {
      * Progress lines (progress.h). */
     void (*progress)(void *ctx, uint64_t frames_done);
     void *progress_ctx;
+    /* not NULL: cli_run writes a row per site here (cli_sites_header first) */
+    FILE *sites_table;
 } cli_input;
 
 /* Open `path` ("-": standard input). Returns an exit code; on error the
@@ -67,7 +69,16 @@ typedef struct cli_stats {
     int searched;  /* the detector was ready (warm-up over) at the end: 0 = no twitch
                       could have been reported (cli_not_searched says why) */
     double mains_hz; /* what the detector removed at the end (ltr_detector_mains_hz) */
+    /* session tracking (site and site_stopped events) */
+    unsigned sites, sites_without, sites_stopped, site_twitches;
+    double habituation_sum; /* last twitch over first, summed over sites with >= 2 twitches */
+    unsigned habituation_n;
+    uint32_t stop_site;     /* the last site_stopped: its site and time, s */
+    double stop_s;
 } cli_stats;
+
+/* The per-site table (ltr detect --session): its header, then cli_run's rows. */
+void cli_sites_header(FILE *f);
 
 /* Why a run with stats->searched == 0 found nothing, for a warning: "0.15 s is too short
  * for the detector's warm-up (0.3 s ...): it was not searched for twitches". */

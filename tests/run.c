@@ -94,12 +94,12 @@ void run_print(const run_events *e, double fs)
 {
     if (!getenv("LTR_TEST_VERBOSE"))
         return;
-    static const char *kinds[] = {"?", "BEGIN", "END", "CANCEL", "ARTIFACT"};
+    static const char *kinds[] = {"?", "BEGIN", "END", "CANCEL", "ARTIFACT", "SITE", "EXHAUST", "SITE_END"};
     for (size_t i = 0; i < e->n; i++) {
         const ltr_event *v = &e->ev[i];
         print_message("  %-8s id %3u onset %8.4f peak %8.4f offset %8.4f detected %8.4f amp %8.3g "
                       "snr %5.1f conf %.2f ch %x flags %x\n",
-                      kinds[v->kind <= 4 ? v->kind : 0], v->id, v->onset / fs, v->peak / fs,
+                      kinds[v->kind <= 7 ? v->kind : 0], v->id, v->onset / fs, v->peak / fs,
                       v->offset / fs, v->detected / fs, v->amplitude, v->snr_db, v->confidence,
                       v->channels, v->flags);
     }

@@ -271,6 +271,32 @@ typedef struct ltr_config {
      *  spikes or crosstalk. 0 for an accelerometer that is not on the muscle (on the
      *  needle handle, say). Default 1. */
     unsigned acc_confirms;
+
+    /* --- added in 1.1: session tracking (lib/core/session.c) --- */
+    /** Follow the needling session: sites (one insertion or redirection each), their
+     *  strokes and twitches, habituation, and the "twitches have stopped" cue
+     *  (LTR_EVENT_SITE, LTR_EVENT_EXHAUSTED, LTR_EVENT_SITE_END; ltr_detector_session).
+     *  1 on, 0 off (no session events; the twitch events are the same either way).
+     *  Default 1. */
+    unsigned session;
+    /** Without LTR_MARK_INSERTION marks, a needle movement (a marked LTR_MARK_NEEDLE,
+     *  or an electrode step or needle click the detector found) after this long without
+     *  one begins a new site, ms. With no marks at all, "without one" means without any
+     *  activity (no movement found, no twitch: found movements miss some strokes), and
+     *  the site is dated back to the first twitch-like activity after the gap (the
+     *  insertional activity of an insertion the detector did not find). Pistoning runs at about 1-2 strokes a second (Hong
+     *  1994, "fast-in fast-out"), so strokes of one bout are < 1.2 s apart; moving to
+     *  another site takes longer (assumption). Default 2000 ms. */
+    double site_gap_ms;
+    /** "Twitches have stopped": a site that gave twitches has gone this many strokes
+     *  without one. Clinicians piston until local twitch responses are no longer
+     *  elicited (Hong 1994; Dommerholt & Fernandez-de-las-Penas 2013); no count is
+     *  published: 5 strokes (2.5-5 s of pistoning) is an assumption. 0 = no stroke rule.
+     *  Default 5. */
+    unsigned stop_strokes;
+    /** ... or this long of needling (from its last twitch to a stroke) without one, ms.
+     *  Assumption, as above: 10 s. 0 = no time rule. Default 10000 ms. */
+    double stop_ms;
 } ltr_config;
 
 /**
@@ -297,7 +323,25 @@ typedef enum ltr_event_kind {
      *  LTR_FLAG_TOO_SHORT, LTR_FLAG_ARTIFACT, LTR_FLAG_UNSEEN). No END follows. */
     LTR_EVENT_CANCEL = 3,
     /** A stretch of input the detector could not use (flags say why); onset..offset. */
-    LTR_EVENT_ARTIFACT = 4
+    LTR_EVENT_ARTIFACT = 4,
+    /* Session events (config.session; lib/core/session.c). id is the site's number
+     * (1, 2, ... since init or reset); amplitude is the site's habituation: the last
+     * twitch's amplitude over its first's (0 before any twitch); channels are the
+     * channels that saw its twitches; its stroke and twitch counts are read with
+     * ltr_event_site_strokes() and ltr_event_site_twitches(). onset <= peak <= offset
+     * <= detected as for every event. */
+    /** A site begins (an insertion or redirection): onset = peak = offset = its first
+     *  frame (the movement that began it). */
+    LTR_EVENT_SITE = 5,
+    /** Twitches have stopped at site id: it gave twitches, then stop_strokes strokes or
+     *  stop_ms of needling without one. onset = peak = offset = the stroke that completed
+     *  the rule (detected - onset: the cue's delay). At most once a site. */
+    LTR_EVENT_EXHAUSTED = 6,
+    /** Site id is over (the next one began, or the stream ended): onset = its first
+     *  frame, peak = its last twitch's onset (onset if none), offset = its end. Flags:
+     *  LTR_FLAG_NO_TWITCH (superficial, or the trigger point was missed),
+     *  LTR_FLAG_STOPPED (LTR_EVENT_EXHAUSTED was given for it). */
+    LTR_EVENT_SITE_END = 7
 } ltr_event_kind;
 
 /** Event flags (bitwise OR). */
@@ -322,7 +366,11 @@ enum {
      *  the pulse's frame. A TMS or e-stim user wants these; a needling device drops them. */
     LTR_FLAG_EVOKED = 1u << 14,
     /** cancelled: an EMG twitch the accelerometer did not see at all (acc_confirms) */
-    LTR_FLAG_UNSEEN = 1u << 15
+    LTR_FLAG_UNSEEN = 1u << 15,
+    /** LTR_EVENT_SITE_END: the site gave no twitch */
+    LTR_FLAG_NO_TWITCH = 1u << 16,
+    /** LTR_EVENT_SITE_END: its twitches had stopped (LTR_EVENT_EXHAUSTED was given) */
+    LTR_FLAG_STOPPED = 1u << 17
 };
 
 /** One detector output. */
@@ -338,18 +386,31 @@ typedef struct ltr_event {
     float confidence;     /**< 0..1: grows with snr_db, higher when EMG and accelerometer agree */
     uint32_t channels;    /**< bit c set: channel c saw it */
     uint32_t flags;       /**< LTR_FLAG_* */
-    uint64_t stimulus;    /**< LTR_FLAG_EVOKED: first frame of the pulse that evoked it; else 0 */
+    uint64_t stimulus;    /**< LTR_FLAG_EVOKED: first frame of the pulse that evoked it;
+                               session events: the site's counts (ltr_event_site_strokes,
+                               ltr_event_site_twitches); else 0 */
 } ltr_event;
+
+/** Session events (LTR_EVENT_SITE, _EXHAUSTED, _SITE_END): strokes (needle movements,
+ *  the first included) and twitches of the site so far. 0 for other kinds. [RT] */
+static inline uint32_t ltr_event_site_strokes(const ltr_event *ev)
+{
+    return ev->kind >= LTR_EVENT_SITE && ev->kind <= LTR_EVENT_SITE_END ? (uint32_t)(ev->stimulus >> 32) : 0u;
+}
+static inline uint32_t ltr_event_site_twitches(const ltr_event *ev)
+{
+    return ev->kind >= LTR_EVENT_SITE && ev->kind <= LTR_EVENT_SITE_END ? (uint32_t)(ev->stimulus & 0xFFFFFFFFu) : 0u;
+}
 
 /** Opaque detector. */
 typedef struct ltr_detector ltr_detector;
 
 /** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init]
- *  With the defaults (bench/bench_memory measures it): one EMG channel 4560
- *  bytes at 1-2 kHz (4624 at 10 kHz, 5008 at 50 kHz: the artifact look-ahead
- *  line grows with the rate); each further EMG channel about 900 bytes at
- *  1-2 kHz (960 at 10 kHz; 32 channels: 32320 bytes); 1 EMG + 3
- *  accelerometer axes 6384 bytes at 2 kHz. ECG cancelling (ecg_cancel)
+ *  With the defaults (bench/bench_memory measures it): one EMG channel 4896
+ *  bytes at 1-2 kHz (4960 at 10 kHz, 5088 at 20 kHz: the artifact look-ahead
+ *  line grows with the rate; session tracking is 336 of them); each further
+ *  EMG channel about 880 bytes at 1-2 kHz (940 at 10 kHz; 32 channels: 32160
+ *  bytes); 1 EMG + 3 accelerometer axes 6704 bytes at 2 kHz. ECG cancelling (ecg_cancel)
  *  adds its templates, 1.9 KiB per EMG channel at
  *  2 kHz, more at higher rates. */
 LTR_API size_t ltr_detector_size(const ltr_config *cfg);
@@ -470,7 +531,11 @@ typedef enum ltr_mark {
     LTR_MARK_STIM = 1,
     /** It moved (inserted, pistoned, rotated) the needle: blank needle_blank_ms (the
      *  electrode transient); a twitch elicited after it is still reported. */
-    LTR_MARK_NEEDLE = 2
+    LTR_MARK_NEEDLE = 2,
+    /** It inserted or redirected the needle: a new site begins at the frame
+     *  (LTR_EVENT_SITE); blanked as LTR_MARK_NEEDLE, and a stroke of the new site. Once
+     *  a stream has had one, only these marks begin sites (not movements after a gap). */
+    LTR_MARK_INSERTION = 3
 } ltr_mark;
 
 /**
@@ -546,6 +611,36 @@ LTR_API LTR_NODISCARD ltr_status ltr_detector_process_traced(ltr_detector *det, 
 LTR_API LTR_NODISCARD ltr_status ltr_detector_trace_delays(const ltr_detector *det, unsigned channel,
                                                            uint64_t *signal_frames,
                                                            uint64_t *statistic_frames);
+/** Session tracking's running totals (config.session). Sites count from 1. */
+typedef struct ltr_session_stats {
+    uint32_t sites;                 /**< sites begun since init or reset */
+    uint32_t sites_without_twitch;  /**< finished sites that gave none */
+    uint32_t sites_stopped;         /**< sites whose twitches stopped (LTR_EVENT_EXHAUSTED) */
+    uint32_t strokes;               /**< needle movements (marked or found) */
+    uint32_t twitches;              /**< twitches (END events) within sites */
+    uint32_t twitches_outside;      /**< twitches before the first site */
+    /* the current site (site = 0: none yet) */
+    uint32_t site;                  /**< its number */
+    uint32_t site_strokes;          /**< its strokes, the first included */
+    uint32_t site_twitches;         /**< its twitches */
+    uint32_t strokes_since_twitch;  /**< strokes after its last twitch began (all if none) */
+    uint32_t stopped;               /**< 1 once LTR_EVENT_EXHAUSTED was given for it */
+    uint64_t site_onset;            /**< its first frame */
+    uint64_t frames_since_twitch;   /**< frames from its last twitch's onset to now (or from its onset) */
+    float first_amplitude;          /**< its first twitch's amplitude (input units), 0 none */
+    float last_amplitude;           /**< its last twitch's amplitude, 0 none */
+    float habituation;              /**< last over first, 0 none */
+} ltr_session_stats;
+
+/**
+ * Read the session's running totals into *stats (stats_size = sizeof *stats as the
+ * caller was compiled: fields are only appended; a shorter struct gets its part). Any
+ * time; the totals include the events returned so far. LTR_ERR_ARGUMENT if the
+ * session is off (config.session = 0) or stats_size is 0. [RT]
+ */
+LTR_API LTR_NODISCARD ltr_status ltr_detector_session(const ltr_detector *det,
+                                                      ltr_session_stats *stats,
+                                                      size_t stats_size);
 
 #ifdef __cplusplus
 }

@@ -159,6 +159,75 @@ LTR_EVAL_API ltr_eval_status ltr_eval_write_table_row(FILE *f, const char *name,
 LTR_EVAL_API ltr_eval_status ltr_eval_write_json(FILE *f, const ltr_eval_result *res,
                                                  const char *name);
 
+/* --- needling sites ------------------------------------------------------------- */
+
+/**
+ * Sites (one insertion or redirection of the needle, then its strokes) and the
+ * "twitches have stopped" cue, scored as the detector's session tracking reports
+ * them (ltr.h: LTR_EVENT_SITE_END, LTR_EVENT_EXHAUSTED). The truth's sites begin at
+ * its insertions and end at the next; its cue is the stop rule applied to its own
+ * strokes and twitches: at a stroke whose STROKE_WAIT (0.25 s, as the detector) has
+ * passed without a twitch, a site that gave twitches has had stop_strokes strokes
+ * after its last twitch began, or stop_s from that twitch to the stroke.
+ */
+
+/** A needle movement of the truth. */
+typedef struct ltr_eval_stroke {
+    double onset_s;
+    int insertion;       /**< nonzero: it begins a site (libltr-sim: series_position 1) */
+} ltr_eval_stroke;
+
+/** A site as the detector reported it. */
+typedef struct ltr_eval_site {
+    double onset_s;      /**< its first movement */
+    double end_s;        /**< its end (the next site's first movement, or the recording's) */
+    double stopped_s;    /**< the stroke at which it said twitches had stopped; NaN: never */
+    double cue_s;        /**< when it said so (stopped_s + its delay); NaN: never */
+} ltr_eval_site;
+
+/** Site scoring options. */
+typedef struct ltr_eval_site_options {
+    /** Largest |detected - true| first movement of a matched site, s. Default 0.5 s
+     *  (our choice: strokes of one site are >= 0.3 s apart, sites seconds apart). */
+    double tolerance_s;
+    /** The stop rule applied to the truth: ltr_config's defaults, 5 strokes, 10 s. */
+    unsigned stop_strokes;
+    double stop_s;
+} ltr_eval_site_options;
+
+LTR_EVAL_API void ltr_eval_site_options_default(ltr_eval_site_options *opt);
+
+/** Site scores. NaN where undefined. */
+typedef struct ltr_eval_site_result {
+    size_t n_true, n_detected;
+    size_t found, missed, false_sites;   /**< matched true sites, unmatched true, unmatched detected */
+    size_t count_exact;   /**< found sites whose detected twitches (onsets inside the detected
+                               site) are as many as the true ones */
+    size_t true_stopped;  /**< found sites where the truth's cue falls */
+    size_t cue_given;     /**< of those, the detector gave a cue */
+    size_t cue_within;    /**< of those, at the true stroke's neighbour or within 1 s of it */
+    size_t cues;          /**< cues given in found sites */
+    size_t cue_early;     /**< of those, given before the site's last true twitch began */
+    size_t cue_false;     /**< of those, in a site where the truth has none */
+    double cue_delay_median_s;  /**< cue_s - the true stroke, over cues given where due */
+    double cue_delay_p95_s;
+} ltr_eval_site_result;
+
+/**
+ * Score detected sites against the truth: strokes (any order), true twitch onsets,
+ * detected sites and detected twitch onsets (s). opt NULL: defaults. Allocates
+ * scratch memory.
+ */
+LTR_EVAL_API ltr_eval_status ltr_eval_score_sites(const ltr_eval_stroke *strokes, size_t n_strokes,
+                                                  const double *twitch_s, size_t n_twitch,
+                                                  const ltr_eval_site *sites, size_t n_sites,
+                                                  const double *det_twitch_s, size_t n_det_twitch,
+                                                  double end_s, const ltr_eval_site_options *opt,
+                                                  ltr_eval_site_result *res);
+
+/** Write site scores as a readable block. */
+LTR_EVAL_API ltr_eval_status ltr_eval_write_sites_text(FILE *f, const ltr_eval_site_result *res);
+
 #ifdef __cplusplus
 }
 #endif

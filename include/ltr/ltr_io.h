@@ -309,19 +309,26 @@ LTR_IO_API int ltr_io_events_format_parse(const char *name);
 
 /** Which event kinds a writer writes (bitwise OR of 1u << ltr_event_kind). */
 #define LTR_IO_KIND(kind) (1u << (unsigned)(kind))
-/** Twitches (END) and artifacts: what a file of results holds. */
-#define LTR_IO_KINDS_RESULTS (LTR_IO_KIND(LTR_EVENT_END) | LTR_IO_KIND(LTR_EVENT_ARTIFACT))
-/** Everything, BEGIN and CANCEL included: what a live stream shows. */
+/** Sites and their "twitches have stopped" cues (session events, ltr.h). */
+#define LTR_IO_KINDS_SITES (LTR_IO_KIND(LTR_EVENT_SITE_END) | LTR_IO_KIND(LTR_EVENT_EXHAUSTED))
+/** Twitches (END), artifacts and sites: what a file of results holds. */
+#define LTR_IO_KINDS_RESULTS                                                             \
+    (LTR_IO_KIND(LTR_EVENT_END) | LTR_IO_KIND(LTR_EVENT_ARTIFACT) | LTR_IO_KINDS_SITES)
+/** Everything, BEGIN, CANCEL and site_begin included: what a live stream shows. */
 #define LTR_IO_KINDS_ALL                                                                 \
     (LTR_IO_KIND(LTR_EVENT_BEGIN) | LTR_IO_KIND(LTR_EVENT_END) |                          \
-     LTR_IO_KIND(LTR_EVENT_CANCEL) | LTR_IO_KIND(LTR_EVENT_ARTIFACT))
+     LTR_IO_KIND(LTR_EVENT_CANCEL) | LTR_IO_KIND(LTR_EVENT_ARTIFACT) |                    \
+     LTR_IO_KIND(LTR_EVENT_SITE) | LTR_IO_KINDS_SITES)
 
 /**
  * Writes events as rows. Columns, in order:
  *   onset       s from the first frame (BIDS: onset and duration come first)
  *   duration    s (BIDS); "n/a" for BEGIN (not known yet)
  *   [source]    only if a source name was given: the input file of the row
- *   trial_type  twitch | artifact | twitch_begin | twitch_cancel
+ *   trial_type  twitch | artifact | twitch_begin | twitch_cancel | site | site_stopped |
+ *               site_begin (session events: a site row spans the site, its amplitude is
+ *               the habituation ratio, its id the site's number; a site_stopped row is
+ *               the stroke that completed the stop rule, its latency the cue's delay)
  *   peak        s, time of the envelope maximum
  *   amplitude   input units
  *   snr_db      dB

@@ -111,7 +111,9 @@ typedef struct ltr_sim_event {
     double amplitude_uv;
     double snr_db;
     double acc_peak_g;
-    /** LTR: 1-based position in its habituation series (1 = first twitch after a rest). */
+    /** LTR: 1-based position in its habituation series (1 = first twitch after a rest).
+     *  Needle: 1-based position of the movement in its bout; 1 = the insertion (or
+     *  redirection) that begins a needling site, the others are its strokes. */
     uint32_t series_position;
     /** Bit c set: channel c carries the element. */
     uint32_t channels;
@@ -373,6 +375,18 @@ typedef struct ltr_sim_params {
     int acc_random_orientation;
     double gravity_dir[3];
     double twitch_dir[3];
+
+    /* --- needling sites (appended) --- */
+    /** Each needle bout is one site: an insertion or redirection, then pistoning
+     *  strokes. Gap from a bout's end (its last insertional activity) to the next
+     *  insertion, s: {0, 0} (default) draws it exponentially with mean
+     *  60 / needle_bouts_per_min, as before; else uniformly from the range
+     *  (assumption: moving to another trigger point takes a few seconds). */
+    ltr_sim_range needle_bout_gap_s;
+    /** Chance that a site gives no twitch at all: the needle stays superficial or
+     *  misses the trigger point (assumption; Hong 1994 elicits LTRs only when the
+     *  needle reaches the sensitive loci). 0..1. Default 0. */
+    double needle_site_miss;
 } ltr_sim_params;
 
 /** Defaults: one surface EMG channel at 2 kHz, 60 s, LTRs every 1.5-8 s, 50 Hz

@@ -5,8 +5,10 @@
  * Every default cites its source in include/ltr/ltr.h next to its field.
  */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
+#include "config.h"
 #include "hints.h"
 #include "ltr/ltr.h"
 
@@ -75,7 +77,34 @@ LTRI_COLD ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, 
     cfg->acc_min_duration_ms = 80.0;
     cfg->ecg_cancel = 0;
     cfg->acc_confirms = 1;
+    /* session tracking: the sources are at the fields in ltr.h */
+    cfg->session = 1;
+    cfg->site_gap_ms = 2000.0;
+    cfg->stop_strokes = 5;
+    cfg->stop_ms = 10000.0;
     return ltr_config_validate(cfg);
+}
+
+/* The fields a 1.0 caller knows end where the 1.1 session fields begin. */
+#define CONFIG_SIZE_1_0 offsetof(ltr_config, session)
+
+int ltri_config_load(const ltr_config *in, ltr_config *out)
+{
+    if (in->struct_size == sizeof *in) {
+        *out = *in;
+        return 0;
+    }
+    if (in->struct_size != CONFIG_SIZE_1_0)
+        return -1;
+    /* a 1.0 caller: its fields, then the defaults of what it does not know (the
+     * defaults of the later fields depend on no earlier one) */
+    ltr_config def;
+    (void)ltr_config_default(&def, in->sample_rate_hz, in->n_channels, in->sensors);
+    memcpy(out, in, CONFIG_SIZE_1_0);
+    memcpy((unsigned char *)out + CONFIG_SIZE_1_0, (const unsigned char *)&def + CONFIG_SIZE_1_0,
+           sizeof *out - CONFIG_SIZE_1_0);
+    out->struct_size = (uint32_t)sizeof *out;
+    return 0;
 }
 
 /* Calls, not inlined: on a Cortex-M4F every double comparison is a library call, and 40
@@ -90,14 +119,16 @@ LTRI_COLD static ltr_status check_band(double lo, double hi, double fs)
     return LTR_OK;
 }
 
-LTRI_COLD ltr_status ltr_config_validate(const ltr_config *cfg)
+LTRI_COLD ltr_status ltr_config_validate(const ltr_config *caller_cfg)
 {
-    if (!cfg)
+    if (!caller_cfg)
         return LTR_ERR_NULL;
     /* 1.0 is the first layout with struct_size; later libraries also accept it and
-     * default what it lacks. */
-    if (cfg->struct_size != sizeof *cfg)
+     * default what it lacks (ltri_config_load). */
+    ltr_config full;
+    if (ltri_config_load(caller_cfg, &full) != 0)
         return LTR_ERR_VERSION;
+    const ltr_config *cfg = &full;
     const double fs = cfg->sample_rate_hz;
     if (!isfinite(fs) || fs < LTR_MIN_SAMPLE_RATE_HZ || fs > LTR_MAX_SAMPLE_RATE_HZ)
         return LTR_ERR_SAMPLE_RATE;
@@ -150,5 +181,9 @@ LTRI_COLD ltr_status ltr_config_validate(const ltr_config *cfg)
         return LTR_ERR_TIMING;
     if (!finite_nonneg(cfg->clip_level) || cfg->ecg_cancel > 1 || cfg->acc_confirms > 1)
         return LTR_ERR_ARGUMENT;
+    /* a site gap or a stop time of more than 10 minutes is a unit mistake */
+    if (cfg->session > 1 || !finite_pos(cfg->site_gap_ms) || cfg->site_gap_ms > 600000.0 ||
+        !finite_nonneg(cfg->stop_ms) || cfg->stop_ms > 600000.0 || cfg->stop_strokes > 1000u)
+        return LTR_ERR_TIMING;
     return LTR_OK;
 }

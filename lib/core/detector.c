@@ -9,7 +9,8 @@
  * (vectorised across channels), a single-channel detector in one pass; then per lane, one lane frame later: smoothing -> noise floor ->
  * hysteresis state machine (lane.c, noise.c). Lane news become twitches in fusion.c;
  * events leave through events.c. The two time bases, input frame and lane frame, are
- * described in timebase.h. Everything runs frame by frame from state kept in the
+ * described in timebase.h. Session tracking (session.c) follows the events and the
+ * marks. Everything runs frame by frame from state kept in the
  * detector, so any block split gives the same events.
  */
 #include <math.h>
@@ -19,6 +20,7 @@
 
 #include "hints.h"
 #include "artifact.h"
+#include "config.h"
 #include "ecg.h"
 #include "envelope.h"
 #include "events.h"
@@ -27,6 +29,7 @@
 #include "lane.h"
 #include "ltr/ltr.h"
 #include "mains.h"
+#include "session.h"
 #include "timebase.h"
 
 /* Artifacts closer than this are reported as one stretch. */
@@ -103,6 +106,7 @@ struct ltr_detector {
     size_t ecg_design_offset, ecg_offset, acc_ring_offset;
     ltri_artifact_design art;
     ltri_fusion_design fusion;            /* twitches from lane news */
+    ltri_session_design session;          /* sites and the stop rule */
     uint64_t recovery_min, recovery_max, merge_gap;
     uint64_t stim_blank, needle_blank, latency;
 
@@ -116,13 +120,15 @@ struct ltr_detector {
     ltri_frame pulse_end;     /* last input frame of the latest pulse's blanking + 1, 0 = none */
     ltri_frame pulse_onset;   /* first blanked input frame of that pulse */
     ltri_fusion fu;               /* the twitch being assembled, the next id */
+    ltri_session sess;            /* sites, strokes, twitches per site */
     ltri_mains_tracker mains_tr;  /* the mains grid: frequency, oscillators, search */
     uint32_t acc_ring_pos;        /* ECG cancelling: the accelerometer lane's delay line */
     artifact_segment seg;
     /* the input frames the caller marked, in order; bit i of mark_stim: mark i is a
-     * stimulation pulse (else a needle movement). 8 bytes a mark, not 16. */
+     * stimulation pulse, of mark_insertion: an insertion (else a needle movement). 8
+     * bytes a mark, not 16. */
     ltri_frame mark_frame[LTR_MAX_PENDING_MARKS];
-    uint32_t mark_stim;
+    uint32_t mark_stim, mark_insertion;
     unsigned n_marks;
     ltri_events events;       /* the caller's array for this call, and the queue */
 
@@ -391,7 +397,7 @@ LTRI_COLD static void reset_stream(ltr_detector *d)
     ltri_fusion_reset_stream(&d->fu);
     memset(&d->seg, 0, sizeof d->seg);
     d->n_marks = 0;
-    d->mark_stim = 0;
+    d->mark_stim = d->mark_insertion = 0;
     d->last_artifact = 0;
     d->pulse_end = d->pulse_onset = 0;
     d->dirty = 0;
@@ -410,7 +416,8 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
         return LTR_ERR_MEMORY;
     memset(mem, 0, need);
     ltr_detector *d = mem;
-    d->cfg = *cfg;
+    if (ltri_config_load(cfg, &d->cfg) != 0) /* a 1.0 caller's config gets the later defaults */
+        return LTR_ERR_VERSION;
     d->n_lanes = count_lanes(cfg);
     layout lo;
     ltri_ecg_design ecg;
@@ -489,6 +496,7 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     d->merge_gap = ltri_frames(ARTIFACT_MERGE_S, fs, LTRI_ROUND_UP, 0);
     d->stim_blank = ltri_frames_ms(cfg->stim_blank_ms, fs, LTRI_ROUND_UP, 1);
     d->needle_blank = ltri_frames_ms(cfg->needle_blank_ms, fs, LTRI_ROUND_UP, 1);
+    ltri_session_design_init(&d->session, &d->cfg);
     ltr_detector_reset(d);
     *det = d;
     return LTR_OK;
@@ -527,6 +535,7 @@ LTRI_COLD void ltr_detector_reset(ltr_detector *det)
     reset_stream(det);
     det->n = det->n_real = det->start = 0;
     ltri_fusion_reset(&det->fu);
+    ltri_session_reset(&det->sess);
     ltri_events_reset(&det->events);
 }
 
@@ -571,13 +580,24 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
      * flush closes; plus what waits in the queue. */
     /* confirm_ms is shared by EMG and accelerometer lanes: the first lane's */
     const size_t per_lane = n_frames / lane_design(det, &lanes_of(det)[0])->confirm + 2;
-    return 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2 +
-           ltri_events_waiting(&det->events);
+    size_t bound = 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2;
+    /* Session: each stroke (a pending mark, or a found movement: one artifact stretch
+     * each) may end a site, begin one and give a stop cue (3); a cue and a site end may
+     * fall due (2); flush gives a cue and ends two sites (3), and its padding frames may
+     * close one more artifact stretch (3). */
+    if (det->session.on)
+        bound += 3 * (det->n_marks + n_frames / det->merge_gap + 2) + 5;
+    return bound + ltri_events_waiting(&det->events);
 }
 
 /* ------------------------------------------------------------------ events */
 
-static void emit(ltr_detector *d, const ltr_event *ev) { ltri_events_push(&d->events, ev); }
+/* Every twitch and artifact event goes out here; session tracking follows them. */
+static void emit(ltr_detector *d, const ltr_event *ev)
+{
+    ltri_events_push(&d->events, ev);
+    ltri_session_event(&d->session, &d->sess, ev, ev->detected, &d->events);
+}
 
 /* Flags from what surrounds a twitch beginning at onset: artifacts, clipping, and
  * the stimulation pulse that evoked it (its frame in *stimulus). */
@@ -696,12 +716,14 @@ static void close_segment(ltr_detector *d, ltri_frame n)
 static void apply_marks(ltr_detector *d, ltri_frame n)
 {
     unsigned keep = 0;
-    uint32_t keep_stim = 0;
+    uint32_t keep_stim = 0, keep_insertion = 0;
     for (unsigned i = 0; i < d->n_marks; i++) {
         const ltri_frame frame = d->mark_frame[i];
         const int stim = (d->mark_stim >> i & 1u) != 0;
+        const int insertion = (d->mark_insertion >> i & 1u) != 0;
         if (frame > n) {
             keep_stim |= (uint32_t)stim << keep;
+            keep_insertion |= (uint32_t)insertion << keep;
             d->mark_frame[keep++] = frame;
             continue;
         }
@@ -710,9 +732,14 @@ static void apply_marks(ltr_detector *d, ltri_frame n)
                                                      : LTR_FLAG_NEEDLE);
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             ltri_artifact_blank(&d->art, art_of(d, c), frame, frame + len, why);
+        if (!stim && !(d->padding && frame >= d->n_real)) /* not a stroke after the end */
+            ltri_session_stroke(&d->session, &d->sess, frame,
+                                insertion ? LTRI_STROKE_INSERTION : LTRI_STROKE_MARKED, n,
+                                &d->events);
     }
     d->n_marks = keep;
     d->mark_stim = keep_stim;
+    d->mark_insertion = keep_insertion;
 }
 
 /* The EMG lanes learn their background from what the canceller will go on giving them:
@@ -951,6 +978,8 @@ static LTRI_INLINE void process_frame(ltr_detector *d, const float *x, uint32_t 
     ltri_frame m;
     if (d->seg.open && line_frame(d, n, &m) && m > d->seg.last + d->merge_gap)
         close_segment(d, n);
+    if (n >= d->sess.due) /* a call only when a session decision falls due */
+        ltri_session_tick(&d->session, &d->sess, n, &d->events);
     d->dirty = 1;
 }
 
@@ -1046,6 +1075,7 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
             close_twitch(det, n);
         if (det->seg.open)
             close_segment(det, n);
+        ltri_session_finish(&det->session, &det->sess, det->n_real, n, &det->events);
         reset_stream(det);
         det->n = det->start = det->n_real;
     }
@@ -1056,7 +1086,7 @@ ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame)
 {
     if (!det)
         return LTR_ERR_NULL;
-    if (kind != LTR_MARK_STIM && kind != LTR_MARK_NEEDLE)
+    if (kind != LTR_MARK_STIM && kind != LTR_MARK_NEEDLE && kind != LTR_MARK_INSERTION)
         return LTR_ERR_ARGUMENT;
     /* The line still holds frames n-lookahead .. n-1. */
     if (frame < det->n && det->n - frame > det->art.lookahead)
@@ -1065,6 +1095,8 @@ ltr_status ltr_detector_mark(ltr_detector *det, ltr_mark kind, uint64_t frame)
         return LTR_ERR_TOO_MANY_MARKS;
     const uint32_t bit = 1u << det->n_marks;
     det->mark_stim = kind == LTR_MARK_STIM ? det->mark_stim | bit : det->mark_stim & ~bit;
+    det->mark_insertion =
+        kind == LTR_MARK_INSERTION ? det->mark_insertion | bit : det->mark_insertion & ~bit;
     det->mark_frame[det->n_marks++] = frame;
     return LTR_OK;
 }
@@ -1133,5 +1165,18 @@ ltr_status ltr_detector_trace_delays(const ltr_detector *det, unsigned channel,
      * envelope shows it s->delay (band-pass + smoother) later */
     *signal_frames = det->art.lookahead + ecg + s->onset_delay;
     *statistic_frames = det->art.lookahead + 1 + det->ecg_delay + s->delay;
+    return LTR_OK;
+}
+
+ltr_status ltr_detector_session(const ltr_detector *det, ltr_session_stats *stats,
+                                size_t stats_size)
+{
+    if (!det || !stats)
+        return LTR_ERR_NULL;
+    if (!det->session.on || stats_size == 0)
+        return LTR_ERR_ARGUMENT;
+    ltr_session_stats all;
+    ltri_session_stats(&det->sess, det->n, &all);
+    memcpy(stats, &all, stats_size < sizeof all ? stats_size : sizeof all);
     return LTR_OK;
 }

@@ -25,8 +25,8 @@ void ltri_events_drain(ltri_events *q)
  * valley) the two can cross by a few frames, so the order is restored here, once. */
 static void hold_together(ltr_event *ev)
 {
-    if (ev->kind == LTR_EVENT_ARTIFACT)
-        return;
+    if (ev->kind != LTR_EVENT_BEGIN && ev->kind != LTR_EVENT_END && ev->kind != LTR_EVENT_CANCEL)
+        return; /* artifacts and session events are put together by their makers */
     if (ev->onset > ev->detected)
         ev->onset = ev->detected;
     if (ev->peak < ev->onset)

@@ -20,7 +20,7 @@
 static const char *const flag_names[] = {
     "emg", "acc", "fused", "clipped", "near_artifact", "too_long", "artifact",
     "truncated", "stim", "needle", "nonfinite", "dropout", "marked", "too_short",
-    "evoked", "unseen",
+    "evoked", "unseen", "no_twitch", "stopped",
 };
 #define N_FLAGS (sizeof flag_names / sizeof flag_names[0])
 
@@ -202,6 +202,9 @@ static const char *trial_type(const ltr_event *e)
     case LTR_EVENT_END: return evoked ? "evoked" : "twitch";
     case LTR_EVENT_CANCEL: return "twitch_cancel";
     case LTR_EVENT_ARTIFACT: return "artifact";
+    case LTR_EVENT_SITE: return "site_begin";
+    case LTR_EVENT_EXHAUSTED: return "site_stopped";
+    case LTR_EVENT_SITE_END: return "site";
     }
     return "unknown";
 }
@@ -226,6 +229,7 @@ static void fill_row(const ltr_io_event_writer *w, const ltr_event *e, row *r)
 {
     const double fs = w->fs;
     const int artifact = e->kind == LTR_EVENT_ARTIFACT;
+    const int session = e->kind >= LTR_EVENT_SITE;
     memset(r, 0, sizeof *r);
     number(r->onset, sizeof r->onset, "%.6f", (double)e->onset / fs);
     if (e->kind != LTR_EVENT_BEGIN && e->offset >= e->onset)
@@ -233,15 +237,18 @@ static void fill_row(const ltr_io_event_writer *w, const ltr_event *e, row *r)
     if (!artifact) {
         number(r->peak, sizeof r->peak, "%.6f", (double)e->peak / fs);
         number(r->amplitude, sizeof r->amplitude, "%.6g", (double)e->amplitude);
-        number(r->snr, sizeof r->snr, "%.2f", (double)e->snr_db);
-        number(r->confidence, sizeof r->confidence, "%.3f", (double)e->confidence);
+        if (!session) { /* a site has no SNR or confidence; amplitude: its habituation */
+            number(r->snr, sizeof r->snr, "%.2f", (double)e->snr_db);
+            number(r->confidence, sizeof r->confidence, "%.3f", (double)e->confidence);
+        }
     }
     uint64_t detected = e->detected;
     const unsigned slot = e->id % 64u;
     if ((e->kind == LTR_EVENT_END || e->kind == LTR_EVENT_CANCEL) && w->begin_id[slot] == e->id)
         detected = w->begin_detected[slot];
-    /* An artifact is a stretch of unusable input, not something reported late: no latency. */
-    if (!artifact && detected >= e->onset)
+    /* An artifact is a stretch of unusable input, not something reported late: no latency;
+     * nor is a site. A stop cue's latency is its delay after the stroke that completed it. */
+    if (((!artifact && !session) || e->kind == LTR_EVENT_EXHAUSTED) && detected >= e->onset)
         number(r->latency, sizeof r->latency, "%.2f", (double)(detected - e->onset) * 1000.0 / fs);
     snprintf(r->id, sizeof r->id, "%u", (unsigned)e->id);
     size_t used = 0;

@@ -141,7 +141,14 @@ ltr_io_status ltr_io_write_sidecar(FILE *f, const ltr_config *cfg, const char *i
           "      \"artifact\": \"A stretch the detector could not use: stimulation pulse, needle "
           "movement, NaN/Inf, dropout (see flags).\",\n"
           "      \"twitch_begin\": \"A twitch has started (low-latency notice; stream only).\",\n"
-          "      \"twitch_cancel\": \"What began was not a twitch (see flags; stream only).\"\n"
+          "      \"twitch_cancel\": \"What began was not a twitch (see flags; stream only).\",\n"
+          "      \"site\": \"A needling site (one insertion or redirection) from its first needle "
+          "movement to the next site: amplitude is its habituation (last twitch over first), id its "
+          "number, peak its last twitch, flags no_twitch or stopped.\",\n"
+          "      \"site_stopped\": \"Twitches have stopped at site id: the needle movement that "
+          "completed the rule (stop_strokes strokes or stop_ms of needling without one); "
+          "latency_ms is the cue's delay.\",\n"
+          "      \"site_begin\": \"A site has begun (stream only).\"\n"
           "    }\n  },\n",
           f);
     column(f, "peak", "Envelope peak time", "Time of the envelope maximum, seconds from the "
@@ -172,7 +179,11 @@ ltr_io_status ltr_io_write_sidecar(FILE *f, const ltr_config *cfg, const char *i
           "      \"dropout\": \"artifact: signal stuck at one value\",\n"
           "      \"marked\": \"artifact: marked by the device\",\n"
           "      \"too_short\": \"cancelled: shorter than the minimum twitch duration\",\n"
-          "      \"evoked\": \"evoked by a stimulation pulse just before it (trial_type evoked)\"\n"
+          "      \"evoked\": \"evoked by a stimulation pulse just before it (trial_type evoked)\",\n"
+          "      \"unseen\": \"cancelled: an EMG twitch the accelerometer did not see\",\n"
+          "      \"no_twitch\": \"site: it gave no twitch (superficial, or the trigger point was "
+          "missed)\",\n"
+          "      \"stopped\": \"site: its twitches had stopped (a site_stopped row)\"\n"
           "    }\n  },\n",
           f);
     column(f, "latency_ms", "Detection latency",
@@ -229,6 +240,10 @@ ltr_io_status ltr_io_write_sidecar(FILE *f, const ltr_config *cfg, const char *i
             {"acc_min_duration_ms", cfg->acc_min_duration_ms},
             {"ecg_cancel", cfg->ecg_cancel},
             {"acc_confirms", cfg->acc_confirms},
+            {"session", cfg->session},
+            {"site_gap_ms", cfg->site_gap_ms},
+            {"stop_strokes", cfg->stop_strokes},
+            {"stop_ms", cfg->stop_ms},
         };
         const size_t n = sizeof fields / sizeof fields[0];
         for (size_t i = 0; i < n; i++)

@@ -44,9 +44,10 @@ ltr_sim_status ltr_sim_write_events_tsv(const ltr_sim *sim, FILE *f, uint32_t ki
         if (r >= 0)
             r = e->acc_peak_g > 0.0 ? fprintf(f, "%.4f\t", e->acc_peak_g) : fprintf(f, "n/a\t");
         if (r >= 0)
-            r = e->kind == LTR_SIM_LTR ? fprintf(f, "%.6f\t%u\t", (double)e->acc_onset / fs,
-                                                 (unsigned)e->series_position)
-                                       : fprintf(f, "n/a\tn/a\t");
+            r = e->kind == LTR_SIM_LTR      ? fprintf(f, "%.6f\t%u\t", (double)e->acc_onset / fs,
+                                                      (unsigned)e->series_position)
+                : e->kind == LTR_SIM_NEEDLE ? fprintf(f, "n/a\t%u\t", (unsigned)e->series_position)
+                                            : fprintf(f, "n/a\tn/a\t");
         if (r < 0 || write_channels(sim, f, e->channels) != 0 || fputc('\n', f) == EOF)
             return LTR_SIM_ERR_IO;
     }

@@ -154,6 +154,8 @@ void ltr_sim_params_default(ltr_sim_params *p)
     p->nan_ms = rg(10.0, 300.0);
 
     p->acc_random_orientation = 1;
+    p->needle_bout_gap_s = rg(0.0, 0.0);
+    p->needle_site_miss = 0.0;
     p->gravity_dir[0] = 0.0;
     p->gravity_dir[1] = 0.0;
     p->gravity_dir[2] = -1.0;
@@ -238,6 +240,9 @@ ltr_sim_status ltr_sim_params_check(const ltr_sim_params *p, const char **what)
 
     if (!(isfinite(p->ltr_probability) && p->ltr_probability >= 0.0 && p->ltr_probability <= 1.0))
         BAD("ltr_probability");
+    if (!(isfinite(p->needle_site_miss) && p->needle_site_miss >= 0.0 && p->needle_site_miss <= 1.0))
+        BAD("needle_site_miss");
+    CHECK_RANGE(needle_bout_gap_s, 0);
     CHECK_RANGE(ltr_reflex_latency_ms, 0);
     CHECK_RANGE(ltr_interval_s, 1);
     if (p->ltr_interval_s.min < 0.05)

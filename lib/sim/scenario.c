@@ -168,6 +168,32 @@ static void sc_session(ltr_sim_params *p)
     p->nan_per_min = 0.5;
 }
 
+/* Needling sites (issue 11): bouts of pistoning, one site each, a few seconds apart;
+ * twitch series that habituate and stop within a site; some sites give none. */
+static void sites_common(ltr_sim_params *p)
+{
+    p->duration_s = 240.0;
+    p->acc = 1;
+    p->needle_bouts_per_min = 6.0;       /* unused with a fixed gap; kept > 0: needling on */
+    p->needle_bout_gap_s = rg(3.0, 8.0);
+    p->needle_movements = rg(6.0, 14.0);
+    p->needle_rate_hz = rg(1.0, 2.0);
+    p->ltr_probability = 0.9;            /* the first strokes at a trigger point mostly hit */
+    p->ltr_habituation = rg(0.55, 0.85); /* the series fades and stops within a bout */
+    p->needle_site_miss = 0.25;
+}
+
+static void sc_sites(ltr_sim_params *p)
+{
+    needle_electrode(p, 10000.0);
+    sites_common(p);
+}
+
+static void sc_sites_surface(ltr_sim_params *p)
+{
+    sites_common(p);
+}
+
 static const scenario scenarios[] = {
     {"surface_basic", "surface EMG 2 kHz, palpation-style LTRs, 50 Hz mains, wander",
      sc_surface_basic},
@@ -189,6 +215,10 @@ static const scenario scenarios[] = {
     {"artifacts", "surface EMG + accelerometer: electrolysis, clipping, dropouts, NaN runs, 16-bit ADC",
      sc_artifacts},
     {"session", "one hour with every nuisance (streaming, soak)", sc_session},
+    {"sites", "needle EMG 10 kHz + accelerometer, 4 min of needling sites: pistoning bouts, "
+              "habituating twitch series that stop, sites without any", sc_sites},
+    {"sites_surface", "surface EMG + accelerometer 2 kHz, the needling sites of 'sites'",
+     sc_sites_surface},
 };
 
 #define N_SCENARIOS (sizeof scenarios / sizeof scenarios[0])

@@ -191,17 +191,30 @@ static void schedule_needle(builder *b)
     ltr_state st = {0, 0};
     const double mean_gap = 60.0 / p->needle_bouts_per_min;
     const double surface = p->electrode == LTR_SIM_SURFACE ? p->needle_surface_factor : 1.0;
-    double t = 0.5 + ltrs_exponential(&rng, mean_gap);
+    /* Sites: the gaps between bouts and the sites that miss draw from their own stream,
+     * and only when asked for, so that older recordings stay the same. */
+    ltrs_rng srng;
+    ltrs_rng_seed(&srng, p->seed, LTRS_STREAM_SCHEDULE, LTR_SIM_N_KINDS + LTR_SIM_NEEDLE);
+    const int fixed_gap = p->needle_bout_gap_s.max > 0.0;
+    double t = 0.5 + (fixed_gap ? ltrs_range(&srng, p->needle_bout_gap_s)
+                                : ltrs_exponential(&rng, mean_gap));
     while (t < p->duration_s && !b->failed) {
         const unsigned n = ltrs_irange(&rng, p->needle_movements);
         const double rate = ltrs_range(&rng, p->needle_rate_hz);
+        const int miss = p->needle_site_miss > 0.0 && ltrs_uniform(&srng) < p->needle_site_miss;
         double factor = 1.0;
-        uint32_t position = 0;
+        uint32_t position = 0, stroke = 0;
         const double snr = ltrs_range(&lrng, p->ltr_snr_db);
         double last_end = t;
         double prev_tm = -1.0;
+        double at = t; /* sites: each stroke 1/rate after the previous, jittered by 10 % */
         for (unsigned i = 0; i < n; i++) {
-            const double tm = t + (double)i / rate * (1.0 + 0.1 * ltrs_gauss(&rng));
+            /* without sites the jitter grows with the position in the bout (as it always
+             * has: older recordings stay the same) */
+            const double jitter = 1.0 + 0.1 * ltrs_gauss(&rng);
+            if (fixed_gap && i > 0)
+                at += jitter / rate;
+            const double tm = fixed_gap ? at : t + (double)i / rate * jitter;
             const double ins_s = ltrs_range(&rng, p->needle_insertional_ms) / 1000.0;
             double dir[3];
             ltrs_unit_vector(&rng, dir);
@@ -227,6 +240,7 @@ static void schedule_needle(builder *b)
             if (e == NULL)
                 return;
             e->ev.amplitude_uv = tr_uv;
+            e->ev.series_position = ++stroke; /* 1: the insertion that begins the site */
             e->ev.acc_peak_g = p->acc ? jolt : 0.0;
             e->ev.channels = emg_mask(sim) | acc_mask(sim);
             e->emg_len = (size_t)dur;
@@ -238,12 +252,13 @@ static void schedule_needle(builder *b)
             set_dir(e, dir);
             if (tm + ins_s > last_end)
                 last_end = tm + ins_s;
-            if (follow && u < p->ltr_probability * factor) {
+            if (follow && !miss && u < p->ltr_probability * factor) {
                 add_ltr(b, &lrng, &st, tm + lat_s, snr, factor, ++position);
                 factor *= h;
             }
         }
-        t = last_end + ltrs_exponential(&rng, mean_gap);
+        t = last_end + (fixed_gap ? ltrs_range(&srng, p->needle_bout_gap_s)
+                                  : ltrs_exponential(&rng, mean_gap));
     }
 }
 

@@ -50,8 +50,9 @@ def detect(x, fs, sensors=None, channel_names=None, marks=None, kinds="results",
     ADC counts (with gain=... in config units per count); fs: sample rate in Hz;
     sensors: "emg"/"acc" per channel ("emg,acc,acc,acc", a list, or None: all EMG);
     channel_names: names for the channels column; marks: (kind, time_s) pairs the device
-    announced, kind "stim" or "needle"; kinds: "results" (twitches and artifacts, as
-    `ltr detect`), "twitches" or "all"; config: ltr_config fields (mains_hz=50,
+    announced, kind "stim", "needle" or "insertion" (a new needling site); kinds: "results"
+    (twitches, artifacts and needling sites, as `ltr detect`), "twitches", "sites" or "all";
+    config: ltr_config fields (mains_hz=50,
     threshold_on_db=..., ecg_cancel=1, ...; ltr.CONFIG_FIELDS lists them).
 
     Returns a pandas DataFrame (ltr.COLUMNS: onset, duration, trial_type, peak, amplitude,

@@ -28,19 +28,21 @@ MORE_EVENTS = 1
 
 # ltr_event_kind
 EVENT_BEGIN, EVENT_END, EVENT_CANCEL, EVENT_ARTIFACT = 1, 2, 3, 4
+# session events (ltr.h 1.1): a site begins, its twitches have stopped, it is over
+EVENT_SITE, EVENT_EXHAUSTED, EVENT_SITE_END = 5, 6, 7
 
 # ltr_sensor
 SENSOR_EMG, SENSOR_ACC = 0, 1
 
 # ltr_mark
-MARK_STIM, MARK_NEEDLE = 1, 2
+MARK_STIM, MARK_NEEDLE, MARK_INSERTION = 1, 2, 3
 
 # LTR_FLAG_* bit names, in bit order, as ltr_io_flags_string writes them.
 FLAG_EVOKED = 1 << 14
 
 
 class Config(ctypes.Structure):
-    """struct ltr_config (ltr.h, ABI 1.0)."""
+    """struct ltr_config (ltr.h, layout 1.1)."""
     _fields_ = [
         ("struct_size", ctypes.c_uint32),
         ("sample_rate_hz", ctypes.c_double),
@@ -76,6 +78,33 @@ class Config(ctypes.Structure):
         ("acc_min_duration_ms", ctypes.c_double),
         ("ecg_cancel", ctypes.c_uint),
         ("acc_confirms", ctypes.c_uint),
+        # added in 1.1
+        ("session", ctypes.c_uint),
+        ("site_gap_ms", ctypes.c_double),
+        ("stop_strokes", ctypes.c_uint),
+        ("stop_ms", ctypes.c_double),
+    ]
+
+
+class SessionStats(ctypes.Structure):
+    """struct ltr_session_stats (ltr.h 1.1)."""
+    _fields_ = [
+        ("sites", ctypes.c_uint32),
+        ("sites_without_twitch", ctypes.c_uint32),
+        ("sites_stopped", ctypes.c_uint32),
+        ("strokes", ctypes.c_uint32),
+        ("twitches", ctypes.c_uint32),
+        ("twitches_outside", ctypes.c_uint32),
+        ("site", ctypes.c_uint32),
+        ("site_strokes", ctypes.c_uint32),
+        ("site_twitches", ctypes.c_uint32),
+        ("strokes_since_twitch", ctypes.c_uint32),
+        ("stopped", ctypes.c_uint32),
+        ("site_onset", ctypes.c_uint64),
+        ("frames_since_twitch", ctypes.c_uint64),
+        ("first_amplitude", ctypes.c_float),
+        ("last_amplitude", ctypes.c_float),
+        ("habituation", ctypes.c_float),
     ]
 
 
@@ -177,6 +206,7 @@ class IoSidecarInfo(ctypes.Structure):
 STRUCTS = {
     "ltr_config": Config,
     "ltr_event": Event,
+    "ltr_session_stats": SessionStats,
     "ltr_io_options": IoOptions,
     "ltr_io_error": IoError,
     "ltr_io_channel": IoChannel,
@@ -272,6 +302,8 @@ detector_ready = _fn(core, "ltr_detector_ready", ctypes.c_int, _det_p)
 detector_mains_hz = _fn(core, "ltr_detector_mains_hz", ctypes.c_double, _det_p)
 detector_mark = _fn(core, "ltr_detector_mark", ctypes.c_int, _det_p, ctypes.c_int,
                     ctypes.c_uint64)
+detector_session = _fn(core, "ltr_detector_session", ctypes.c_int, _det_p, P(SessionStats),
+                       ctypes.c_size_t)
 
 _reader_p = ctypes.c_void_p
 _sidecar_p = ctypes.c_void_p

@@ -21,7 +21,7 @@ KIND_NAMES = {_lib.EVENT_BEGIN: "begin", _lib.EVENT_END: "end", _lib.EVENT_CANCE
 _SENSORS = {"emg": _lib.SENSOR_EMG, "acc": _lib.SENSOR_ACC, "accel": _lib.SENSOR_ACC,
             "accelerometer": _lib.SENSOR_ACC}
 _ENVELOPES = {"tkeo": 0, "rms": 1}
-_MARKS = {"stim": _lib.MARK_STIM, "needle": _lib.MARK_NEEDLE}
+_MARKS = {"stim": _lib.MARK_STIM, "needle": _lib.MARK_NEEDLE, "insertion": _lib.MARK_INSERTION}
 # Fields the stream itself sets; everything else of ltr_config is a keyword.
 _STREAM_FIELDS = {"struct_size", "sample_rate_hz", "n_channels", "sensors"}
 CONFIG_FIELDS = tuple(n for n, _ in _lib.Config._fields_ if n not in _STREAM_FIELDS)
@@ -275,12 +275,24 @@ class Detector:
         self._remember(ev)
         return ev
 
+    def session(self):
+        """The needling session so far (ltr_detector_session) as a dict: sites,
+        sites_without_twitch, sites_stopped, strokes, twitches, twitches_outside, and the
+        current site (site = 0: none yet): site, site_strokes, site_twitches,
+        strokes_since_twitch, stopped, site_onset and frames_since_twitch (frames),
+        first_amplitude, last_amplitude, habituation (last over first)."""
+        st = _lib.SessionStats()
+        _check(_lib.detector_session(self._handle(), ctypes.byref(st), ctypes.sizeof(st)),
+               "ltr_detector_session")
+        return {name: getattr(st, name) for name, _ in _lib.SessionStats._fields_}
+
     def mark(self, kind, frame=None):
-        """Tell the detector the device fired a stimulation pulse ("stim") or moved the
-        needle ("needle") at `frame` (default: the next frame to be processed)."""
+        """Tell the detector the device fired a stimulation pulse ("stim"), moved the
+        needle ("needle": a stroke) or inserted or redirected it ("insertion": a new
+        needling site) at `frame` (default: the next frame to be processed)."""
         code = _MARKS.get(kind, kind) if isinstance(kind, str) else int(kind)
         if code not in _MARKS.values():
-            raise ValueError(f"unknown mark {kind!r}: 'stim' or 'needle'")
+            raise ValueError(f"unknown mark {kind!r}: 'stim', 'needle' or 'insertion'")
         frame = self.frames if frame is None else int(frame)
         _check(_lib.detector_mark(self._handle(), code, frame), "ltr_detector_mark")
 

@@ -10,10 +10,13 @@ from . import _lib
 COLUMNS = ("onset", "duration", "trial_type", "peak", "amplitude", "snr_db", "confidence",
            "channels", "flags", "latency_ms", "id")
 
+_SITES = {_lib.EVENT_SITE_END, _lib.EVENT_EXHAUSTED}  # needling sites, their stop cues
 _KINDS = {
-    "results": {_lib.EVENT_END, _lib.EVENT_ARTIFACT},  # what a results file holds
+    "results": {_lib.EVENT_END, _lib.EVENT_ARTIFACT} | _SITES,  # what a results file holds
     "twitches": {_lib.EVENT_END},
-    "all": {_lib.EVENT_BEGIN, _lib.EVENT_END, _lib.EVENT_CANCEL, _lib.EVENT_ARTIFACT},
+    "sites": _SITES,
+    "all": {_lib.EVENT_BEGIN, _lib.EVENT_END, _lib.EVENT_CANCEL, _lib.EVENT_ARTIFACT,
+            _lib.EVENT_SITE} | _SITES,
 }
 
 
@@ -34,6 +37,12 @@ def _trial_type(kind, flags):
         return "twitch_cancel"
     if kind == _lib.EVENT_ARTIFACT:
         return "artifact"
+    if kind == _lib.EVENT_SITE:
+        return "site_begin"
+    if kind == _lib.EVENT_EXHAUSTED:
+        return "site_stopped"
+    if kind == _lib.EVENT_SITE_END:
+        return "site"
     return "unknown"
 
 
@@ -44,9 +53,10 @@ def events_frame(events, sample_rate_hz, channel_names=None, kinds="results",
     units), snr_db, confidence, channels (names, comma-separated), flags, latency_ms, id.
     (df["flags"], not df.flags, which is pandas's own attribute.) Missing values ("n/a" in
     the file) are NaN / None: duration of a BEGIN, the twitch
-    columns and latency of an artifact. kinds: "results" (twitches and artifacts, the
-    default, as `ltr detect`), "twitches", "all" (BEGIN and CANCEL rows too), or a set of
-    ltr_event_kind values. A twitch's latency is that of its BEGIN (the real-time
+    columns and latency of an artifact. kinds: "results" (twitches, artifacts and needling
+    sites, the default, as `ltr detect`), "twitches", "sites" (site rows: amplitude is the
+    habituation, id the site's number; site_stopped rows: the cue), "all" (BEGIN, CANCEL and
+    site_begin rows too), or a set of ltr_event_kind values. A twitch's latency is that of its BEGIN (the real-time
     latency) when the BEGIN is among the events or in begin_detected ({id: frame})."""
     import pandas as pd
 
@@ -62,11 +72,15 @@ def events_frame(events, sample_rate_hz, channel_names=None, kinds="results",
     onset = ev["onset"].astype(np.float64)
     offset = ev["offset"].astype(np.float64)
     artifact = kind == _lib.EVENT_ARTIFACT
+    session = kind >= _lib.EVENT_SITE
     duration = np.where((kind != _lib.EVENT_BEGIN) & (offset >= onset), (offset - onset) / fs,
                         np.nan)
 
     def twitch_only(values):
         return np.where(artifact, np.nan, values.astype(np.float64))
+
+    def twitch_not_site(values):  # a site has no SNR or confidence
+        return np.where(artifact | session, np.nan, values.astype(np.float64))
 
     # Latency: from onset to the BEGIN (END, CANCEL), or to `detected`; none for an
     # artifact, which is a stretch of unusable input, not something reported late.
@@ -74,7 +88,9 @@ def events_frame(events, sample_rate_hz, channel_names=None, kinds="results",
     for i in np.flatnonzero((kind == _lib.EVENT_END) | (kind == _lib.EVENT_CANCEL)):
         detected[i] = begins.get(int(ev["id"][i]), detected[i])
     det = detected.astype(np.float64)
-    latency = np.where(~artifact & (det >= onset), (det - onset) * 1000.0 / fs, np.nan)
+    # a site has none either; a stop cue's is its delay after the stroke
+    timed = (~artifact & ~session) | (kind == _lib.EVENT_EXHAUSTED)
+    latency = np.where(timed & (det >= onset), (det - onset) * 1000.0 / fs, np.nan)
 
     names = list(channel_names) if channel_names is not None else []
 
@@ -89,8 +105,8 @@ def events_frame(events, sample_rate_hz, channel_names=None, kinds="results",
         "trial_type": [_trial_type(k, f) for k, f in zip(kind.tolist(), ev["flags"].tolist())],
         "peak": twitch_only(ev["peak"]) / fs,
         "amplitude": twitch_only(ev["amplitude"]),
-        "snr_db": twitch_only(ev["snr_db"]),
-        "confidence": twitch_only(ev["confidence"]),
+        "snr_db": twitch_not_site(ev["snr_db"]),
+        "confidence": twitch_not_site(ev["confidence"]),
         "channels": [channel_list(m) for m in ev["channels"].tolist()],
         "flags": flags,
         "latency_ms": latency,

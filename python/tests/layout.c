@@ -46,6 +46,18 @@ int main(void)
     F(ltr_config, spike_threshold_db); F(ltr_config, stim_blank_ms); F(ltr_config, needle_blank_ms);
     F(ltr_config, clip_level); F(ltr_config, dropout_ms); F(ltr_config, acc_min_duration_ms);
     F(ltr_config, ecg_cancel); F(ltr_config, acc_confirms);
+    F(ltr_config, session); F(ltr_config, site_gap_ms); F(ltr_config, stop_strokes);
+    F(ltr_config, stop_ms);
+    E();
+    S(ltr_session_stats);
+    F(ltr_session_stats, sites); F(ltr_session_stats, sites_without_twitch);
+    F(ltr_session_stats, sites_stopped); F(ltr_session_stats, strokes);
+    F(ltr_session_stats, twitches); F(ltr_session_stats, twitches_outside);
+    F(ltr_session_stats, site); F(ltr_session_stats, site_strokes);
+    F(ltr_session_stats, site_twitches); F(ltr_session_stats, strokes_since_twitch);
+    F(ltr_session_stats, stopped); F(ltr_session_stats, site_onset);
+    F(ltr_session_stats, frames_since_twitch); F(ltr_session_stats, first_amplitude);
+    F(ltr_session_stats, last_amplitude); F(ltr_session_stats, habituation);
     E();
     S(ltr_event);
     F(ltr_event, kind); F(ltr_event, id); F(ltr_event, onset); F(ltr_event, peak);

@@ -105,6 +105,32 @@ def test_marked_stimulation_is_an_artifact_row():
     assert np.isnan(art.latency_ms.iloc[0]) and np.isnan(art.amplitude.iloc[0])
 
 
+def test_needling_sites_and_session_totals():
+    # bursts 50 ms after an insertion (1.95 s) and a stroke (3.95 s); strokes at 4.5, 5.0
+    # and an insertion at 5.95 (a new site) with its burst at 6.0
+    x, _ = twitch_signal(onsets=(2.0, 4.0, 6.0))
+    marks = [("insertion", 1.95), ("needle", 3.95), ("needle", 4.5), ("needle", 5.0),
+             ("insertion", 5.95)]
+    df = ltr.detect(x, 2000, mains_hz=0, marks=marks)
+    sites = df[df.trial_type == "site"]
+    assert sites.id.tolist() == [1, 2]
+    assert np.allclose(sites.onset.to_numpy(), [1.95, 5.95], atol=0.001)
+    assert np.isnan(sites.snr_db).all() and np.isnan(sites.latency_ms).all()
+    assert (sites.amplitude > 0).all()  # habituation: last twitch over first
+    assert not (df.trial_type == "site_stopped").any()
+    assert len(ltr.detect(x, 2000, mains_hz=0, marks=marks, session=0)
+               .query("trial_type == 'site'")) == 0
+    det = ltr.Detector(2000, mains_hz=0)
+    det.mark("insertion", 3900)
+    det.process(x)
+    s = det.session()
+    assert (s["sites"], s["site"], s["site_strokes"]) == (1, 1, 1)
+    assert s["site_twitches"] == 3 and s["strokes_since_twitch"] == 0
+    assert s["site_onset"] == 3900 and 0.0 < s["habituation"]
+    with pytest.raises(ltr.Error):
+        ltr.Detector(2000, mains_hz=0, session=0).session()
+
+
 def test_bad_settings_are_refused_clearly():
     with pytest.raises(ltr.Error, match="sample rate") as e:
         ltr.Detector(100)

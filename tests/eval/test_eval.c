@@ -280,6 +280,82 @@ static char *slurp(FILE *f)
     return buf;
 }
 
+/* Sites: two true sites (insertions at 10 and 30 s); the first gives twitches after its
+ * first two strokes (1 s apart), then none: with 3 strokes as the rule its cue is due at
+ * the fifth stroke (14 s). The second gives none. Detected: the first site (0.1 s early)
+ * with a cue at 15 s (the neighbour stroke), a false site at 50 s; the second missed. */
+static void test_sites(void **state)
+{
+    (void)state;
+    ltr_eval_stroke st[12];
+    size_t n = 0;
+    for (int k = 0; k < 8; k++)
+        st[n++] = (ltr_eval_stroke){10.0 + k, k == 0};
+    for (int k = 0; k < 4; k++)
+        st[n++] = (ltr_eval_stroke){30.0 + k, k == 0};
+    const double tw[] = {10.03, 11.03};
+    const double det_tw[] = {10.04, 11.02, 12.5}; /* one too many: the count is off */
+    ltr_eval_site ds[2] = {
+        {9.9, 30.0, 15.0, 15.25},
+        {50.0, 60.0, NAN, NAN},
+    };
+    ltr_eval_site_options opt;
+    ltr_eval_site_options_default(&opt);
+    assert_true(opt.tolerance_s == 0.5 && opt.stop_strokes == 5 && opt.stop_s == 10.0);
+    opt.stop_strokes = 3;
+    ltr_eval_site_result r;
+    assert_int_equal(ltr_eval_score_sites(st, n, tw, 2, ds, 2, det_tw, 3, 60.0, &opt, &r),
+                     LTR_EVAL_OK);
+    assert_int_equal(r.n_true, 2);
+    assert_int_equal(r.n_detected, 2);
+    assert_int_equal(r.found, 1);
+    assert_int_equal(r.missed, 1);
+    assert_int_equal(r.false_sites, 1);
+    assert_int_equal(r.count_exact, 0);
+    assert_int_equal(r.true_stopped, 1);
+    assert_int_equal(r.cue_given, 1);
+    assert_int_equal(r.cue_within, 1);
+    assert_int_equal(r.cues, 1);
+    assert_int_equal(r.cue_early, 0);
+    assert_int_equal(r.cue_false, 0);
+    assert_true(fabs(r.cue_delay_median_s - 1.25) < 1e-9); /* 15.25 - the true stroke 14 */
+    /* the right count; a cue two strokes off and 2 s late is not on time; one before the
+     * last true twitch is early */
+    const double det_ok[] = {10.04, 11.02};
+    ds[0].stopped_s = 16.0;
+    ds[0].cue_s = 16.25;
+    assert_int_equal(ltr_eval_score_sites(st, n, tw, 2, ds, 2, det_ok, 2, 60.0, &opt, &r),
+                     LTR_EVAL_OK);
+    assert_int_equal(r.count_exact, 1);
+    assert_int_equal(r.cue_within, 0);
+    ds[0].stopped_s = 10.0;
+    ds[0].cue_s = 10.5;
+    assert_int_equal(ltr_eval_score_sites(st, n, tw, 2, ds, 2, det_ok, 2, 60.0, &opt, &r),
+                     LTR_EVAL_OK);
+    assert_int_equal(r.cue_early, 1);
+    /* a twitch elicited by the fifth stroke (within its 0.25 s) moves the due cue to the
+     * third stroke after it, the eighth (17 s) */
+    const double tw_late[] = {10.03, 11.03, 14.1};
+    const double det_late[] = {10.04, 11.02, 14.12};
+    ds[0].stopped_s = 17.0;
+    ds[0].cue_s = 17.25;
+    assert_int_equal(ltr_eval_score_sites(st, n, tw_late, 3, ds, 2, det_late, 3, 60.0, &opt, &r),
+                     LTR_EVAL_OK);
+    assert_int_equal(r.true_stopped, 1);
+    assert_int_equal(r.cue_within, 1);
+    assert_int_equal(r.cue_early, 0);
+    assert_int_equal(r.count_exact, 1);
+    assert_true(fabs(r.cue_delay_median_s - 0.25) < 1e-9);
+    /* with a 4-stroke rule nothing is due in that site: the cue is a false one */
+    opt.stop_strokes = 4;
+    assert_int_equal(ltr_eval_score_sites(st, n, tw_late, 3, ds, 2, det_late, 3, 60.0, &opt, &r),
+                     LTR_EVAL_OK);
+    assert_int_equal(r.true_stopped, 0);
+    assert_int_equal(r.cue_false, 1);
+    assert_int_equal(ltr_eval_score_sites(NULL, 1, tw, 2, ds, 2, det_ok, 2, 60.0, &opt, &r),
+                     LTR_EVAL_ERR_NULL);
+}
+
 static void test_writers(void **state)
 {
     (void)state;
@@ -325,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_writers),
+        cmocka_unit_test(test_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,13 +150,28 @@ static void make_config(fuzz_bytes *in, ltr_config *cfg)
     if (groups & 0x80) {
         cfg->fusion_window_ms = tweak(cfg->fusion_window_ms, fuzz_u8(in));
         cfg->acc_min_duration_ms = tweak(cfg->acc_min_duration_ms, fuzz_u8(in));
-        cfg->ecg_cancel = fuzz_u8(in) % 3u; /* 2: not a boolean */
+        const uint8_t e = fuzz_u8(in);
+        cfg->ecg_cancel = e % 3u; /* 2: not a boolean */
+        /* the session's rules from the same byte: short gaps and rules (and none), so
+         * that short inputs reach sites and the stop cue */
+        if (e & 0x04) {
+            cfg->site_gap_ms = 20.0 * (1.0 + (double)(e >> 3 & 7u));
+            cfg->stop_strokes = e >> 6 & 3u;
+            cfg->stop_ms = e & 0x20 ? 0.0 : 150.0;
+        }
     }
 }
 
 /* ------------------------------------------------------------------ stream */
 
-typedef enum action_kind { ACT_MARK_STIM = 1, ACT_MARK_NEEDLE, ACT_FLUSH, ACT_RESET } action_kind;
+typedef enum action_kind {
+    ACT_MARK_STIM = 1, ACT_MARK_NEEDLE, ACT_FLUSH, ACT_RESET, ACT_MARK_INSERTION
+} action_kind;
+
+static int is_mark(action_kind k)
+{
+    return k == ACT_MARK_STIM || k == ACT_MARK_NEEDLE || k == ACT_MARK_INSERTION;
+}
 
 typedef struct action {
     uint64_t frame;  /* a mark's frame; where a flush or reset happens */
@@ -197,7 +212,7 @@ static void add_action(stream *s, uint64_t frame, action_kind kind, int lead)
 {
     if (s->n_act >= MAX_ACTIONS)
         return;
-    if (kind == ACT_MARK_STIM || kind == ACT_MARK_NEEDLE) {
+    if (is_mark(kind)) {
         if (s->n_marks >= LTR_MAX_PENDING_MARKS)
             return; /* more could legitimately be refused in one run and not another */
         s->n_marks++;
@@ -278,7 +293,11 @@ static void make_stream(fuzz_bytes *in, const ltr_config *cfg, stream *s)
         case OP_MARK: {
             const uint8_t k = fuzz_u8(in);
             const uint64_t at = n + fuzz_u8(in);
-            add_action(s, at, k & 1u ? ACT_MARK_NEEDLE : ACT_MARK_STIM, (int)(k >> 1) - 16);
+            /* a needle movement with bit 1 set is an insertion (a new site): blanked the
+             * same, so older corpora drive the same twitch paths */
+            add_action(s, at,
+                       !(k & 1u) ? ACT_MARK_STIM : k & 2u ? ACT_MARK_INSERTION : ACT_MARK_NEEDLE,
+                       (int)(k >> 1) - 16);
             break;
         }
         case OP_FLUSH: add_action(s, n, ACT_FLUSH, 0); break;
@@ -362,6 +381,9 @@ static const char *kind_name(ltr_event_kind k)
     case LTR_EVENT_END: return "END";
     case LTR_EVENT_CANCEL: return "CANCEL";
     case LTR_EVENT_ARTIFACT: return "ARTIFACT";
+    case LTR_EVENT_SITE: return "SITE";
+    case LTR_EVENT_EXHAUSTED: return "EXHAUSTED";
+    case LTR_EVENT_SITE_END: return "SITE_END";
     }
     return "?";
 }
@@ -376,7 +398,7 @@ static const char *kind_name(ltr_event_kind k)
 static void check_event(checker *k, const ltr_event *e)
 {
     const size_t i = k->all.n;
-    FUZZ_CHECK(HARNESS, e->kind >= LTR_EVENT_BEGIN && e->kind <= LTR_EVENT_ARTIFACT,
+    FUZZ_CHECK(HARNESS, e->kind >= LTR_EVENT_BEGIN && e->kind <= LTR_EVENT_SITE_END,
                "run %s, event %zu: unknown kind %d", k->run, i, (int)e->kind);
     FUZZ_CHECK(HARNESS, e->onset <= e->peak && e->peak <= e->offset,
                "run %s, event %zu: onset <= peak <= offset does not hold: " EV_FMT, k->run, i,
@@ -397,7 +419,11 @@ static void check_event(checker *k, const ltr_event *e)
                "run %s, event %zu: confidence outside [0, 1]: " EV_FMT, k->run, i, EV_ARGS(e));
     FUZZ_CHECK(HARNESS, !isnan(e->amplitude) && !isnan(e->snr_db),
                "run %s, event %zu: NaN in amplitude or SNR: " EV_FMT, k->run, i, EV_ARGS(e));
-    if (e->flags & LTR_FLAG_EVOKED)
+    const int session = e->kind >= LTR_EVENT_SITE;
+    if (session) /* the site's counts: strokes >= 1 (the one that began it) */
+        FUZZ_CHECK(HARNESS, ltr_event_site_strokes(e) >= 1,
+                   "run %s, event %zu: a site without a stroke: " EV_FMT, k->run, i, EV_ARGS(e));
+    else if (e->flags & LTR_FLAG_EVOKED)
         FUZZ_CHECK(HARNESS, e->stimulus <= e->onset,
                    "run %s, event %zu: evoked before its stimulus: " EV_FMT, k->run, i, EV_ARGS(e));
     else
@@ -407,7 +433,7 @@ static void check_event(checker *k, const ltr_event *e)
     k->have_last = 1;
     k->last_detected = e->detected;
 
-    if (e->kind == LTR_EVENT_ARTIFACT)
+    if (e->kind == LTR_EVENT_ARTIFACT || session)
         return;
     if (e->kind != LTR_EVENT_CANCEL)
         FUZZ_CHECK(HARNESS, e->channels != 0,
@@ -603,7 +629,9 @@ static void do_reset(runner *r)
 
 static void issue_mark(runner *r, const action *a)
 {
-    const ltr_mark kind = a->kind == ACT_MARK_STIM ? LTR_MARK_STIM : LTR_MARK_NEEDLE;
+    const ltr_mark kind = a->kind == ACT_MARK_STIM        ? LTR_MARK_STIM
+                          : a->kind == ACT_MARK_INSERTION ? LTR_MARK_INSERTION
+                                                          : LTR_MARK_NEEDLE;
     const ltr_status st = ltr_detector_mark(r->det, kind, a->frame);
     if (r->kind == RUN_C)
         FUZZ_CHECK(HARNESS, st == LTR_OK || st == LTR_ERR_ARGUMENT || st == LTR_ERR_TOO_MANY_MARKS,
@@ -635,7 +663,7 @@ static void run_stream(runner *r)
     size_t order[MAX_ACTIONS];
     size_t n_marks = 0;
     for (size_t j = 0; j < s->n_act; j++) {
-        if (s->act[j].kind != ACT_MARK_STIM && s->act[j].kind != ACT_MARK_NEEDLE)
+        if (!is_mark(s->act[j].kind))
             continue;
         size_t i = n_marks++;
         while (i > 0 && issue_at(r, &s->act[order[i - 1]]) > issue_at(r, &s->act[j])) {
@@ -768,7 +796,9 @@ static void describe_input(const ltr_config *cfg, const stream *s, const runner 
     for (size_t i = 0; i < s->n_act; i++)
         fprintf(stderr, " %s@%llu", s->act[i].kind == ACT_FLUSH ? "flush"
                                     : s->act[i].kind == ACT_RESET ? "reset"
-                                    : s->act[i].kind == ACT_MARK_STIM ? "mark-stim" : "mark-needle",
+                                    : s->act[i].kind == ACT_MARK_STIM ? "mark-stim"
+                                    : s->act[i].kind == ACT_MARK_INSERTION ? "mark-insertion"
+                                                                           : "mark-needle",
                 (unsigned long long)s->act[i].frame);
     for (size_t i = 0; i < s->n_frames; i++)
         if (i == 0 ? s->s16[i] : s->s16[i] != s->s16[i - 1])
@@ -787,9 +817,9 @@ static void describe_events(const runner *a, const runner *b)
 {
     if (!verbosity())
         return;
-    size_t kinds[5] = {0};
+    size_t kinds[8] = {0};
     for (size_t i = 0; i < a->ck.all.n; i++)
-        kinds[a->ck.all.ev[i].kind % 5u]++;
+        kinds[a->ck.all.ev[i].kind % 8u]++;
     fprintf(stderr, "  events: %zu BEGIN, %zu END, %zu CANCEL, %zu ARTIFACT; B lost %llu\n",
             kinds[LTR_EVENT_BEGIN], kinds[LTR_EVENT_END], kinds[LTR_EVENT_CANCEL],
             kinds[LTR_EVENT_ARTIFACT],

@@ -32,6 +32,8 @@ static int take(collector *c, const ltr_event *ev, size_t n)
             c->open_detected[c->n_open++] = e->detected;
             continue;
         }
+        if (e->kind >= LTR_EVENT_SITE)
+            continue; /* session events: sites, not twitches */
         if (e->kind == LTR_EVENT_ARTIFACT) {
             r->artifacts++;
             r->dropouts += (e->flags & LTR_FLAG_DROPOUT) != 0;

@@ -585,6 +585,64 @@ static void test_events_tsv(void **state)
     ltr_sim_destroy(sim);
 }
 
+/* The 'sites' scenario: bouts begin with an insertion (series_position 1) at least
+ * needle_bout_gap_s after the previous bout's activity; a site that misses gives no twitch,
+ * about needle_site_miss of them; every twitch follows a needle movement of its site. */
+static void test_sites(void **state)
+{
+    (void)state;
+    ltr_sim_params p;
+    assert_int_equal(ltr_sim_scenario("sites", &p), LTR_SIM_OK);
+    p.duration_s = 600.0;
+    p.components = 0; /* the schedule only */
+    ltr_sim *sim;
+    assert_int_equal(ltr_sim_create(&sim, &p), LTR_SIM_OK);
+    size_t n;
+    const ltr_sim_event *ev = ltr_sim_truth(sim, &n);
+    const double fs = p.sample_rate_hz;
+    unsigned sites = 0, without = 0, twitches_here = 0, last_pos = 0;
+    double last_end = -1.0;
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].kind == LTR_SIM_LTR) {
+            assert_true(sites > 0);
+            twitches_here++;
+            continue;
+        }
+        if (ev[i].kind != LTR_SIM_NEEDLE)
+            continue;
+        const double t = (double)ev[i].onset / fs;
+        if (ev[i].series_position == 1) {
+            if (sites) {
+                without += twitches_here == 0;
+                assert_true(t - last_end >= p.needle_bout_gap_s.min - 1e-6);
+            }
+            sites++;
+            twitches_here = 0;
+        } else {
+            assert_int_equal(ev[i].series_position, last_pos + 1);
+            assert_true(t - last_end < 2.0); /* strokes of one bout: no site gap */
+        }
+        last_pos = ev[i].series_position;
+        const double end = (double)(ev[i].onset + ev[i].duration) / fs;
+        if (end > last_end)
+            last_end = end;
+    }
+    print_message("sites: %u, %u without twitches\n", sites, without);
+    assert_true(sites >= 40);
+    /* misses (25 %) plus sites whose draws all failed */
+    assert_true(without >= sites / 8 && without <= sites / 2);
+    ltr_sim_destroy(sim);
+    /* a recording without the site parameters is what it was (the gaps and misses draw
+     * from their own stream): no site misses, exponential gaps */
+    ltr_sim_params q;
+    assert_int_equal(ltr_sim_scenario("heavy_needle", &q), LTR_SIM_OK);
+    assert_true(q.needle_site_miss == 0.0 && q.needle_bout_gap_s.max == 0.0);
+    q.needle_site_miss = 1.5;
+    const char *what = NULL;
+    assert_int_equal(ltr_sim_params_check(&q, &what), LTR_SIM_ERR_PARAM);
+    assert_string_equal(what, "needle_site_miss");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -601,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_params_rejected),
         cmocka_unit_test(test_scenarios),
         cmocka_unit_test(test_events_tsv),
+        cmocka_unit_test(test_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
