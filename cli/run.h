@@ -38,6 +38,10 @@ typedef struct cli_input {
      * before the detector sees them; NULL: none. ltr batch's quality index uses it. */
     void (*tap)(void *ctx, const float *frames, size_t n_frames);
     void *tap_ctx;
+    /* Called by cli_run with every event the detector emits, before it is written; returns
+     * 0, or an exit code that stops the run (in->message set). NULL: none. */
+    int (*sink)(void *ctx, const ltr_event *event);
+    void *sink_ctx;
 } cli_input;
 
 /* Open `path` ("-": standard input). Returns an exit code; on error the

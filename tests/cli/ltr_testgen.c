@@ -19,6 +19,7 @@
  *   --hum HZ --hum-amp A (a mains sine added, default none)  --clip L (samples clipped to +-L)
  *   --labels L1,L2,... (EDF/BDF labels and text column names; default EMG1.. / emg1..)
  *   --units U1,U2,... (EDF/BDF physical dimensions; default mV)
+ *   --annotations T:TEXT,T:TEXT,... (EDF+/BDF+: annotations at T s, no duration)
  */
 #include <edflib.h>
 #include <errno.h>
@@ -90,6 +91,7 @@ typedef struct gen {
     unsigned n_edf_rates;
     double hum_hz, hum_amp, clip;
     const char *labels, *units; /* comma-separated, NULL: defaults */
+    const char *annotations;    /* "T:TEXT,..." (EDF+/BDF+), NULL: none */
 } gen;
 
 /* Item c of a comma-separated list into buf, or the default if there is none. */
@@ -200,6 +202,17 @@ static int write_edf(const gen *g, float **sig, const size_t *n, const double *r
         edf_set_digital_minimum(h, (int)c, bdf ? -8388608 : -32768);
         edf_set_label(h, (int)c, label);
         edf_set_physical_dimension(h, (int)c, unit);
+    }
+    for (const char *a = g->annotations; a && *a;) {
+        size_t len = strcspn(a, ",");
+        char item[128];
+        snprintf(item, sizeof item, "%.*s", (int)len, a);
+        char *colon = strchr(item, ':');
+        if (colon) {
+            *colon = '\0';
+            edfwrite_annotation_utf8(h, llround(atof(item) * 10000.0), -1, colon + 1);
+        }
+        a += len + (a[len] == ',');
     }
     /* One-second data records: write each channel's second in turn. */
     size_t seconds = (size_t)ceil(g->duration);
@@ -315,6 +328,8 @@ int main(int argc, char **argv)
             g.labels = v;
         else if (!strcmp(o, "units"))
             g.units = v;
+        else if (!strcmp(o, "annotations"))
+            g.annotations = v;
         else if (!strcmp(o, "edf-rates"))
             g.n_edf_rates = parse_list(v, g.edf_rates, MAX_CH);
         else {
