@@ -336,6 +336,65 @@ static void test_refusals(void **state)
     assert_null(r);
 }
 
+/* Level 4 (MATLAB "MAT-File Format"): a 20-byte header (type MOPT, rows, columns, imagf,
+ * name length with its NUL), the name, the column-major data. */
+static void write_v4(FILE *f, const char *name, int32_t type, int32_t rows, int32_t cols,
+                     int32_t namelen, const double *data, size_t n)
+{
+    const int32_t h[5] = {type, rows, cols, 0, namelen};
+    assert_int_equal(fwrite(h, sizeof h, 1, f), 1);
+    assert_int_equal(fwrite(name, 1, strlen(name) + 1, f), strlen(name) + 1);
+    if (n)
+        assert_int_equal(fwrite(data, sizeof *data, n, f), n);
+}
+
+static void test_v4(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/level4.mat", dir);
+    enum { N = 600 };
+    double x[N], fs = 500.0;
+    for (int i = 0; i < N; i++)
+        x[i] = cos(i * 0.05);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    write_v4(f, "data", 0, N, 1, 5, x, N);
+    write_v4(f, "fs", 0, 1, 1, 3, &fs, 1);
+    fclose(f);
+    ltr_io_reader *r = NULL;
+    ltr_io_error err;
+    assert_int_equal(ltr_io_reader_open(&r, path, NULL, &err), LTR_IO_OK);
+    ltr_io_info info;
+    ltr_io_reader_info(r, &info);
+    assert_int_equal(info.n_frames, N);
+    assert_true(info.sample_rate_hz == 500.0);
+    float y[N];
+    size_t n = 0;
+    assert_int_equal(ltr_io_reader_read(r, y, N, &n), LTR_IO_OK);
+    assert_int_equal(n, N);
+    for (int i = 0; i < N; i++)
+        assert_true(y[i] == (float)x[i]);
+    ltr_io_reader_close(r);
+
+    /* What matio would take for a v4 header of absurd sizes (a name of 10^9 bytes: matio
+     * allocated 1.7 GB for it) or a matrix past the end of the file: refused before matio
+     * reads it. */
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    write_v4(f, "data", 0, N, 1, 1000000000, x, N);
+    fclose(f);
+    assert_int_equal(ltr_io_reader_open(&r, path, NULL, &err), LTR_IO_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "v4 matrix header out of range"));
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    write_v4(f, "data", 0, 100000, 1000, 5, x, N);
+    fclose(f);
+    assert_int_equal(ltr_io_reader_open(&r, path, NULL, &err), LTR_IO_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "runs past the end of the file"));
+    assert_null(r);
+}
+
 static void test_format_from_name(void **state)
 {
     (void)state;
@@ -357,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_transposed_single),
         cmocka_unit_test(test_integers_choice_and_rate),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_v4),
         cmocka_unit_test(test_format_from_name),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
