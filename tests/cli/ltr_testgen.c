@@ -10,7 +10,8 @@
  * Box-Muller, fixed seed), so the files are identical on every run.
  *
  * usage: ltr-testgen [options] FORMAT OUTPUT
- *   FORMAT: wav | wav16 | flac | edf | bdf | csv | tsv | csv-notime | raw-f32 | raw-s16
+ *   FORMAT: wav | wav16 | flac | edf | bdf | csv | tsv | csv-notime | raw-f32 | raw-s16 | wfdb
+ *   (wfdb: OUTPUT is NAME.hea, the samples go to NAME.dat: format 16, 50 adu per mV)
  *   OUTPUT: a path, or - for standard output (raw and text formats)
  *   --rate HZ (2000)  --channels N (1)  --duration S (10)
  *   --bursts T1,T2,... (2,4.5,7: onsets, s)  --burst-ms MS (100)  --gain G (10)
@@ -179,6 +180,43 @@ static int write_sndfile(const gen *g, float **sig, size_t n, const char *path, 
     }
     free(frame);
     return sf_close(sf) != 0;
+}
+
+/* A PhysioNet WFDB record (header(5), signal(5) format 16): path NAME.hea, NAME.dat beside it. */
+static int write_wfdb(const gen *g, float **sig, size_t n, const char *path)
+{
+    const size_t len = strlen(path);
+    if (len < 5 || strcmp(path + len - 4, ".hea") != 0 || len > 900) {
+        fprintf(stderr, "ltr-testgen: wfdb: the output must be NAME.hea\n");
+        return 2;
+    }
+    char dat[1024], label[32], def[16];
+    snprintf(dat, sizeof dat, "%.*s.dat", (int)(len - 4), path);
+    const char *base = strrchr(dat, '/') ? strrchr(dat, '/') + 1 : dat;
+    const char *rec = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    FILE *h = fopen(path, "w"), *d = fopen(dat, "wb");
+    if (!h || !d) {
+        fprintf(stderr, "ltr-testgen: %s: %s\n", h ? dat : path, strerror(errno));
+        return 1;
+    }
+    const double gain = 50.0; /* adu per mV; the samples are in V */
+    fprintf(h, "%.*s %u %g %zu\n", (int)strlen(rec) - 4, rec, g->channels, g->rate, n);
+    for (unsigned c = 0; c < g->channels; c++) {
+        snprintf(def, sizeof def, "EMG%u", c + 1);
+        list_item(g->labels, c, def, label, sizeof label);
+        long first = lround(fmax(-32767.0, fmin(32767.0, sig[c][0] * 1000.0 * gain)));
+        fprintf(h, "%s 16 %g(0)/mV 16 0 %ld 0 0 %s\n", base, gain, first, label);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (unsigned c = 0; c < g->channels; c++) {
+            long v = lround(fmax(-32767.0, fmin(32767.0, sig[c][i] * 1000.0 * gain)));
+            unsigned char b[2] = {(unsigned char)(v & 0xff), (unsigned char)((v >> 8) & 0xff)};
+            fwrite(b, 1, 2, d);
+        }
+    int bad = ferror(h) || ferror(d);
+    bad |= fclose(h) != 0;
+    bad |= fclose(d) != 0;
+    return bad;
 }
 
 static int write_edf(const gen *g, float **sig, const size_t *n, const double *rates,
@@ -361,6 +399,8 @@ int main(int argc, char **argv)
         rc = write_sndfile(&g, sig, n[0], path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
     else if (!strcmp(fmt, "edf") || !strcmp(fmt, "bdf"))
         rc = write_edf(&g, sig, n, rates, path, !strcmp(fmt, "bdf"));
+    else if (!strcmp(fmt, "wfdb"))
+        rc = write_wfdb(&g, sig, n[0], path);
     else {
         FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
         if (!f) {
