@@ -61,6 +61,9 @@ grep -v '^#' ann.txt | diff want.txt - >/dev/null || fail "ann.txt rows differ f
 expect_rc 0 "$LTR" info copy.edf
 grep -q 'EDF+' out.txt && grep -q 'EMG2' out.txt && grep -q '20000 frames' out.txt ||
     fail "ltr info copy.edf: $(cat out.txt)"
+grep -q '^annotations  8: 1 stimulation pulse and 1 needle movement' out.txt &&
+    grep -Eq '^ +3\.0000 +n/a +needle +Needle insertion$' out.txt &&
+    grep -Eq '^ +2\.0[0-9]+ +0\.[0-9]+ +- +twitch$' out.txt || fail "ltr info's annotations: $(cat out.txt)"
 expect_rc 0 "$LTR" detect -o back.tsv copy.edf
 grep -q '2 device marks from its EDF+ annotations (6 other annotations)' err.txt ||
     fail "the copy's annotations: $(cat err.txt)"
