@@ -40,8 +40,10 @@
  * Writing
  * -------
  * Events go to BIDS-style events.tsv (onset and duration in seconds, then
- * libltr's columns), CSV or JSON Lines, with a JSON sidecar describing the
- * columns. Files are written to a temporary name in the same directory and
+ * libltr's columns), CSV, JSON Lines or MNE's annotation text, with a JSON
+ * sidecar describing the columns. An EDF+/BDF+ writer (EDFlib) copies signals
+ * with annotations (ltr_io_edf_writer_*); readers give an EDF+ file's own
+ * annotations (ltr_io_reader_annotations). Files are written to a temporary name in the same directory and
  * renamed over the target only when complete (ltr_io_atomic_file), so a
  * reader never sees half a file.
  *
