@@ -48,6 +48,8 @@ ltr_io_status ltri_open_mat(ltr_io_reader **out, const char *path, const ltr_io_
 #else
 
 #include <matio.h>
+
+#include "mat_check.h"
 #include <pthread.h>
 #ifdef LTR_IO_HAVE_HDF5
 #include <hdf5.h>
@@ -239,58 +241,6 @@ static void list_vars(const var_info *v, size_t n, char *buf, size_t size)
     }
 }
 
-/* A v5 file is a 128-byte header then data elements, each an 8-byte tag (type, byte
- * count; the small-element form packs both in 4 bytes) and its bytes, padded to 8
- * unless compressed. matio reads a compressed variable cut short without a word, so
- * the tags are walked here: an element that runs past the end of the file is refused. */
-static ltr_io_status check_v5_length(const char *path, ltr_io_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ltri_io_fail(err, LTR_IO_ERR_OPEN, 0, "%s: %s", path, strerror(errno));
-    unsigned char head[128];
-    ltr_io_status st = LTR_IO_OK;
-    if (fread(head, 1, sizeof head, f) != sizeof head || fseek(f, 0, SEEK_END) != 0) {
-        fclose(f);
-        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: truncated .mat header", path);
-    }
-    const long size = ftell(f);
-    const int swap = head[126] == 'M' && head[127] == 'I';
-    uint64_t at = 128;
-    while (at + 8 <= (uint64_t)size) {
-        unsigned char tag[8];
-        if (fseek(f, (long)at, SEEK_SET) != 0 || fread(tag, 1, 8, f) != 8)
-            break;
-        uint32_t w[2];
-        for (int k = 0; k < 2; k++) {
-            const unsigned char *b = tag + 4 * k;
-            w[k] = swap ? (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
-                              (uint32_t)b[0] << 24
-                        : (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-                              (uint32_t)b[3] << 24;
-        }
-        uint64_t len;
-        if (w[0] >> 16) /* small element: the data sits in the tag */
-            len = 8;
-        else if (w[0] == 15) /* miCOMPRESSED: not padded */
-            len = 8 + (uint64_t)w[1];
-        else
-            len = 8 + (((uint64_t)w[1] + 7) & ~(uint64_t)7);
-        if (at + len > (uint64_t)size) {
-            /* the last element may lack its padding */
-            if (at + 8 + (w[0] >> 16 ? 0 : w[1]) > (uint64_t)size)
-                st = ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
-                                  "%s: truncated: a variable at byte %llu needs %llu bytes, the "
-                                  "file ends at %ld",
-                                  path, (unsigned long long)at, (unsigned long long)len, size);
-            break;
-        }
-        at += len;
-    }
-    fclose(f);
-    return st;
-}
-
 /* Little- or big-endian 32-bit word. */
 static int32_t word32(const unsigned char *b, int big)
 {
@@ -374,7 +324,7 @@ static ltr_io_status open_locked(ltr_io_reader **out, const char *path, const lt
                             "%s: not a MATLAB .mat file matio can read (v4, v5 or v7.3)", path);
     const enum mat_ft ver = Mat_GetVersion(mat);
     if (ver == MAT_FT_MAT5) {
-        ltr_io_status lst = check_v5_length(path, err);
+        ltr_io_status lst = ltri_mat_check_v5(path, err);
         if (lst != LTR_IO_OK) {
             Mat_Close(mat);
             return lst;
