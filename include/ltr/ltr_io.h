@@ -283,7 +283,8 @@ typedef struct ltr_io_edf_writer ltr_io_edf_writer;
  * Create `path` as EDF+ (bdf = 0: 16-bit samples) or BDF+ (bdf = 1: 24-bit)
  * with n_channels signals at sample_rate_hz, each named, with the unit and the
  * physical range of channels[c] (name, unit, range_min < range_max; has_range
- * must be set: LTR_IO_ERR_ARGUMENT otherwise). Samples are quantised over that
+ * must be set: LTR_IO_ERR_ARGUMENT otherwise; EDF keeps 16 characters of a
+ * name and 8 of a unit). Samples are quantised over that
  * range (widened outward to what EDF's 8-character fields hold), and clipped to
  * it. Data records last 1 s, or the shortest whole number of seconds up to 60
  * that holds a whole number of samples: LTR_IO_ERR_RATE for a rate with none.
