@@ -315,7 +315,16 @@ ltr_io_status ltri_open_wfdb(ltr_io_reader **out, const char *path, const ltr_io
     field(&p, tok, sizeof tok);
     double fs = tok[0] ? strtod(tok, NULL) : WFDB_DEFAULT_FS;
     field(&p, tok, sizeof tok);
-    const uint64_t n_frames = tok[0] ? strtoull(tok, NULL, 10) : 0;
+    /* NSAMP: a whole number >= 0 (0 or none: until the files end). strtoull took "-4" for
+     * 2^64 - 4 frames (the reader_wfdb fuzz harness). */
+    const long long n_samp = tok[0] ? strtoll(tok, &end, 10) : 0;
+    if (tok[0] && (end == tok || *end || n_samp < 0)) {
+        fclose(f);
+        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, line_no,
+                            "%s:%llu: '%s' is not a number of samples", path,
+                            (unsigned long long)line_no, tok);
+    }
+    const uint64_t n_frames = (uint64_t)n_samp;
     if (!(fs > 0) || !isfinite(fs)) {
         fclose(f);
         return ltri_io_fail(err, LTR_IO_ERR_RATE, line_no, "%s:%llu: sampling frequency %g",

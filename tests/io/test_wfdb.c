@@ -221,6 +221,8 @@ static void test_refusals(void **state)
     expect_open_error("short.hea", LTR_IO_ERR_FORMAT, "1 signal lines where the record line announces 2");
     write_text("rate.hea", "rate 1 -5 10\nrate.dat 16\n");
     expect_open_error("rate.hea", LTR_IO_ERR_RATE, "sampling frequency");
+    write_text("neg.hea", "neg 1 250 -4\nneg.dat 16\n");
+    expect_open_error("neg.hea", LTR_IO_ERR_FORMAT, "'-4' is not a number of samples");
     /* A gain or baseline that would make samples Inf as floats. */
     unsigned char z[20] = {0};
     write_bytes("res.dat", z, sizeof z);
