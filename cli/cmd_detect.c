@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
 #include "commands.h"
 #include "interrupt.h"
 #include "options.h"
@@ -15,7 +16,7 @@
 #include "run.h"
 
 enum { ID_HELP = 1, ID_OUTPUT, ID_OUTDIR, ID_FORMAT, ID_SIDECAR, ID_ALL_EVENTS, ID_TWITCHES_ONLY,
-       ID_QUIET, ID_PROGRESS, ID_NO_PROGRESS, ID_SESSION };
+       ID_QUIET, ID_PROGRESS, ID_NO_PROGRESS, ID_SESSION, ID_ANNOTATE, ID_ANNOTATIONS };
 
 static const cli_option detect_options[] = {
     {"help", 'h', NULL, ID_HELP, "show this help"},
@@ -33,12 +34,17 @@ static const cli_option detect_options[] = {
      "progress as JSON lines on standard error: {file, fraction, eta_s}, for every input"},
     {"no-progress", 0, NULL, ID_NO_PROGRESS,
      "no progress line (shown on a terminal for recordings over a minute)"},
+    {"annotate", 0, "OUT.edf", ID_ANNOTATE,
+     "also write an EDF+ copy of the signals (BDF+ for .bdf) with the events as annotations"},
+    {"annotations", 0, "OUT.txt", ID_ANNOTATIONS,
+     "also write the events as MNE annotations (mne.read_annotations reads the .txt)"},
     {NULL, 0, NULL, 0, NULL},
 };
 
 typedef struct detect_args {
     cli_common common;
     const char *output, *outdir;
+    const char *annotate, *annotations;
     ltr_io_events_format format;
     int sidecar, quiet, help, session;
     int progress_json, no_progress;
@@ -66,6 +72,8 @@ static int handle(void *ctx, int id, const char *value)
     case ID_PROGRESS: a->progress_json = 1; return 0;
     case ID_NO_PROGRESS: a->no_progress = 1; return 0;
     case ID_SESSION: a->session = 1; return 0;
+    case ID_ANNOTATE: a->annotate = value; return 0;
+    case ID_ANNOTATIONS: a->annotations = value; return 0;
     }
     return cli_common_handle(&a->common, "detect", id, value);
 }
@@ -91,6 +99,20 @@ static void help(void)
           "*_emg.json and *_channels.tsv, give the channel types and the mains; EDF labels\n"
           "(EMG..., ACC X) type channels too. --emg/--acc/--mains override them; the summary\n"
           "on standard error says what was taken from where.\n\n"
+          "Marks: stimulation pulses and needle movements the device or a person noted are\n"
+          "given to the detector (blanked, reported as marked artifacts; a response just\n"
+          "after a pulse is 'evoked'): from --marks EVENTS.tsv, and from the EDF+/BDF+\n"
+          "annotations of the input whose text holds stim, pulse or tms (a pulse),\n"
+          "insertion, redirect or site (an insertion: a new site) or needle, piston or\n"
+          "stroke (a needle movement), any case; --mark-text lists the\n"
+          "exact texts instead, --annotation-marks off ignores the annotations.\n\n"
+          "Annotations for other tools (one input): --annotate OUT.edf copies the signals at\n"
+          "the detector's rate into EDF+ (BDF+: 24 bits, for OUT.bdf) with the input's own\n"
+          "annotations and one per event: 'twitch', 'evoked', 'BAD_artifact' (MNE leaves\n"
+          "BAD_ stretches out of epochs); EDFbrowser and mne.io.read_raw_edf open it.\n"
+          "--annotations OUT.txt writes the same events as MNE's annotation text\n"
+          "(mne.read_annotations; onsets in s from the first sample); --format mne writes\n"
+          "that format as the events output itself.\n\n"
           "Output:\n",
           stdout);
     cli_print_options(stdout, detect_options);
@@ -167,6 +189,23 @@ static int run_with_progress(const detect_args *a, cli_input *in, ltr_io_event_w
     const int rc = cli_run(in, w, NULL, 4096, st);
     in->progress = NULL;
     cli_file_progress_end(&p);
+    return rc;
+}
+
+/* --annotations and --annotate after a run over one input. */
+static int write_annotations(const detect_args *a, const char *input, cli_input *in,
+                             const cli_annotations *kept, uint64_t frames)
+{
+    int rc = 0;
+    if (a->annotations)
+        rc = cli_write_mne(a->annotations, in, kept, in->message, sizeof in->message);
+    if (rc == 0 && a->annotate) {
+        char notes[1024];
+        rc = cli_write_annotated_edf(a->annotate, input, &a->common, in, kept, frames, notes,
+                                     sizeof notes, in->message, sizeof in->message);
+        if (rc == 0 && !a->quiet)
+            fprintf(stderr, "%s\n", notes);
+    }
     return rc;
 }
 
@@ -274,12 +313,20 @@ static int detect_to_one(const detect_args *a, char **inputs, int n)
             rc = cli_exit_io(s);
         }
         cli_stats st;
+        cli_annotations kept = {a->kinds, NULL, 0, 0};
         in.output = strcmp(out, "-") ? out : NULL;
         in.sites_table = a->session ? sites_stream(a) : NULL;
+        if (a->annotate || a->annotations) {
+            in.sink = cli_annotations_sink;
+            in.sink_ctx = &kept;
+        }
         if (rc == 0)
             rc = run_with_progress(a, &in, w, &st);
         if (rc == 0)
             report(a, inputs[i], &in, &st);
+        if (rc == 0)
+            rc = write_annotations(a, inputs[i], &in, &kept, st.frames);
+        cli_annotations_free(&kept);
         if (rc == 0 && a->sidecar && i + 1 == n) {
             char side[4096];
             if (cli_replace_ext(side, sizeof side, out, ".json") == 0)
@@ -328,6 +375,22 @@ int cmd_detect(int argc, char **argv)
     } else if (rc == 0 && a.sidecar && !a.outdir && (!a.output || !strcmp(a.output, "-"))) {
         fprintf(stderr, "ltr detect: --sidecar needs -o FILE or --outdir DIR\n");
         rc = LTR_EXIT_USAGE;
+    } else if (rc == 0 && (a.annotate || a.annotations) && (n != 1 || a.outdir)) {
+        fprintf(stderr, "ltr detect: --annotate and --annotations take one input (and no "
+                        "--outdir)\n");
+        rc = LTR_EXIT_USAGE;
+    } else if (rc == 0 && a.annotate && !strcmp(pos[0], "-")) {
+        fprintf(stderr, "ltr detect: --annotate copies the signals of a file: it cannot "
+                        "read standard input twice\n");
+        rc = LTR_EXIT_USAGE;
+    } else if (rc == 0 && ((a.annotate && (check_not_input(a.annotate, pos, n) ||
+                                           (a.output && !strcmp(a.annotate, a.output)))) ||
+                           (a.annotations && (check_not_input(a.annotations, pos, n) ||
+                                              (a.output && !strcmp(a.annotations, a.output)))))) {
+        if (a.output && ((a.annotate && !strcmp(a.annotate, a.output)) ||
+                         (a.annotations && !strcmp(a.annotations, a.output))))
+            fprintf(stderr, "ltr detect: -o and --annotate/--annotations name the same file\n");
+        rc = LTR_EXIT_OUTPUT;
     } else if (rc == 0 && a.outdir) {
         if (a.session)
             cli_sites_header(sites_stream(&a));

@@ -307,6 +307,44 @@ static void print_plan(const char *path, const cli_common *c)
     cli_input_close(&in);
 }
 
+/* An EDF+/BDF+ file's annotations, and which of them ltr detect takes for device marks. */
+static void print_annotations(const ltr_io_reader *r, const cli_common *c)
+{
+    const ltr_io_annotation *a;
+    size_t n;
+    ltr_io_error err;
+    if (ltr_io_reader_annotations(r, &a, &n, &err) != LTR_IO_OK) {
+        printf("\nannotations  unreadable: %s\n", err.message);
+        return;
+    }
+    if (n == 0)
+        return;
+    size_t stim = 0, needle = 0;
+    for (size_t i = 0; i < n; i++) {
+        ltr_mark kind;
+        if (a[i].onset_s >= 0 && cli_mark_kind(c, a[i].text, &kind))
+            kind == LTR_MARK_STIM ? stim++ : needle++;
+    }
+    printf("\nannotations  %zu: %zu stimulation pulse%s and %zu needle movement%s %s\n", n, stim,
+           stim == 1 ? "" : "s", needle, needle == 1 ? "" : "s",
+           c->no_annotation_marks ? "by their text (--annotation-marks off: no marks)"
+                                  : "for ltr detect's device marks (--mark-text, "
+                                    "--annotation-marks)");
+    const size_t shown = n < 20 ? n : 20;
+    printf("\n  %10s %10s  %-7s %s\n", "onset_s", "duration_s", "mark", "text");
+    for (size_t i = 0; i < shown; i++) {
+        ltr_mark kind;
+        const char *m = a[i].onset_s >= 0 && cli_mark_kind(c, a[i].text, &kind)
+                            ? (kind == LTR_MARK_STIM ? "stim" : "needle") : "-";
+        char dur[32] = "n/a";
+        if (a[i].duration_s >= 0)
+            snprintf(dur, sizeof dur, "%.4f", a[i].duration_s);
+        printf("  %10.4f %10s  %-7s %s\n", a[i].onset_s, dur, m, a[i].text);
+    }
+    if (shown < n)
+        printf("  ... and %zu more\n", n - shown);
+}
+
 static int info_file(const char *path, const cli_common *c)
 {
     ltr_io_reader *r;
@@ -428,6 +466,8 @@ static int info_file(const char *path, const cli_common *c)
 #endif
     if (rc == 0 && sc)
         print_types(sc);
+    if (rc == 0 && r)
+        print_annotations(r, c);
     if (rc == 0) {
         if (mains_found)
             printf("\nmains        %d Hz in the signal (--mains %d, or --mains auto)\n",
@@ -467,7 +507,8 @@ int cmd_info(int argc, char **argv)
               "frequency (50 vs 60 Hz). Channel indices shown are those --emg/--acc take.\n"
               "Then what the sidecar (FILE.json; BIDS *_emg.json, *_channels.tsv) and the\n"
               "file's labels say each channel is, and where from, and what 'ltr detect FILE'\n"
-              "would take with the same --emg/--acc/--mains/--no-sidecar options.\n"
+              "would take with the same --emg/--acc/--mains/--no-sidecar options; the\n"
+              "annotations of an EDF+/BDF+ file and which it takes for device marks.\n"
 #ifdef LTR_HAVE_ANALYSIS
               "With libltr-analysis: a quality index per channel (0..1: mains share, power\n"
               "below 20 Hz for EMG, clipped, flat and NaN samples; see 'ltr analyze --help')\n"

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -138,6 +139,10 @@ int cli_parse_unsigned(const char *s, unsigned *v)
 int cli_parse_events_format(const char *cmd, const char *value, ltr_io_events_format *format)
 {
     int f = ltr_io_events_format_parse(value);
+    if (f == LTR_IO_EVENTS_MNE && strcmp(cmd, "detect") != 0) {
+        fprintf(stderr, "ltr %s: --format mne (MNE's annotation text) is for ltr detect\n", cmd);
+        return LTR_EXIT_USAGE;
+    }
     if (f >= 0) {
         *format = (ltr_io_events_format)f;
         return 0;
@@ -147,13 +152,13 @@ int cli_parse_events_format(const char *cmd, const char *value, ltr_io_events_fo
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
         if (!strcasecmp(value, inputs[i])) {
             fprintf(stderr,
-                    "ltr %s: --format is the format of the events written: tsv (default), csv "
-                    "or jsonl; '%s' is an input format: --input-format %s\n",
-                    cmd, value, value);
+                    "ltr %s: --format is the format of the events written: tsv (default), csv%s "
+                    "jsonl; '%s' is an input format: --input-format %s\n",
+                    cmd, strcmp(cmd, "detect") ? " or" : ", mne or", value, value);
             return LTR_EXIT_USAGE;
         }
-    fprintf(stderr, "ltr %s: --format: '%s' is not tsv, csv or jsonl (the events written)\n",
-            cmd, value);
+    fprintf(stderr, "ltr %s: --format: '%s' is not tsv, csv%s jsonl (the events written)\n",
+            cmd, value, strcmp(cmd, "detect") ? " or" : ", mne or");
     return LTR_EXIT_USAGE;
 }
 
@@ -273,7 +278,9 @@ enum {
     ID_EMG = CLI_ID_CHANNELS,
     ID_ACC,
     ID_NO_SIDECAR,
-    ID_MARKS
+    ID_MARKS,
+    ID_ANNOTATION_MARKS,
+    ID_MARK_TEXT
 };
 
 const cli_option cli_input_options[] = {
@@ -301,7 +308,13 @@ const cli_option cli_channel_options[] = {
      "EMG channels: names or indices, e.g. 0,2-3 or EMG1 (default: see below)"},
     {"acc", 0, "LIST", ID_ACC, "accelerometer axes, e.g. 1,2,3 or accX,accY,accZ"},
     {"marks", 0, "FILE", ID_MARKS,
-     "device marks from an events file (BIDS onset in s, trial_type stim or needle)"},
+     "device marks from an events file (BIDS onset in s, trial_type stim, needle or insertion)"},
+    {"annotation-marks", 0, "WHEN", ID_ANNOTATION_MARKS,
+     "auto (default): EDF+/BDF+ annotations naming a stimulus or needle movement are marks; off"},
+    {"mark-text", 0, "K=TEXT,...", ID_MARK_TEXT,
+     "texts that are marks (K stim, needle or insertion, whole text, any case), e.g. "
+     "stim=S1,needle=N (default: texts holding stim, pulse, tms / insertion, redirect, site / "
+     "needle, piston, stroke)"},
     {"no-sidecar", 0, NULL, ID_NO_SIDECAR,
      "ignore FILE.json and BIDS *_channels.tsv beside the input"},
     {NULL, 0, NULL, 0, NULL},
@@ -317,6 +330,85 @@ static int bad_value(const char *cmd, const char *option, const char *value, con
 {
     fprintf(stderr, "ltr %s: --%s: '%s' is not %s\n", cmd, option, value, want);
     return LTR_EXIT_USAGE;
+}
+
+/* --mark-text stim=TEXT,needle=TEXT,insertion=TEXT,...: added to the list (the option may be repeated). */
+static int parse_mark_texts(cli_common *c, const char *cmd, const char *v)
+{
+    const char *p = v;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        const char *eq = memchr(p, '=', len);
+        ltr_mark kind = LTR_MARK_STIM;
+        size_t klen = eq ? (size_t)(eq - p) : 0;
+        if (eq && klen == 4 && !strncasecmp(p, "stim", 4))
+            kind = LTR_MARK_STIM;
+        else if (eq && klen == 6 && !strncasecmp(p, "needle", 6))
+            kind = LTR_MARK_NEEDLE;
+        else if (eq && klen == 9 && !strncasecmp(p, "insertion", 9))
+            kind = LTR_MARK_INSERTION;
+        else
+            eq = NULL;
+        size_t tlen = eq ? len - klen - 1 : 0;
+        if (!eq || tlen == 0 || tlen >= sizeof c->mark_text[0]) {
+            fprintf(stderr, "ltr %s: --mark-text: '%.*s' is not stim=TEXT, needle=TEXT or "
+                    "insertion=TEXT (a text of 1-63 characters)\n", cmd, (int)len, p);
+            return LTR_EXIT_USAGE;
+        }
+        if (c->n_mark_texts == CLI_MAX_MARK_TEXTS) {
+            fprintf(stderr, "ltr %s: --mark-text: at most %d texts\n", cmd, CLI_MAX_MARK_TEXTS);
+            return LTR_EXIT_USAGE;
+        }
+        memcpy(c->mark_text[c->n_mark_texts], eq + 1, tlen);
+        c->mark_text[c->n_mark_texts][tlen] = '\0';
+        c->mark_text_kind[c->n_mark_texts++] = kind;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+int cli_mark_kind(const cli_common *c, const char *text, ltr_mark *kind)
+{
+    while (isspace((unsigned char)*text))
+        text++;
+    size_t n = strlen(text);
+    while (n > 0 && isspace((unsigned char)text[n - 1]))
+        n--;
+    if (c->n_mark_texts) {
+        for (unsigned i = 0; i < c->n_mark_texts; i++)
+            if (strlen(c->mark_text[i]) == n && !strncasecmp(c->mark_text[i], text, n)) {
+                *kind = c->mark_text_kind[i];
+                return 1;
+            }
+        return 0;
+    }
+    static const char *const stim[] = {"stim", "pulse", "tms"};
+    static const char *const site[] = {"insertion", "redirect", "site"};
+    static const char *const needle[] = {"needle", "piston", "stroke"};
+    char low[256];
+    size_t i = 0;
+    for (; i < n && i + 1 < sizeof low; i++)
+        low[i] = (char)tolower((unsigned char)text[i]);
+    low[i] = '\0';
+    for (size_t k = 0; k < sizeof stim / sizeof stim[0]; k++)
+        if (strstr(low, stim[k])) {
+            *kind = LTR_MARK_STIM;
+            return 1;
+        }
+    /* before "needle": "needle_insertion" begins a site (session tracking) */
+    for (size_t k = 0; k < sizeof site / sizeof site[0]; k++)
+        if (strstr(low, site[k])) {
+            *kind = LTR_MARK_INSERTION;
+            return 1;
+        }
+    for (size_t k = 0; k < sizeof needle / sizeof needle[0]; k++)
+        if (strstr(low, needle[k])) {
+            *kind = LTR_MARK_NEEDLE;
+            return 1;
+        }
+    return 0;
 }
 
 static int handle_input(cli_common *c, const char *cmd, int id, const char *v)
@@ -417,6 +509,16 @@ static int handle_input(cli_common *c, const char *cmd, int id, const char *v)
     case ID_MARKS:
         c->marks = v;
         return 0;
+    case ID_ANNOTATION_MARKS:
+        if (!strcasecmp(v, "auto") || !strcasecmp(v, "on"))
+            c->no_annotation_marks = 0;
+        else if (!strcasecmp(v, "off") || !strcasecmp(v, "none"))
+            c->no_annotation_marks = 1;
+        else
+            return bad_value(cmd, "annotation-marks", v, "auto or off");
+        return 0;
+    case ID_MARK_TEXT:
+        return parse_mark_texts(c, cmd, v);
     }
     return -1;
 }

@@ -44,6 +44,8 @@ enum { CLI_ID_INPUT = 100, CLI_ID_CHANNELS = 200, CLI_ID_CONFIG = 300 };
 
 /* Detector settings given on the command line (applied over the defaults). */
 #define CLI_MAX_CONFIG 48
+/* --mark-text entries. */
+#define CLI_MAX_MARK_TEXTS 16
 
 typedef struct cli_common {
     ltr_io_options io;
@@ -61,6 +63,14 @@ typedef struct cli_common {
     /* --marks FILE: stimulation pulses and needle movements from an events file, given to
      * the detector as ltr_detector_mark at their frames (NULL: none). */
     const char *marks;
+    /* --annotation-marks off: the EDF+ annotations of an input are not read as marks. */
+    int no_annotation_marks;
+    /* --mark-text stim=TEXT,needle=TEXT: the texts (whole, any case) that are marks, in
+     * --marks files and EDF+ annotations, instead of the built-in words; n_mark_texts 0:
+     * the built-in words (cli_mark_kind). */
+    unsigned n_mark_texts;
+    char mark_text[CLI_MAX_MARK_TEXTS][64];
+    ltr_mark mark_text_kind[CLI_MAX_MARK_TEXTS];
 } cli_common;
 
 extern const cli_option cli_input_options[];
@@ -83,6 +93,12 @@ ltr_status cli_make_config(const cli_common *c, double rate, unsigned n, const l
 
 /* 1 if the detector setting --option was given. */
 int cli_common_is_set(const cli_common *c, const char *option);
+
+/* What an annotation's or an events row's text means as a device mark: with --mark-text,
+ * one of its texts (whole, any case, spaces around ignored); else a text holding "stim",
+ * "pulse" or "tms" is a stimulation pulse, one holding "needle", "insertion" or "piston" a
+ * needle movement (any case). Returns 1 and sets *kind, or 0: not a mark. */
+int cli_mark_kind(const cli_common *c, const char *text, ltr_mark *kind);
 
 /* Parse a number; 0 on success. */
 int cli_parse_double(const char *s, double *v);

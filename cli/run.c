@@ -371,45 +371,43 @@ static int check_rate_option(cli_input *in, const char *path, const cli_common *
 }
 
 /* --marks FILE: a BIDS-style events file (tab- or comma-separated, a header naming `onset`
- * in seconds and `trial_type`, `value` or `type`); rows whose type names a stimulation
- * (stim, stimulus, pulse, tms) or a needle movement (needle, insertion, piston) become
- * marks at round(onset x rate); other rows (twitches, ...) are skipped, counted in a note. */
-static int marks_kind(const char *type, ltr_mark *kind)
+ * in seconds and `trial_type`, `value` or `type`); rows whose type is a mark (cli_mark_kind:
+ * stim, pulse, tms; insertion, redirect, site; needle, piston, stroke; or the --mark-text texts) become
+ * marks at round(onset x rate); other rows (twitches, ...) are skipped, counted in a note.
+ * EDF+/BDF+ annotations of the input itself are read the same way (annotation_marks). */
+
+/* One more mark, unsorted (sort_marks orders them at the end). */
+static int add_mark(cli_input *in, size_t *cap, uint64_t frame, ltr_mark kind)
 {
-    static const char *const stim[] = {"stim", "pulse", "tms"};
-    static const char *const site[] = {"insertion", "redirect", "site"};
-    static const char *const needle[] = {"needle", "piston", "stroke"};
-    char low[64];
-    size_t i = 0;
-    for (; type[i] && i + 1 < sizeof low; i++)
-        low[i] = (char)tolower((unsigned char)type[i]);
-    low[i] = '\0';
-    for (size_t k = 0; k < sizeof stim / sizeof stim[0]; k++)
-        if (strstr(low, stim[k])) {
-            *kind = LTR_MARK_STIM;
-            return 1;
+    if (in->n_marks == *cap) {
+        size_t more = *cap ? 2 * *cap : 64;
+        uint64_t *f = realloc(in->mark_frame, more * sizeof *f);
+        if (f)
+            in->mark_frame = f;
+        ltr_mark *k = f ? realloc(in->mark_kind, more * sizeof *k) : NULL;
+        if (!k) {
+            snprintf(in->message, sizeof in->message, "out of memory");
+            return LTR_EXIT_FAILURE;
         }
-    /* before "needle": "needle_insertion" begins a site */
-    for (size_t k = 0; k < sizeof site / sizeof site[0]; k++)
-        if (strstr(low, site[k])) {
-            *kind = LTR_MARK_INSERTION;
-            return 1;
-        }
-    for (size_t k = 0; k < sizeof needle / sizeof needle[0]; k++)
-        if (strstr(low, needle[k])) {
-            *kind = LTR_MARK_NEEDLE;
-            return 1;
-        }
+        in->mark_kind = k;
+        *cap = more;
+    }
+    in->mark_frame[in->n_marks] = frame;
+    in->mark_kind[in->n_marks++] = kind;
     return 0;
 }
 
+/* Rows of {frame, position, kind}: by frame, then position. */
 static int cmp_marks(const void *a, const void *b)
 {
-    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    const uint64_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
-static int load_marks(cli_input *in, const char *file, double fs)
+static int load_marks(cli_input *in, const cli_common *c, const char *file, double fs,
+                      size_t *cap)
 {
     FILE *f = fopen(file, "r");
     if (!f) {
@@ -419,8 +417,7 @@ static int load_marks(cli_input *in, const char *file, double fs)
     char line[4096];
     int c_onset = -1, c_type = -1, line_no = 0, rc = 0;
     char sep = '\t';
-    size_t cap = 0, other = 0;
-    uint64_t (*rows)[2] = NULL; /* frame, kind */
+    size_t other = 0, before = in->n_marks;
     while (rc == 0 && fgets(line, sizeof line, f)) {
         line_no++;
         line[strcspn(line, "\r\n")] = '\0';
@@ -457,7 +454,7 @@ static int load_marks(cli_input *in, const char *file, double fs)
             continue;
         }
         ltr_mark kind;
-        if (c_onset >= n || c_type >= n || !marks_kind(fields[c_type], &kind)) {
+        if (c_onset >= n || c_type >= n || !cli_mark_kind(c, fields[c_type], &kind)) {
             other++;
             continue;
         }
@@ -470,44 +467,72 @@ static int load_marks(cli_input *in, const char *file, double fs)
             rc = LTR_EXIT_DATA;
             break;
         }
-        if (in->n_marks == cap) {
-            cap = cap ? 2 * cap : 64;
-            void *more = realloc(rows, cap * sizeof *rows);
-            if (!more) {
-                snprintf(in->message, sizeof in->message, "out of memory");
-                rc = LTR_EXIT_FAILURE;
-                break;
-            }
-            rows = more;
-        }
-        rows[in->n_marks][0] = (uint64_t)llround(t * fs);
-        rows[in->n_marks][1] = (uint64_t)kind;
-        in->n_marks++;
+        if ((rc = add_mark(in, cap, (uint64_t)llround(t * fs), kind)) != 0)
+            break;
     }
     fclose(f);
     if (rc == 0 && c_onset < 0) {
         snprintf(in->message, sizeof in->message, "--marks %s: no header line", file);
         rc = LTR_EXIT_FORMAT;
     }
-    if (rc == 0 && in->n_marks) {
-        qsort(rows, in->n_marks, sizeof *rows, cmp_marks);
-        in->mark_frame = malloc(in->n_marks * sizeof *in->mark_frame);
-        in->mark_kind = malloc(in->n_marks * sizeof *in->mark_kind);
-        if (!in->mark_frame || !in->mark_kind) {
-            snprintf(in->message, sizeof in->message, "out of memory");
-            rc = LTR_EXIT_FAILURE;
-        }
-        for (size_t i = 0; rc == 0 && i < in->n_marks; i++) {
-            in->mark_frame[i] = rows[i][0];
-            in->mark_kind[i] = (ltr_mark)rows[i][1];
-        }
-    }
-    free(rows);
     if (rc == 0)
-        append(in->notes, sizeof in->notes, "; ", "%zu device mark%s from %s%s", in->n_marks,
-               in->n_marks == 1 ? "" : "s", file,
+        append(in->notes, sizeof in->notes, "; ", "%zu device mark%s from %s%s",
+               in->n_marks - before, in->n_marks - before == 1 ? "" : "s", file,
                other ? " (other rows skipped: not stim or needle)" : "");
     return rc;
+}
+
+/* The input's own EDF+/BDF+ annotations that are marks (cli_mark_kind), unless
+ * --annotation-marks off. Unparsable annotations are a note, not a failure: the samples
+ * are fine. */
+static int annotation_marks(cli_input *in, const cli_common *c, double fs, size_t *cap)
+{
+    const ltr_io_annotation *list;
+    size_t n, before = in->n_marks, other = 0;
+    ltr_io_error err;
+    if (ltr_io_reader_annotations(in->reader, &list, &n, &err) != LTR_IO_OK) {
+        append(in->notes, sizeof in->notes, "; ", "%s", err.message);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ltr_mark kind;
+        if (!(list[i].onset_s >= 0) || !cli_mark_kind(c, list[i].text, &kind)) {
+            other++;
+            continue;
+        }
+        int rc = add_mark(in, cap, (uint64_t)llround(list[i].onset_s * fs), kind);
+        if (rc)
+            return rc;
+    }
+    if (n)
+        append(in->notes, sizeof in->notes, "; ", "%zu device mark%s from its EDF+ annotations "
+               "(%zu other annotation%s)", in->n_marks - before,
+               in->n_marks - before == 1 ? "" : "s", other, other == 1 ? "" : "s");
+    return 0;
+}
+
+/* The marks in frame order (a stable order for equal frames: the file's). */
+static int sort_marks(cli_input *in)
+{
+    if (in->n_marks < 2)
+        return 0;
+    uint64_t (*rows)[3] = malloc(in->n_marks * sizeof *rows);
+    if (!rows) {
+        snprintf(in->message, sizeof in->message, "out of memory");
+        return LTR_EXIT_FAILURE;
+    }
+    for (size_t i = 0; i < in->n_marks; i++) {
+        rows[i][0] = in->mark_frame[i];
+        rows[i][1] = i;
+        rows[i][2] = (uint64_t)in->mark_kind[i];
+    }
+    qsort(rows, in->n_marks, sizeof *rows, cmp_marks);
+    for (size_t i = 0; i < in->n_marks; i++) {
+        in->mark_frame[i] = rows[i][0];
+        in->mark_kind[i] = (ltr_mark)rows[i][2];
+    }
+    free(rows);
+    return 0;
 }
 
 int cli_input_open(cli_input *in, const char *path, const cli_common *c)
@@ -566,7 +591,14 @@ int cli_input_open(cli_input *in, const char *path, const cli_common *c)
         cli_input_close(in);
         return cli_exit_config(st);
     }
-    if (c->marks && (rc = load_marks(in, c->marks, fs)) != 0) {
+    size_t cap = 0;
+    if (c->marks)
+        rc = load_marks(in, c, c->marks, fs, &cap);
+    if (rc == 0 && !c->no_annotation_marks)
+        rc = annotation_marks(in, c, fs, &cap);
+    if (rc == 0)
+        rc = sort_marks(in);
+    if (rc) {
         cli_input_close(in);
         return rc;
     }
@@ -677,6 +709,11 @@ static int emit(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, const
         count(st, &ev[i]);
         if (in->sites_table)
             site_row(in, st, &ev[i]);
+        if (in->sink) {
+            int rc = in->sink(in->sink_ctx, &ev[i]);
+            if (rc)
+                return rc;
+        }
         errno = 0;
         if (ltr_io_event_writer_write(w, &ev[i]) != LTR_IO_OK)
             return write_failed(in, errno);
@@ -728,7 +765,7 @@ int cli_run(cli_input *in, ltr_io_event_writer *w, FILE *flush_stream, size_t bl
                 s = ltr_detector_mark(det, in->mark_kind[next_mark], st->frames);
                 next_mark++;
                 if (s < 0) {
-                    snprintf(in->message, sizeof in->message, "--marks: %s",
+                    snprintf(in->message, sizeof in->message, "device mark: %s",
                              ltr_status_string(s));
                     rc = LTR_EXIT_FAILURE;
                 }
@@ -861,7 +898,9 @@ double cli_mains_result(const cli_mains *m, double *margin_db, double *line_db)
 
 const char *cli_events_ext(ltr_io_events_format format)
 {
-    return format == LTR_IO_EVENTS_CSV ? "csv" : format == LTR_IO_EVENTS_JSONL ? "jsonl" : "tsv";
+    return format == LTR_IO_EVENTS_CSV ? "csv" : format == LTR_IO_EVENTS_JSONL ? "jsonl"
+         : format == LTR_IO_EVENTS_MNE   ? "txt"
+                                         : "tsv";
 }
 
 int cli_output_path(char *buf, size_t size, const char *outdir, const char *input,

@@ -44,6 +44,10 @@ typedef struct cli_input {
     void *progress_ctx;
     /* not NULL: cli_run writes a row per site here (cli_sites_header first) */
     FILE *sites_table;
+    /* Called by cli_run with every event the detector emits, before it is written; returns
+     * 0, or an exit code that stops the run (in->message set). NULL: none. */
+    int (*sink)(void *ctx, const ltr_event *event);
+    void *sink_ctx;
 } cli_input;
 
 /* Open `path` ("-": standard input). Returns an exit code; on error the

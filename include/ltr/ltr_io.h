@@ -40,8 +40,10 @@
  * Writing
  * -------
  * Events go to BIDS-style events.tsv (onset and duration in seconds, then
- * libltr's columns), CSV or JSON Lines, with a JSON sidecar describing the
- * columns. Files are written to a temporary name in the same directory and
+ * libltr's columns), CSV, JSON Lines or MNE's annotation text, with a JSON
+ * sidecar describing the columns. An EDF+/BDF+ writer (EDFlib) copies signals
+ * with annotations (ltr_io_edf_writer_*); readers give an EDF+ file's own
+ * annotations (ltr_io_reader_annotations). Files are written to a temporary name in the same directory and
  * renamed over the target only when complete (ltr_io_atomic_file), so a
  * reader never sees half a file.
  *
@@ -250,6 +252,78 @@ LTR_IO_API const char *ltr_io_format_name(ltr_io_format format);
  *  .hea -> WFDB. */
 LTR_IO_API ltr_io_format ltr_io_format_from_name(const char *path);
 
+/* --- annotations in recordings (EDF+/BDF+) ----------------------------------- */
+
+/** One annotation of a recording: an EDF+/BDF+ time-stamped annotation list entry
+ *  (TAL), e.g. "Stimulus", "Needle insertion" (appended in 1.0). */
+typedef struct ltr_io_annotation {
+    double onset_s;     /**< s from the first sample (EDF+ resolution: 100 ns) */
+    double duration_s;  /**< s, or -1 if the annotation states none */
+    char text[512];     /**< UTF-8, as in the file (EDFlib's limit: 512 bytes) */
+} ltr_io_annotation;
+
+/**
+ * The annotations of an opened recording, in file order: those of an EDF+/BDF+
+ * file (read by EDFlib at open); none for every other format (*n = 0). The
+ * list belongs to the reader and lives until ltr_io_reader_close. If the file's
+ * annotations cannot be parsed (EDFlib refuses them while its signals are
+ * fine: the samples still read), LTR_IO_ERR_FORMAT with err saying so, and
+ * *n = 0. Thread safety: as the reader (one thread at a time).
+ */
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_reader_annotations(const ltr_io_reader *reader,
+                                                                 const ltr_io_annotation **list,
+                                                                 size_t *n, ltr_io_error *err);
+
+/* --- EDF+/BDF+ output --------------------------------------------------------- */
+
+/** An EDF+ or BDF+ file being written (EDFlib): signals and annotations. */
+typedef struct ltr_io_edf_writer ltr_io_edf_writer;
+
+/**
+ * Create `path` as EDF+ (bdf = 0: 16-bit samples) or BDF+ (bdf = 1: 24-bit)
+ * with n_channels signals at sample_rate_hz, each named, with the unit and the
+ * physical range of channels[c] (name, unit, range_min < range_max; has_range
+ * must be set: LTR_IO_ERR_ARGUMENT otherwise; EDF keeps 16 characters of a
+ * name and 8 of a unit). Samples are quantised over that
+ * range (widened outward to what EDF's 8-character fields hold), and clipped to
+ * it. Data records last 1 s, or the shortest whole number of seconds up to 60
+ * that holds a whole number of samples: LTR_IO_ERR_RATE for a rate with none.
+ * EDF+ keeps annotations in every data record: n_frames (the length to be
+ * written) and max_annotations size that room. The file is written in place:
+ * for an atomic output, give it the temporary of ltr_io_atomic_open
+ * (ltr_io_atomic_temp_path) and commit after ltr_io_edf_writer_close.
+ * EDFlib's open and close are serialised internally; a writer is used by one
+ * thread at a time. Not real-time safe (allocates, does I/O).
+ */
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_edf_writer_open(ltr_io_edf_writer **writer,
+                                                              const char *path, int bdf,
+                                                              double sample_rate_hz,
+                                                              const ltr_io_channel *channels,
+                                                              unsigned n_channels,
+                                                              uint64_t n_frames,
+                                                              size_t max_annotations,
+                                                              ltr_io_error *err);
+
+/** Append n interleaved frames of n_channels floats. A NaN or Inf sample is
+ *  written as 0 (EDF has none) and counted (see close). */
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_edf_writer_write(ltr_io_edf_writer *writer,
+                                                               const float *frames, size_t n);
+
+/** Add an annotation: onset (s from the first sample, >= 0; EDFlib's writer keeps
+ *  100 us), duration (s; < 0: none), UTF-8 text (EDFlib keeps its first 40 bytes).
+ *  At most max_annotations of them (LTR_IO_ERR_ARGUMENT beyond). */
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_edf_writer_annotate(ltr_io_edf_writer *writer,
+                                                                  double onset_s,
+                                                                  double duration_s,
+                                                                  const char *text);
+
+/** Finish the file (the last data record padded with each channel's last sample)
+ *  and free the writer, in any case. *n_nonfinite (if not NULL): the NaN/Inf samples
+ *  written as 0. The first error of the writer's life is returned, with err's message. */
+LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_edf_writer_close(ltr_io_edf_writer *writer,
+                                                               uint64_t *n_nonfinite,
+                                                               ltr_io_error *err);
+
 /* --- atomic output files --------------------------------------------------- */
 
 /**
@@ -301,10 +375,15 @@ LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_atomic_remove_stale(const char *pa
 typedef enum ltr_io_events_format {
     LTR_IO_EVENTS_TSV = 0, /**< BIDS events.tsv: tab-separated, header, "n/a" for missing values */
     LTR_IO_EVENTS_CSV,     /**< the same columns, comma-separated (RFC 4180 quoting) */
-    LTR_IO_EVENTS_JSONL    /**< one JSON object per line, the same keys */
+    LTR_IO_EVENTS_JSONL,   /**< one JSON object per line, the same keys */
+    /** MNE's annotation text file (mne.read_annotations reads a .txt of it): a
+     *  "# MNE-Annotations" header, then "onset, duration, description" per row, in
+     *  seconds from the first sample; the description is ltr_io_event_description's
+     *  (appended in 1.0) */
+    LTR_IO_EVENTS_MNE
 } ltr_io_events_format;
 
-/** Parse "tsv", "csv", "jsonl" (or "json"). Returns -1 if unknown. */
+/** Parse "tsv", "csv", "jsonl" (or "json"), "mne". Returns -1 if unknown. */
 LTR_IO_API int ltr_io_events_format_parse(const char *name);
 
 /** Which event kinds a writer writes (bitwise OR of 1u << ltr_event_kind). */
@@ -373,6 +452,13 @@ LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_event_writer_set_input(ltr_io_even
 /** Write one event (if its kind is selected). LTR_IO_ERR_WRITE on a stream error. */
 LTR_IO_API LTR_NODISCARD ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *writer,
                                                                  const ltr_event *event);
+
+/**
+ * The text an event gets as an annotation (MNE, EDF+): its trial_type ("twitch",
+ * "evoked", "twitch_begin", "twitch_cancel"), except artifacts: "BAD_artifact", which
+ * MNE leaves out of epochs and of reject_by_annotation analyses. Never NULL.
+ */
+LTR_IO_API const char *ltr_io_event_description(const ltr_event *event);
 
 /** Free the writer (the stream stays open). NULL is ignored. */
 LTR_IO_API void ltr_io_event_writer_destroy(ltr_io_event_writer *writer);

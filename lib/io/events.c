@@ -50,6 +50,8 @@ int ltr_io_events_format_parse(const char *name)
         return LTR_IO_EVENTS_CSV;
     if (!strcasecmp(name, "jsonl") || !strcasecmp(name, "json") || !strcasecmp(name, "ndjson"))
         return LTR_IO_EVENTS_JSONL;
+    if (!strcasecmp(name, "mne") || !strcasecmp(name, "mne-txt"))
+        return LTR_IO_EVENTS_MNE;
     return -1;
 }
 
@@ -140,7 +142,7 @@ ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **out, FILE *f,
                                          const char *const *channel_names, unsigned n_names,
                                          unsigned kinds, const char *source)
 {
-    if (!out || !f || !(fs > 0) || format < LTR_IO_EVENTS_TSV || format > LTR_IO_EVENTS_JSONL ||
+    if (!out || !f || !(fs > 0) || format < LTR_IO_EVENTS_TSV || format > LTR_IO_EVENTS_MNE ||
         n_names > LTR_MAX_CHANNELS)
         return LTR_IO_ERR_ARGUMENT;
     *out = NULL;
@@ -159,7 +161,11 @@ ltr_io_status ltr_io_event_writer_create(ltr_io_event_writer **out, FILE *f,
         ltr_io_event_writer_destroy(w);
         return st;
     }
-    if (format != LTR_IO_EVENTS_JSONL) {
+    if (format == LTR_IO_EVENTS_MNE) {
+        /* What mne.Annotations.save writes to a .txt (mne/annotations.py): no orig_time, so
+         * onsets are seconds from the first sample, as in raw.annotations of the recording. */
+        fputs("# MNE-Annotations\n# onset, duration, description\n", f);
+    } else if (format != LTR_IO_EVENTS_JSONL) {
         for (size_t i = 0; i < N_COLUMNS; i++) {
             if (i == SOURCE_AT && w->source)
                 cell(w, "source", 0);
@@ -207,6 +213,14 @@ static const char *trial_type(const ltr_event *e)
     case LTR_EVENT_SITE_END: return "site";
     }
     return "unknown";
+}
+
+const char *ltr_io_event_description(const ltr_event *e)
+{
+    if (!e)
+        return "unknown";
+    /* MNE leaves BAD_* stretches out of epochs and of reject_by_annotation analyses. */
+    return e->kind == LTR_EVENT_ARTIFACT ? "BAD_artifact" : trial_type(e);
 }
 
 /* Values of one row as text; "" marks n/a. */
@@ -305,7 +319,11 @@ ltr_io_status ltr_io_event_writer_write(ltr_io_event_writer *w, const ltr_event 
     row r;
     fill_row(w, e, &r);
     FILE *f = w->f;
-    if (w->format == LTR_IO_EVENTS_JSONL) {
+    if (w->format == LTR_IO_EVENTS_MNE) {
+        /* mne.read_annotations: np.loadtxt(delimiter=','), three columns, floats first. */
+        fprintf(f, "%s, %s, %s\n", r.onset, *r.duration ? r.duration : "0",
+                ltr_io_event_description(e));
+    } else if (w->format == LTR_IO_EVENTS_JSONL) {
         fputc('{', f);
         json_key_number(f, "onset", r.onset, 1);
         json_key_number(f, "duration", r.duration, 0);

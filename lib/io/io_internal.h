@@ -5,6 +5,7 @@
 #ifndef LTR_IO_INTERNAL_H
 #define LTR_IO_INTERNAL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 
 #include "ltr/ltr_io.h"
@@ -36,6 +37,11 @@ struct ltr_io_reader {
     int started;                     /* a read happened: the selection is fixed */
     ltr_io_status failed;            /* a read failed: every later read fails the same */
     ltr_io_error err;
+    /* EDF+/BDF+ annotations (reader_edf.c), NULL/0 for other formats; a message when the
+     * file's annotations could not be parsed (then none are listed). */
+    ltr_io_annotation *annotations;
+    size_t n_annotations;
+    char *annotations_problem;
 };
 
 /* Fill err (if not NULL) with a status and a formatted message; returns status. */
@@ -67,6 +73,10 @@ ltr_io_status ltri_open_wfdb(ltr_io_reader **r, const char *path, const ltr_io_o
 /* A MATLAB .mat file through matio (reader_mat.c; a message saying so without matio). */
 ltr_io_status ltri_open_mat(ltr_io_reader **r, const char *path, const ltr_io_options *o,
                             ltr_io_error *err);
+/* EDFlib's open and close use one process-wide table and are not thread-safe:
+ * every call of edfopen_* and edfclose_file holds this (reader_edf.c, writer_edf.c). */
+extern pthread_mutex_t ltri_edflib_lock;
+
 /* fd: an open descriptor the reader takes over (closes) when own_fd is set. */
 ltr_io_status ltri_open_text(ltr_io_reader **r, int fd, int own_fd, const char *name,
                              const ltr_io_options *o, ltr_io_error *err);

@@ -333,9 +333,23 @@ void ltr_io_reader_close(ltr_io_reader *r)
         return;
     if (r->ops && r->ops->close)
         r->ops->close(r);
+    free(r->annotations);
+    free(r->annotations_problem);
     free(r->channels);
     free(r->name);
     free(r);
+}
+
+ltr_io_status ltr_io_reader_annotations(const ltr_io_reader *r, const ltr_io_annotation **list,
+                                        size_t *n, ltr_io_error *err)
+{
+    if (!r || !list || !n)
+        return ltri_io_fail(err, LTR_IO_ERR_ARGUMENT, 0, "NULL argument");
+    *list = r->annotations;
+    *n = r->n_annotations;
+    if (r->annotations_problem)
+        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s", r->annotations_problem);
+    return LTR_IO_OK;
 }
 
 ltr_io_status ltr_io_reader_info(const ltr_io_reader *r, ltr_io_info *info)

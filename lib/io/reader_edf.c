@@ -17,6 +17,12 @@
  * information and then its samples, threads reading the same recording)
  * therefore share one EDFlib handle here, counted, and each keeps its own
  * position: every read seeks first, under the handle's own lock.
+ *
+ * EDF+/BDF+ annotations (stimuli, needle movements a device or a person
+ * noted) are read by EDFlib at open, all of them, and copied into each reader
+ * (ltr_io_reader_annotations). A file whose annotations EDFlib cannot parse
+ * is opened again without them: its samples stay readable, and the reader
+ * says why it has no annotations.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -27,14 +33,16 @@
 
 #include "io_internal.h"
 
-static pthread_mutex_t edflib_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Serialises EDFlib's open and close here and in writer_edf.c (io_internal.h). */
+pthread_mutex_t ltri_edflib_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* One EDFlib handle and the readers that share it (the list: under edflib_lock). */
+/* One EDFlib handle and the readers that share it (the list: under ltri_edflib_lock). */
 typedef struct edf_file {
     char *path;                   /* as given: EDFlib's table is keyed by it */
     int handle;
     int refs;
     struct edf_hdr_struct *hdr;   /* ~140 kB, what EDFlib read at open */
+    int annotations_failed;       /* EDFlib refused the annotations: opened without them */
     pthread_mutex_t lock;         /* one reader's seek + read at a time */
     struct edf_file *next;
 } edf_file;
@@ -84,7 +92,7 @@ static ltr_io_status edf_read(ltr_io_reader *r, float *frames, size_t max, size_
 /* Drop one reader of f; the last closes the EDFlib handle. */
 static void release_file(edf_file *f)
 {
-    pthread_mutex_lock(&edflib_lock);
+    pthread_mutex_lock(&ltri_edflib_lock);
     int last = --f->refs == 0;
     if (last) {
         edfclose_file(f->handle);
@@ -94,7 +102,7 @@ static void release_file(edf_file *f)
                 break;
             }
     }
-    pthread_mutex_unlock(&edflib_lock);
+    pthread_mutex_unlock(&ltri_edflib_lock);
     if (last) {
         pthread_mutex_destroy(&f->lock);
         free(f->hdr);
@@ -148,11 +156,11 @@ static ltr_io_status open_error(int code, const char *path, ltr_io_error *err)
 /* The shared handle of path, opened by EDFlib if no reader has it yet. */
 static ltr_io_status acquire_file(const char *path, edf_file **out, ltr_io_error *err)
 {
-    pthread_mutex_lock(&edflib_lock);
+    pthread_mutex_lock(&ltri_edflib_lock);
     for (edf_file *f = open_files; f; f = f->next)
         if (!strcmp(f->path, path)) {
             f->refs++;
-            pthread_mutex_unlock(&edflib_lock);
+            pthread_mutex_unlock(&ltri_edflib_lock);
             *out = f;
             return LTR_IO_OK;
         }
@@ -162,7 +170,7 @@ static ltr_io_status acquire_file(const char *path, edf_file **out, ltr_io_error
         f->path = strdup(path);
     }
     if (!f || !f->hdr || !f->path) {
-        pthread_mutex_unlock(&edflib_lock);
+        pthread_mutex_unlock(&ltri_edflib_lock);
         if (f) {
             free(f->hdr);
             free(f->path);
@@ -170,8 +178,14 @@ static ltr_io_status acquire_file(const char *path, edf_file **out, ltr_io_error
         free(f);
         return ltri_io_fail(err, LTR_IO_ERR_MEMORY, 0, "%s: out of memory", path);
     }
-    if (edfopen_file_readonly(path, f->hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS) != 0) {
-        pthread_mutex_unlock(&edflib_lock);
+    int failed = edfopen_file_readonly(path, f->hdr, EDFLIB_READ_ALL_ANNOTATIONS) != 0;
+    if (failed && f->hdr->filetype == EDFLIB_FILE_CONTAINS_FORMAT_ERRORS) {
+        /* Our header check passed: the annotation signal is what EDFlib refuses. */
+        failed = edfopen_file_readonly(path, f->hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS) != 0;
+        f->annotations_failed = !failed;
+    }
+    if (failed) {
+        pthread_mutex_unlock(&ltri_edflib_lock);
         ltr_io_status st = open_error(f->hdr->filetype, path, err);
         free(f->hdr);
         free(f->path);
@@ -183,8 +197,44 @@ static ltr_io_status acquire_file(const char *path, edf_file **out, ltr_io_error
     pthread_mutex_init(&f->lock, NULL);
     f->next = open_files;
     open_files = f;
-    pthread_mutex_unlock(&edflib_lock);
+    pthread_mutex_unlock(&ltri_edflib_lock);
     *out = f;
+    return LTR_IO_OK;
+}
+
+/* The file's annotations (EDFlib's list, in 100 ns units) into the reader's own list. */
+static ltr_io_status copy_annotations(ltr_io_reader *r, edf_file *f)
+{
+    if (f->annotations_failed) {
+        r->annotations_problem = strdup("the EDF+ annotations cannot be parsed (EDFlib refuses "
+                                        "the annotation signal): read without them");
+        if (r->annotations_problem) {
+            char *full = malloc(strlen(r->name) + strlen(r->annotations_problem) + 3);
+            if (full)
+                sprintf(full, "%s: %s", r->name, r->annotations_problem);
+            free(r->annotations_problem);
+            r->annotations_problem = full;
+        }
+        return r->annotations_problem ? LTR_IO_OK : LTR_IO_ERR_MEMORY;
+    }
+    const long long n = f->hdr->annotations_in_file;
+    if (n <= 0)
+        return LTR_IO_OK;
+    r->annotations = calloc((size_t)n, sizeof *r->annotations);
+    if (!r->annotations)
+        return LTR_IO_ERR_MEMORY;
+    struct edf_annotation_struct a;
+    for (long long i = 0; i < n; i++) {
+        pthread_mutex_lock(&f->lock);
+        int got = edf_get_annotation(f->handle, (int)i, &a);
+        pthread_mutex_unlock(&f->lock);
+        if (got != 0)
+            break;
+        ltr_io_annotation *o = &r->annotations[r->n_annotations++];
+        o->onset_s = (double)a.onset / (double)EDFLIB_TIME_DIMENSION;
+        o->duration_s = a.duration_l < 0 ? -1.0 : (double)a.duration_l / (double)EDFLIB_TIME_DIMENSION;
+        ltri_io_strlcpy(o->text, a.annotation, sizeof o->text);
+    }
     return LTR_IO_OK;
 }
 
@@ -257,6 +307,10 @@ ltr_io_status ltri_open_edf(ltr_io_reader **out, const char *path, const ltr_io_
         ch->range_max = p->phys_min < p->phys_max ? p->phys_max : p->phys_min;
     }
     r->info.n_frames = r->channels[0].n_samples;
+    if ((st = copy_annotations(r, file)) != LTR_IO_OK) {
+        ltr_io_reader_close(r);
+        return ltri_io_fail(err, st, 0, "%s: out of memory", path);
+    }
     *out = r;
     return LTR_IO_OK;
 }

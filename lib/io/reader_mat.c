@@ -48,6 +48,8 @@ ltr_io_status ltri_open_mat(ltr_io_reader **out, const char *path, const ltr_io_
 #else
 
 #include <matio.h>
+
+#include "mat_check.h"
 #include <pthread.h>
 #ifdef LTR_IO_HAVE_HDF5
 #include <hdf5.h>
@@ -239,68 +241,90 @@ static void list_vars(const var_info *v, size_t n, char *buf, size_t size)
     }
 }
 
-/* A v5 file is a 128-byte header then data elements, each an 8-byte tag (type, byte
- * count; the small-element form packs both in 4 bytes) and its bytes, padded to 8
- * unless compressed. matio reads a compressed variable cut short without a word, so
- * the tags are walked here: an element that runs past the end of the file is refused. */
-static ltr_io_status check_v5_length(const char *path, ltr_io_error *err)
+/* Little- or big-endian 32-bit word. */
+static int32_t word32(const unsigned char *b, int big)
+{
+    uint32_t u = big ? (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24
+                     : (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return (int32_t)u;
+}
+
+/* Before matio sees a file: a v5/v7.3 header (bytes 124-127: version 0x0100 or 0x0200 and
+ * the endian mark IM/MI), or else a chain of v4 matrices whose headers fit the file. matio
+ * 1.5 takes any other file for v4 and allocates what its first 20 bytes say (a name of
+ * 10^9 bytes: 1.7 GB and 25 s, found by the reader_mat fuzz harness). The v4 header
+ * (MATLAB "MAT-File Format", Level 4): type MOPT (M 0 little- / 1 big-endian, O 0, P the
+ * element class 0-5, T 0-2), rows, columns, imagf 0/1, name length with its NUL. */
+static ltr_io_status check_header(const char *path, ltr_io_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return ltri_io_fail(err, LTR_IO_ERR_OPEN, 0, "%s: %s", path, strerror(errno));
     unsigned char head[128];
-    ltr_io_status st = LTR_IO_OK;
-    if (fread(head, 1, sizeof head, f) != sizeof head || fseek(f, 0, SEEK_END) != 0) {
+    const size_t got = fread(head, 1, sizeof head, f);
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    /* The version and the mark are 16-bit words in the writer's byte order: "IM" read
+     * here means little-endian, version bytes 00 01 (v5) or 00 02 (v7.3). */
+    if (got == sizeof head && ((head[126] == 'I' && head[127] == 'M' && head[124] == 0 &&
+                                (head[125] == 1 || head[125] == 2)) ||
+                               (head[126] == 'M' && head[127] == 'I' && head[125] == 0 &&
+                                (head[124] == 1 || head[124] == 2)))) {
         fclose(f);
-        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0, "%s: truncated .mat header", path);
+        return LTR_IO_OK;
     }
-    const long size = ftell(f);
-    const int swap = head[126] == 'M' && head[127] == 'I';
-    uint64_t at = 128;
-    while (at + 8 <= (uint64_t)size) {
-        unsigned char tag[8];
-        if (fseek(f, (long)at, SEEK_SET) != 0 || fread(tag, 1, 8, f) != 8)
-            break;
-        uint32_t w[2];
-        for (int k = 0; k < 2; k++) {
-            const unsigned char *b = tag + 4 * k;
-            w[k] = swap ? (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
-                              (uint32_t)b[0] << 24
-                        : (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-                              (uint32_t)b[3] << 24;
-        }
-        uint64_t len;
-        if (w[0] >> 16) /* small element: the data sits in the tag */
-            len = 8;
-        else if (w[0] == 15) /* miCOMPRESSED: not padded */
-            len = 8 + (uint64_t)w[1];
-        else
-            len = 8 + (((uint64_t)w[1] + 7) & ~(uint64_t)7);
-        if (at + len > (uint64_t)size) {
-            /* the last element may lack its padding */
-            if (at + 8 + (w[0] >> 16 ? 0 : w[1]) > (uint64_t)size)
-                st = ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
-                                  "%s: truncated: a variable at byte %llu needs %llu bytes, the "
-                                  "file ends at %ld",
-                                  path, (unsigned long long)at, (unsigned long long)len, size);
+    static const unsigned elsize[6] = {8, 4, 4, 2, 2, 1};
+    uint64_t at = 0;
+    int n_vars = 0;
+    const char *why = NULL;
+    while (!why && size >= 0 && at + 20 <= (uint64_t)size) {
+        unsigned char h[20];
+        if (fseek(f, (long)at, SEEK_SET) != 0 || fread(h, 1, 20, f) != 20) {
+            why = "unreadable";
             break;
         }
-        at += len;
+        const int big = word32(h, 0) < 0 || word32(h, 0) >= 1000;
+        const int32_t type = word32(h, big), rows = word32(h + 4, big), cols = word32(h + 8, big),
+                      imagf = word32(h + 12, big), namelen = word32(h + 16, big);
+        if (type < 0 || type / 1000 != big || type / 100 % 10 != 0 || type / 10 % 10 > 5 ||
+            type % 10 > 2)
+            why = "no v5/v7.3 header, and no v4 matrix type";
+        else if (rows < 0 || cols < 0 || (imagf != 0 && imagf != 1) || namelen < 1 ||
+                 namelen > 4096)
+            why = "no v5/v7.3 header, and a v4 matrix header out of range";
+        else {
+            const uint64_t bytes = (uint64_t)rows * (uint64_t)cols *
+                                   elsize[type / 10 % 10] * (imagf ? 2u : 1u);
+            if (at + 20 + (uint64_t)namelen + bytes > (uint64_t)size)
+                why = "a v4 matrix runs past the end of the file";
+            at += 20 + (uint64_t)namelen + bytes;
+            n_vars++;
+        }
     }
     fclose(f);
-    return st;
+    if (!why && n_vars == 0)
+        why = "too short for a header";
+    if (why)
+        return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
+                            "%s: not a MATLAB .mat file matio can read (v4, v5 or v7.3): %s", path,
+                            why);
+    return LTR_IO_OK;
 }
 
 static ltr_io_status open_locked(ltr_io_reader **out, const char *path, const ltr_io_options *o,
                                  ltr_io_error *err)
 {
+    ltr_io_status hst = check_header(path, err);
+    if (hst != LTR_IO_OK)
+        return hst;
     mat_t *mat = Mat_Open(path, MAT_ACC_RDONLY);
     if (!mat)
         return ltri_io_fail(err, LTR_IO_ERR_FORMAT, 0,
                             "%s: not a MATLAB .mat file matio can read (v4, v5 or v7.3)", path);
     const enum mat_ft ver = Mat_GetVersion(mat);
     if (ver == MAT_FT_MAT5) {
-        ltr_io_status lst = check_v5_length(path, err);
+        ltr_io_status lst = ltri_mat_check_v5(path, err);
         if (lst != LTR_IO_OK) {
             Mat_Close(mat);
             return lst;

@@ -17,9 +17,10 @@ from . import _lib, bids
 from ._errors import Error
 from .detector import CONFIG_FIELDS, EVENT_DTYPE, Detector, make_config
 from .events import COLUMNS, events_frame, flags_names
-from .io import choose_channels, clip_level, read
+from .io import _annotations, choose_channels, clip_level, mark_kind, read, read_annotations
 
-__all__ = ["Detector", "Error", "read", "detect", "detect_file", "events_frame", "bids",
+__all__ = ["Detector", "Error", "read", "read_annotations", "mark_kind", "detect", "detect_file",
+           "events_frame", "bids",
            "to_mne_annotations", "from_mne", "COLUMNS", "CONFIG_FIELDS", "EVENT_DTYPE",
            "version", "library_version"]
 
@@ -66,8 +67,12 @@ def detect(x, fs, sensors=None, channel_names=None, marks=None, kinds="results",
         out = []
         start = 0
         for kind, t in sorted(marks or [], key=lambda m: m[1]):
-            frame = int(round(float(t) * det.sample_rate_hz))
-            frame = min(max(frame, 0), len(x))
+            # round half away from zero, as the tool's llround; a mark at or after the
+            # end is never given (the tool gives marks only before frames it processes)
+            frame = int(np.floor(float(t) * det.sample_rate_hz + 0.5))
+            frame = max(frame, 0)
+            if frame >= len(x):
+                continue
             if frame > start:
                 out.append(det.process(x[start:frame], gain=gain))
                 start = frame
@@ -77,15 +82,28 @@ def detect(x, fs, sensors=None, channel_names=None, marks=None, kinds="results",
         return det.to_frame(np.concatenate(out), kinds=kinds)
 
 
-def detect_file(path, kinds="results", sidecar=True, **config):
+def detect_file(path, kinds="results", sidecar=True, annotation_marks=True, mark_text=None,
+                **config):
     """`ltr detect FILE` in Python: read the recording, take its channel types and mains
-    from its sidecar (FILE.json, BIDS *_emg.json / *_channels.tsv) or labels, as the tool
-    does, and detect. config overrides ltr_config fields (mains_hz=..., ...).
+    from its sidecar (FILE.json, BIDS *_emg.json / *_channels.tsv) or labels, and the
+    device marks from its EDF+/BDF+ annotations (stimulus, needle movement: see
+    ltr.mark_kind; annotation_marks=False: none; mark_text: {text: "stim"|"needle"}), as
+    the tool does, and detect. config overrides ltr_config fields (mains_hz=..., ...).
     Returns the events DataFrame; .attrs holds the channels used and the sample rate."""
     from .io import _Reader
     import pandas as pd
 
     with _Reader(path, sidecar=sidecar) as r:
+        marks = []
+        if annotation_marks:
+            try:
+                ann = _annotations(r)
+            except Error:
+                ann = []  # unparsable annotations: the tool goes on without them too
+            for onset, _, text in ann:
+                kind = mark_kind(text, mark_text)
+                if kind and onset >= 0:
+                    marks.append((kind, onset))
         chans = pd.DataFrame(r.channels())
         chans.attrs["path"] = r.path
         pos, sensors = choose_channels(chans)
@@ -98,8 +116,8 @@ def detect_file(path, kinds="results", sidecar=True, **config):
         config["mains_hz"] = power_line
     if "clip_level" not in config:
         config["clip_level"] = clip_level(used)
-    df = detect(x, fs, sensors=sensors, channel_names=list(used["name"]), kinds=kinds,
-                **config)
+    df = detect(x, fs, sensors=sensors, channel_names=list(used["name"]), marks=marks,
+                kinds=kinds, **config)
     df.attrs.update({"path": str(path), "sample_rate_hz": fs, "channels": list(used["name"]),
                      "sensors": sensors})
     return df

@@ -202,6 +202,15 @@ class IoSidecarInfo(ctypes.Structure):
     ]
 
 
+class IoAnnotation(ctypes.Structure):
+    """struct ltr_io_annotation (an EDF+/BDF+ annotation)."""
+    _fields_ = [
+        ("onset_s", ctypes.c_double),
+        ("duration_s", ctypes.c_double),
+        ("text", ctypes.c_char * 512),
+    ]
+
+
 # The structures tests/layout.c reports, by their C names.
 STRUCTS = {
     "ltr_config": Config,
@@ -213,6 +222,7 @@ STRUCTS = {
     "ltr_io_info": IoInfo,
     "ltr_io_channel_desc": IoChannelDesc,
     "ltr_io_sidecar_info": IoSidecarInfo,
+    "ltr_io_annotation": IoAnnotation,
 }
 
 # ltr_io_channel_type
@@ -321,6 +331,8 @@ io_reader_select = _fn(io, "ltr_io_reader_select", ctypes.c_int, _reader_p, P(ct
 io_reader_read = _fn(io, "ltr_io_reader_read", ctypes.c_int, _reader_p, ctypes.c_void_p,
                      ctypes.c_size_t, c_size_p)
 io_reader_error = _fn(io, "ltr_io_reader_error", P(IoError), _reader_p)
+io_reader_annotations = _fn(io, "ltr_io_reader_annotations", ctypes.c_int, _reader_p,
+                            P(P(IoAnnotation)), c_size_p, P(IoError))
 io_sidecar_read = _fn(io, "ltr_io_sidecar_read", ctypes.c_int, P(_sidecar_p), _reader_p,
                       ctypes.c_char_p, P(IoError))
 io_sidecar_destroy = _fn(io, "ltr_io_sidecar_destroy", None, _sidecar_p)

@@ -154,6 +154,61 @@ class _Reader:
         chunks.append(chunk[:pos])
         return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
+def _annotations(r):
+    """[(onset_s, duration_s or None, text)] of an open _Reader (EDF+/BDF+; [] otherwise)."""
+    lst = ctypes.POINTER(_lib.IoAnnotation)()
+    n = ctypes.c_size_t()
+    err = _lib.IoError()
+    st = _lib.io_reader_annotations(r.reader, ctypes.byref(lst), ctypes.byref(n),
+                                    ctypes.byref(err))
+    if st != 0:
+        raise _io_error(err, "annotations")
+    return [(lst[i].onset_s, lst[i].duration_s if lst[i].duration_s >= 0 else None,
+             lst[i].text.decode("utf-8", errors="replace")) for i in range(n.value)]
+
+
+# What `ltr detect` takes for a device mark (cli/options.c, cli_mark_kind): a text holding
+# one of these words, any case, tried in this order ("needle_insertion" is an insertion);
+# or, given mark_text, exactly one of its texts.
+_MARK_WORDS = (("stim", ("stim", "pulse", "tms")), ("insertion", ("insertion", "redirect", "site")),
+               ("needle", ("needle", "piston", "stroke")))
+
+
+def mark_kind(text, mark_text=None):
+    """"stim", "needle", "insertion" or None: the device mark an annotation's (or events
+    row's) text stands for, as `ltr detect` reads it. mark_text: {text: "stim"|"needle"|"insertion"} exact texts
+    (any case, spaces around ignored) instead of the built-in words (--mark-text)."""
+    t = text.strip()
+    if mark_text:
+        for k, v in mark_text.items():
+            if k.strip().lower() == t.lower():
+                return v
+        return None
+    low = t.lower()
+    for kind, words in _MARK_WORDS:
+        if any(w in low for w in words):
+            return kind
+    return None
+
+
+def read_annotations(path, format=None):
+    """The annotations of an EDF+/BDF+ recording (EDFlib, through libltr-io) as a pandas
+    DataFrame: onset (s from the first sample), duration (s, NaN if none), description,
+    and mark (the device mark `ltr detect` takes from it: "stim", "needle", "insertion" or None).
+    Other formats have none (an empty frame). Raises ltr.Error if the file's
+    annotations cannot be parsed."""
+    import pandas as pd
+
+    with _Reader(path, format=format, sidecar=False) as r:
+        rows = _annotations(r)
+    return pd.DataFrame({
+        "onset": [o for o, _, _ in rows],
+        "duration": [float("nan") if d is None else d for _, d, _ in rows],
+        "description": [t for _, _, t in rows],
+        "mark": [mark_kind(t) for _, _, t in rows],
+    }, columns=["onset", "duration", "description", "mark"])
+
+
 def read(path, channels=None, format=None, rate=None, raw_channels=None, raw_gain=None,
          time_column=None, sidecar=True):
     """Read a whole recording with libltr-io: WAV, FLAC, AIFF, ... (libsndfile, +-1 full

@@ -93,6 +93,9 @@ int main(void)
     F(ltr_io_sidecar_info, n_channels); F(ltr_io_sidecar_info, n_typed);
     F(ltr_io_sidecar_info, n_from_sidecar); F(ltr_io_sidecar_info, notes);
     E();
+    S(ltr_io_annotation);
+    F(ltr_io_annotation, onset_s); F(ltr_io_annotation, duration_s); F(ltr_io_annotation, text);
+    E();
     printf("\n}\n");
     return 0;
 }

@@ -11,13 +11,13 @@ if ${READELF:-readelf} -d "$core_so" | grep -q -e sndfile -e libedf -e jansson -
     echo "FAIL: $core_so links libsndfile, EDFlib, Jansson, matio or HDF5" >&2
     exit 1
 fi
-# libltr-io links the core, its readers' libraries (matio and HDF5 when built with
-# MATLAB .mat input) and the C runtime, nothing else (plus the sanitizer runtimes in a
-# sanitizer build).
+# libltr-io links the core, its readers' libraries (matio, HDF5 and zlib when built with
+# MATLAB .mat input: zlib inflates compressed variables to check them before matio reads
+# them) and the C runtime, nothing else (plus the sanitizer runtimes in a sanitizer build).
 for lib in $(${READELF:-readelf} -d "$io_so" | sed -n 's/.*(NEEDED).*\[\(.*\)\].*/\1/p'); do
     case $lib in
         libltr.so.* | libsndfile.so.* | libedf.so.* | libjansson.so.* | libm.so.* | libc.so.* | \
-            libmatio.so.* | libhdf5.so.* | libhdf5_serial.so.* | \
+            libmatio.so.* | libhdf5.so.* | libhdf5_serial.so.* | libz.so.* | \
             libpthread.so.* | libasan.so.* | libubsan.so.* | liblsan.so.* | libclang_rt.*) ;;
         *) echo "FAIL: $io_so needs $lib: add it here only on purpose" >&2; exit 1 ;;
     esac

@@ -10,7 +10,8 @@
  * Box-Muller, fixed seed), so the files are identical on every run.
  *
  * usage: ltr-testgen [options] FORMAT OUTPUT
- *   FORMAT: wav | wav16 | flac | edf | bdf | csv | tsv | csv-notime | raw-f32 | raw-s16
+ *   FORMAT: wav | wav16 | flac | edf | bdf | csv | tsv | csv-notime | raw-f32 | raw-s16 | wfdb
+ *   (wfdb: OUTPUT is NAME.hea, the samples go to NAME.dat: format 16, 50 adu per mV)
  *   OUTPUT: a path, or - for standard output (raw and text formats)
  *   --rate HZ (2000)  --channels N (1)  --duration S (10)
  *   --bursts T1,T2,... (2,4.5,7: onsets, s)  --burst-ms MS (100)  --gain G (10)
@@ -19,6 +20,7 @@
  *   --hum HZ --hum-amp A (a mains sine added, default none)  --clip L (samples clipped to +-L)
  *   --labels L1,L2,... (EDF/BDF labels and text column names; default EMG1.. / emg1..)
  *   --units U1,U2,... (EDF/BDF physical dimensions; default mV)
+ *   --annotations T:TEXT,T:TEXT,... (EDF+/BDF+: annotations at T s, no duration)
  */
 #include <edflib.h>
 #include <errno.h>
@@ -90,6 +92,7 @@ typedef struct gen {
     unsigned n_edf_rates;
     double hum_hz, hum_amp, clip;
     const char *labels, *units; /* comma-separated, NULL: defaults */
+    const char *annotations;    /* "T:TEXT,..." (EDF+/BDF+), NULL: none */
 } gen;
 
 /* Item c of a comma-separated list into buf, or the default if there is none. */
@@ -179,6 +182,43 @@ static int write_sndfile(const gen *g, float **sig, size_t n, const char *path, 
     return sf_close(sf) != 0;
 }
 
+/* A PhysioNet WFDB record (header(5), signal(5) format 16): path NAME.hea, NAME.dat beside it. */
+static int write_wfdb(const gen *g, float **sig, size_t n, const char *path)
+{
+    const size_t len = strlen(path);
+    if (len < 5 || strcmp(path + len - 4, ".hea") != 0 || len > 900) {
+        fprintf(stderr, "ltr-testgen: wfdb: the output must be NAME.hea\n");
+        return 2;
+    }
+    char dat[1024], label[32], def[16];
+    snprintf(dat, sizeof dat, "%.*s.dat", (int)(len - 4), path);
+    const char *base = strrchr(dat, '/') ? strrchr(dat, '/') + 1 : dat;
+    const char *rec = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    FILE *h = fopen(path, "w"), *d = fopen(dat, "wb");
+    if (!h || !d) {
+        fprintf(stderr, "ltr-testgen: %s: %s\n", h ? dat : path, strerror(errno));
+        return 1;
+    }
+    const double gain = 50.0; /* adu per mV; the samples are in V */
+    fprintf(h, "%.*s %u %g %zu\n", (int)strlen(rec) - 4, rec, g->channels, g->rate, n);
+    for (unsigned c = 0; c < g->channels; c++) {
+        snprintf(def, sizeof def, "EMG%u", c + 1);
+        list_item(g->labels, c, def, label, sizeof label);
+        long first = lround(fmax(-32767.0, fmin(32767.0, sig[c][0] * 1000.0 * gain)));
+        fprintf(h, "%s 16 %g(0)/mV 16 0 %ld 0 0 %s\n", base, gain, first, label);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (unsigned c = 0; c < g->channels; c++) {
+            long v = lround(fmax(-32767.0, fmin(32767.0, sig[c][i] * 1000.0 * gain)));
+            unsigned char b[2] = {(unsigned char)(v & 0xff), (unsigned char)((v >> 8) & 0xff)};
+            fwrite(b, 1, 2, d);
+        }
+    int bad = ferror(h) || ferror(d);
+    bad |= fclose(h) != 0;
+    bad |= fclose(d) != 0;
+    return bad;
+}
+
 static int write_edf(const gen *g, float **sig, const size_t *n, const double *rates,
                      const char *path, int bdf)
 {
@@ -200,6 +240,17 @@ static int write_edf(const gen *g, float **sig, const size_t *n, const double *r
         edf_set_digital_minimum(h, (int)c, bdf ? -8388608 : -32768);
         edf_set_label(h, (int)c, label);
         edf_set_physical_dimension(h, (int)c, unit);
+    }
+    for (const char *a = g->annotations; a && *a;) {
+        size_t len = strcspn(a, ",");
+        char item[128];
+        snprintf(item, sizeof item, "%.*s", (int)len, a);
+        char *colon = strchr(item, ':');
+        if (colon) {
+            *colon = '\0';
+            edfwrite_annotation_utf8(h, llround(atof(item) * 10000.0), -1, colon + 1);
+        }
+        a += len + (a[len] == ',');
     }
     /* One-second data records: write each channel's second in turn. */
     size_t seconds = (size_t)ceil(g->duration);
@@ -315,6 +366,8 @@ int main(int argc, char **argv)
             g.labels = v;
         else if (!strcmp(o, "units"))
             g.units = v;
+        else if (!strcmp(o, "annotations"))
+            g.annotations = v;
         else if (!strcmp(o, "edf-rates"))
             g.n_edf_rates = parse_list(v, g.edf_rates, MAX_CH);
         else {
@@ -346,6 +399,8 @@ int main(int argc, char **argv)
         rc = write_sndfile(&g, sig, n[0], path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
     else if (!strcmp(fmt, "edf") || !strcmp(fmt, "bdf"))
         rc = write_edf(&g, sig, n, rates, path, !strcmp(fmt, "bdf"));
+    else if (!strcmp(fmt, "wfdb"))
+        rc = write_wfdb(&g, sig, n[0], path);
     else {
         FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
         if (!f) {

@@ -46,11 +46,13 @@ printf 'time,emg\n0,1\n0.0005,2\n0.001,3\n' > tiny.csv
 expect_rc 0 sh -c "'$LTR' detect -q --input-format text - < tiny.csv"
 
 # --- --format is the events' format: a clear word on an input format or a typo ----
-for cmd in detect stream; do
-    expect 2 "--format is the format of the events written: tsv (default), csv or jsonl; 'text' is an input format: --input-format text" \
-        "$LTR" $cmd --format text good.wav
-    expect 2 "--format: 'xml' is not tsv, csv or jsonl" "$LTR" $cmd --format xml good.wav
-done
+expect 2 "--format is the format of the events written: tsv (default), csv, mne or jsonl; 'text' is an input format: --input-format text" \
+    "$LTR" detect --format text good.wav
+expect 2 "--format: 'xml' is not tsv, csv, mne or jsonl" "$LTR" detect --format xml good.wav
+expect 2 "--format is the format of the events written: tsv (default), csv or jsonl; 'text' is an input format: --input-format text" \
+    "$LTR" stream --format text good.wav
+expect 2 "--format: 'xml' is not tsv, csv or jsonl" "$LTR" stream --format xml good.wav
+expect 2 "--format mne (MNE's annotation text) is for ltr detect" "$LTR" stream --format mne good.wav
 expect 2 "'edf' is an input format: --input-format edf" "$LTR" batch --format edf -o out good.wav
 
 # --- a full disk names the output and the reason ----------------------------------

@@ -18,7 +18,10 @@ import argparse
 import math
 import os
 import struct
+import subprocess
 import sys
+import tempfile
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -550,6 +553,111 @@ def reader_seeds(data_dir):
     return sndfile, edf_, text, raw
 
 
+# --------------------------------------------------------------------------- WFDB, .mat
+
+def wfdb_seeds(cut, rate):
+    """Records of the cut (4 channels, exact physical values as 16-bit codes) in the
+    reader_wfdb layout: control (byte 0, header length u16, r.dat length u16), the
+    header, r.dat, s.dat (header(5), signal(5))."""
+    out = {}
+
+    def pack(header, r_dat, s_dat=b'', b0=0, **ex):
+        h = header.encode()
+        return control(b0, len(h) & 255, len(h) >> 8, len(r_dat) & 255, len(r_dat) >> 8,
+                       *exercise(**ex)) + h + r_dat + s_dat
+
+    gain = 1000.0  # adu per mV
+    codes = [[max(-32767, min(32767, int(round(v * gain)))) for v in f] for f in cut[:200]]
+    n = len(codes)
+    dat16 = b''.join(struct.pack('<4h', *c) for c in codes)
+    hea = ('r 4 %d %d\n' % (rate, n) + ''.join(
+        'r.dat 16 %g(0)/mV 16 0 %d 0 0 %s\n' % (gain, codes[0][c], name)
+        for c, name in enumerate(['EMG', 'ACC X', 'ACC Y', 'ACC Z'])))
+    out['format16_4ch'] = pack(hea, dat16)
+    out['format16_4ch_select'] = pack(hea, dat16, b0=1, select=0x09, seed=7)
+    # 212: three signals, 12-bit pairs straddling frames; invalid code -2048 in one sample.
+    c12 = [[max(-2047, min(2047, x // 16)) for x in c[:3]] for c in codes[:64]]
+    c12[10][1] = -2048
+    flat = [x for c in c12 for x in c]
+    b212 = bytearray()
+    for i in range(0, len(flat) - 1, 2):
+        a, b = flat[i] & 0xFFF, flat[i + 1] & 0xFFF
+        b212 += bytes([a & 0xFF, ((a >> 8) & 0x0F) | ((b >> 8) & 0x0F) << 4, b & 0xFF])
+    hea212 = 'r 3 %d %d\n' % (rate, len(c12)) + ''.join(
+        'r.dat 212 %g(0) 12 0 %d 0 0 s%d\n' % (gain / 16, c12[0][k], k) for k in range(3))
+    out['format212_3ch'] = pack(hea212, bytes(b212), blocks=1)
+    # 16 and 80 in two files; the length from the file size (no NSAMP), comments.
+    b80 = bytes((max(-127, min(127, c[1] // 256)) + 128) & 0xFF for c in codes)
+    d16 = b''.join(struct.pack('<h', c[0]) for c in codes)
+    hea2 = ('# two files\nr 2 %d\nr.dat 16 %g/uV 16 0 %d 0 0 EMG\n'
+            's.dat 80 %g(1) 8 0 %d 0 0 ACC\n' % (rate, gain / 1000, codes[0][0], gain / 256,
+                                                  b80[0] - 128))
+    out['format16_80_two_files'] = pack(hea2, d16, b80, blocks=2)
+    out['format16_truncated'] = pack(hea, dat16[:333])
+    out['format16_offset'] = pack(hea.replace('r.dat 16 ', 'r.dat 16+4 '), b'\0' * 4 + dat16)
+    return out
+
+
+def mat_element(mtype, payload):
+    """A MAT v5 data element: tag (type, bytes) and the payload padded to 8 bytes."""
+    pad = (8 - len(payload) % 8) % 8
+    return struct.pack('<II', mtype, len(payload)) + payload + bytes(pad)
+
+
+def mat_matrix(name, cls, dims, real=None, cells=None, chars=None):
+    """miMATRIX (14): flags (miUINT32), dimensions (miINT32), name (miINT8), then the data:
+    doubles (miDOUBLE), chars (miUTF16 as miUINT16), or cells (nested matrices)."""
+    body = mat_element(6, struct.pack('<II', cls, 0))
+    body += mat_element(5, struct.pack('<%di' % len(dims), *dims))
+    body += mat_element(1, name.encode())
+    if real is not None:
+        body += mat_element(9, struct.pack('<%dd' % len(real), *real))
+    if chars is not None:
+        body += mat_element(4, struct.pack('<%dH' % len(chars), *[ord(c) for c in chars]))
+    for c in cells or []:
+        body += c
+    return mat_element(14, body)
+
+
+def mat_v5(elements, compress=False):
+    head = b'MATLAB 5.0 MAT-file, made by tests/fuzz/make_corpus.py'.ljust(116, b' ')
+    out = head + bytes(8) + struct.pack('<H', 0x0100) + b'IM'
+    for e in elements:
+        out += struct.pack('<II', 15, len(zlib.compress(e))) + zlib.compress(e) if compress else e
+    return out
+
+
+def mat_seeds(cut, rate, mat_from_io=None):
+    """.mat files of the cut: v5 written here (double 'data' samples x channels or
+    transposed, scalar 'fs', cell 'labels'; compressed too); v7.3 (HDF5) through
+    tests/cli/mat_from_io.c of a build when --mat-from-io names it."""
+    out = {}
+    rows = cut[:100]
+    n, nc = len(rows), len(rows[0])
+    col_major = [rows[i][c] for c in range(nc) for i in range(n)]
+    labels = [mat_matrix('', 4, [1, len(t)], chars=t) for t in ('EMG', 'ACC X', 'ACC Y', 'ACC Z')]
+    elems = [mat_matrix('data', 6, [n, nc], real=col_major),
+             mat_matrix('fs', 6, [1, 1], real=[float(rate)]),
+             mat_matrix('labels', 1, [1, nc], cells=labels)]
+    out['v5_4ch'] = control(0, *exercise()) + mat_v5(elems)
+    out['v5_4ch_compressed'] = control(0, *exercise(select=0x05, seed=4)) + mat_v5(elems, True)
+    transposed = [rows[i][c] for i in range(n) for c in range(nc)]  # nc x n, column-major
+    out['v5_transposed_no_rate'] = control(2, *exercise(blocks=1)) + mat_v5(
+        [mat_matrix('emg', 6, [nc, n], real=transposed)])
+    out['v5_struct_only'] = control(0, *exercise()) + mat_v5(
+        [mat_matrix('s', 2, [1, 1])])  # a struct: refused with the reason
+    if mat_from_io:
+        with tempfile.TemporaryDirectory() as d:
+            wav_path = os.path.join(d, 'cut.wav')
+            with open(wav_path, 'wb') as f:
+                f.write(wav(rows[:50], rate, nc, 'f32'))
+            for tag, args in (('v73_4ch', ['73']), ('v73_transposed', ['73', 't'])):
+                mat_path = os.path.join(d, tag + '.mat')
+                subprocess.run([mat_from_io, wav_path, mat_path] + args, check=True)
+                out[tag] = control(0, *exercise()) + open(mat_path, 'rb').read()
+    return out
+
+
 # --------------------------------------------------------------------------- main
 
 def write(out_dir, harness, seeds):
@@ -570,6 +678,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--data', default=os.path.join(ROOT, 'data'))
     ap.add_argument('--out', default=os.path.join(HERE, 'corpus'))
+    ap.add_argument('--mat-from-io', help='tests/cli/mat-from-io of a build with matio: '
+                    'also v7.3 (HDF5) seeds for reader_mat')
     args = ap.parse_args()
     write(args.out, 'core', core_seeds(args.data))
     sndfile, edf_, text, raw = reader_seeds(args.data)
@@ -577,6 +687,12 @@ def main():
     write(args.out, 'reader_edf', edf_)
     write(args.out, 'reader_text', text)
     write(args.out, 'reader_raw', raw)
+    rate, _, frames = read_float_wav(os.path.join(args.data, 'artifacts.wav'))
+    onset = twitch_onsets(os.path.join(args.data, 'artifacts_events.tsv'))[0]
+    a = int((onset - 0.1) * rate)
+    cut = frames[a:a + int(0.25 * rate)]
+    write(args.out, 'reader_wfdb', wfdb_seeds(cut, rate))
+    write(args.out, 'reader_mat', mat_seeds(cut, rate, args.mat_from_io))
     return 0
 
 

@@ -5,15 +5,15 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # usage: tests/fuzz/run.sh [-t SECONDS] [-o DIR] [-m] [-f] BUILD_DIR [HARNESS...]
-#   -t SECONDS  time per harness (default 55: five harnesses in under 5 minutes)
+#   -t SECONDS  time per harness (default 55: seven harnesses in under 7 minutes)
 #   -o DIR      keep the new inputs and crash reproducers there (default: a
 #               temporary folder, removed at the end unless something failed)
 #   -m          afterwards merge the new inputs that add coverage into
 #               tests/fuzz/corpus/<harness>/ (libFuzzer -merge=1: minimal set)
 #   -f          campaign mode: -fork=1 -ignore_crashes=1 (one job at a time),
 #               every distinct crash is saved and the run goes on
-#   HARNESS     core reader_sndfile reader_edf reader_text reader_raw (default: all
-#               that the build has)
+#   HARNESS     core reader_sndfile reader_edf reader_text reader_raw reader_wfdb
+#               reader_mat (default: all that the build has; reader_mat needs matio)
 #
 # The committed corpus is read only: libFuzzer writes what it finds to DIR/<h>/new.
 # Each harness runs in its own process with a per-input time limit (-timeout),
@@ -41,7 +41,14 @@ shift $((OPTIND - 1))
 [ $# -ge 1 ] || { sed -n '6,20p' "$0" >&2; exit 2; }
 build=$(cd "$1" && pwd)
 shift
-harnesses=${*:-core reader_sndfile reader_edf reader_text reader_raw}
+if [ $# -gt 0 ]; then
+    harnesses=$*
+else
+    harnesses=
+    for h in core reader_sndfile reader_edf reader_text reader_raw reader_wfdb reader_mat; do
+        [ -x "$build/tests/fuzz/fuzz-$h" ] && harnesses="$harnesses $h"
+    done
+fi
 
 keep=1
 if [ -z "$out" ]; then
@@ -68,6 +75,7 @@ dict() {
         reader_text) echo "-dict=$here/text.dict" ;;
         reader_sndfile) echo "-dict=$here/sndfile.dict" ;;
         reader_edf) echo "-dict=$here/edf.dict" ;;
+        reader_wfdb) echo "-dict=$here/wfdb.dict" ;;
     esac
 }
 

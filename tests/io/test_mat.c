@@ -336,6 +336,120 @@ static void test_refusals(void **state)
     assert_null(r);
 }
 
+/* Level 4 (MATLAB "MAT-File Format"): a 20-byte header (type MOPT, rows, columns, imagf,
+ * name length with its NUL), the name, the column-major data. */
+static void write_v4(FILE *f, const char *name, int32_t type, int32_t rows, int32_t cols,
+                     int32_t namelen, const double *data, size_t n)
+{
+    const int32_t h[5] = {type, rows, cols, 0, namelen};
+    assert_int_equal(fwrite(h, sizeof h, 1, f), 1);
+    assert_int_equal(fwrite(name, 1, strlen(name) + 1, f), strlen(name) + 1);
+    if (n)
+        assert_int_equal(fwrite(data, sizeof *data, n, f), n);
+}
+
+static void test_v4(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/level4.mat", dir);
+    enum { N = 600 };
+    double x[N], fs = 500.0;
+    for (int i = 0; i < N; i++)
+        x[i] = cos(i * 0.05);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    write_v4(f, "data", 0, N, 1, 5, x, N);
+    write_v4(f, "fs", 0, 1, 1, 3, &fs, 1);
+    fclose(f);
+    ltr_io_reader *r = NULL;
+    ltr_io_error err;
+    assert_int_equal(ltr_io_reader_open(&r, path, NULL, &err), LTR_IO_OK);
+    ltr_io_info info;
+    ltr_io_reader_info(r, &info);
+    assert_int_equal(info.n_frames, N);
+    assert_true(info.sample_rate_hz == 500.0);
+    float y[N];
+    size_t n = 0;
+    assert_int_equal(ltr_io_reader_read(r, y, N, &n), LTR_IO_OK);
+    assert_int_equal(n, N);
+    for (int i = 0; i < N; i++)
+        assert_true(y[i] == (float)x[i]);
+    ltr_io_reader_close(r);
+
+    /* What matio would take for a v4 header of absurd sizes (a name of 10^9 bytes: matio
+     * allocated 1.7 GB for it) or a matrix past the end of the file: refused before matio
+     * reads it. */
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    write_v4(f, "data", 0, N, 1, 1000000000, x, N);
+    fclose(f);
+    assert_int_equal(ltr_io_reader_open(&r, path, NULL, &err), LTR_IO_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "v4 matrix header out of range"));
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    write_v4(f, "data", 0, 100000, 1000, 5, x, N);
+    fclose(f);
+    assert_int_equal(ltr_io_reader_open(&r, path, NULL, &err), LTR_IO_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "runs past the end of the file"));
+    assert_null(r);
+}
+
+/* A v5 file of one uncompressed variable: the header, then the miMATRIX element. */
+static void write_v5(const char *path, const uint32_t *payload, size_t n_words)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    char head[128];
+    memset(head, ' ', 116);
+    memcpy(head, "MATLAB 5.0 MAT-file", 19);
+    memset(head + 116, 0, 8);
+    head[124] = 0;
+    head[125] = 1;
+    head[126] = 'I';
+    head[127] = 'M';
+    assert_int_equal(fwrite(head, 1, 128, f), 128);
+    const uint32_t tag[2] = {14, (uint32_t)(4 * n_words)};
+    assert_int_equal(fwrite(tag, 4, 2, f), 2);
+    assert_int_equal(fwrite(payload, 4, n_words, f), n_words);
+    fclose(f);
+}
+
+/* Sizes matio 1.5 would trust: checked before it reads the variables (mat_check.c). */
+static void test_v5_sizes_checked(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/sizes.mat", dir);
+    ltr_io_reader *r = NULL;
+    ltr_io_error err;
+    /* A struct whose name element says 0x73000001 bytes (matio cleared 1.9 GB for it; the
+     * reader_mat fuzz harness). */
+    const uint32_t name[] = {6, 8, 2, 0, 5, 8, 1, 1, 1, 0x73000001, 0, 0};
+    write_v5(path, name, sizeof name / 4);
+    assert_int_equal(ltr_io_reader_open(&r, path, NULL, &err), LTR_IO_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "without its name"));
+    /* A struct with a field-name length of 0 for 8 bytes of names. */
+    const uint32_t fields[] = {6, 8, 2, 0, 5, 8, 1, 1, 0x00010001, 0x73, 0x00040005, 0,
+                               1, 8, 0x61, 0};
+    write_v5(path, fields, sizeof fields / 4);
+    assert_int_equal(ltr_io_reader_open(&r, path, NULL, &err), LTR_IO_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "field-name length out of 1-64"));
+    /* A 1000 x 1000 double matrix with 8 bytes of data. */
+    const uint32_t dims[] = {6, 8, 6, 0, 5, 8, 1000, 1000, 0x00040001, 0x61746164, 9, 8, 0, 0};
+    write_v5(path, dims, sizeof dims / 4);
+    assert_int_equal(ltr_io_reader_open(&r, path, NULL, &err), LTR_IO_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "fewer values in the data than the dimensions say"));
+    /* The same matrix 2 x 1 with its 16 bytes: read (and refused only for want of a rate). */
+    const uint32_t one[] = {6, 8, 6, 0, 5, 8, 2, 1, 0x00040001, 0x61746164, 9, 16,
+                            0, 0x3ff00000, 0, 0x40000000};
+    write_v5(path, one, sizeof one / 4);
+    ltr_io_status st = ltr_io_reader_open(&r, path, NULL, &err);
+    if (st != LTR_IO_ERR_RATE)
+        fail_msg("%d: %s", (int)st, err.message);
+    assert_null(r);
+}
+
 static void test_format_from_name(void **state)
 {
     (void)state;
@@ -357,6 +471,8 @@ int main(void)
         cmocka_unit_test(test_transposed_single),
         cmocka_unit_test(test_integers_choice_and_rate),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_v4),
+        cmocka_unit_test(test_v5_sizes_checked),
         cmocka_unit_test(test_format_from_name),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -221,6 +221,20 @@ static void test_refusals(void **state)
     expect_open_error("short.hea", LTR_IO_ERR_FORMAT, "1 signal lines where the record line announces 2");
     write_text("rate.hea", "rate 1 -5 10\nrate.dat 16\n");
     expect_open_error("rate.hea", LTR_IO_ERR_RATE, "sampling frequency");
+    write_text("neg.hea", "neg 1 250 -4\nneg.dat 16\n");
+    expect_open_error("neg.hea", LTR_IO_ERR_FORMAT, "'-4' is not a number of samples");
+    /* A gain or baseline that would make samples Inf as floats. */
+    unsigned char z[20] = {0};
+    write_bytes("res.dat", z, sizeof z);
+    write_text("tiny.hea", "tiny 1 250 10\nres.dat 16 1e-300 16 0 0 0 0 EMG\n");
+    expect_open_error("tiny.hea", LTR_IO_ERR_FORMAT, "beyond the range of a float");
+    write_text("huge.hea", "huge 1 250 10\nres.dat 16 200(1e300) 16 0 0 0 0 EMG\n");
+    expect_open_error("huge.hea", LTR_IO_ERR_FORMAT, "beyond the range of a float");
+    /* An ADC resolution wider than the format is the format's (range within 16 bits). */
+    write_text("res.hea", "res 1 250 10\nres.dat 16 100 64 0 0 0 0 EMG\n");
+    ltr_io_reader *rr = open_ok("res.hea");
+    assert_true(ltr_io_reader_channel(rr, 0)->range_max == 32767.0 / 100.0);
+    ltr_io_reader_close(rr);
 
     /* Truncated: the header announces 100 frames, the file holds 10. */
     unsigned char b[20] = {0};

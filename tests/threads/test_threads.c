@@ -566,7 +566,7 @@ int main(int argc, char **argv)
     add_file(data, "voluntary.flac", 1, 50.0, 64);
     add_file(data, "artifacts.wav", 1, 50.0, 512);
     add_file(data, "heavy_needle.flac", 1, 50.0, 2048);
-    /* ltr-testgen's files: EDF, BDF, CSV, TSV, WAV (all EMG) */
+    /* ltr-testgen's files: EDF, BDF, CSV, TSV, WAV, WFDB, and .mat v5 and v7.3 (all EMG) */
     for (int i = 2; i < argc; i++)
         add_file(NULL, argv[i], LTR_MAX_CHANNELS, 50.0, 300);
 
