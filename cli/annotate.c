@@ -21,6 +21,10 @@ int cli_annotations_sink(void *ctx, const ltr_event *e)
     cli_annotations *a = ctx;
     if ((unsigned)e->kind >= 32 || !(a->kinds & LTR_IO_KIND(e->kind)))
         return 0;
+    /* Sites and stop cues describe the session, not a stretch of signal; and their texts
+     * ("site") would come back as insertion marks from the annotated copy. */
+    if (e->kind == LTR_EVENT_SITE || e->kind == LTR_EVENT_EXHAUSTED || e->kind == LTR_EVENT_SITE_END)
+        return 0;
     if (a->n == a->cap) {
         size_t cap = a->cap ? 2 * a->cap : 256;
         ltr_event *more = realloc(a->events, cap * sizeof *more);

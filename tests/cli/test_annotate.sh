@@ -52,9 +52,10 @@ grep -q 'annotations' err.txt && fail "annotations noted for a WAV: $(cat err.tx
 expect_rc 0 "$LTR" detect -o ev.tsv --annotate copy.edf --annotations ann.txt rec.edf
 grep -q 'copy.edf: EDF+ copy of 2 channels with 8 annotations (3 of the input)' err.txt ||
     fail "no note on the copy: $(cat err.txt)"
-# MNE's text: the header, then one "onset, duration, description" row per event.
+# MNE's text: the header, then one "onset, duration, description" row per event (sites and
+# stop cues describe the session and are left out).
 [ "$(sed -n 1p ann.txt)" = "# MNE-Annotations" ] || fail "ann.txt header: $(cat ann.txt)"
-awk -F'\t' 'NR > 1 { print $1 ", " $2 ", " ($3 == "artifact" ? "BAD_artifact" : $3) }' ev.tsv >want.txt
+awk -F'\t' 'NR > 1 && $3 != "site" && $3 != "site_stopped" { print $1 ", " $2 ", " ($3 == "artifact" ? "BAD_artifact" : $3) }' ev.tsv >want.txt
 grep -v '^#' ann.txt | diff want.txt - >/dev/null || fail "ann.txt rows differ from ev.tsv: $(cat ann.txt)"
 # Read back by our reader: the same channels, rate and length, and the annotations
 # (its marks give the same events: the input's stimulus and needle texts were kept).
@@ -96,7 +97,7 @@ import sys, warnings
 import numpy as np
 import mne
 rec, copy, txt, tsv = sys.argv[1:]
-rows = [l.rstrip("\n").split("\t") for l in open(tsv)][1:]
+rows = [r for r in (l.rstrip("\n").split("\t") for l in open(tsv)) if r[2] not in ("site", "site_stopped")][1:]
 want = [(float(r[0]), float(r[1]), "BAD_artifact" if r[2] == "artifact" else r[2]) for r in rows]
 a = mne.read_annotations(txt)
 got = list(zip(a.onset, a.duration, a.description))
