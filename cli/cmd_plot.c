@@ -84,7 +84,8 @@ static void help(void)
           "conditioned signal (band-passed, mains and ECG removed) and the decision statistic\n"
           "on a dB axis with its background and on/off thresholds; twitches shaded from onset\n"
           "to offset with their BEGIN (the moment the detector was sure) marked; artifacts and\n"
-          "needle movements hatched; time in seconds, units from the file. The detector runs\n"
+          "needle movements hatched; needling sites a strip along the top; time in seconds,\n"
+          "units from the file. The detector runs\n"
           "as 'ltr detect FILE' would (sidecar, --emg/--acc, settings). With --events it is\n"
           "not run: the recorded signal is drawn with the given events (a quick overview of a\n"
           "long recording). Long recordings are decimated (minimum and maximum per pixel) as\n"
@@ -138,10 +139,11 @@ static int draw_given(const plot_args *a, cli_input *in, plot_data *p, uint64_t 
     }
     for (size_t i = 0; i < ev.n; i++) {
         const cli_event_row *r = &ev.rows[i];
-        const int twitch = cli_event_is_twitch(r);
-        if (!twitch && !cli_event_is_artifact(r))
+        const int twitch = cli_event_is_twitch(r), site = !strcmp(r->type, "site");
+        if (!twitch && !site && !cli_event_is_artifact(r))
             continue; /* a voluntary contraction, an ECG beat: not drawn */
-        const plot_span_kind kind = twitch ? PLOT_TWITCH
+        const plot_span_kind kind = twitch                   ? PLOT_TWITCH
+                                    : site                   ? PLOT_SITE
                                     : cli_event_is_needle(r) ? PLOT_NEEDLE
                                                              : PLOT_ARTIFACT;
         const double begin = twitch && isfinite(r->latency_ms) ? r->onset_s + r->latency_ms / 1000.0
@@ -210,6 +212,10 @@ static int add_events(plot_data *p, begins *b, const ltr_event *ev, size_t n, do
         } else if (e->kind == LTR_EVENT_ARTIFACT) {
             if (plot_data_add_span(p, e->flags & LTR_FLAG_NEEDLE ? PLOT_NEEDLE : PLOT_ARTIFACT,
                                    (double)e->onset / fs, (double)e->offset / fs, -1.0) != 0)
+                return -1;
+        } else if (e->kind == LTR_EVENT_SITE_END) {
+            if (plot_data_add_span(p, PLOT_SITE, (double)e->onset / fs, (double)e->offset / fs,
+                                   -1.0) != 0)
                 return -1;
         }
     }

@@ -191,6 +191,9 @@ static const rgba C_TWITCH = {0.15, 0.70, 0.30, 0.25};
 static const rgba C_BEGIN = {0.05, 0.50, 0.15, 1.0};
 static const rgba C_ARTIFACT = {0.35, 0.35, 0.35, 0.8};
 static const rgba C_NEEDLE = {0.90, 0.45, 0.00, 0.9};
+static const rgba C_SITE = {0.45, 0.20, 0.65, 0.55};
+/* Height of the sites' strip, px. */
+#define SITE_STRIP 6.0
 static const rgba C_AXIS = {0.15, 0.15, 0.15, 1.0};
 static const rgba C_GRID = {0.85, 0.85, 0.85, 1.0};
 
@@ -297,6 +300,7 @@ static void draw_spans(cairo_t *cr, const plot_data *p, box b, int marks, int co
     cairo_save(cr);
     cairo_rectangle(cr, b.x, b.y, b.w, b.h);
     cairo_clip(cr);
+    unsigned sites = 0;
     for (size_t i = 0; i < p->n_spans; i++) {
         const plot_span *s = &p->spans[i];
         if (s->to_s < p->from_s || s->from_s > p->to_s)
@@ -321,6 +325,18 @@ static void draw_spans(cairo_t *cr, const plot_data *p, box b, int marks, int co
                 cairo_close_path(cr);
                 cairo_fill(cr);
             }
+        } else if (s->kind == PLOT_SITE) {
+            /* a strip along the top, the sites alternating in shade so that two sites
+             * that touch stay two, with a tick where each begins */
+            const rgba c = sites++ % 2 ? C_SITE : (rgba){C_SITE.r, C_SITE.g, C_SITE.b, 0.25};
+            color(cr, c);
+            cairo_rectangle(cr, x0, b.y, x1 - x0 > 1.0 ? x1 - x0 : 1.0, SITE_STRIP);
+            cairo_fill(cr);
+            color(cr, C_SITE);
+            cairo_set_line_width(cr, 1.0);
+            cairo_move_to(cr, x0, b.y);
+            cairo_line_to(cr, x0, b.y + 2.0 * SITE_STRIP);
+            cairo_stroke(cr);
         } else {
             hatch(cr, x0, x1, b, s->kind == PLOT_NEEDLE ? C_NEEDLE : C_ARTIFACT);
         }
@@ -443,6 +459,7 @@ static void legend(cairo_t *cr, const plot_data *p, double x, double y, int mark
         {marks ? "twitch (BEGIN marked)" : "twitch", C_TWITCH, 1},
         {"artifact", C_ARTIFACT, 2},
         {"needle", C_NEEDLE, 2},
+        {"site", C_SITE, 1},
     };
     cairo_set_font_size(cr, 11.0);
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {

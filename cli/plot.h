@@ -23,7 +23,8 @@
 #include "ltr/ltr.h"
 
 /* What a span of time on the plot is. */
-typedef enum { PLOT_TWITCH, PLOT_ARTIFACT, PLOT_NEEDLE } plot_span_kind;
+/* PLOT_SITE: a needling site (session tracking), drawn as a band along each panel's top. */
+typedef enum { PLOT_TWITCH, PLOT_ARTIFACT, PLOT_NEEDLE, PLOT_SITE } plot_span_kind;
 
 typedef struct plot_span {
     plot_span_kind kind;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # ltr plot (issue 14): PNG, SVG and PDF of the asked size; a twitch shaded exactly where
-# the events put it (with --events) and where the detector found it (without); the
+# the events put it (with --events) and where the detector found it (without); a site's
+# strip; the
 # refusals. The pixel checks know the layout of cli/plot.c: the drawing area starts 84
 # pixels from the left and 48 from the top, and ends 18 from the right.
 # SPDX-License-Identifier: BSD-3-Clause
@@ -47,6 +48,13 @@ if command -v python3 >/dev/null 2>&1; then
     px=$(python3 "$PNGPX" one.png "$(x 3.15)" 52)
     echo "$px" | awk '{ exit !($2 > $1 + 20 && $2 > $3 + 10) }' || fail "no twitch shade: $px"
     [ "$(python3 "$PNGPX" none.png "$(x 3.15)" 52)" = "255 255 255" ] || fail "shade without twitch"
+    # A needling site (a site row, 6.0-8.0 s) is a purple strip along the panel's top, none
+    # before it.
+    printf 'onset\tduration\ttrial_type\n6.0\t2.0\tsite\n' >site.tsv
+    expect_rc 0 "$LTR" plot -q rec.wav --events site.tsv --width 800 --height 400 -o site.png
+    px=$(python3 "$PNGPX" site.png "$(x 7.0)" 50)
+    echo "$px" | awk '{ exit !($3 > $2 + 20 && $1 > $2 + 10) }' || fail "no site strip at 7.0 s: $px"
+    [ "$(python3 "$PNGPX" site.png "$(x 5.0)" 50)" = "255 255 255" ] || fail "site strip before the site"
     # The needle movement is hatched in orange.
     python3 "$PNGPX" needle.png column "$(x 5.7)" 48 360 |
         awk '$1 > 200 && $2 > 100 && $2 < 200 && $3 < 100 { n++ } END { exit !(n >= 3) }' ||
