@@ -11,7 +11,8 @@
  * flags, dimensions (rank 2-32) and name come first; a numeric or char array
  * holds at least one byte per element in its data (MATLAB may store doubles
  * as smaller integer types, never in less than a byte); a cell holds one
- * nested miMATRIX per element and a struct one per element and field, after
+ * nested miMATRIX per element (a function handle too, as matio reads it) and a struct
+ * one per element and field, after
  * a field-name length of 1-64 and the names; nesting ends within 16 levels.
  * Compressed variables are inflated as far as their header (64 KiB), cells
  * and structs in full (at most LTRI_MAT_MAX_INFLATED bytes).
@@ -29,7 +30,16 @@
 
 /* v5 data types (MAT-File Format, table 1-1) and array classes (table 1-3). */
 enum { MI_INT8 = 1, MI_INT32 = 5, MI_UINT32 = 6, MI_MATRIX = 14, MI_COMPRESSED = 15 };
-enum { MX_CELL = 1, MX_STRUCT = 2, MX_OBJECT = 3, MX_CHAR = 4, MX_SPARSE = 5, MX_UINT64 = 15 };
+enum { MX_CELL = 1, MX_STRUCT = 2, MX_OBJECT = 3, MX_CHAR = 4, MX_SPARSE = 5, MX_UINT64 = 15,
+       MX_FUNCTION = 16 };
+
+/* Classes whose data are nested variables: a function handle's too, which matio 1.5
+ * reads element by element as a cell's, and leaks on a broken one (reader_mat fuzz
+ * harness). */
+static int nests(unsigned cls)
+{
+    return cls == MX_CELL || cls == MX_STRUCT || cls == MX_OBJECT || cls == MX_FUNCTION;
+}
 
 typedef struct elem {
     uint32_t type, bytes;
@@ -110,7 +120,7 @@ static const char *check_matrix(const unsigned char *b, size_t have, size_t full
     }
     if (next_elem(b, have, full, &at, swap, &name) || name.type != MI_INT8)
         return "a variable without its name";
-    if (cls == MX_CELL || cls == MX_STRUCT || cls == MX_OBJECT) {
+    if (nests(cls)) {
         if (have < full)
             return "internal: a cell or struct not read whole";
         uint64_t n_nested = nelem;
@@ -119,7 +129,7 @@ static const char *check_matrix(const unsigned char *b, size_t have, size_t full
             if (next_elem(b, have, full, &at, swap, &class_name) || class_name.type != MI_INT8)
                 return "an object without its class name";
         }
-        if (cls != MX_CELL) {
+        if (cls == MX_STRUCT || cls == MX_OBJECT) {
             elem len, names;
             if (next_elem(b, have, full, &at, swap, &len) || len.type != MI_INT32 ||
                 len.bytes != 4)
@@ -136,7 +146,7 @@ static const char *check_matrix(const unsigned char *b, size_t have, size_t full
         for (uint64_t i = 0; i < n_nested; i++) {
             elem e;
             if (next_elem(b, have, full, &at, swap, &e) || e.type != MI_MATRIX)
-                return "a cell or struct field that is no variable";
+                return "a cell, struct field or function handle element that is no variable";
             const char *why = check_matrix(b + e.data, e.bytes, e.bytes, swap, depth + 1);
             if (why)
                 return why;
@@ -144,7 +154,7 @@ static const char *check_matrix(const unsigned char *b, size_t have, size_t full
         return NULL;
     }
     if (cls < MX_CHAR || cls > MX_UINT64 || cls == MX_SPARSE || nelem == 0)
-        return NULL; /* sparse, function handles, opaque objects: bounds only */
+        return NULL; /* sparse, opaque objects: bounds only */
     elem data;
     if (next_elem(b, have, full, &at, swap, &data))
         return "a numeric variable without its data";
@@ -258,7 +268,7 @@ ltr_io_status ltri_mat_check_v5(const char *path, ltr_io_error *err)
                 int rc = inflate_all(raw, want, 65536, &inf, &n_inf, &complete);
                 if (rc == 0 && !complete && n_inf >= 16) {
                     const unsigned cls = rd32(inf + 16, swap) & 0xffu; /* tag, flags tag, flags */
-                    if (cls == MX_CELL || cls == MX_STRUCT || cls == MX_OBJECT) {
+                    if (nests(cls)) {
                         free(inf);
                         inf = NULL;
                         rc = inflate_all(raw, want, LTRI_MAT_MAX_INFLATED, &inf, &n_inf,
@@ -290,7 +300,7 @@ ltr_io_status ltri_mat_check_v5(const char *path, ltr_io_error *err)
             } else {
                 if (have < full) { /* read the rest if it is a cell or a struct */
                     const unsigned cls = have >= 16 ? rd32(buf + 8, swap) & 0xffu : 0;
-                    if (cls == MX_CELL || cls == MX_STRUCT || cls == MX_OBJECT) {
+                    if (nests(cls)) {
                         unsigned char *all = realloc(buf, full);
                         if (!all || fread(all + have, 1, full - have, f) != full - have) {
                             free(all ? all : buf);
