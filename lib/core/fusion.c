@@ -312,6 +312,21 @@ static int acc_stirred(const ltri_fusion_design *fd, const ltri_lane_slot *lanes
     return 0;
 }
 
+/* Only the scan (scan.h) found the EMG side of the twitch: its evidence is a few dB, and
+ * with an accelerometer on the muscle an LTR must also move it visibly (Hong 1994). */
+static int scan_only(const ltri_lane_slot *lanes, unsigned n_lanes, uint64_t done)
+{
+    int any = 0;
+    for (unsigned l = 0; l < n_lanes; l++) {
+        if (!(done >> l & 1u) || lanes[l].sensor != LTR_SENSOR_EMG)
+            continue;
+        if (!lanes[l].lane.tw.by_scan)
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
 static void describe_end(const ltri_fusion_design *fd, const ltri_twitch *tw,
                          const ltri_lane_slot *lanes, unsigned n_lanes, ltri_fused_event *out)
 {
@@ -347,7 +362,8 @@ void ltri_fusion_close(const ltri_fusion_design *fd, ltri_fusion *f, const ltri_
     if (tw->voluntary || tw->done == 0) {
         describe_cancel(fd, tw, lanes, n_lanes, n, &out->ev);
     } else if (fd->acc_confirms && !(seen & LTR_FLAG_ACC) &&
-               !acc_stirred(fd, lanes, n_lanes, tw->onset_of[LTR_SENSOR_EMG])) {
+               (scan_only(lanes, n_lanes, tw->done) ||
+                !acc_stirred(fd, lanes, n_lanes, tw->onset_of[LTR_SENSOR_EMG]))) {
         /* an LTR moves the muscle: EMG alone, with the accelerometer still, is not one */
         describe_cancel(fd, tw, lanes, n_lanes, n, &out->ev);
         out->ev.flags |= LTR_FLAG_UNSEEN | seen;

@@ -45,6 +45,7 @@ void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_senso
     d->hump_onset = sensor == LTR_SENSOR_ACC && !emg;
     const double fs = cfg->sample_rate_hz;
     ltri_noise_design_init(&d->noise, cfg);
+    ltri_scan_design_init(&d->scan, cfg, sensor, d->noise.block);
     d->confirm = frames_of(cfg->confirm_ms, fs);
     d->min_duration = frames_of(sensor == LTR_SENSOR_ACC ? cfg->acc_min_duration_ms
                                                          : cfg->min_duration_ms, fs);
@@ -66,6 +67,7 @@ void ltri_lane_reset(ltri_lane *l)
     l->weak_onset = l->weak_rise = 0;
     l->settling = 0;
     l->tw = (ltri_lane_twitch){0};
+    ltri_scan_reset(&l->scan);
 }
 
 static void track_valley(ltri_lane *l, ltri_lane_frame t, float env)
@@ -150,6 +152,10 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
     const ltri_noise *nz = &l->noise;
     if (blocked) {
         ltri_noise_push(&d->noise, &l->noise, env, 1);
+        if (d->scan.enabled) {
+            ltri_scan_push(&d->scan, &l->scan, t, amp_sq, 0);
+            ltri_scan_free(&l->scan, t + 1);
+        }
         const ltri_lane_state was = l->state;
         /* Afterwards, if the envelope is still up when the lane is unblocked, it must
          * settle (BUSY) before a twitch may begin: one whose start the artifact hid cannot
@@ -177,6 +183,8 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
     /* The floor learns only from the background: never from a twitch in progress. */
     ltri_noise_push(&d->noise, &l->noise, env,
                     l->state == LANE_CANDIDATE || l->state == LANE_ACTIVE || l->state == LANE_GAP);
+    if (d->scan.enabled)
+        ltri_scan_push(&d->scan, &l->scan, t, amp_sq, l->state == LANE_IDLE);
     /* Sub-threshold activity: where the latest rise above the off threshold began. An
      * accelerometer-confirmed twitch takes its onset from it (detector.c). */
     const int above = env > nz->thr_off;
@@ -199,6 +207,15 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
                 start_levels(&l->tw, nz->floor_lin);
                 track_levels(d, &l->tw, t, env);
             }
+        } else if (ltri_scan_begins(&d->scan, &l->scan, t) && t >= l->refractory_until &&
+                   ltri_noise_ready(&d->noise, nz)) {
+            /* the scan's windows have already weighed the evidence: no confirmation */
+            l->state = LANE_ACTIVE;
+            l->tw = (ltri_lane_twitch){.onset = ltri_scan_onset(&d->scan, &l->scan), .peak = t, .peak_env = env,
+                                       .floor_lin = nz->floor_lin, .peak_sq = amp_sq,
+                                       .peak_amp = t, .last_loud = t, .valley_env = env,
+                                       .valley = t, .by_scan = 1};
+            return LANE_BEGIN;
         } else if (env <= nz->thr_quiet) {
             l->last_quiet = t;
         }
@@ -207,6 +224,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
         track_peak(d, l, t, env, amp_sq);
         if (env < nz->thr_off) {
             l->state = LANE_IDLE; /* a blip, never reported */
+            ltri_scan_free(&l->scan, t);
             if (env <= nz->thr_quiet)
                 l->last_quiet = t;
             return LANE_NONE;
@@ -228,7 +246,14 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
         /* A strong twitch ends once it has fallen TAIL_DB below its peak, even if the
          * filters' ringing (mains notches ring for ~1/(pi width) = 80 ms) keeps the
          * envelope above the off threshold for longer. */
-        if (env >= nz->thr_off && env >= l->tw.peak_env * d->tail_ratio) {
+        /* the envelope's own evidence: the twitch is no longer the scan's alone */
+        if (env > nz->thr_on)
+            l->tw.by_scan = 0;
+        /* a scan-begun twitch lasts while the scan holds it */
+        const int held = l->tw.by_scan && l->scan.hold;
+        if (held)
+            l->tw.last_loud = t;
+        if ((env >= nz->thr_off || held) && env >= l->tw.peak_env * d->tail_ratio) {
             track_peak(d, l, t, env, amp_sq);
             l->state = LANE_ACTIVE;
             return LANE_NONE;
@@ -244,6 +269,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
             l->since = t + 1;
             l->last_quiet = t;
             l->refractory_until = t + d->refractory;
+            ltri_scan_free(&l->scan, t);
             return close_twitch(d, l, l->tw.last_loud + 1, 0);
         }
         return LANE_NONE;
@@ -253,6 +279,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
         else if (t + 1 - l->since >= d->gap) {
             l->state = LANE_IDLE;
             l->last_quiet = t;
+            ltri_scan_free(&l->scan, t);
         }
         return LANE_NONE;
     }

@@ -22,6 +22,7 @@
 
 #include "filter.h"
 #include "noise.h"
+#include "scan.h"
 #include "timebase.h"
 
 typedef enum { LANE_IDLE, LANE_CANDIDATE, LANE_ACTIVE, LANE_GAP, LANE_BUSY } ltri_lane_state;
@@ -34,6 +35,7 @@ typedef enum { LANE_NONE = 0, LANE_BEGIN, LANE_END, LANE_CANCEL } ltri_lane_news
 
 typedef struct ltri_lane_design {
     ltri_noise_design noise;
+    ltri_scan_design scan;   /* surface EMG: the multi-scale energy scan (scan.h) */
     uint32_t confirm, min_duration, max_duration, gap, refractory; /* frames */
     float tail_ratio;        /* a twitch has ended below peak * tail_ratio */
     int split_valleys;       /* a deep valley before a higher peak starts the twitch anew */
@@ -62,6 +64,8 @@ typedef struct ltri_lane_twitch {
     float floor_lin;     /* noise floor when it began */
     float peak_sq;       /* largest squared band-passed amplitude */
     uint32_t flags;      /* LTR_FLAG_TOO_LONG, _TOO_SHORT, _ARTIFACT, _TRUNCATED */
+    int by_scan;         /* begun by the scan, and the envelope has not crossed the on
+                            threshold since */
 } ltri_lane_twitch;
 
 typedef struct ltri_lane {
@@ -75,6 +79,7 @@ typedef struct ltri_lane {
     ltri_lane_frame weak_onset, weak_rise; /* latest rise above off: its onset and frame (0 = none) */
     int settling;               /* how the last blocked stretch ended (LANE_BLOCKED...) */
     ltri_lane_twitch tw;
+    ltri_scan scan;
 } ltri_lane;
 
 void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_sensor sensor);

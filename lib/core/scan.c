@@ -1,0 +1,175 @@
+/*
+ * Multi-scale energy scan of a surface EMG lane (libltr core). See scan.h.
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <math.h>
+
+#include "scan.h"
+
+/* Background: ~2 s of blocks (as the noise floor's spread); blocks capped at 4x it, so a
+ * missed burst drags it up by little; window entries capped at 8x (assumptions). */
+#define BG_TAU_S 2.0
+#define BG_CAP 4.0f
+#define RING_CAP 8.0f
+#define LEARN_S 2.0
+/* After a twitch or an artifact the envelope's tail and the filters' ringing are no
+ * background: the scan waits this long (its longest window) before beginning one. */
+#define MEMORY_S 0.128
+/* 99.5th percentile tracker: up 0.1 dB per block above it, down 0.1/199 below
+ * (P(r > q) = down / (up + down) = 0.5 %); started at mean + 3.2 mean absolute
+ * deviations (2.56 standard deviations of a normal: its 99.5th percentile). */
+#define Q_UP_DB 0.1f
+#define Q_SHARE 0.005
+#define Q_START_MAD 3.2f
+#define MARGIN_DB 2.0f
+#define MIN_DB 3.0f
+#define PERSIST 2u
+/* A heavy-tailed background: its 128 ms window's 99.5th percentile this far over it. */
+#define GATE_DB 3.0f
+/* Hold: the 16 ms window over the background's mean + 2 mean absolute deviations. */
+#define HOLD_MAD 2.0f
+/* Constant false-alarm rate of the scan's rises: 0.4/s averaged over ~5 s; the margin
+ * moves 4 dB/s up, 0.5 dB/s down, 0..12 dB (as noise.c's loop, for a rarer event). */
+#define CFAR_RATE_HZ 0.4f
+#define CFAR_TAU_S 5.0
+#define CFAR_UP_DB_PER_S 4.0
+#define CFAR_DOWN_DB_PER_S 0.5
+#define CFAR_MAX_DB 12.0f
+
+void ltri_scan_design_init(ltri_scan_design *d, const ltr_config *cfg, ltr_sensor sensor,
+                           uint32_t block)
+{
+    const double fs = cfg->sample_rate_hz;
+    const double block_s = block / fs;
+    /* Surface EMG at the rates where the Teager-Kaiser envelope is used (< 4 kHz); a
+     * needle recording (RMS envelope) has a spiky background the scan has no model of. */
+    d->enabled = sensor == LTR_SENSOR_EMG && cfg->emg_envelope == LTR_ENVELOPE_TKEO;
+    d->block = block;
+    d->learn_blocks = (uint32_t)ceil(LEARN_S / block_s);
+    d->memory = (uint32_t)ltri_frames(MEMORY_S, fs, LTRI_ROUND_UP, 1);
+    d->bg_alpha = (float)(block_s / BG_TAU_S);
+    d->q_down = (float)(Q_UP_DB * Q_SHARE / (1.0 - Q_SHARE));
+    d->blocks_per_s = (float)(1.0 / block_s);
+    d->cfar_alpha = (float)(block_s / CFAR_TAU_S);
+    d->cfar_up = (float)(CFAR_UP_DB_PER_S * block_s);
+    d->cfar_down = (float)(CFAR_DOWN_DB_PER_S * block_s);
+}
+
+void ltri_scan_reset(ltri_scan *s) { *s = (ltri_scan){0}; }
+
+/* The ring's newest j blocks, summed. */
+static float newest(const ltri_scan *s, uint32_t j)
+{
+    float sum = 0.0f;
+    for (uint32_t i = 1; i <= j; i++)
+        sum += s->ring[(s->pos + LTRI_SCAN_RING - i) % LTRI_SCAN_RING];
+    return sum;
+}
+
+/* Maximum-likelihood change time: the number of newest blocks j that best fit a new
+ * level P_j against the background bg, for exponentially distributed block energies:
+ * log-likelihood ratio j (P/bg - 1 - ln(P/bg)). */
+static uint32_t change_blocks(const ltri_scan *s, uint32_t span)
+{
+    float sum = 0.0f, best = 0.0f;
+    uint32_t best_j = 1;
+    for (uint32_t j = 1; j <= span && j <= s->filled; j++) {
+        sum += s->ring[(s->pos + LTRI_SCAN_RING - j) % LTRI_SCAN_RING];
+        const float ratio = sum / ((float)j * s->bg);
+        if (ratio <= 1.0f)
+            continue;
+        const float llr = (float)j * (ratio - 1.0f - logf(ratio));
+        if (llr > best) {
+            best = llr;
+            best_j = j;
+        }
+    }
+    return best_j;
+}
+
+static void learn(const ltri_scan_design *d, ltri_scan *s, const float *r)
+{
+    if (s->blocks < d->learn_blocks) {
+        const float w = 1.0f / (float)(s->blocks + 1);
+        for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++) {
+            s->mu[k] += w * (r[k] - s->mu[k]);
+            s->mad[k] += w * (fabsf(r[k] - s->mu[k]) - s->mad[k]);
+            s->q[k] = s->mu[k] + Q_START_MAD * s->mad[k];
+        }
+    } else {
+        for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++) {
+            s->q[k] += r[k] > s->q[k] ? Q_UP_DB : -d->q_down;
+            s->mu[k] += d->bg_alpha * (r[k] - s->mu[k]);
+            s->mad[k] += d->bg_alpha * (fabsf(r[k] - s->mu[k]) - s->mad[k]);
+        }
+    }
+    s->blocks++;
+}
+
+ltri_lane_frame ltri_scan_onset(const ltri_scan_design *d, const ltri_scan *s)
+{
+    /* the change is sought within twice the shortest window that saw it: a burst is not
+     * dated back to an unrelated transient further back in the ring */
+    const ltri_lane_frame back = (ltri_lane_frame)change_blocks(s, 2u * s->shortest) * d->block;
+    const ltri_lane_frame onset = s->at + 1 > back ? s->at + 1 - back : 0;
+    return onset > s->free_from ? onset : s->free_from;
+}
+
+void ltri_scan_push(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t, float amp_sq,
+                    int background)
+{
+    s->sum += amp_sq;
+    s->frozen |= (uint8_t)(!background || t < s->free_from + d->memory);
+    if (++s->count < d->block)
+        return;
+    const float m = s->sum / (float)s->count;
+    const int learns = !s->frozen;
+    s->sum = 0.0f;
+    s->count = 0;
+    s->frozen = 0;
+    if (learns) {
+        if (s->bg <= 0.0f)
+            s->bg = m;
+        const float a = s->blocks < d->learn_blocks ? 1.0f / (float)(s->blocks + 1) : d->bg_alpha;
+        s->bg += a * (fminf(m, BG_CAP * s->bg) - s->bg);
+    }
+    s->ring[s->pos] = s->bg > 0.0f ? fminf(m, RING_CAP * s->bg) : m;
+    s->pos = (s->pos + 1) % LTRI_SCAN_RING;
+    if (s->filled < LTRI_SCAN_RING)
+        s->filled++;
+    s->on = s->hold = 0;
+    if (!(s->bg > 1e-30f) || s->filled < LTRI_SCAN_RING)
+        return;
+    float r[LTRI_SCAN_WINDOWS];
+    for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++) {
+        const uint32_t n = 4u << k;
+        r[k] = 10.0f * log10f(newest(s, n) / ((float)n * s->bg) + 1e-30f);
+    }
+    if (learns)
+        learn(d, s, r);
+    /* the rate loop counts the background's own rises only */
+    s->rate += d->cfar_alpha * ((float)s->rises * d->blocks_per_s - s->rate);
+    s->rises = 0;
+    if (s->rate > CFAR_RATE_HZ)
+        s->cfar_db = fminf(s->cfar_db + d->cfar_up, CFAR_MAX_DB);
+    else if (s->rate < 0.5f * CFAR_RATE_HZ)
+        s->cfar_db = fmaxf(s->cfar_db - d->cfar_down, 0.0f);
+    if (s->blocks < d->learn_blocks || s->q[LTRI_SCAN_WINDOWS - 1] >= GATE_DB) {
+        s->was_on = 0;
+        return;
+    }
+    uint32_t shortest = 0; /* blocks of the shortest window that is on */
+    for (unsigned k = LTRI_SCAN_WINDOWS; k-- > 0;)
+        if (r[k] > fmaxf(s->q[k] + MARGIN_DB + s->cfar_db, MIN_DB))
+            shortest = 4u << k;
+    /* on for PERSIST verdicts in a row: a transient's tail (a stimulus artifact) lifts
+     * a window briefly, a burst keeps it up */
+    s->run = shortest ? (s->run < 255u ? s->run + 1u : 255u) : 0u;
+    s->on = s->run >= PERSIST;
+    s->hold = r[0] > s->mu[0] + HOLD_MAD * s->mad[0];
+    if (s->on && !s->was_on && learns)
+        s->rises++;
+    s->was_on = s->on;
+    s->shortest = (uint8_t)shortest;
+    s->at = t;
+}

@@ -1,0 +1,102 @@
+/*
+ * Multi-scale energy scan of a surface EMG lane (internal to libltr): finds twitches a
+ * few dB over a calm background, which the smoothed Teager-Kaiser envelope buries.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Why: the TKEO weighs white amplifier noise by the square of its frequency, so at a
+ * 2 kHz rate its envelope's ripple hides a twitch that is only 3-8 dB over the
+ * background in plain energy (measured on low_snr: twitches 5-9 dB over their own
+ * duration, background windows at most 1-3 dB). The scan looks at the plain energy
+ * (squared band-passed samples) instead, on 4 ms block means:
+ *
+ *  - background: an exponential average of the block means over ~2 s, learnt only from
+ *    the background (the lane says when) and with each block capped at 4x it;
+ *  - windows of 16, 32, 64 and 128 ms ending now (4, 8, 16, 32 blocks; each block capped
+ *    at 8x the background, so one spike cannot fill a window); r_k = their mean energy
+ *    over the background, dB. A window as long as the burst is the matched one: the
+ *    energy detector over an unknown duration, evaluated at a few octave-spaced
+ *    durations (cf. the multi-window GLR of Staude et al. 2001);
+ *  - each window's false-alarm level is learnt from the background itself: the 99.5th
+ *    percentile of r_k (an asymmetric quantile tracker, started at mean + 3.2 mean
+ *    absolute deviations after a 2 s learning period), plus 2 dB, plus a constant-false-
+ *    alarm-rate margin that holds rises of the scan to 0.4/s; and never under 3 dB;
+ *  - a background whose 128 ms window is itself heavy-tailed (its 99.5th percentile at
+ *    3 dB or more: ECG, end-plate spikes, insertional activity) turns the scan off: its
+ *    small excesses are then not evidence of anything (the classic envelope rule holds
+ *    those backgrounds);
+ *  - onset: the maximum-likelihood change time of the block energies over the ring
+ *    (an exponential model of the block mean before and after, Basseville & Nikiforov
+ *    1993), at block resolution;
+ *  - hold: a scan-begun twitch lasts while the 16 ms window stays over the background's
+ *    mean + 2 mean absolute deviations.
+ *
+ * Work: a sum per frame; once per block, four log10f and a few adds; at a begin, up to
+ * 32 logf for the onset. State: ltri_scan (about 220 bytes).
+ */
+#ifndef LTR_CORE_SCAN_H
+#define LTR_CORE_SCAN_H
+
+#include <stdint.h>
+
+#include "timebase.h"
+
+#include "ltr/ltr.h"
+
+#define LTRI_SCAN_RING 32u   /* blocks: the longest window */
+#define LTRI_SCAN_WINDOWS 4u /* 4, 8, 16, 32 blocks */
+
+typedef struct ltri_scan_design {
+    int enabled;
+    uint32_t block;          /* frames per block (the noise floor's, ~4 ms) */
+    uint32_t learn_blocks;   /* blocks of background before any verdict */
+    uint32_t memory;         /* frames after a twitch or artifact before it may begin one */
+    float bg_alpha;          /* background average, per block */
+    float q_down;            /* quantile tracker's fall per block, dB (its rise is Q_UP_DB) */
+    float cfar_alpha, cfar_up, cfar_down, blocks_per_s;
+} ltri_scan_design;
+
+typedef struct ltri_scan {
+    float sum;               /* amp_sq over the current block */
+    uint32_t count;
+    uint32_t blocks;         /* background blocks learnt */
+    uint32_t pos, filled;    /* ring cursor and fill */
+    float bg;                /* background energy (linear) */
+    float ring[LTRI_SCAN_RING];
+    float q[LTRI_SCAN_WINDOWS];   /* 99.5th percentile of r_k, dB */
+    float mu[LTRI_SCAN_WINDOWS];  /* mean of r_k, dB */
+    float mad[LTRI_SCAN_WINDOWS]; /* mean absolute deviation of r_k, dB */
+    float rate, cfar_db;     /* rises per second, and the margin they raise */
+    uint32_t rises;          /* rises in the current block */
+    uint8_t on, hold, was_on, frozen; /* verdicts; frozen: this block does not learn */
+    uint8_t shortest;          /* blocks of the shortest window that is on */
+    uint8_t run;               /* verdicts in a row with a window on */
+    ltri_lane_frame at;        /* lane frame of the latest verdict */
+    ltri_lane_frame free_from; /* last end of a twitch, artifact or busy stretch */
+} ltri_scan;
+
+void ltri_scan_design_init(ltri_scan_design *d, const ltr_config *cfg, ltr_sensor sensor,
+                           uint32_t block);
+void ltri_scan_reset(ltri_scan *s);
+
+/* Lane frame t's squared band-passed sample; learn = the lane is in the background
+ * (idle, not blocked). At each block's end the verdicts (s->on, s->hold) are
+ * renewed; between block ends they hold. */
+void ltri_scan_push(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t, float amp_sq,
+                    int learn);
+
+/* Nonzero when the scan may begin a twitch at lane frame t (it is on, and it is long
+ * enough after the last twitch or artifact). */
+static inline int ltri_scan_begins(const ltri_scan_design *d, const ltri_scan *s,
+                                   ltri_lane_frame t)
+{
+    return d->enabled && s->on && t >= s->free_from + d->memory;
+}
+
+/* Where the burst the scan is on for began: the maximum-likelihood change time, not
+ * before the last twitch or artifact. */
+ltri_lane_frame ltri_scan_onset(const ltri_scan_design *d, const ltri_scan *s);
+
+/* The lane is no longer in a twitch or an artifact from lane frame t on. */
+static inline void ltri_scan_free(ltri_scan *s, ltri_lane_frame t) { s->free_from = t; }
+
+#endif /* LTR_CORE_SCAN_H */
