@@ -215,8 +215,8 @@ LTRI_COLD static unsigned count_lanes(const ltr_config *cfg)
  * each sensor present, then with ECG cancelling its design, one canceller per EMG
  * channel and the accelerometer lane's delay line (energy, amplitude). */
 typedef struct layout {
-    size_t channels, lanes, art, band[N_SENSORS], chain[N_SENSORS], mains, ecg_design, ecg,
-        acc_ring, total;
+    size_t channels, lanes, levels, art, band[N_SENSORS], chain[N_SENSORS], mains, ecg_design,
+        ecg, acc_ring, total;
     uint32_t band_cols[N_SENSORS];
     size_t art_stride, ecg_stride;
     uint32_t ecg_delay;
@@ -230,7 +230,10 @@ LTRI_COLD static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_des
     memset(lo, 0, sizeof *lo);
     lo->channels = CHANNELS_OFFSET;
     lo->lanes = lo->channels + align_up(cfg->n_channels * sizeof(channel_state));
-    lo->art = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
+    lo->levels = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
+    /* the hump levels of the one lane that times by its hump: the accelerometer's, when
+     * no channel is EMG (ltri_lane_design_init's hump_onset); EMG lanes have none */
+    lo->art = lo->levels + (n_acc && !n_emg ? align_up(sizeof(ltri_lane_levels)) : 0);
     ltri_artifact_design art;
     ltri_artifact_design_init(&art, cfg);
     lo->art_stride = align_up(ltri_artifact_size(&art));
@@ -463,6 +466,9 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
             chans(d)[c].lane = (uint32_t)acc_lane;
         }
     }
+    if (lo.art != lo.levels) /* the accelerometer lane is the only one */
+        ltri_lane_attach_levels(&lanes_of(d)[0].lane,
+                                (ltri_lane_levels *)(void *)((unsigned char *)d + lo.levels));
     ltr_status ds;
     if (has_sensor(d, LTR_SENSOR_EMG) && (ds = design_emg(d)) != LTR_OK)
         return ds;
@@ -472,6 +478,9 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     for (unsigned k = 0; k < N_SENSORS; k++)
         if (has_sensor(d, k))
             ltri_lane_design_init(&chain_of(d, k)->lane, cfg, (ltr_sensor)k);
+    for (unsigned l = 0; l < d->n_lanes; l++) /* plan_layout gave levels where they are used */
+        if (lane_design(d, &lanes_of(d)[l])->hump_onset != (lanes_of(d)[l].lane.levels_at != 0))
+            return LTR_ERR_ARGUMENT;
 
     uint64_t max_delay = 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
