@@ -99,7 +99,8 @@ typedef enum ltr_status {
     LTR_ERR_EVENT_OVERFLOW = -11,  /**< events were lost: the internal queue overflowed (see ltr_detector_max_events) */
     LTR_ERR_TOO_MANY_MARKS = -12,  /**< more pending marks than LTR_MAX_PENDING_MARKS */
     LTR_ERR_ENVELOPE = -13,        /**< unknown envelope kind */
-    LTR_ERR_VERSION = -14          /**< config.struct_size is not a layout this library knows: fill the config with ltr_config_default() */
+    LTR_ERR_VERSION = -14,         /**< config.struct_size is not a layout this library knows: fill the config with ltr_config_default() */
+    LTR_ERR_UNSUPPORTED = -15      /**< the config asks for a feature this build of the library leaves out (ecg_cancel = 1 in a core built with meson -Decg=false) */
 } ltr_status;
 
 /** A human-readable, static, English description of a status. Never NULL. [RT] */
@@ -261,7 +262,9 @@ typedef struct ltr_config {
      *  energy (template subtraction, Drake & Callaghan 2006). Costs 33-34 ms of latency
      *  (the matched filter must see the complex before it can be subtracted from its
      *  start) and 1.8-8 KB per EMG channel (more at higher rates); with no ECG present it
-     *  changes nothing but the delay. Default 0 (limb muscles). */
+     *  changes nothing but the delay. Default 0 (limb muscles). A core built with meson
+     *  -Decg=false (for devices that never cancel ECG: ~5.3 KiB less code on a
+     *  Cortex-M4) refuses 1 with LTR_ERR_UNSUPPORTED. */
     unsigned ecg_cancel;
     /** With both EMG and an accelerometer: 1 = an EMG twitch the accelerometer did not
      *  see, not even below its threshold, within fusion_window_ms is cancelled
