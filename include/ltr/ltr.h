@@ -409,11 +409,12 @@ static inline uint32_t ltr_event_site_twitches(const ltr_event *ev)
 typedef struct ltr_detector ltr_detector;
 
 /** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init]
- *  With the defaults (bench/bench_memory measures it): one EMG channel 4896
- *  bytes at 1-2 kHz (4960 at 10 kHz, 5088 at 20 kHz: the artifact look-ahead
- *  line grows with the rate; session tracking is 336 of them); each further
- *  EMG channel about 880 bytes at 1-2 kHz (940 at 10 kHz; 32 channels: 32160
- *  bytes); 1 EMG + 3 accelerometer axes 6704 bytes at 2 kHz. ECG cancelling (ecg_cancel)
+ *  With the defaults (bench/bench_memory measures it, x86-64): one EMG channel
+ *  3344 bytes at 1-2 kHz (3408 at 10 kHz, 3536 at 20 kHz: the artifact
+ *  look-ahead line grows with the rate; session tracking is 304 of them, and
+ *  only a detector with config.session on carries it); each further EMG
+ *  channel about 756 bytes at 1-2 kHz (820 at 10 kHz; 32 channels: 26768
+ *  bytes); 1 EMG + 3 accelerometer axes 4720 bytes at 2 kHz. ECG cancelling (ecg_cancel)
  *  adds its templates, 1.9 KiB per EMG channel at
  *  2 kHz, more at higher rates. */
 LTR_API size_t ltr_detector_size(const ltr_config *cfg);
