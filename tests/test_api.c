@@ -25,7 +25,8 @@ static void test_status_strings(void **state)
                               LTR_ERR_CHANNELS, LTR_ERR_SENSOR, LTR_ERR_MAINS, LTR_ERR_BAND,
                               LTR_ERR_THRESHOLD, LTR_ERR_TIMING, LTR_ERR_MEMORY,
                               LTR_ERR_ARGUMENT, LTR_ERR_EVENT_OVERFLOW,
-                              LTR_ERR_TOO_MANY_MARKS, LTR_ERR_ENVELOPE, LTR_ERR_VERSION};
+                              LTR_ERR_TOO_MANY_MARKS, LTR_ERR_ENVELOPE, LTR_ERR_VERSION,
+                              LTR_ERR_UNSUPPORTED};
     const size_t n = sizeof all / sizeof all[0];
     for (size_t i = 0; i < n; i++) {
         const char *s = ltr_status_string(all[i]);
@@ -142,6 +143,33 @@ static void test_bad_config_refused(void **state)
     assert_int_equal(ltr_config_default(NULL, 1000, 1, NULL), LTR_ERR_NULL);
     assert_int_equal(ltr_config_validate(NULL), LTR_ERR_NULL);
     assert_int_equal(ltr_detector_size(NULL), 0);
+}
+
+/* ECG cancelling in a core built with it (meson -Decg=true, the default) builds a
+ * detector; in one built without it (-Decg=false) it is refused with
+ * LTR_ERR_UNSUPPORTED by every call that takes the config, and size is 0. */
+static void test_ecg_by_build(void **state)
+{
+    (void)state;
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, 2000.0, 1, NULL), LTR_OK);
+    cfg.ecg_cancel = 1;
+    ltr_detector *det = NULL;
+    const ltr_status st = ltr_detector_create(&det, &cfg);
+#if LTRI_HAVE_ECG
+    assert_int_equal(ltr_config_validate(&cfg), LTR_OK);
+    assert_int_equal(st, LTR_OK);
+    assert_true(ltr_detector_size(&cfg) > 0);
+    ltr_detector_destroy(det);
+#else
+    assert_int_equal(ltr_config_validate(&cfg), LTR_ERR_UNSUPPORTED);
+    assert_int_equal(st, LTR_ERR_UNSUPPORTED);
+    assert_null(det);
+    assert_int_equal(ltr_detector_size(&cfg), 0);
+#endif
+    cfg.ecg_cancel = 0; /* the rest of the core is the same in either build */
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+    ltr_detector_destroy(det);
 }
 
 static void test_memory_rules(void **state)
@@ -393,7 +421,7 @@ int main(void)
         cmocka_unit_test(test_status_strings),   cmocka_unit_test(test_defaults_valid),
         cmocka_unit_test(test_bad_config_refused), cmocka_unit_test(test_memory_rules),
         cmocka_unit_test(test_bad_arguments),    cmocka_unit_test(test_event_queue),
-        cmocka_unit_test(test_max_events_bound),
+        cmocka_unit_test(test_max_events_bound), cmocka_unit_test(test_ecg_by_build),
         cmocka_unit_test(test_ready_after_warmup),
         cmocka_unit_test(test_valid_config_builds),
     };

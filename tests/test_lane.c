@@ -30,6 +30,7 @@ typedef struct news_log {
 typedef struct lane_run {
     ltri_lane_design d;
     ltri_lane l;
+    ltri_lane_levels levels; /* the hump levels of an accelerometer lane */
     ltri_lane_frame t;
     news_log log;
 } lane_run;
@@ -39,6 +40,7 @@ static void start(lane_run *r, ltr_sensor sensor)
     ltr_config cfg;
     assert_int_equal(ltr_config_default(&cfg, FS, 1, &sensor), LTR_OK);
     ltri_lane_design_init(&r->d, &cfg, sensor);
+    ltri_lane_attach_levels(&r->l, &r->levels);
     ltri_lane_reset(&r->l);
     r->t = 0;
     r->log.n = 0;

@@ -99,7 +99,8 @@ typedef enum ltr_status {
     LTR_ERR_EVENT_OVERFLOW = -11,  /**< events were lost: the internal queue overflowed (see ltr_detector_max_events) */
     LTR_ERR_TOO_MANY_MARKS = -12,  /**< more pending marks than LTR_MAX_PENDING_MARKS */
     LTR_ERR_ENVELOPE = -13,        /**< unknown envelope kind */
-    LTR_ERR_VERSION = -14          /**< config.struct_size is not a layout this library knows: fill the config with ltr_config_default() */
+    LTR_ERR_VERSION = -14,         /**< config.struct_size is not a layout this library knows: fill the config with ltr_config_default() */
+    LTR_ERR_UNSUPPORTED = -15      /**< the config asks for a feature this build of the library leaves out (ecg_cancel = 1 in a core built with meson -Decg=false) */
 } ltr_status;
 
 /** A human-readable, static, English description of a status. Never NULL. [RT] */
@@ -261,7 +262,9 @@ typedef struct ltr_config {
      *  energy (template subtraction, Drake & Callaghan 2006). Costs 33-34 ms of latency
      *  (the matched filter must see the complex before it can be subtracted from its
      *  start) and 1.8-8 KB per EMG channel (more at higher rates); with no ECG present it
-     *  changes nothing but the delay. Default 0 (limb muscles). */
+     *  changes nothing but the delay. Default 0 (limb muscles). A core built with meson
+     *  -Decg=false (for devices that never cancel ECG: ~5.3 KiB less code on a
+     *  Cortex-M4) refuses 1 with LTR_ERR_UNSUPPORTED. */
     unsigned ecg_cancel;
     /** With both EMG and an accelerometer: 1 = an EMG twitch the accelerometer did not
      *  see, not even below its threshold, within fusion_window_ms is cancelled
@@ -406,11 +409,12 @@ static inline uint32_t ltr_event_site_twitches(const ltr_event *ev)
 typedef struct ltr_detector ltr_detector;
 
 /** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init]
- *  With the defaults (bench/bench_memory measures it): one EMG channel 4896
- *  bytes at 1-2 kHz (4960 at 10 kHz, 5088 at 20 kHz: the artifact look-ahead
- *  line grows with the rate; session tracking is 336 of them); each further
- *  EMG channel about 880 bytes at 1-2 kHz (940 at 10 kHz; 32 channels: 32160
- *  bytes); 1 EMG + 3 accelerometer axes 6704 bytes at 2 kHz. ECG cancelling (ecg_cancel)
+ *  With the defaults (bench/bench_memory measures it, x86-64): one EMG channel
+ *  3344 bytes at 1-2 kHz (3408 at 10 kHz, 3536 at 20 kHz: the artifact
+ *  look-ahead line grows with the rate; session tracking is 304 of them, and
+ *  only a detector with config.session on carries it); each further EMG
+ *  channel about 756 bytes at 1-2 kHz (820 at 10 kHz; 32 channels: 26768
+ *  bytes); 1 EMG + 3 accelerometer axes 4720 bytes at 2 kHz. ECG cancelling (ecg_cancel)
  *  adds its templates, 1.9 KiB per EMG channel at
  *  2 kHz, more at higher rates. */
 LTR_API size_t ltr_detector_size(const ltr_config *cfg);

@@ -181,6 +181,9 @@ LTRI_COLD ltr_status ltr_config_validate(const ltr_config *caller_cfg)
         return LTR_ERR_TIMING;
     if (!finite_nonneg(cfg->clip_level) || cfg->ecg_cancel > 1 || cfg->acc_confirms > 1)
         return LTR_ERR_ARGUMENT;
+    /* a core built without the ECG canceller (meson -Decg=false) */
+    if (cfg->ecg_cancel && !LTRI_HAVE_ECG)
+        return LTR_ERR_UNSUPPORTED;
     /* a site gap or a stop time of more than 10 minutes is a unit mistake */
     if (cfg->session > 1 || !finite_pos(cfg->site_gap_ms) || cfg->site_gap_ms > 600000.0 ||
         !finite_nonneg(cfg->stop_ms) || cfg->stop_ms > 600000.0 || cfg->stop_strokes > 1000u)

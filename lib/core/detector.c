@@ -120,7 +120,9 @@ struct ltr_detector {
     ltri_frame pulse_end;     /* last input frame of the latest pulse's blanking + 1, 0 = none */
     ltri_frame pulse_onset;   /* first blanked input frame of that pulse */
     ltri_fusion fu;               /* the twitch being assembled, the next id */
-    ltri_session sess;            /* sites, strokes, twitches per site */
+    /* sites, strokes, twitches per site (ltri_session) at this offset, only with session
+     * tracking on (config.session: 296 bytes x86-64 a detector without it does not carry) */
+    size_t sess_offset;
     ltri_mains_tracker mains_tr;  /* the mains grid: frequency, oscillators, search */
     uint32_t acc_ring_pos;        /* ECG cancelling: the accelerometer lane's delay line */
     artifact_segment seg;
@@ -171,6 +173,12 @@ static inline ltri_lane_slot *lanes_of(const ltr_detector *d)
     return (ltri_lane_slot *)(void *)((unsigned char *)(uintptr_t)d + d->lanes_offset);
 }
 
+/* The session tracker (session.on only). */
+static inline ltri_session *sess_of(const ltr_detector *d)
+{
+    return (ltri_session *)(void *)((unsigned char *)(uintptr_t)d + d->sess_offset);
+}
+
 /* Sensor k's chain; only for a sensor some channel has (chain_offset != 0). */
 static inline sensor_chain *chain_of(const ltr_detector *d, unsigned k)
 {
@@ -215,8 +223,8 @@ LTRI_COLD static unsigned count_lanes(const ltr_config *cfg)
  * each sensor present, then with ECG cancelling its design, one canceller per EMG
  * channel and the accelerometer lane's delay line (energy, amplitude). */
 typedef struct layout {
-    size_t channels, lanes, art, band[N_SENSORS], chain[N_SENSORS], mains, ecg_design, ecg,
-        acc_ring, total;
+    size_t channels, lanes, levels, art, band[N_SENSORS], chain[N_SENSORS], mains, sess,
+        ecg_design, ecg, acc_ring, total;
     uint32_t band_cols[N_SENSORS];
     size_t art_stride, ecg_stride;
     uint32_t ecg_delay;
@@ -230,7 +238,10 @@ LTRI_COLD static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_des
     memset(lo, 0, sizeof *lo);
     lo->channels = CHANNELS_OFFSET;
     lo->lanes = lo->channels + align_up(cfg->n_channels * sizeof(channel_state));
-    lo->art = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
+    lo->levels = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
+    /* the hump levels of the one lane that times by its hump: the accelerometer's, when
+     * no channel is EMG (ltri_lane_design_init's hump_onset); EMG lanes have none */
+    lo->art = lo->levels + (n_acc && !n_emg ? align_up(sizeof(ltri_lane_levels)) : 0);
     ltri_artifact_design art;
     ltri_artifact_design_init(&art, cfg);
     lo->art_stride = align_up(ltri_artifact_size(&art));
@@ -254,8 +265,12 @@ LTRI_COLD static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_des
     lo->mains = at;
     if (n_emg && cfg->mains_hz != 0.0 && cfg->mains_harmonics > 0)
         at += align_up(n_emg * sizeof(ltri_mains_channel));
+    /* session tracking: only when it is on */
+    lo->sess = cfg->session ? at : 0;
+    at += cfg->session ? align_up(sizeof(ltri_session)) : 0;
     lo->ecg = at;
     lo->total = lo->ecg;
+#if LTRI_HAVE_ECG /* else ltr_config_validate refused ecg_cancel (meson -Decg=false) */
     if (cfg->ecg_cancel && n_emg) {
         if (ltri_ecg_design_init(ecg, cfg->sample_rate_hz) != 0)
             return -1;
@@ -266,6 +281,9 @@ LTRI_COLD static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_des
         lo->acc_ring = lo->ecg + n_emg * lo->ecg_stride;
         lo->total = lo->acc_ring + (n_acc ? align_up(2u * lo->ecg_delay * sizeof(float)) : 0);
     }
+#else
+    (void)ecg;
+#endif
     return 0;
 }
 
@@ -351,6 +369,7 @@ LTRI_COLD static ltr_status design_acc(ltr_detector *d)
     return design_envelope(acc, cfg->acc_smoothing_hz, band_delay, fs);
 }
 
+#if LTRI_HAVE_ECG
 /* The ECG canceller of an EMG channel (ECG cancelling on). */
 static ltri_ecg_channel *ecg_channel(ltr_detector *d, const channel_state *ch)
 {
@@ -358,6 +377,7 @@ static ltri_ecg_channel *ecg_channel(ltr_detector *d, const channel_state *ch)
     return (void *)((unsigned char *)d + d->ecg_offset +
                     ch->slot * align_up(ecg_design(d)->channel_size));
 }
+#endif
 
 /* ECG cancelling delays the EMG by ecg_delay frames; the accelerometer lane's energy and
  * amplitude wait as long in this line, so that every lane runs on one time base. */
@@ -366,10 +386,12 @@ static float *acc_ring(ltr_detector *d) { return (void *)((unsigned char *)d + d
 LTRI_COLD static void reset_stream(ltr_detector *d)
 {
     if (d->has_ecg) {
+#if LTRI_HAVE_ECG
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             if (d->cfg.sensors[c] == LTR_SENSOR_EMG)
                 ltri_ecg_channel_init(ecg_design(d), ecg_channel(d, &chans(d)[c]),
                                       ecg_design(d)->channel_size);
+#endif
         if (has_sensor(d, LTR_SENSOR_ACC))
             memset(acc_ring(d), 0, 2u * d->ecg_delay * sizeof(float));
         d->acc_ring_pos = 0;
@@ -434,11 +456,14 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     for (unsigned k = 0; k < N_SENSORS; k++)
         d->chain_offset[k] = lo.chain[k];
     d->mains_offset = lo.mains;
+    d->sess_offset = lo.sess;
     d->has_ecg = lo.ecg_stride != 0;
     d->ecg_delay = lo.ecg_delay;
     d->ecg_design_offset = lo.ecg_design;
+#if LTRI_HAVE_ECG
     if (d->has_ecg)
         *ecg_design(d) = ecg;
+#endif
     d->ecg_offset = lo.ecg;
     d->acc_ring_offset = lo.acc_ring;
 
@@ -463,6 +488,9 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
             chans(d)[c].lane = (uint32_t)acc_lane;
         }
     }
+    if (lo.art != lo.levels) /* the accelerometer lane is the only one */
+        ltri_lane_attach_levels(&lanes_of(d)[0].lane,
+                                (ltri_lane_levels *)(void *)((unsigned char *)d + lo.levels));
     ltr_status ds;
     if (has_sensor(d, LTR_SENSOR_EMG) && (ds = design_emg(d)) != LTR_OK)
         return ds;
@@ -472,6 +500,9 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     for (unsigned k = 0; k < N_SENSORS; k++)
         if (has_sensor(d, k))
             ltri_lane_design_init(&chain_of(d, k)->lane, cfg, (ltr_sensor)k);
+    for (unsigned l = 0; l < d->n_lanes; l++) /* plan_layout gave levels where they are used */
+        if (lane_design(d, &lanes_of(d)[l])->hump_onset != (lanes_of(d)[l].lane.levels_at != 0))
+            return LTR_ERR_ARGUMENT;
 
     uint64_t max_delay = 0;
     for (unsigned l = 0; l < d->n_lanes; l++) {
@@ -535,7 +566,8 @@ LTRI_COLD void ltr_detector_reset(ltr_detector *det)
     reset_stream(det);
     det->n = det->n_real = det->start = 0;
     ltri_fusion_reset(&det->fu);
-    ltri_session_reset(&det->sess);
+    if (det->session.on)
+        ltri_session_reset(sess_of(det));
     ltri_events_reset(&det->events);
 }
 
@@ -596,7 +628,8 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
 static void emit(ltr_detector *d, const ltr_event *ev)
 {
     ltri_events_push(&d->events, ev);
-    ltri_session_event(&d->session, &d->sess, ev, ev->detected, &d->events);
+    if (d->session.on)
+        ltri_session_event(&d->session, sess_of(d), ev, ev->detected, &d->events);
 }
 
 /* Flags from what surrounds a twitch beginning at onset: artifacts, clipping, and
@@ -732,8 +765,9 @@ static void apply_marks(ltr_detector *d, ltri_frame n)
                                                      : LTR_FLAG_NEEDLE);
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
             ltri_artifact_blank(&d->art, art_of(d, c), frame, frame + len, why);
-        if (!stim && !(d->padding && frame >= d->n_real)) /* not a stroke after the end */
-            ltri_session_stroke(&d->session, &d->sess, frame,
+        if (!stim && !(d->padding && frame >= d->n_real) && /* not a stroke after the end */
+            d->session.on)
+            ltri_session_stroke(&d->session, sess_of(d), frame,
                                 insertion ? LTRI_STROKE_INSERTION : LTRI_STROKE_MARKED, n,
                                 &d->events);
     }
@@ -794,8 +828,10 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t
         else
             y = ltri_mains_step(&d->mains, &d->mains_tr, mains_of(d, ch), y);
     }
+#if LTRI_HAVE_ECG
     if (d->has_ecg)
         y = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
+#endif
     return y;
 }
 
@@ -843,8 +879,10 @@ static inline void condition_single(ltr_detector *d, float x, uint32_t clip_mask
         /* the mains canceller's step and advance in one call (one channel) */
         if (d->has_mains)
             y = ltri_mains_step_one(&d->mains, &d->mains_tr, mains_of(d, ch), y, why != 0);
+#if LTRI_HAVE_ECG
         if (d->has_ecg)
             y = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
+#endif
         ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
     } else {
         y = ltri_sections_run_zn(chain_of(d, k)->band.sections, z, &d->band_tick[k], y,
@@ -978,8 +1016,8 @@ static LTRI_INLINE void process_frame(ltr_detector *d, const float *x, uint32_t 
     ltri_frame m;
     if (d->seg.open && line_frame(d, n, &m) && m > d->seg.last + d->merge_gap)
         close_segment(d, n);
-    if (n >= d->sess.due) /* a call only when a session decision falls due */
-        ltri_session_tick(&d->session, &d->sess, n, &d->events);
+    if (d->session.on && n >= sess_of(d)->due) /* a call only when a decision falls due */
+        ltri_session_tick(&d->session, sess_of(d), n, &d->events);
     d->dirty = 1;
 }
 
@@ -1075,7 +1113,8 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
             close_twitch(det, n);
         if (det->seg.open)
             close_segment(det, n);
-        ltri_session_finish(&det->session, &det->sess, det->n_real, n, &det->events);
+        if (det->session.on)
+            ltri_session_finish(&det->session, sess_of(det), det->n_real, n, &det->events);
         reset_stream(det);
         det->n = det->start = det->n_real;
     }
@@ -1176,7 +1215,7 @@ ltr_status ltr_detector_session(const ltr_detector *det, ltr_session_stats *stat
     if (!det->session.on || stats_size == 0)
         return LTR_ERR_ARGUMENT;
     ltr_session_stats all;
-    ltri_session_stats(&det->sess, det->n, &all);
+    ltri_session_stats(sess_of(det), det->n, &all);
     memcpy(stats, &all, stats_size < sizeof all ? stats_size : sizeof all);
     return LTR_OK;
 }

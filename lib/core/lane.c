@@ -68,6 +68,8 @@ void ltri_lane_reset(ltri_lane *l)
     l->settling = 0;
     l->tw = (ltri_lane_twitch){0};
     ltri_scan_reset(&l->scan);
+    if (l->levels_at) /* levels_at itself is kept */
+        *ltri_lane_levels_of(l) = (ltri_lane_levels){0};
 }
 
 static void track_valley(ltri_lane *l, ltri_lane_frame t, float env)
@@ -80,12 +82,13 @@ static void track_valley(ltri_lane *l, ltri_lane_frame t, float env)
 
 /* Accelerometer hump tracker: the last upward crossing of each level, and at each new
  * peak where the envelope rose through HUMP_LEVELS levels under it. */
-static void track_levels(const ltri_lane_design *d, ltri_lane_twitch *tw, ltri_lane_frame t,
-                         float env)
+static void track_levels(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t, float env)
 {
+    ltri_lane_twitch *tw = &l->tw;
+    ltri_lane_frame *up = ltri_lane_levels_of(l)->up;
     while (tw->level_i + 1 < LTRI_LANE_LEVELS && env >= tw->level * d->level_step) {
         tw->level *= d->level_step;
-        tw->up[++tw->level_i] = t;
+        up[++tw->level_i] = t;
     }
     while (tw->level_i > 0 && env < tw->level) {
         tw->level /= d->level_step;
@@ -93,13 +96,14 @@ static void track_levels(const ltri_lane_design *d, ltri_lane_twitch *tw, ltri_l
     }
 }
 
-static void start_levels(ltri_lane_twitch *tw, float floor_lin)
+static void start_levels(ltri_lane *l, float floor_lin)
 {
+    ltri_lane_twitch *tw = &l->tw;
     tw->level = floor_lin > 0.0f ? floor_lin : 0.0f;
     tw->level_i = 0;
     tw->hump = 0;
     for (unsigned i = 0; i < LTRI_LANE_LEVELS; i++)
-        tw->up[i] = tw->onset;
+        ltri_lane_levels_of(l)->up[i] = tw->onset;
 }
 
 static void track_peak(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t, float env,
@@ -107,10 +111,10 @@ static void track_peak(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame 
 {
     track_valley(l, t, env);
     if (d->hump_onset && l->tw.level > 0.0f)
-        track_levels(d, &l->tw, t, env);
+        track_levels(d, l, t, env);
     if (env > l->tw.peak_env) {
         if (d->hump_onset && l->tw.level_i >= HUMP_LEVELS)
-            l->tw.hump = l->tw.up[l->tw.level_i - HUMP_LEVELS];
+            l->tw.hump = ltri_lane_levels_of(l)->up[l->tw.level_i - HUMP_LEVELS];
         /* A deep valley before this new maximum: what came before was a separate, smaller
          * transient (a jolt of the hand before the twitch it elicited); the twitch starts
          * at the valley. */
@@ -204,14 +208,15 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
                                        .peak_sq = amp_sq, .peak_amp = t, .last_loud = t,
                                        .valley_env = env, .valley = t};
             if (d->hump_onset) {
-                start_levels(&l->tw, nz->floor_lin);
-                track_levels(d, &l->tw, t, env);
+                start_levels(l, nz->floor_lin);
+                track_levels(d, l, t, env);
             }
         } else if (ltri_scan_begins(&d->scan, &l->scan, t) && t >= l->refractory_until &&
                    ltri_noise_ready(&d->noise, nz)) {
             /* the scan's windows have already weighed the evidence: no confirmation */
             l->state = LANE_ACTIVE;
-            l->tw = (ltri_lane_twitch){.onset = ltri_scan_onset(&d->scan, &l->scan), .peak = t, .peak_env = env,
+            l->tw = (ltri_lane_twitch){.onset = ltri_scan_onset(&d->scan, &l->scan),
+                                       .peak = t, .peak_env = env,
                                        .floor_lin = nz->floor_lin, .peak_sq = amp_sq,
                                        .peak_amp = t, .last_loud = t, .valley_env = env,
                                        .valley = t, .by_scan = 1};

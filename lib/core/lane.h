@@ -44,9 +44,18 @@ typedef struct ltri_lane_design {
     int hump_onset;          /* accelerometer with no EMG: onset where the main hump rose */
 } ltri_lane_design;
 
-/* A lane's twitch, in lane frames (timebase.h; filter delays not removed). */
 /* Levels of the accelerometer hump tracker: 3 dB apart from the floor up (48 dB). */
 #define LTRI_LANE_LEVELS 16u
+
+/* The hump tracker's last upward crossing of each level. Only a lane that times its
+ * twitches by their hump (ltri_lane_design.hump_onset: accelerometer axes without EMG)
+ * has them, outside the lane (ltri_lane.levels_at): 128 bytes an EMG lane does not
+ * carry (issue 10). */
+typedef struct ltri_lane_levels {
+    ltri_lane_frame up[LTRI_LANE_LEVELS];
+} ltri_lane_levels;
+
+/* A lane's twitch, in lane frames (timebase.h; filter delays not removed). */
 
 typedef struct ltri_lane_twitch {
     ltri_lane_frame onset, peak, offset;
@@ -56,7 +65,6 @@ typedef struct ltri_lane_twitch {
     ltri_lane_frame split;     /* start of the main hump after a deep valley, 0 = none */
     ltri_lane_frame hump;      /* accelerometer: where the main hump rose through HUMP_DB under
                                   its peak (0 = not known) */
-    ltri_lane_frame up[LTRI_LANE_LEVELS]; /* last upward crossing of each level */
     float level;               /* the envelope's level: floor x LEVEL_STEP^level_i */
     uint32_t level_i;
     float valley_env;
@@ -80,7 +88,24 @@ typedef struct ltri_lane {
     int settling;               /* how the last blocked stretch ended (LANE_BLOCKED...) */
     ltri_lane_twitch tw;
     ltri_scan scan;
+    /* Byte offset from this lane to its hump levels (a lane with hump_onset), 0 = none.
+     * An offset, not a pointer: the lane may be memcpy'd along with its levels. Set by
+     * ltri_lane_attach_levels; ltri_lane_reset keeps it. */
+    uint32_t levels_at;
 } ltri_lane;
+
+/* Give a lane its hump levels (after ltri_lane_reset or before; lv after l in memory,
+ * both in the block that is copied as one). Needed by a lane whose design has
+ * hump_onset. */
+static inline void ltri_lane_attach_levels(ltri_lane *l, ltri_lane_levels *lv)
+{
+    l->levels_at = (uint32_t)((unsigned char *)lv - (unsigned char *)l);
+}
+
+static inline ltri_lane_levels *ltri_lane_levels_of(ltri_lane *l)
+{
+    return (ltri_lane_levels *)(void *)((unsigned char *)l + l->levels_at);
+}
 
 void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_sensor sensor);
 void ltri_lane_reset(ltri_lane *l);

@@ -30,6 +30,7 @@ const char *ltr_status_string(ltr_status status)
     case LTR_ERR_EVENT_OVERFLOW: return "events were lost: the event array was too small for too long";
     case LTR_ERR_TOO_MANY_MARKS: return "too many marks are waiting for their frame";
     case LTR_ERR_ENVELOPE: return "unknown envelope kind";
+    case LTR_ERR_UNSUPPORTED: return "this build of libltr leaves the feature out (ecg_cancel: built with -Decg=false)";
     case LTR_ERR_VERSION: return "the configuration's struct_size is not this library's: fill it with ltr_config_default()";
     }
     return "unknown status";
