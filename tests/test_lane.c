@@ -31,6 +31,7 @@ typedef struct lane_run {
     ltri_lane_design d;
     ltri_lane l;
     ltri_lane_levels levels; /* the hump levels of an accelerometer lane */
+    ltri_scan scan;          /* the scan of a surface EMG lane */
     ltri_lane_frame t;
     news_log log;
 } lane_run;
@@ -41,6 +42,7 @@ static void start(lane_run *r, ltr_sensor sensor)
     assert_int_equal(ltr_config_default(&cfg, FS, 1, &sensor), LTR_OK);
     ltri_lane_design_init(&r->d, &cfg, sensor);
     ltri_lane_attach_levels(&r->l, &r->levels);
+    ltri_lane_attach_scan(&r->l, &r->scan);
     ltri_lane_reset(&r->l);
     r->t = 0;
     r->log.n = 0;

@@ -223,7 +223,7 @@ LTRI_COLD static unsigned count_lanes(const ltr_config *cfg)
  * each sensor present, then with ECG cancelling its design, one canceller per EMG
  * channel and the accelerometer lane's delay line (energy, amplitude). */
 typedef struct layout {
-    size_t channels, lanes, levels, art, band[N_SENSORS], chain[N_SENSORS], mains, sess,
+    size_t channels, lanes, levels, scans, art, band[N_SENSORS], chain[N_SENSORS], mains, sess,
         ecg_design, ecg, acc_ring, total;
     uint32_t band_cols[N_SENSORS];
     size_t art_stride, ecg_stride;
@@ -241,7 +241,10 @@ LTRI_COLD static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_des
     lo->levels = lo->lanes + align_up(count_lanes(cfg) * sizeof(ltri_lane_slot));
     /* the hump levels of the one lane that times by its hump: the accelerometer's, when
      * no channel is EMG (ltri_lane_design_init's hump_onset); EMG lanes have none */
-    lo->art = lo->levels + (n_acc && !n_emg ? align_up(sizeof(ltri_lane_levels)) : 0);
+    lo->scans = lo->levels + (n_acc && !n_emg ? align_up(sizeof(ltri_lane_levels)) : 0);
+    /* the scans of the EMG lanes, where they scan (scan.h) */
+    lo->art = lo->scans + (ltri_scan_wanted(cfg, LTR_SENSOR_EMG) ? n_emg * align_up(sizeof(ltri_scan))
+                                                                  : 0);
     ltri_artifact_design art;
     ltri_artifact_design_init(&art, cfg);
     lo->art_stride = align_up(ltri_artifact_size(&art));
@@ -488,9 +491,15 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
             chans(d)[c].lane = (uint32_t)acc_lane;
         }
     }
-    if (lo.art != lo.levels) /* the accelerometer lane is the only one */
+    if (lo.scans != lo.levels) /* the accelerometer lane is the only one */
         ltri_lane_attach_levels(&lanes_of(d)[0].lane,
                                 (ltri_lane_levels *)(void *)((unsigned char *)d + lo.levels));
+    if (lo.art != lo.scans) /* one scan per EMG lane, in lane order */
+        for (unsigned l = 0, k = 0; l < d->n_lanes; l++)
+            if (lanes_of(d)[l].sensor == LTR_SENSOR_EMG)
+                ltri_lane_attach_scan(&lanes_of(d)[l].lane,
+                                      (ltri_scan *)(void *)((unsigned char *)d + lo.scans +
+                                                            k++ * align_up(sizeof(ltri_scan))));
     ltr_status ds;
     if (has_sensor(d, LTR_SENSOR_EMG) && (ds = design_emg(d)) != LTR_OK)
         return ds;
@@ -501,7 +510,8 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
         if (has_sensor(d, k))
             ltri_lane_design_init(&chain_of(d, k)->lane, cfg, (ltr_sensor)k);
     for (unsigned l = 0; l < d->n_lanes; l++) /* plan_layout gave levels where they are used */
-        if (lane_design(d, &lanes_of(d)[l])->hump_onset != (lanes_of(d)[l].lane.levels_at != 0))
+        if (lane_design(d, &lanes_of(d)[l])->hump_onset != (lanes_of(d)[l].lane.levels_at != 0) ||
+            lane_design(d, &lanes_of(d)[l])->scan.enabled != (lanes_of(d)[l].lane.scan_at != 0))
             return LTR_ERR_ARGUMENT;
 
     uint64_t max_delay = 0;

@@ -67,9 +67,17 @@ void ltri_lane_reset(ltri_lane *l)
     l->weak_onset = l->weak_rise = 0;
     l->settling = 0;
     l->tw = (ltri_lane_twitch){0};
-    ltri_scan_reset(&l->scan);
+    if (l->scan_at) /* scan_at itself is kept */
+        ltri_scan_reset(ltri_lane_scan_of(l));
     if (l->levels_at) /* levels_at itself is kept */
         *ltri_lane_levels_of(l) = (ltri_lane_levels){0};
+}
+
+/* The lane is out of a twitch, blip or busy stretch at t: its scan waits from there. */
+static void free_scan(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t)
+{
+    if (d->scan.enabled)
+        ltri_scan_free(ltri_lane_scan_of(l), t);
 }
 
 static void track_valley(ltri_lane *l, ltri_lane_frame t, float env)
@@ -157,8 +165,8 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
     if (blocked) {
         ltri_noise_push(&d->noise, &l->noise, env, 1);
         if (d->scan.enabled) {
-            ltri_scan_push(&d->scan, &l->scan, t, amp_sq, 0);
-            ltri_scan_free(&l->scan, t + 1);
+            ltri_scan_push(&d->scan, ltri_lane_scan_of(l), t, amp_sq, 0);
+            ltri_scan_free(ltri_lane_scan_of(l), t + 1);
         }
         const ltri_lane_state was = l->state;
         /* Afterwards, if the envelope is still up when the lane is unblocked, it must
@@ -188,7 +196,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
     ltri_noise_push(&d->noise, &l->noise, env,
                     l->state == LANE_CANDIDATE || l->state == LANE_ACTIVE || l->state == LANE_GAP);
     if (d->scan.enabled)
-        ltri_scan_push(&d->scan, &l->scan, t, amp_sq, l->state == LANE_IDLE);
+        ltri_scan_push(&d->scan, ltri_lane_scan_of(l), t, amp_sq, l->state == LANE_IDLE);
     /* Sub-threshold activity: where the latest rise above the off threshold began. An
      * accelerometer-confirmed twitch takes its onset from it (detector.c). */
     const int above = env > nz->thr_off;
@@ -211,11 +219,12 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
                 start_levels(l, nz->floor_lin);
                 track_levels(d, l, t, env);
             }
-        } else if (ltri_scan_begins(&d->scan, &l->scan, t) && t >= l->refractory_until &&
+        } else if (d->scan.enabled && ltri_scan_begins(&d->scan, ltri_lane_scan_of(l), t) &&
+                   t >= l->refractory_until &&
                    ltri_noise_ready(&d->noise, nz)) {
             /* the scan's windows have already weighed the evidence: no confirmation */
             l->state = LANE_ACTIVE;
-            l->tw = (ltri_lane_twitch){.onset = ltri_scan_onset(&d->scan, &l->scan),
+            l->tw = (ltri_lane_twitch){.onset = ltri_scan_onset(&d->scan, ltri_lane_scan_of(l)),
                                        .peak = t, .peak_env = env,
                                        .floor_lin = nz->floor_lin, .peak_sq = amp_sq,
                                        .peak_amp = t, .last_loud = t, .valley_env = env,
@@ -229,7 +238,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
         track_peak(d, l, t, env, amp_sq);
         if (env < nz->thr_off) {
             l->state = LANE_IDLE; /* a blip, never reported */
-            ltri_scan_free(&l->scan, t);
+            free_scan(d, l, t);
             if (env <= nz->thr_quiet)
                 l->last_quiet = t;
             return LANE_NONE;
@@ -255,7 +264,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
         if (env > nz->thr_on)
             l->tw.by_scan = 0;
         /* a scan-begun twitch lasts while the scan holds it */
-        const int held = l->tw.by_scan && l->scan.hold;
+        const int held = l->tw.by_scan && ltri_lane_scan_of(l)->hold;
         if (held)
             l->tw.last_loud = t;
         if ((env >= nz->thr_off || held) && env >= l->tw.peak_env * d->tail_ratio) {
@@ -274,7 +283,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
             l->since = t + 1;
             l->last_quiet = t;
             l->refractory_until = t + d->refractory;
-            ltri_scan_free(&l->scan, t);
+            free_scan(d, l, t);
             return close_twitch(d, l, l->tw.last_loud + 1, 0);
         }
         return LANE_NONE;
@@ -284,7 +293,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
         else if (t + 1 - l->since >= d->gap) {
             l->state = LANE_IDLE;
             l->last_quiet = t;
-            ltri_scan_free(&l->scan, t);
+            free_scan(d, l, t);
         }
         return LANE_NONE;
     }

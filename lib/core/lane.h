@@ -87,11 +87,12 @@ typedef struct ltri_lane {
     ltri_lane_frame weak_onset, weak_rise; /* latest rise above off: its onset and frame (0 = none) */
     int settling;               /* how the last blocked stretch ended (LANE_BLOCKED...) */
     ltri_lane_twitch tw;
-    ltri_scan scan;
     /* Byte offset from this lane to its hump levels (a lane with hump_onset), 0 = none.
      * An offset, not a pointer: the lane may be memcpy'd along with its levels. Set by
      * ltri_lane_attach_levels; ltri_lane_reset keeps it. */
     uint32_t levels_at;
+    /* The same for its scan (a lane whose design scans), 0 = none: ltri_lane_attach_scan. */
+    uint32_t scan_at;
 } ltri_lane;
 
 /* Give a lane its hump levels (after ltri_lane_reset or before; lv after l in memory,
@@ -100,6 +101,18 @@ typedef struct ltri_lane {
 static inline void ltri_lane_attach_levels(ltri_lane *l, ltri_lane_levels *lv)
 {
     l->levels_at = (uint32_t)((unsigned char *)lv - (unsigned char *)l);
+}
+
+/* Give a lane its scan (the same rules as its levels). Needed by a lane whose design
+ * scans (ltri_scan_wanted). */
+static inline void ltri_lane_attach_scan(ltri_lane *l, ltri_scan *sc)
+{
+    l->scan_at = (uint32_t)((unsigned char *)sc - (unsigned char *)l);
+}
+
+static inline ltri_scan *ltri_lane_scan_of(ltri_lane *l)
+{
+    return (ltri_scan *)(void *)((unsigned char *)l + l->scan_at);
 }
 
 static inline ltri_lane_levels *ltri_lane_levels_of(ltri_lane *l)

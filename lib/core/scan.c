@@ -41,9 +41,7 @@ void ltri_scan_design_init(ltri_scan_design *d, const ltr_config *cfg, ltr_senso
 {
     const double fs = cfg->sample_rate_hz;
     const double block_s = block / fs;
-    /* Surface EMG at the rates where the Teager-Kaiser envelope is used (< 4 kHz); a
-     * needle recording (RMS envelope) has a spiky background the scan has no model of. */
-    d->enabled = sensor == LTR_SENSOR_EMG && cfg->emg_envelope == LTR_ENVELOPE_TKEO;
+    d->enabled = ltri_scan_wanted(cfg, sensor);
     d->block = block;
     d->learn_blocks = (uint32_t)ceil(LEARN_S / block_s);
     d->memory = (uint32_t)ltri_frames(MEMORY_S, fs, LTRI_ROUND_UP, 1);

@@ -31,7 +31,7 @@
  *    mean + 2 mean absolute deviations.
  *
  * Work: a sum per frame; once per block, four log10f and a few adds; at a begin, up to
- * 32 logf for the onset. State: ltri_scan (about 220 bytes).
+ * 32 logf for the onset. State: ltri_scan (216 bytes), only in lanes that scan.
  */
 #ifndef LTR_CORE_SCAN_H
 #define LTR_CORE_SCAN_H
@@ -73,6 +73,14 @@ typedef struct ltri_scan {
     ltri_lane_frame at;        /* lane frame of the latest verdict */
     ltri_lane_frame free_from; /* last end of a twitch, artifact or busy stretch */
 } ltri_scan;
+
+/* Does a lane of this sensor scan? Surface EMG at the rates where the Teager-Kaiser
+ * envelope is used (< 4 kHz by default); a needle recording (RMS envelope) has a spiky
+ * background the scan has no model of, and an accelerometer no such bursts. */
+static inline int ltri_scan_wanted(const ltr_config *cfg, ltr_sensor sensor)
+{
+    return sensor == LTR_SENSOR_EMG && cfg->emg_envelope == LTR_ENVELOPE_TKEO;
+}
 
 void ltri_scan_design_init(ltri_scan_design *d, const ltr_config *cfg, ltr_sensor sensor,
                            uint32_t block);
