@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: BSD-3-Clause
  *
  *   IDLE --env > on--> CANDIDATE --above off for confirm--> ACTIVE (BEGIN)
+ *   IDLE --the scan is on (surface EMG, scan.h)--> ACTIVE (BEGIN; it lasts while the
+ *       scan holds it or the envelope is above off)
  *   CANDIDATE --env < off--> IDLE (a blip: nothing reported)
  *   ACTIVE --env < off--> GAP --back above off--> ACTIVE
  *   GAP --below off (or 20 dB under the peak) for gap--> IDLE, or BUSY while the
