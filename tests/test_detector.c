@@ -563,6 +563,56 @@ static void test_unseen_by_acc(void **state)
     sig_free(s.x);
 }
 
+/* EMG bursts, each with a brief accelerometer jolt (too short to be a twitch of its own)
+ * lead_s after its onset. */
+static void burst_with_jolt(double lead_s, run_events *e)
+{
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 14.0, 4, 37);
+    add_background(&s, 0);
+    const double g[3] = {0.0, 4.9, 8.5};
+    add_accelerometer(&s, g);
+    add_twitches(&s, 0, 1.0, 4.0, 4.0, 9);
+    const unsigned axes[3] = {1, 2, 3};
+    const double dir[3] = {0.8, 0.0, 0.6};
+    for (unsigned k = 0; k < s.n_truth; k++)
+        sig_add_twitch_acc(s.x, s.n, s.n_ch, axes, fs, s.truth[k] + lead_s, 0.05, 25.0, 0.012,
+                           dir);
+    const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 4, both);
+    run_config(&cfg, s.x, s.n, e);
+    check_well_formed(e);
+    assert_int_equal(s.n_truth, 9);
+    sig_free(s.x);
+}
+
+/* A needle movement jolts the accelerometer and the electrode at the same moment: an EMG
+ * burst whose accelerometer stir begins with it (not 10-50 ms after it, as a muscle's
+ * movement follows its EMG) is cancelled as a needle movement (LTR_FLAG_NEEDLE); the
+ * same bursts with the stir 25 ms after their onset are reported. */
+static void test_burst_moved_with_acc_is_needle(void **state)
+{
+    (void)state;
+    run_events with = {0}, after = {0};
+    burst_with_jolt(0.0, &with);
+    burst_with_jolt(0.025, &after);
+    print_message("jolt at the onset: %zu ends, %zu needle cancels; 25 ms after: %zu ends\n",
+                  run_count(&with, LTR_EVENT_END, 0),
+                  run_count(&with, LTR_EVENT_CANCEL, LTR_FLAG_NEEDLE | LTR_FLAG_EMG),
+                  run_count(&after, LTR_EVENT_END, 0));
+    /* (before the rule: 5 of the 9 bursts with a jolt at their onset were reported; the
+     * others' stir was timed more than 10 ms before the EMG's onset, or not seen, and
+     * they are cancelled as unseen either way) */
+    assert_int_equal(run_count(&with, LTR_EVENT_END, 0), 0);
+    assert_true(run_count(&with, LTR_EVENT_CANCEL, LTR_FLAG_NEEDLE | LTR_FLAG_EMG) >= 4);
+    assert_true(run_count(&after, LTR_EVENT_END, 0) >= 5);
+    assert_int_equal(run_count(&after, LTR_EVENT_CANCEL, LTR_FLAG_NEEDLE), 0);
+    run_events_free(&with);
+    run_events_free(&after);
+}
+
 /* A twitch too weak on the EMG to be called there, but clear on the accelerometer, is
  * timed by the EMG: its onset is the muscle's, not the mechanical response 25 ms later. */
 static void test_weak_emg_timed_by_acc(void **state)
@@ -833,7 +883,8 @@ int main(void)
         cmocka_unit_test(test_no_twitch_on_noise),  cmocka_unit_test(test_stimulation_blanked),
         cmocka_unit_test(test_voluntary_not_twitch), cmocka_unit_test(test_bad_samples_survived),
         cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
-        cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_unseen_by_acc), cmocka_unit_test(test_jolt_then_twitch),
+        cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_unseen_by_acc),
+        cmocka_unit_test(test_burst_moved_with_acc_is_needle), cmocka_unit_test(test_jolt_then_twitch),
         cmocka_unit_test(test_device_marks),
         cmocka_unit_test(test_evoked_after_marked_pulse),
         cmocka_unit_test(test_pulse_with_tail_is_stim),        cmocka_unit_test(test_s16_entry),

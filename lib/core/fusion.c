@@ -10,6 +10,9 @@
 /* An accelerometer onset this much before the EMG onset still confirms it: onset estimates
  * of the two lanes differ by a few ms. */
 #define FUSION_EARLY_S 0.01
+/* The shortest electromechanical delay: a muscle moves 10-50 ms after its EMG rises
+ * (Cavanagh & Komi 1979). */
+#define EMD_MIN_S 0.01
 /* Confidence: logistic in the margin over the on threshold, this many dB per e-fold;
  * one sensor alone reaches at most SINGLE_SENSOR_MAX (assumptions, documented in ltr.h). */
 #define CONFIDENCE_DB_SCALE 4.0f
@@ -21,6 +24,7 @@ void ltri_fusion_design_init(ltri_fusion_design *fd, const ltr_config *cfg, int 
     const double fs = cfg->sample_rate_hz;
     fd->window = ltri_frames_ms(cfg->fusion_window_ms, fs, LTRI_ROUND_UP, 0);
     fd->early = ltri_frames(FUSION_EARLY_S, fs, LTRI_ROUND_UP, 0);
+    fd->emd_min = ltri_frames(EMD_MIN_S, fs, LTRI_ROUND_UP, 0);
     fd->latency = latency;
     fd->threshold_on_db = (float)cfg->threshold_on_db;
     fd->has[LTR_SENSOR_EMG] = has_emg;
@@ -291,25 +295,39 @@ static void describe_cancel(const ltri_fusion_design *fd, const ltri_twitch *tw,
             ev->channels |= lanes[l].channels;
 }
 
+/* How the accelerometer answered an EMG twitch it saw no twitch of its own in. */
+typedef enum {
+    ACC_STILL,      /* it did not stir within the electromechanical delay */
+    ACC_STIRRED,    /* it stirred after the EMG onset, or was busy and cannot tell */
+    ACC_MOVED_WITH  /* it stirred at the EMG onset itself: the electrode was moved */
+} acc_answer;
+
 /* Did an accelerometer lane stir (rise above its off threshold, even without a twitch of
  * its own) from `early` before to `window` after the EMG onset? A lane that is busy
- * (still above its off threshold from something earlier) cannot tell: it counts as stirred. */
-static int acc_stirred(const ltri_fusion_design *fd, const ltri_lane_slot *lanes,
-                       unsigned n_lanes, ltri_frame emg_onset)
+ * (still above its off threshold from something earlier) cannot tell: it counts as
+ * stirred. A stir that began less than the shortest electromechanical delay after the
+ * EMG onset (from `early` before it) was not caused by that EMG: a muscle moves 10-50 ms
+ * after it fires (Cavanagh & Komi 1979), while a jolt of the needle or the hand moves
+ * the accelerometer and the electrode at the same moment, the electrode's movement
+ * artifact starting the EMG burst (De Luca et al. 2010). */
+static acc_answer acc_stirred(const ltri_fusion_design *fd, const ltri_lane_slot *lanes,
+                              unsigned n_lanes, ltri_frame emg_onset)
 {
     for (unsigned l = 0; l < n_lanes; l++) {
         const ltri_lane_slot *s = &lanes[l];
         if (s->sensor != LTR_SENSOR_ACC)
             continue;
         if (s->lane.state != LANE_IDLE || s->lane.above_off)
-            return 1;
+            return ACC_STIRRED;
         if (s->lane.weak_rise == 0)
             continue;
         const ltri_frame on = ltri_lane_to_input(s->lane.weak_onset, s->onset_delay);
+        if (on + fd->early >= emg_onset && on < emg_onset + fd->emd_min)
+            return ACC_MOVED_WITH;
         if (on + fd->early >= emg_onset && on <= emg_onset + fd->window)
-            return 1;
+            return ACC_STIRRED;
     }
-    return 0;
+    return ACC_STILL;
 }
 
 /* Only the scan (scan.h) found the EMG side of the twitch: its evidence is a few dB, and
@@ -359,11 +377,18 @@ void ltri_fusion_close(const ltri_fusion_design *fd, ltri_fusion *f, const ltri_
     const ltri_twitch *tw = &f->tw;
     *out = (ltri_fused_event){.ev = {.id = tw->id, .detected = n}, .snr_of = {-1.0f, -1.0f}};
     const uint32_t seen = lanes_flags(lanes, n_lanes, tw->done);
+    acc_answer acc = ACC_STILL;
     if (tw->voluntary || tw->done == 0) {
         describe_cancel(fd, tw, lanes, n_lanes, n, &out->ev);
     } else if (fd->acc_confirms && !(seen & LTR_FLAG_ACC) &&
-               (scan_only(lanes, n_lanes, tw->done) ||
-                !acc_stirred(fd, lanes, n_lanes, tw->onset_of[LTR_SENSOR_EMG]))) {
+               (acc = acc_stirred(fd, lanes, n_lanes, tw->onset_of[LTR_SENSOR_EMG])) ==
+                   ACC_MOVED_WITH) {
+        /* the accelerometer moved with the EMG's first rise, not after it: a needle
+         * movement (pistoning, insertion) jolted the electrode */
+        describe_cancel(fd, tw, lanes, n_lanes, n, &out->ev);
+        out->ev.flags |= LTR_FLAG_NEEDLE | seen;
+    } else if (fd->acc_confirms && !(seen & LTR_FLAG_ACC) &&
+               (scan_only(lanes, n_lanes, tw->done) || acc == ACC_STILL)) {
         /* an LTR moves the muscle: EMG alone, with the accelerometer still, is not one */
         describe_cancel(fd, tw, lanes, n_lanes, n, &out->ev);
         out->ev.flags |= LTR_FLAG_UNSEEN | seen;

@@ -45,6 +45,8 @@ typedef struct ltri_lane_slot {
 typedef struct ltri_fusion_design {
     uint64_t window;         /* electromechanical delay an accelerometer may confirm in, frames */
     uint64_t early;          /* an accelerometer onset this much before the EMG's still confirms */
+    uint64_t emd_min;        /* shortest electromechanical delay: an accelerometer-only stir
+                                beginning sooner after the EMG onset is a needle movement */
     uint64_t latency;        /* the detector's fixed delay, frames (CANCEL offsets) */
     float threshold_on_db;   /* confidence: its midpoint */
     int has[LTRI_N_SENSORS]; /* the sensors present */
