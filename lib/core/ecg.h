@@ -21,7 +21,10 @@
  *  - a matched filter (the template's first LTRI_ECG_WINDOW_MS) runs on u;
  *    a peak with normalised correlation >= 0.6 and an amplitude 0.4-2.5 of
  *    the template's, the best within LTRI_ECG_HOLD_MS and >= 250 ms after
- *    the previous beat, is a beat. 9 ms later (the output has then reached
+ *    the previous beat, is a beat. Once the template is learnt, a peak that
+ *    is not on time (0.75-1.3 or 1.75-2.3 running RRs after the last beat
+ *    that was, or > 2.5 of them: the rhythm lost) needs a correlation
+ *    >= 0.85: bursts of EMG between the beats are not taken for beats. 9 ms later (the output has then reached
  *    the QRS onset) its position and amplitude are refined over everything
  *    the ring holds (~42 ms of the complex): a parabola through the
  *    correlation at three lags gives the sub-sample position, the
@@ -29,10 +32,9 @@
  *  - the whole beat (template length) is then read back aligned and judged:
  *    it updates the template (running mean of the first beats, then
  *    exponential averaging over ~LTRI_ECG_AVERAGE beats) only if its
- *    correlation with the template over the full length is >= 0.75 (0.6
- *    while the template holds fewer than LTRI_ECG_LOCK_BEATS beats), its
+ *    correlation with the template over the full length is >= 0.6, its
  *    amplitude within a factor 2 and its RR interval 0.3-2 s and, once
- *    locked, 0.6-1.6 of the running RR. These rules decide what is *learnt*;
+ *    locked, on time and 0.6-1.6 of the running RR. These rules decide what is *learnt*;
  *    they never gate the EMG itself: a twitch on top of a beat stays in the
  *    output (only the template is removed), and a twitch away from beats is
  *    not touched unless it matches the template's shape and size;
@@ -54,8 +56,8 @@
  * float area sized by the design: the input delay line (D + 1 floats), the
  * decimated ring (twice its length, so that every window is contiguous), the
  * template and one beat buffer (125 ms at fs/M each). ltri_ecg_channel_size()
- * gives the bytes: 1768 at 1 kHz, 1904 at 2 kHz, 1944 at 2048 Hz, 2168 at
- * 4 kHz, 2960 at 10 kHz, 8240 at 50 kHz. States hold no pointers: a channel
+ * gives the bytes: 1776 at 1 kHz, 1912 at 2 kHz, 1952 at 2048 Hz, 2176 at
+ * 4 kHz, 2968 at 10 kHz, 8248 at 50 kHz. States hold no pointers: a channel
  * may be memcpy'd.
  *
  * Cost per input frame: the box sum and the delay line every frame; every
@@ -86,8 +88,14 @@
 /* A filter peak is kept only if no larger one follows within this time
  * (a side lobe of the complex's autocorrelation must not win). */
 #define LTRI_ECG_HOLD_MS 3.0
-/* Beats learnt before the template is subtracted. */
-#define LTRI_ECG_LOCK_BEATS 4u
+/* Beats learnt before the template is subtracted: the bootstrap beat and one
+ * more. With 4, emggo's ECG-contaminated recording (104 bpm, half the beats
+ * inside muscle bursts and not learnt) was subtracted only from ~4-5 s on, and
+ * its beats of seconds 2-5 became twitches (14 QRS-like twitches over its 8
+ * channels; 1 with 2). A 2-beat template holds more EMG noise (it is averaged
+ * on over LTRI_ECG_AVERAGE beats): at 250 Hz (emggo's tibialis recording) that
+ * costs more than it gains (twitches within 100 ms of an R peak 155 -> 183). */
+#define LTRI_ECG_LOCK_BEATS 2u
 /* Exponential averaging of the template over about this many beats. */
 #define LTRI_ECG_AVERAGE 16u
 
@@ -109,7 +117,8 @@ typedef struct ltri_ecg_design {
     uint32_t n_uring;      /**< decimated ring length (stored twice) */
     uint32_t delay;        /**< D, input frames */
     uint32_t n_ring;       /**< input delay line, D + 1 frames */
-    uint32_t refractory;   /**< shortest time between two beats */
+    uint32_t refractory;   /**< shortest time between two beats on time */
+    uint32_t one_beat;     /**< shortest time between two detections (one beat subtracted at a time) */
     uint32_t rr_min, rr_max; /**< RR intervals a learnt beat may have */
     uint32_t search;       /**< bootstrap search period */
     uint32_t n_short;      /**< bootstrap: short energy window */
@@ -139,6 +148,7 @@ typedef struct ltri_ecg_channel {
     uint32_t n_detected;   /* beats detected since reset */
     uint64_t last_det;     /* decimated index of the last detected beat (fiducial peak) */
     uint64_t last_learn;   /* ... of the last learnt beat */
+    uint64_t last_ok;      /* ... of the last beat detected on time (the rhythm's reference) */
     float rr_avg;          /* running RR, decimated samples (0: none yet) */
     /* best filter peak waiting for its hold time */
     int cand;

@@ -7,6 +7,9 @@
  * raw and as the excess over the local background (R - 350 .. - 150 ms and
  * R + 250 .. + 350 ms), over all beats and over the calmer half. A report,
  * not a test: build/tests/real/ltr-ecg-offline ../shared/data/emggo/ecg_contaminated.csv
+ * [DUMP.f32 [beats]]: DUMP.f32 receives, per channel, the band-passed input
+ * and the canceller's output (float32, n frames each, the delay removed) for
+ * a look offline; a third argument lists every beat as it is detected.
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <stdio.h>
@@ -26,6 +29,7 @@ int main(int argc, char **argv)
     const uint32_t D = ltri_ecg_delay(&d);
     printf("delay %u frames (%.1f ms), %zu bytes/channel\n", D, 1e3 * D / fs, ltri_ecg_channel_size(&d));
     double tot_in = 0, tot_out = 0, tot_bg = 0;
+    FILE *dump = argc > 2 ? fopen(argv[2], "wb") : NULL; /* optional: per channel, band-passed input then output, float32 */
     for (size_t ch = 0; ch < t.cols; ch++) {
         float *x = real_table_column(&t, ch, 0.0);
         const size_t n = t.rows;
@@ -35,9 +39,16 @@ int main(int argc, char **argv)
         float *y = calloc(n, sizeof *y), *o = calloc(n, sizeof *o);
         void *mem = aligned_alloc(64, (ltri_ecg_channel_size(&d) + 63) / 64 * 64);
         ltri_ecg_channel *e = ltri_ecg_channel_init(&d, mem, ltri_ecg_channel_size(&d));
+        uint64_t last_beat = UINT64_MAX;
         for (size_t i = 0; i < n; i++) {
             y[i] = ltri_cascade_run(&c, &s, x[i]);
             const float v = ltri_ecg_step(&d, e, y[i]);
+            if (argc > 3) { /* list the beats as they are detected (s, learnt, subtracting) */
+                ltri_ecg_info bi; ltri_ecg_query(&d, e, &bi);
+                if (bi.last_beat != UINT64_MAX && bi.last_beat != last_beat)
+                    printf("  ch%zu beat %.3f s learnt %u%s\n", ch + 1, bi.last_beat / fs, bi.beats_learnt, bi.subtracting ? " subtracting" : "");
+                last_beat = bi.last_beat;
+            }
             if (i >= D) o[i - D] = v;
         }
         ltri_ecg_info info; ltri_ecg_query(&d, e, &info);
@@ -68,9 +79,11 @@ int main(int argc, char **argv)
                nbg, 10 * log10(ein / eout), 10 * log10((ein - bgw) / fmax(eout - bgw, 1e-3 * (ein - bgw))),
                ncalm, 10 * log10(cin / cout), 10 * log10((cin - cbg) / fmax(cout - cbg, 1e-3 * (cin - cbg))), 10 * log10(cin / cbg));
         tot_in += ein; tot_out += eout; tot_bg += bgw;
+        if (dump) { fwrite(y, sizeof *y, n, dump); fwrite(o, sizeof *o, n, dump); }
         free(y); free(o); free(mem); free(x);
     }
     real_table_free(&t);
+    if (dump) fclose(dump);
     printf("all channels: QRS windows %.1f dB, excess over local background %.1f dB\n", 10 * log10(tot_in / tot_out), 10 * log10((tot_in - tot_bg) / (tot_out - tot_bg)));
     return 0;
 }
