@@ -255,17 +255,24 @@ typedef struct ltr_config {
 
     /* --- added in 1.0 --- */
     /** Cancel ECG crosstalk on the EMG channels (trunk and shoulder muscles, where the
-     *  heart's QRS complex is larger than a twitch): 1 on, 0 off. Each channel learns the
+     *  heart's QRS complex is larger than a twitch): 1 on, 0 off, LTR_ECG_AUTO (2) on once
+     *  a heart rhythm is found. Each channel learns the
      *  beat's template (QRS detection by a matched filter, Pan & Tompkins 1985 for the
      *  rules, template averaging over ~16 beats) and subtracts it from every beat, so QRS
      *  complexes do not become twitches and a twitch on top of a beat keeps its own
      *  energy (template subtraction, Drake & Callaghan 2006). Costs 33-34 ms of latency
      *  (the matched filter must see the complex before it can be subtracted from its
      *  start) and 1.8-8 KB per EMG channel (more at higher rates); with no ECG present it
-     *  changes nothing but the delay. Default 0 (limb muscles). A core built with meson
-     *  -Decg=false (for devices that never cancel ECG: ~5.3 KiB less code on a
-     *  Cortex-M4) refuses 1 with LTR_ERR_UNSUPPORTED. */
+     *  changes nothing but the delay. With LTR_ECG_AUTO the cancellers learn from the
+     *  start but the lanes read the EMG undelayed until one EMG channel's canceller has
+     *  learnt a beat template (a heart rhythm: 2 beats alike at 0.3-2 s): then every lane
+     *  pauses for the 33-34 ms once and runs on the cancelled EMG from there. A recording
+     *  without ECG keeps the latency it has without cancelling; QRS complexes before the
+     *  rhythm is found (the first 2-5 s) are not cancelled. Default 0 (limb muscles). A
+     *  core built with meson -Decg=false (for devices that never cancel ECG: ~5.3 KiB less
+     *  code on a Cortex-M4) refuses 1 and LTR_ECG_AUTO with LTR_ERR_UNSUPPORTED. */
     unsigned ecg_cancel;
+#define LTR_ECG_AUTO 2u /**< ecg_cancel: cancel once a heart rhythm is found */
     /** With both EMG and an accelerometer: 1 = an EMG twitch the accelerometer did not
      *  see, not even below its threshold, within fusion_window_ms is cancelled
      *  (LTR_FLAG_UNSEEN). An LTR is by definition a visible or palpable contraction

@@ -216,4 +216,11 @@ float ltri_ecg_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float x);
 /** Fill *info with the channel's state. [RT] */
 void ltri_ecg_query(const ltri_ecg_design *d, const ltri_ecg_channel *c, ltri_ecg_info *info);
 
+/* Nonzero once the channel has learnt `beats` beats into its template (alike in shape
+ * and size, at a steady rhythm: the learning rules above). [RT] */
+static inline int ltri_ecg_learnt(const ltri_ecg_channel *c, uint32_t beats)
+{
+    return c->n_learnt >= beats;
+}
+
 #endif /* LTR_CORE_ECG_H */
