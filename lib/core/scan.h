@@ -30,8 +30,10 @@
  *  - hold: a scan-begun twitch lasts while the 16 ms window stays over the background's
  *    mean + 2 mean absolute deviations.
  *
- * Work: a sum per frame; once per block, four log10f and a few adds; at a begin, up to
- * 32 logf for the onset. State: ltri_scan (216 bytes), only in lanes that scan.
+ * Work: a sum per frame; once per block a few adds, the windows' running sums and one
+ * log10f (the quantile trackers run on linear ratios after the learning period); at a
+ * begin, up to 32 logf for the onset. State: ltri_scan (about 240 bytes), only in lanes
+ * that scan.
  */
 #ifndef LTR_CORE_SCAN_H
 #define LTR_CORE_SCAN_H
