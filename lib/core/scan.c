@@ -49,9 +49,9 @@ void ltri_scan_design_init(ltri_scan_design *d, const ltr_config *cfg, ltr_senso
     d->learn_blocks = (uint32_t)ceil(LEARN_S / block_s);
     d->memory = (uint32_t)ltri_frames(MEMORY_S, fs, LTRI_ROUND_UP, 1);
     d->bg_alpha = (float)(block_s / BG_TAU_S);
-    d->q_down = (float)(Q_UP_DB * Q_SHARE / (1.0 - Q_SHARE));
+    const float q_down_db = (float)(Q_UP_DB * Q_SHARE / (1.0 - Q_SHARE));
     d->q_up_f = (float)pow(10.0, 0.1 * Q_UP_DB);
-    d->q_down_f = (float)pow(10.0, -0.1 * d->q_down);
+    d->q_down_f = (float)pow(10.0, -0.1 * q_down_db);
     d->blocks_per_s = (float)(1.0 / block_s);
     d->gate = (float)pow(10.0, 0.1 * GATE_DB);
     d->min_ratio = (float)pow(10.0, 0.1 * MIN_DB);

@@ -53,8 +53,7 @@ typedef struct ltri_scan_design {
     uint32_t learn_blocks;   /* blocks of background before any verdict */
     uint32_t memory;         /* frames after a twitch or artifact before it may begin one */
     float bg_alpha;          /* background average, per block */
-    float q_down;            /* quantile tracker's fall per block, dB (its rise is Q_UP_DB) */
-    float q_up_f, q_down_f;  /* the same as factors */
+    float q_up_f, q_down_f;  /* quantile tracker's rise and fall per block, as factors */
     float gate, min_ratio;   /* GATE_DB, MIN_DB as energy ratios */
     float cfar_alpha, cfar_up, cfar_down, blocks_per_s;
 } ltri_scan_design;
