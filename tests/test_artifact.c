@@ -142,6 +142,49 @@ static void test_stim_pulse_blanked(void **state)
     }
 }
 
+/* A stimulation pulse the anti-alias filter smeared (its phases cancel within a frame):
+ * what remains rises in 2 frames to 60x the noise, the largest jump 30 (under the
+ * 40 dB single-jump rule), and decays as the amplifier recovers (tau 3 ms). It is
+ * blanked from its rise with its tail, judged a pulse. A biphasic motor-unit potential
+ * of the same peak (Hermite-Rodriguez, 6 ms: a large MUAP rising as fast) is not: it
+ * turns and crosses back as steeply as it rose. */
+static void test_smeared_pulse_blanked_muap_not(void **state)
+{
+    (void)state;
+    const unsigned at = (unsigned)sig_frame(2.0, FS);
+    float *x = noise_signal(4);
+    x[at] += 30.0f;
+    for (unsigned k = 0; k < 60; k++)
+        x[at + 1 + k] += (float)(60.0 * exp(-(double)k / (3e-3 * FS)));
+    art_run *r = run(x, 0.0);
+    const unsigned span = blanked(r, at - 2, at + 60, LTR_FLAG_STIM);
+    if (!(span >= 30 && span <= 40))
+        fail_msg("%u frames blanked as STIM, expected the rise, 3 tail frames and 30 (15 ms)",
+                 span);
+    assert_true(blanked(r, at, at + 1, LTR_FLAG_STIM) == 1); /* from its rise */
+    assert_true(blanked(r, at - 2, at + 60, LTRI_REASON_PULSE) > 0);
+    assert_int_equal(blanked(r, at - 2, at + 60, LTR_FLAG_NEEDLE), 0);
+    assert_int_equal(blanked(r, 0, N, ~0u), span);
+    free(r->a);
+    free(r);
+    sig_free(x);
+
+    for (unsigned phase = 0; phase < 4; phase++) {
+        float *m = noise_signal(4);
+        const double lambda = 1e-3, tc = 2.0 + 0.25e-3 * phase; /* 6 ms, 4 sampling phases */
+        for (unsigned i = at - 20; i < at + 20; i++) {
+            const double u = ((double)i / FS - tc) / lambda;
+            m[i] += (float)(60.0 * u * exp(-u * u) / 0.42888194248035300);
+        }
+        art_run *q = run(m, 0.0);
+        if (blanked(q, 0, N, ~0u) != 0)
+            fail_msg("phase %u: %u frames of a MUAP blanked", phase, blanked(q, 0, N, ~0u));
+        free(q->a);
+        free(q);
+        sig_free(m);
+    }
+}
+
 /* A 100 ms dropout (the channel stuck at a value) is blanked from its start to its
  * end once it has lasted dropout_ms (20). */
 static void test_dropout_blanked(void **state)
@@ -201,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_clean_passes),
         cmocka_unit_test(test_nan_run_blanked),
         cmocka_unit_test(test_stim_pulse_blanked),
+        cmocka_unit_test(test_smeared_pulse_blanked_muap_not),
         cmocka_unit_test(test_dropout_blanked),
         cmocka_unit_test(test_clipping_flagged_not_blanked),
     };

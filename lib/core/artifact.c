@@ -28,6 +28,28 @@
 #define CLIP_DISTANCE 20.0f
 /* Identical samples that make a clip run (3: one repeat could be quantisation). */
 #define CLIP_RUN 3u
+/* Smeared pulses. A stimulation artifact is the pulse itself (50-500 us, spread by the
+ * anti-alias filter over a frame or three) followed by the amplifier's recovery, an
+ * exponential decay of a few ms (McGill et al. 1982, IEEE TBME 29:129; Hashimoto et
+ * al. 2002, J Neurosci Methods 113:181: blanking plus subtraction of the decaying tail,
+ * the standard removal). A sample is calm when its jump is within CALM typical jumps;
+ * a smeared pulse rises from the last calm sample to SPREAD_RATIO typical jumps within
+ * SPREAD_RISE frames; its tail's first step is at most SPREAD_FIRST of that rise, no
+ * later step is steeper than the first (by more than SPREAD_TOL typical jumps: noise),
+ * none goes away from the base, and at the end of the look-ahead it holds between
+ * SPREAD_KEEP and SPREAD_DECAYED of the excursion (one that does not decay is an
+ * electrode step, left to the sharp-edge rule). A calm sample: two jumps in a row
+ * within CALM typical jumps (the top of a wave has one small jump). */
+#define CALM 4.0f
+#define SPREAD_RATIO 30.0f
+#define SPREAD_RISE 4u
+#define SPREAD_FIRST 0.25f
+#define SPREAD_TOL 2.0f
+#define SPREAD_STEADY 0.5f
+#define SPREAD_KEEP 0.4f
+#define SPREAD_DECAYED 0.9f
+/* spread_n of a candidate whose tail broke within its rise: it needs a new peak */
+#define SPREAD_BROKEN UINT32_MAX
 
 #define SLOT(d, f) ((uint32_t)(f) & ((d)->line_len - 1u))
 
@@ -49,6 +71,11 @@ LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_conf
     d->scale_alpha = (float)(1.0 / (SCALE_TAU_S * fs));
     d->baseline_alpha = (float)(1.0 / (BASELINE_TAU_S * fs));
     d->clip_level = (float)cfg->clip_level;
+    /* the rise and the checked tail share the look-ahead: the blanking still reaches
+     * the calm frame before the rise when the tail is judged */
+    d->spread_rise = la >= SPREAD_RISE + 2u ? SPREAD_RISE : la - 2u;
+    d->spread_decay = la + 1u - d->spread_rise;
+    d->spread_ratio = SPREAD_RATIO;
 }
 
 LTRI_COLD size_t ltri_artifact_size(const ltri_artifact_design *d)
@@ -77,6 +104,18 @@ void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, uint64
     }
 }
 
+/* A pulse found at frame n: does it follow another one (not its own other phase, within
+ * the look-ahead) by less than two blankings (faster than the blanking, or one pulse of
+ * it unseen)? Then it is part of a train. */
+static int after_pulse(const ltri_artifact_design *d, ltri_artifact *a, uint64_t n)
+{
+    const int train = a->edge_at && n > a->edge_at + d->lookahead &&
+                      n < a->edge_at + 2u * d->stim_blank;
+    if (!a->edge_at || n > a->edge_at + d->lookahead)
+        a->edge_at = n; /* a pulse's other phase does not move its start */
+    return train;
+}
+
 /* A suspected pulse is confirmed when the signal is back; forgotten when it is not
  * back within the look-ahead (then it was a real, large, slower wave). */
 static void follow_pulse(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n)
@@ -84,11 +123,71 @@ static void follow_pulse(const ltri_artifact_design *d, ltri_artifact *a, float 
     const uint64_t at = a->pulse_at - 1;
     if (fabsf(x - a->pulse_base) <= RETURN_FRACTION * a->pulse_jump) {
         /* from the frame before the jump (its edge may have started there) */
+        const int train = after_pulse(d, a, at);
         ltri_artifact_blank(d, a, at > 0 ? at - 1 : 0, n + 1 + d->stim_blank,
-                            LTR_FLAG_STIM | LTRI_REASON_PULSE);
+                            LTR_FLAG_STIM | LTRI_REASON_PULSE | (train ? LTRI_REASON_TRAIN : 0u));
         a->pulse_at = 0;
     } else if (n - at + 1 >= d->lookahead) {
         a->pulse_at = 0; /* the frame before the jump is about to leave the line */
+    }
+}
+
+/* An edge out of calm signal: blank it now; at the end of the blanking, a signal back
+ * at base makes it a stimulation pulse (with an amplifier tail), one still away an
+ * electrode step (needle movement). from: the first frame to blank. */
+static void open_edge(const ltri_artifact_design *d, ltri_artifact *a, uint64_t from, uint64_t n,
+                      float base, float peak)
+{
+    ltri_artifact_blank(d, a, from, n + 1 + d->stim_blank, LTR_FLAG_STIM);
+    /* bit 0: edges faster than the blanking (judged a pulse whatever the level);
+     * bit 1: a train's pulse (after_pulse) */
+    a->in_train = (a->verdict_at != 0) | after_pulse(d, a, n) << 1;
+    a->verdict_at = n + d->stim_blank;
+    a->edge_base = base;
+    a->edge_peak = peak;
+}
+
+/* Follow a suspected smeared pulse (see CALM .. SPREAD_KEEP): still rising, its tail
+ * checked frame by frame, confirmed as an edge after spread_decay tail frames, or
+ * forgotten at the first frame that does not fit. */
+static void follow_spread(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n)
+{
+    const uint64_t calm = a->spread_from - 1;
+    const int rising = n - calm <= d->spread_rise; /* the pulse's own frames */
+    if (rising && (fabsf(x - a->spread_base) >= a->spread_peak || a->spread_n == SPREAD_BROKEN)) {
+        /* a new peak (its phases alternate: the tail starts after the last turn) */
+        a->spread_sign = x > a->spread_base ? 1.0f : -1.0f;
+        a->spread_peak = a->spread_prev = fabsf(x - a->spread_base);
+        a->spread_n = 0;
+        return;
+    }
+    const float e = a->spread_sign * (x - a->spread_base);
+    const float step = a->spread_prev - e; /* toward the base */
+    const float tol = SPREAD_TOL * a->scale;
+    a->spread_prev = e;
+    if (a->spread_n == SPREAD_BROKEN) {
+        if (!rising)
+            a->spread_from = 0;
+        return;
+    }
+    const int fits = e > 0.0f && step >= -tol &&
+                     (a->spread_n == 0 ? step <= SPREAD_FIRST * a->spread_peak
+                                       : step <= a->spread_step + tol &&
+                                             step >= SPREAD_STEADY * a->spread_step - tol);
+    if (!fits) {
+        /* no tail (yet): within the rise a larger peak may still come */
+        if (rising)
+            a->spread_n = SPREAD_BROKEN;
+        else
+            a->spread_from = 0;
+        return;
+    }
+    if (a->spread_n == 0)
+        a->spread_step = step; /* the tail's first step is its steepest */
+    if (++a->spread_n >= d->spread_decay) {
+        a->spread_from = 0;
+        if (e >= SPREAD_KEEP * a->spread_peak && e <= SPREAD_DECAYED * a->spread_peak)
+            open_edge(d, a, calm, n, a->spread_base, a->spread_peak);
     }
 }
 
@@ -117,31 +216,30 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
         /* Back within a quarter of the artifact's largest excursion from the level
          * before its edge: a pulse. (The edge's own fields: the falling side of the
          * pulse may start a suspected pulse of its own meanwhile, from the top.) */
-        if (a->in_train || fabsf(x - a->edge_base) <= RETURN_FRACTION * a->edge_peak)
+        if (a->in_train)
+            ltri_artifact_blank(d, a, n, n + 1,
+                                LTRI_REASON_PULSE | (a->in_train & 2 ? LTRI_REASON_TRAIN : 0u));
+        else if (fabsf(x - a->edge_base) <= RETURN_FRACTION * a->edge_peak)
             ltri_artifact_blank(d, a, n, n + 1, LTRI_REASON_PULSE);
         else
             ltri_artifact_blank(d, a, n > d->lookahead ? n - d->lookahead : 0, a->blank_until,
                                 LTR_FLAG_NEEDLE);
     }
+    int sharp = 0;
     if (a->pulse_at) {
         follow_pulse(d, a, x, n);
     } else if (warm && a->scale > 0.0f && jump > d->spike_ratio * a->scale) {
         if (a->last_jump * SHARPNESS < jump) {
             /* out of a calm signal in one frame: an artifact edge (physiological waves
-             * steepen gradually). Blank it now; at the end of the blanking, a signal
-             * back at its old level makes it a stimulation pulse (with an amplifier
-             * tail), one still away an electrode step (needle movement). */
-            ltri_artifact_blank(d, a, n > 0 ? n - 1 : 0, n + 1 + d->stim_blank, LTR_FLAG_STIM);
-            a->in_train = a->verdict_at != 0; /* edges faster than the blanking: a train */
-            a->verdict_at = n + d->stim_blank;
-            a->edge_base = a->last;
-            a->edge_peak = jump;
+             * steepen gradually) */
+            open_edge(d, a, n > 0 ? n - 1 : 0, n, a->last, jump);
+            sharp = 1;
         } else {
             a->pulse_at = n + 1;
             a->pulse_base = a->last;
             a->pulse_jump = jump;
         }
-    } else if (n >= a->blank_until && a->same < CLIP_RUN - 1) {
+    } else if (n >= a->blank_until && a->same < CLIP_RUN - 1 && !a->spread_from) {
         /* Learn the typical jump from clean samples only: not inside a blanked or
          * suspected stretch, not from a stuck run (which would teach it zero). */
         if (warm) {
@@ -151,6 +249,23 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
             a->scale += (jump - a->scale) / (float)a->scale_n;
         }
         a->baseline += d->baseline_alpha * (x - a->baseline);
+    }
+    if (sharp) {
+        a->spread_from = 0; /* a sharp edge: its own rules judge it, and what */
+        a->calm_at = 0;     /* follows it is no rise out of calm */
+    } else if (a->spread_from) {
+        follow_spread(d, a, x, n);
+    } else if (warm && a->scale > 0.0f && n - a->calm_at <= d->spread_rise &&
+               fabsf(x - a->calm_x) > d->spread_ratio * a->scale) {
+        a->spread_from = a->calm_at + 1;
+        a->spread_base = a->calm_x;
+        a->spread_sign = x > a->calm_x ? 1.0f : -1.0f;
+        a->spread_peak = a->spread_prev = fabsf(x - a->calm_x);
+        a->spread_n = 0;
+    }
+    if (warm && jump <= CALM * a->scale && a->last_jump <= CALM * a->scale) {
+        a->calm_x = x;
+        a->calm_at = n;
     }
     if (a->same + 1 >= d->dropout)
         ltri_artifact_blank(d, a, n - a->same, n + 1, LTR_FLAG_DROPOUT);

@@ -16,6 +16,13 @@
  *   movement), or that is back at its old level within the look-ahead. A twitch's
  *   own motor-unit or evoked potentials grow as large but steepen over several
  *   frames and do not come back that fast, so they are not blanked;
+ * - a smeared stimulation pulse: the anti-alias filter spreads a short biphasic pulse
+ *   over a few frames, whose phases mostly cancel, and what remains is the amplifier's
+ *   recovery tail: a rise out of calm signal within spread_rise frames to far above
+ *   the typical jump, then a decay straight back toward the old level whose steps are
+ *   small beside the rise and shrink (an exponential). A motor-unit potential of the
+ *   same size turns as steeply as it rose, its fall speeding up after its peak, and
+ *   crosses back; it is not blanked. Judged like a sharp edge at the blanking's end;
  * - a run of identical values longer than the dropout time (dropout, DC saturation).
  * Clipping (at a known level, or short identical runs far from the baseline) is
  * flagged but not blanked: a clipped twitch is still a twitch.
@@ -32,6 +39,10 @@
 /* Internal blanking reason (never in a public event): this frame ends a confirmed
  * stimulation pulse, whose evoked responses the detector must also wait out. */
 #define LTRI_REASON_PULSE (1u << 31)
+/* Internal: that pulse came before the previous one was judged (a train faster than
+ * the blanking, 80-100 Hz): no response is time-locked to one of its pulses. */
+#define LTRI_REASON_TRAIN (1u << 30)
+#define LTRI_REASONS (LTRI_REASON_PULSE | LTRI_REASON_TRAIN)
 
 /* Most frames a line holds (a power of two, more than the longest look-ahead:
  * 1 ms at 50 kHz is 50 frames). A channel's line is sized for its rate
@@ -47,6 +58,9 @@ typedef struct ltri_artifact_design {
     float scale_alpha;       /* per-frame smoothing of the typical jump */
     float baseline_alpha;    /* per-frame smoothing of the baseline */
     float clip_level;        /* 0: unknown */
+    float spread_ratio;      /* excursion / typical jump that may start a smeared pulse */
+    uint32_t spread_rise;    /* frames a smeared pulse may take to rise out of calm */
+    uint32_t spread_decay;   /* frames of its tail checked before it is blanked */
 } ltri_artifact_design;
 
 /* One frame in the line: its raw sample and its blanking reasons (0 = clean), side by
@@ -68,9 +82,19 @@ typedef struct ltri_artifact {
     float edge_base;         /* level before a sharp edge awaiting its verdict */
     float edge_peak;         /* largest |x - edge_base| since that edge */
     float last_jump;         /* |jump| into the previous sample */
+    float calm_x;            /* the last calm sample (its jump small) */
+    float spread_base;       /* a smeared pulse's level before it (calm_x then) */
+    float spread_sign;       /* +1 / -1: the side of its excursion */
+    float spread_peak;       /* its largest excursion so far, signed by spread_sign */
+    float spread_prev;       /* its excursion at the previous frame */
+    float spread_step;       /* its tail's first step toward the base */
+    uint64_t calm_at;        /* frame of that calm sample */
+    uint64_t spread_from;    /* calm frame before a suspected smeared pulse + 1, 0 = none */
+    uint32_t spread_n;       /* tail frames of it checked so far */
     uint64_t pulse_at;       /* frame of a suspected pulse + 1, 0 = none */
     uint64_t verdict_at;     /* frame at which a sharp jump is judged pulse or step, 0 = none */
-    int in_train;            /* it came before the previous one was judged: a pulse train */
+    uint64_t edge_at;        /* frame at which the latest edge was found, 0 = none */
+    int in_train;            /* 1: it came before the one before was judged; 2: a train's */
     uint32_t scale_n;        /* samples in scale so far (warm-up) */
     uint32_t same;           /* identical consecutive samples so far */
     uint32_t future_flags;   /* reasons for frames [next, blank_until) */
@@ -83,7 +107,8 @@ typedef struct ltri_artifact {
 
 void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg);
 
-/* Bytes of a channel's state (the line sized for the rate): 136 at 2 kHz. */
+/* Bytes of a channel's state (the line sized for the rate): 224 at 2 kHz (168 before
+ * the smeared-pulse rule). */
 size_t ltri_artifact_size(const ltri_artifact_design *d);
 
 /* Start a stream; a holds ltri_artifact_size(d) bytes. */

@@ -717,7 +717,15 @@ static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
     if (m + rec > s->blocked_until)
         s->blocked_until = m + rec;
     s->rearm = (why & LTR_FLAG_NEEDLE) != 0; /* an electrode step, detected or marked */
-    if (why & LTRI_REASON_PULSE) {
+    /* A pulse of a train faster than the blanking (80-100 Hz, LTRI_REASON_TRAIN) is
+     * attributed nothing: every frame is within the electromechanical window of some
+     * pulse, so no response is time-locked to one, and a train is no needle click. Its
+     * channel stays blanked; the other lanes (an accelerometer, which the pulses do not
+     * reach) go on. Its pulses still date the evoked window: a response that begins
+     * after the train's last pulse is flagged evoked, one with pulses after its onset
+     * is not (context_flags). */
+    const int in_train = (why & LTRI_REASON_TRAIN) != 0;
+    if ((why & LTRI_REASON_PULSE) && !in_train) {
         /* A stimulation pulse disturbs every channel, and evokes responses (an M-wave,
          * a mechanical twitch after the electromechanical delay). After a pulse the
          * device marked, every lane recovers and re-arms: what the pulse evokes is
@@ -742,7 +750,7 @@ static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
         g->channels = 0;
     }
     g->last = m;
-    g->flags |= why & ~LTRI_REASON_PULSE;
+    g->flags |= why & ~LTRI_REASONS;
     g->channels |= 1u << c;
     if (why & LTRI_REASON_PULSE) {
         d->pulse_end = m + 1;

@@ -4,6 +4,7 @@
  */
 #include <math.h>
 
+#include "exp10.h"
 #include "scan.h"
 
 /* Background: ~2 s of blocks (as the noise floor's spread); blocks capped at 4x it, so a
@@ -36,6 +37,8 @@
 #define CFAR_DOWN_DB_PER_S 0.5
 #define CFAR_MAX_DB 12.0f
 
+static float lin(float db) { return ltri_exp10f(0.1f * db); }
+
 void ltri_scan_design_init(ltri_scan_design *d, const ltr_config *cfg, ltr_sensor sensor,
                            uint32_t block)
 {
@@ -46,8 +49,12 @@ void ltri_scan_design_init(ltri_scan_design *d, const ltr_config *cfg, ltr_senso
     d->learn_blocks = (uint32_t)ceil(LEARN_S / block_s);
     d->memory = (uint32_t)ltri_frames(MEMORY_S, fs, LTRI_ROUND_UP, 1);
     d->bg_alpha = (float)(block_s / BG_TAU_S);
-    d->q_down = (float)(Q_UP_DB * Q_SHARE / (1.0 - Q_SHARE));
+    const float q_down_db = (float)(Q_UP_DB * Q_SHARE / (1.0 - Q_SHARE));
+    d->q_up_f = (float)pow(10.0, 0.1 * Q_UP_DB);
+    d->q_down_f = (float)pow(10.0, -0.1 * q_down_db);
     d->blocks_per_s = (float)(1.0 / block_s);
+    d->gate = (float)pow(10.0, 0.1 * GATE_DB);
+    d->min_ratio = (float)pow(10.0, 0.1 * MIN_DB);
     d->cfar_alpha = (float)(block_s / CFAR_TAU_S);
     d->cfar_up = (float)(CFAR_UP_DB_PER_S * block_s);
     d->cfar_down = (float)(CFAR_DOWN_DB_PER_S * block_s);
@@ -55,13 +62,16 @@ void ltri_scan_design_init(ltri_scan_design *d, const ltr_config *cfg, ltr_senso
 
 void ltri_scan_reset(ltri_scan *s) { *s = (ltri_scan){0}; }
 
-/* The ring's newest j blocks, summed. */
-static float newest(const ltri_scan *s, uint32_t j)
+/* The windows' sums (the ring's newest 4, 8, 16, 32 blocks) in one pass. */
+static void window_sums(const ltri_scan *s, float *sum)
 {
-    float sum = 0.0f;
-    for (uint32_t i = 1; i <= j; i++)
-        sum += s->ring[(s->pos + LTRI_SCAN_RING - i) % LTRI_SCAN_RING];
-    return sum;
+    float acc = 0.0f;
+    unsigned k = 0;
+    for (uint32_t i = 1; i <= LTRI_SCAN_RING; i++) {
+        acc += s->ring[(s->pos - i) & (LTRI_SCAN_RING - 1u)];
+        if (i == 4u << k)
+            sum[k++] = acc;
+    }
 }
 
 /* Maximum-likelihood change time: the number of newest blocks j that best fit a new
@@ -72,7 +82,7 @@ static uint32_t change_blocks(const ltri_scan *s, uint32_t span)
     float sum = 0.0f, best = 0.0f;
     uint32_t best_j = 1;
     for (uint32_t j = 1; j <= span && j <= s->filled; j++) {
-        sum += s->ring[(s->pos + LTRI_SCAN_RING - j) % LTRI_SCAN_RING];
+        sum += s->ring[(s->pos - j) & (LTRI_SCAN_RING - 1u)];
         const float ratio = sum / ((float)j * s->bg);
         if (ratio <= 1.0f)
             continue;
@@ -85,21 +95,27 @@ static uint32_t change_blocks(const ltri_scan *s, uint32_t span)
     return best_j;
 }
 
-static void learn(const ltri_scan_design *d, ltri_scan *s, const float *r)
+/* ratio: each window's energy over the background; r0: window 0's, dB. During the
+ * learning period every window's mean and mean absolute deviation in dB start its
+ * quantile tracker; after it the trackers run on the linear ratios (a step of Q_UP_DB is
+ * a factor: no logarithm a window and block) and only window 0's mean and deviation are
+ * kept (the hold). */
+static void learn(const ltri_scan_design *d, ltri_scan *s, const float *ratio, float r0)
 {
     if (s->blocks < d->learn_blocks) {
         const float w = 1.0f / (float)(s->blocks + 1);
         for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++) {
-            s->mu[k] += w * (r[k] - s->mu[k]);
-            s->mad[k] += w * (fabsf(r[k] - s->mu[k]) - s->mad[k]);
-            s->q[k] = s->mu[k] + Q_START_MAD * s->mad[k];
+            const float r = k ? 10.0f * log10f(ratio[k] + 1e-30f) : r0;
+            s->mu[k] += w * (r - s->mu[k]);
+            s->mad[k] += w * (fabsf(r - s->mu[k]) - s->mad[k]);
+            if (s->blocks + 1 == d->learn_blocks)
+                s->q[k] = lin(s->mu[k] + Q_START_MAD * s->mad[k]);
         }
     } else {
-        for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++) {
-            s->q[k] += r[k] > s->q[k] ? Q_UP_DB : -d->q_down;
-            s->mu[k] += d->bg_alpha * (r[k] - s->mu[k]);
-            s->mad[k] += d->bg_alpha * (fabsf(r[k] - s->mu[k]) - s->mad[k]);
-        }
+        for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++)
+            s->q[k] *= ratio[k] > s->q[k] ? d->q_up_f : d->q_down_f;
+        s->mu[0] += d->bg_alpha * (r0 - s->mu[0]);
+        s->mad[0] += d->bg_alpha * (fabsf(r0 - s->mu[0]) - s->mad[0]);
     }
     s->blocks++;
 }
@@ -113,13 +129,8 @@ ltri_lane_frame ltri_scan_onset(const ltri_scan_design *d, const ltri_scan *s)
     return onset > s->free_from ? onset : s->free_from;
 }
 
-void ltri_scan_push(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t, float amp_sq,
-                    int background)
+void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
 {
-    s->sum += amp_sq;
-    s->frozen |= (uint8_t)(!background || t < s->free_from + d->memory);
-    if (++s->count < d->block)
-        return;
     const float m = s->sum / (float)s->count;
     const int learns = !s->frozen;
     s->sum = 0.0f;
@@ -131,40 +142,49 @@ void ltri_scan_push(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t, 
         const float a = s->blocks < d->learn_blocks ? 1.0f / (float)(s->blocks + 1) : d->bg_alpha;
         s->bg += a * (fminf(m, BG_CAP * s->bg) - s->bg);
     }
-    s->ring[s->pos] = s->bg > 0.0f ? fminf(m, RING_CAP * s->bg) : m;
-    s->pos = (s->pos + 1) % LTRI_SCAN_RING;
+    /* the windows' sums follow the ring (what enters minus what leaves), recomputed
+     * exactly once per turn of it so that rounding cannot pile up */
+    const float v = s->bg > 0.0f ? fminf(m, RING_CAP * s->bg) : m;
+    for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++)
+        s->wsum[k] += v - s->ring[(s->pos - (4u << k)) & (LTRI_SCAN_RING - 1u)];
+    s->ring[s->pos] = v;
+    s->pos = (s->pos + 1) & (LTRI_SCAN_RING - 1u);
+    if (s->pos == 0)
+        window_sums(s, s->wsum);
     if (s->filled < LTRI_SCAN_RING)
         s->filled++;
     s->on = s->hold = 0;
     if (!(s->bg > 1e-30f) || s->filled < LTRI_SCAN_RING)
         return;
-    float r[LTRI_SCAN_WINDOWS];
-    for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++) {
-        const uint32_t n = 4u << k;
-        r[k] = 10.0f * log10f(newest(s, n) / ((float)n * s->bg) + 1e-30f);
-    }
+    float ratio[LTRI_SCAN_WINDOWS];
+    for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++)
+        ratio[k] = s->wsum[k] / ((float)(4u << k) * s->bg);
+    const float r0 = 10.0f * log10f(ratio[0] + 1e-30f);
     if (learns)
-        learn(d, s, r);
+        learn(d, s, ratio, r0);
     /* the rate loop counts the background's own rises only */
     s->rate += d->cfar_alpha * ((float)s->rises * d->blocks_per_s - s->rate);
     s->rises = 0;
+    const float cfar_was = s->cfar_db;
     if (s->rate > CFAR_RATE_HZ)
         s->cfar_db = fminf(s->cfar_db + d->cfar_up, CFAR_MAX_DB);
     else if (s->rate < 0.5f * CFAR_RATE_HZ)
         s->cfar_db = fmaxf(s->cfar_db - d->cfar_down, 0.0f);
-    if (s->blocks < d->learn_blocks || s->q[LTRI_SCAN_WINDOWS - 1] >= GATE_DB) {
+    if (s->cfar_db != cfar_was || s->margin == 0.0f)
+        s->margin = lin(MARGIN_DB + s->cfar_db);
+    if (s->blocks < d->learn_blocks || s->q[LTRI_SCAN_WINDOWS - 1] >= d->gate) {
         s->was_on = 0;
         return;
     }
     uint32_t shortest = 0; /* blocks of the shortest window that is on */
     for (unsigned k = LTRI_SCAN_WINDOWS; k-- > 0;)
-        if (r[k] > fmaxf(s->q[k] + MARGIN_DB + s->cfar_db, MIN_DB))
+        if (ratio[k] > fmaxf(s->q[k] * s->margin, d->min_ratio))
             shortest = 4u << k;
     /* on for PERSIST verdicts in a row: a transient's tail (a stimulus artifact) lifts
      * a window briefly, a burst keeps it up */
     s->run = shortest ? (s->run < 255u ? s->run + 1u : 255u) : 0u;
     s->on = s->run >= PERSIST;
-    s->hold = r[0] > s->mu[0] + HOLD_MAD * s->mad[0];
+    s->hold = r0 > s->mu[0] + HOLD_MAD * s->mad[0];
     if (s->on && !s->was_on && learns)
         s->rises++;
     s->was_on = s->on;

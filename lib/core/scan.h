@@ -30,8 +30,10 @@
  *  - hold: a scan-begun twitch lasts while the 16 ms window stays over the background's
  *    mean + 2 mean absolute deviations.
  *
- * Work: a sum per frame; once per block, four log10f and a few adds; at a begin, up to
- * 32 logf for the onset. State: ltri_scan (216 bytes), only in lanes that scan.
+ * Work: a sum per frame; once per block a few adds, the windows' running sums and one
+ * log10f (the quantile trackers run on linear ratios after the learning period); at a
+ * begin, up to 32 logf for the onset. State: ltri_scan (about 240 bytes), only in lanes
+ * that scan.
  */
 #ifndef LTR_CORE_SCAN_H
 #define LTR_CORE_SCAN_H
@@ -42,7 +44,7 @@
 
 #include "ltr/ltr.h"
 
-#define LTRI_SCAN_RING 32u   /* blocks: the longest window */
+#define LTRI_SCAN_RING 32u   /* blocks: the longest window (a power of two) */
 #define LTRI_SCAN_WINDOWS 4u /* 4, 8, 16, 32 blocks */
 
 typedef struct ltri_scan_design {
@@ -51,7 +53,8 @@ typedef struct ltri_scan_design {
     uint32_t learn_blocks;   /* blocks of background before any verdict */
     uint32_t memory;         /* frames after a twitch or artifact before it may begin one */
     float bg_alpha;          /* background average, per block */
-    float q_down;            /* quantile tracker's fall per block, dB (its rise is Q_UP_DB) */
+    float q_up_f, q_down_f;  /* quantile tracker's rise and fall per block, as factors */
+    float gate, min_ratio;   /* GATE_DB, MIN_DB as energy ratios */
     float cfar_alpha, cfar_up, cfar_down, blocks_per_s;
 } ltri_scan_design;
 
@@ -62,10 +65,12 @@ typedef struct ltri_scan {
     uint32_t pos, filled;    /* ring cursor and fill */
     float bg;                /* background energy (linear) */
     float ring[LTRI_SCAN_RING];
-    float q[LTRI_SCAN_WINDOWS];   /* 99.5th percentile of r_k, dB */
-    float mu[LTRI_SCAN_WINDOWS];  /* mean of r_k, dB */
-    float mad[LTRI_SCAN_WINDOWS]; /* mean absolute deviation of r_k, dB */
+    float wsum[LTRI_SCAN_WINDOWS]; /* the windows' sums: the ring's newest 4, 8, 16, 32 */
+    float q[LTRI_SCAN_WINDOWS];   /* 99.5th percentile of each window's energy ratio (linear) */
+    float mu[LTRI_SCAN_WINDOWS];  /* mean of its ratio in dB (after learning: window 0's) */
+    float mad[LTRI_SCAN_WINDOWS]; /* mean absolute deviation of the same, dB */
     float rate, cfar_db;     /* rises per second, and the margin they raise */
+    float margin;            /* MARGIN_DB + cfar_db as a factor (0: not yet computed) */
     uint32_t rises;          /* rises in the current block */
     uint8_t on, hold, was_on, frozen; /* verdicts; frozen: this block does not learn */
     uint8_t shortest;          /* blocks of the shortest window that is on */
@@ -89,8 +94,17 @@ void ltri_scan_reset(ltri_scan *s);
 /* Lane frame t's squared band-passed sample; learn = the lane is in the background
  * (idle, not blocked). At each block's end the verdicts (s->on, s->hold) are
  * renewed; between block ends they hold. */
-void ltri_scan_push(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t, float amp_sq,
-                    int learn);
+void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t);
+
+/* Inline: a sum a frame, the block's work once a block. [RT] */
+static inline void ltri_scan_push(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t,
+                                  float amp_sq, int learn)
+{
+    s->sum += amp_sq;
+    s->frozen |= (uint8_t)(!learn || t < s->free_from + d->memory);
+    if (++s->count >= d->block)
+        ltri_scan_block(d, s, t);
+}
 
 /* Nonzero when the scan may begin a twitch at lane frame t (it is on, and it is long
  * enough after the last twitch or artifact). */
