@@ -404,6 +404,7 @@ LTRI_COLD static void reset_stream(ltr_detector *d)
     }
     d->ecg_lag = d->has_ecg && d->cfg.ecg_cancel != LTR_ECG_AUTO ? d->ecg_delay : 0;
     d->ecg_skip = 0;
+    d->fusion.latency = d->latency - d->ecg_delay + d->ecg_lag; /* CANCEL offsets */
     if (d->has_mains)
         ltri_mains_tracker_reset(&d->mains, &d->mains_tr);
     static const unsigned sections[N_SENSORS] = {EMG_BAND_SECTIONS, ACC_BAND_SECTIONS};
@@ -587,7 +588,12 @@ LTRI_COLD void ltr_detector_reset(ltr_detector *det)
 }
 
 const ltr_config *ltr_detector_config(const ltr_detector *det) { return det ? &det->cfg : NULL; }
-uint64_t ltr_detector_latency_frames(const ltr_detector *det) { return det ? det->latency : 0; }
+/* latency holds the canceller's delay whenever the canceller is built in (fusion's
+ * bound); LTR_ECG_AUTO's lanes run that late only once a heart was found (ecg_lag) */
+uint64_t ltr_detector_latency_frames(const ltr_detector *det)
+{
+    return det ? det->latency - det->ecg_delay + det->ecg_lag : 0;
+}
 uint64_t ltr_detector_frames(const ltr_detector *det) { return det ? det->n_real : 0; }
 uint64_t ltr_detector_lost_events(const ltr_detector *det) { return det ? det->events.lost : 0; }
 
@@ -1037,14 +1043,14 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
  * runs ecg_delay frames late, on the cancelled EMG. The lanes have already seen the
  * samples the delayed stream brings next: they skip that many steps once (lane frames
  * index samples, so nothing else moves). */
-#define ECG_AUTO_BEATS 8u
 static void ecg_auto_switch(ltr_detector *d)
 {
 #if LTRI_HAVE_ECG
     for (unsigned c = 0; c < d->cfg.n_channels; c++)
         if (chans(d)[c].sensor == LTR_SENSOR_EMG &&
-            ltri_ecg_learnt(ecg_channel(d, &chans(d)[c]), ECG_AUTO_BEATS)) {
+            ltri_ecg_heart(ecg_channel(d, &chans(d)[c]))) {
             d->ecg_lag = d->ecg_skip = d->ecg_delay;
+            d->fusion.latency = d->latency;
             return;
         }
 #else
