@@ -104,7 +104,7 @@ struct ltr_detector {
     uint32_t ecg_lag;                     /* how late the lanes run: ecg_delay, or 0 while
                                              LTR_ECG_AUTO has found no heart rhythm */
     uint32_t ecg_skip;                    /* lane steps still to skip after the switch */
-    /* byte offsets of the ECG design (only with ECG cancelling: 120 bytes), the ECG
+    /* byte offsets of the ECG design (only with ECG cancelling: 144 bytes), the ECG
      * channels, the accelerometer ring */
     size_t ecg_design_offset, ecg_offset, acc_ring_offset;
     ltri_artifact_design art;

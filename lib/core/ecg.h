@@ -52,12 +52,13 @@
  * (a Q wave's beginning) is not subtracted: with the test's synthetic ECG
  * this bounds the reduction near 21 dB; a 43 ms delay would lift it to ~25.
  *
- * Memory: a channel is a ltri_ecg_channel header (~200 bytes) followed by a
+ * Memory: a channel is a ltri_ecg_channel header (~280 bytes) followed by a
  * float area sized by the design: the input delay line (D + 1 floats), the
  * decimated ring (twice its length, so that every window is contiguous), the
  * template and one beat buffer (125 ms at fs/M each). ltri_ecg_channel_size()
- * gives the bytes: 1776 at 1 kHz, 1912 at 2 kHz, 1952 at 2048 Hz, 2176 at
- * 4 kHz, 2968 at 10 kHz, 8248 at 50 kHz. States hold no pointers: a channel
+ * gives the bytes: 1824 at 1 kHz, 1960 at 2 kHz, 2000 at 2048 Hz, 2224 at
+ * 4 kHz, 3016 at 10 kHz, 8296 at 50 kHz (48 of them LTR_ECG_AUTO's heart evidence).
+ * States hold no pointers: a channel
  * may be memcpy'd.
  *
  * Cost per input frame: the box sum and the delay line every frame; every
@@ -189,6 +190,7 @@ typedef struct ltri_ecg_channel {
     uint32_t hv_pairs;     /* successive single-RR pairs since the template was started */
     uint32_t hv_varied;    /* ... of which differ by >= LTRI_ECG_HRV_MS */
     uint32_t hv_exact;     /* ... of which differ by < LTRI_ECG_CLOCK_MS */
+    uint32_t hv_wild;      /* ... of which differ by > HRV_STEADY of the RR */
     /* bootstrap search */
     uint64_t boot_start, boot_m;
     float boot_max;        /* best score */
