@@ -179,6 +179,13 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
         l->settling = blocked;
         l->last_quiet = t;
         if (was == LANE_ACTIVE || was == LANE_GAP) {
+            /* A twitch that had already lasted its minimum duration when a stimulation
+             * pulse came keeps its evidence: it ends where the pulse's blanking began (a
+             * pulse of a 2-4 Hz train landing on a twitch between pulses). A shorter one
+             * cannot be told from the pulse's own start; a dropout, clipping or an
+             * electrode step may hide anything (a held contraction): both cancel. */
+            if ((blocked & LANE_BLOCKED_PULSE & ~LANE_BLOCKED) && t - l->tw.onset >= d->min_duration)
+                return close_twitch(d, l, t, LTR_FLAG_NEAR_ARTIFACT);
             l->tw.offset = t;
             l->tw.flags |= LTR_FLAG_ARTIFACT;
             return LANE_CANCEL;
@@ -188,7 +195,7 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
     if (l->settling) {
         /* after an electrode step the lanes re-arm at once: the twitch a needle
          * movement elicits must stay visible */
-        if (l->settling == LANE_BLOCKED_REARM || env < nz->thr_off)
+        if ((l->settling & LANE_BLOCKED_REARM & ~LANE_BLOCKED) || env < nz->thr_off)
             l->state = LANE_IDLE;
         l->settling = 0;
     }
