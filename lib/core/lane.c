@@ -151,7 +151,14 @@ static ltri_lane_news close_twitch(const ltri_lane_design *d, ltri_lane *l, ltri
     l->tw.flags |= flags;
     if (l->tw.split && l->tw.split < offset)
         l->tw.onset = l->tw.split;
-    if (offset - l->tw.onset < d->min_duration) {
+    /* The twitch lasts from where it is timed: an accelerometer event timed by its main
+     * hump (a jolt of the needle or hand before it) must last the minimum duration from
+     * that hump, as a twitch's mechanical response does (contraction time 30-90 ms plus
+     * relaxation, Fuglevand 1993); what came before it was the jolt. */
+    ltri_lane_frame start = l->tw.onset;
+    if (d->hump_onset && l->tw.hump > start && l->tw.hump <= l->tw.peak)
+        start = l->tw.hump;
+    if (offset - start < d->min_duration) {
         l->tw.flags |= LTR_FLAG_TOO_SHORT;
         return LANE_CANCEL;
     }
