@@ -120,6 +120,27 @@ static void track_peak(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame 
     track_valley(l, t, env);
     if (d->hump_onset && l->tw.level > 0.0f)
         track_levels(d, l, t, env);
+    /* A pulse too short to be a twitch, a deep valley, and a new hump rising out of it
+     * (not above the pulse's peak): the pulse was a jolt of the needle or the hand, and
+     * the twitch it elicited starts at the valley. A twitch's own mechanical response
+     * is one hump at least min_duration long (contraction plus relaxation, Fuglevand
+     * 1993). */
+    const ltri_lane_frame from = l->tw.split > l->tw.onset ? l->tw.split : l->tw.onset;
+    const float valley_env = l->tw.valley_env > l->tw.floor_lin ? l->tw.valley_env : l->tw.floor_lin;
+    if (d->hump_onset && env <= l->tw.peak_env && l->tw.valley > l->tw.peak &&
+        l->tw.valley_env < l->tw.peak_env * d->valley_ratio &&
+        env * d->valley_ratio > valley_env && l->tw.valley - from < d->min_duration) {
+        l->tw.split = l->tw.valley + 1;
+        l->tw.peak_env = env;
+        l->tw.peak = t;
+        l->tw.valley_env = env;
+        l->tw.valley = t;
+        l->tw.peak_sq = amp_sq;
+        l->tw.peak_amp = t;
+        l->tw.last_loud = t;
+        if (d->hump_onset)
+            l->tw.hump = 0;
+    }
     if (env > l->tw.peak_env) {
         if (d->hump_onset && l->tw.level_i >= HUMP_LEVELS)
             l->tw.hump = ltri_lane_levels_of(l)->up[l->tw.level_i - HUMP_LEVELS];
