@@ -321,6 +321,8 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
             l->last_quiet = t;
             l->refractory_until = t + d->refractory;
             free_scan(d, l, t);
+            if (d->scan.enabled)
+                ltri_scan_restart(ltri_lane_scan_of(l));
             return close_twitch(d, l, l->tw.last_loud + 1, 0);
         }
         return LANE_NONE;
