@@ -219,6 +219,33 @@ static void test_blocked(void **state)
     assert_int_equal(s.log.kind[1], LANE_END);
 }
 
+/* A stimulation pulse landing on a twitch past its minimum duration (20 ms) ends it there,
+ * flagged near an artifact; one landing on a younger twitch cancels it. */
+static void test_pulse_ends_twitch(void **state)
+{
+    (void)state;
+    lane_run r;
+    start(&r, LTR_SENSOR_EMG);
+    feed(&r, BACKGROUND, WARM);
+    feed(&r, LOUD, 40);
+    const ltri_lane_frame at = r.t;
+    step(&r, LOUD, LANE_BLOCKED_PULSE);
+    assert_int_equal(r.log.n, 2);
+    assert_int_equal(r.log.kind[1], LANE_END);
+    assert_int_equal(r.log.tw[1].offset, at);
+    assert_true(r.log.tw[1].flags & LTR_FLAG_NEAR_ARTIFACT);
+    assert_false(r.log.tw[1].flags & LTR_FLAG_ARTIFACT);
+
+    lane_run s;
+    start(&s, LTR_SENSOR_EMG);
+    feed(&s, BACKGROUND, WARM);
+    feed(&s, LOUD, 12);
+    step(&s, LOUD, LANE_BLOCKED_PULSE);
+    assert_int_equal(s.log.n, 2);
+    assert_int_equal(s.log.kind[1], LANE_CANCEL);
+    assert_true(s.log.tw[1].flags & LTR_FLAG_ARTIFACT);
+}
+
 /* End of stream inside a twitch: END flagged truncated, offset at the last frame. */
 static void test_finish_truncates(void **state)
 {
@@ -243,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_gaps_bridged),
         cmocka_unit_test(test_refractory),
         cmocka_unit_test(test_blocked),
+        cmocka_unit_test(test_pulse_ends_twitch),
         cmocka_unit_test(test_finish_truncates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

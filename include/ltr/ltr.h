@@ -369,7 +369,7 @@ enum {
     LTR_FLAG_CLIPPED = 1u << 3,       /**< input clipped or saturated during the twitch or artifact */
     LTR_FLAG_NEAR_ARTIFACT = 1u << 4, /**< an artifact or a mark lies within fusion_window_ms of the twitch */
     LTR_FLAG_TOO_LONG = 1u << 5,      /**< cancelled: longer than max_duration_ms (voluntary contraction) */
-    LTR_FLAG_ARTIFACT = 1u << 6,      /**< cancelled: an artifact interrupted it */
+    LTR_FLAG_ARTIFACT = 1u << 6,      /**< cancelled: an artifact interrupted it within min_duration_ms (a longer twitch ends there, LTR_FLAG_NEAR_ARTIFACT) */
     LTR_FLAG_TRUNCATED = 1u << 7,     /**< the stream ended (flush) before the twitch did */
     LTR_FLAG_STIM = 1u << 8,          /**< artifact: stimulation pulse(s) or spike(s) */
     LTR_FLAG_NEEDLE = 1u << 9,        /**< artifact: needle movement (marked, or an electrode step) */

@@ -722,7 +722,11 @@ static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
         rec = d->recovery_max;
     if (m + rec > s->blocked_until)
         s->blocked_until = m + rec;
-    s->rearm = (why & LTR_FLAG_NEEDLE) != 0; /* an electrode step, detected or marked */
+    /* an electrode step, detected or marked, re-arms; a stimulation pulse blanks only
+     * itself */
+    s->blocked_as = (why & LTR_FLAG_NEEDLE)        ? LANE_BLOCKED_REARM
+                    : (why & LTR_FLAG_STIM)     ? LANE_BLOCKED_PULSE
+                                                : LANE_BLOCKED;
     /* A pulse of a train faster than the blanking (80-100 Hz, LTRI_REASON_TRAIN) is
      * attributed nothing: every frame is within the electromechanical window of some
      * pulse, so no response is time-locked to one, and a train is no needle click. Its
@@ -744,7 +748,8 @@ static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
         for (unsigned l = 0; l < d->n_lanes; l++)
             if (guard >= lanes_of(d)[l].blocked_until) {
                 lanes_of(d)[l].blocked_until = guard;
-                lanes_of(d)[l].rearm = marked;
+                lanes_of(d)[l].blocked_as = marked ? LANE_BLOCKED_REARM | LANE_BLOCKED_PULSE
+                                                    : LANE_BLOCKED_PULSE;
             }
     }
     d->last_artifact = m + 1;
@@ -1028,7 +1033,7 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
         const float env = lane_envelope(chain, s->lane.smooth.z, &s->lane.smooth.tick, s->energy);
         const int blocked = !timed || t < s->blocked_until ||
                                     (s->sensor == LTR_SENSOR_EMG && emg_waits)
-                                ? (s->rearm ? LANE_BLOCKED_REARM : LANE_BLOCKED)
+                                ? (s->blocked_as ? s->blocked_as : LANE_BLOCKED)
                                 : 0;
         switch (ltri_lane_step(&chain->lane, &s->lane, t, env, s->amp_sq, blocked)) {
         case LANE_BEGIN: on_lane_begin(d, l, n); break;

@@ -34,7 +34,7 @@
 typedef struct ltri_lane_slot {
     ltri_lane lane;
     ltri_lane_frame blocked_until; /* blocked before this lane frame (artifact recovery) */
-    int rearm;               /* the last blocking was an electrode step: no settling after */
+    int blocked_as;          /* what the last blocking was: LANE_BLOCKED, _REARM, _PULSE */
     uint64_t delay;          /* band-pass + smoother delay, removed from peaks and offsets, frames */
     uint64_t onset_delay;    /* band-pass delay only, removed from onsets (see lane_onset) */
     uint32_t channels;       /* channel mask */

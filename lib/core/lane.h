@@ -30,7 +30,12 @@
 typedef enum { LANE_IDLE, LANE_CANDIDATE, LANE_ACTIVE, LANE_GAP, LANE_BUSY } ltri_lane_state;
 
 /* Why a lane step is blocked (0: it is not). */
-enum { LANE_BLOCKED = 1, LANE_BLOCKED_REARM = 2 /* electrode step: no settling after */ };
+enum {
+    LANE_BLOCKED = 1,
+    LANE_BLOCKED_REARM = 1 | 2, /* bit 2: no settling after (electrode step, marked pulse) */
+    LANE_BLOCKED_PULSE = 1 | 4  /* bit 4: a stimulation pulse: a twitch past its minimum
+                                 * duration ends there */
+};
 
 /* What a lane step reports. */
 typedef enum { LANE_NONE = 0, LANE_BEGIN, LANE_END, LANE_CANCEL } ltri_lane_news;
@@ -127,8 +132,8 @@ void ltri_lane_reset(ltri_lane *l);
 
 /*
  * One step at lane frame t: env = smoothed envelope, amp_sq = squared band-passed
- * amplitude, blocked = artifact or recovery (LANE_BLOCKED, or LANE_BLOCKED_REARM
- * after an electrode step: no settling afterwards). Returns news; BEGIN/END/CANCEL
+ * amplitude, blocked = artifact or recovery (LANE_BLOCKED, with the bits of
+ * LANE_BLOCKED_REARM: no settling afterwards, and of LANE_BLOCKED_PULSE: a pulse). Returns news; BEGIN/END/CANCEL
  * describe l->tw.
  */
 ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t,

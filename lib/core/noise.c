@@ -64,7 +64,7 @@ void ltri_noise_reset(ltri_noise *n)
     n->floor_db = SILENCE_DB;
     n->spread_db = INITIAL_SPREAD_DB;
     n->warm_rise = 0.0f;
-    n->blip_rate = n->cfar_db = 0.0f;
+    n->blip_rate = n->cfar_db = n->rate_weight = 0.0f;
     n->blips = 0;
     n->floor_lin = 0.0f;
     /* Until warm, nothing can cross the on threshold. */
@@ -143,9 +143,15 @@ void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int f
      * until they are rare again, and falls back when they are. */
     n->blip_rate += d->cfar_alpha * ((float)n->blips * d->blocks_per_s - n->blip_rate);
     n->blips = 0;
-    if (n->blip_rate > CFAR_RATE_HZ)
+    /* An average started at zero reads low until it has seen ~5 s: divided by the weight
+     * it has gathered it is the mean rate so far (bias correction, as Adam's moments,
+     * Kingma & Ba 2015), so a spiky background raises the threshold from its first
+     * seconds on, not after them. */
+    n->rate_weight += d->cfar_alpha * (1.0f - n->rate_weight);
+    const float rate = n->blip_rate / n->rate_weight;
+    if (rate > CFAR_RATE_HZ)
         n->cfar_db = fminf(n->cfar_db + d->cfar_up_db, CFAR_MAX_DB);
-    else if (n->blip_rate < 0.5f * CFAR_RATE_HZ)
+    else if (rate < 0.5f * CFAR_RATE_HZ)
         n->cfar_db = fmaxf(n->cfar_db - d->cfar_down_db, 0.0f);
     n->sum = 0.0f;
     n->count = 0;

@@ -37,6 +37,7 @@ typedef struct ltri_noise {
     float floor_db, spread_db;
     float warm_rise;         /* warm-up: mean rise above the running mean, dB */
     float blip_rate;         /* crossings of the on threshold per second (smoothed) */
+    float rate_weight;       /* the smoothing's weight so far: blip_rate / rate_weight is unbiased */
     float cfar_db;           /* extra on threshold that keeps the blip rate down, dB */
     uint32_t blips;          /* crossings in the current block (ltri_noise_count_blip) */
     float floor_lin;         /* linear thresholds, updated each block */

@@ -13,6 +13,9 @@
 #define BG_CAP 4.0f
 #define RING_CAP 8.0f
 #define LEARN_S 2.0
+/* Blocks of the reference segment before the scan tests (again, after a twitch): 128 ms,
+ * as long as its longest window. */
+#define REF_MIN 32u
 /* After a twitch or an artifact the envelope's tail and the filters' ringing are no
  * background: the scan waits this long (its longest window) before beginning one. */
 #define MEMORY_S 0.128
@@ -74,16 +77,26 @@ static void window_sums(const ltri_scan *s, float *sum)
     }
 }
 
+/* The level the windows are tested against: the reference segment's mean (once it has
+ * REF_MIN blocks) or the background average, whichever is higher. */
+static float local_level(const ltri_scan *s)
+{
+    if (s->ref_filled < REF_MIN || !(s->ref_sum > 0.0f))
+        return s->bg;
+    return fmaxf(s->ref_sum / (float)s->ref_filled, s->bg);
+}
+
 /* Maximum-likelihood change time: the number of newest blocks j that best fit a new
- * level P_j against the background bg, for exponentially distributed block energies:
- * log-likelihood ratio j (P/bg - 1 - ln(P/bg)). */
+ * level P_j against the level L the windows are tested against, for exponentially
+ * distributed block energies: log-likelihood ratio j (P/L - 1 - ln(P/L)). */
 static uint32_t change_blocks(const ltri_scan *s, uint32_t span)
 {
     float sum = 0.0f, best = 0.0f;
     uint32_t best_j = 1;
+    const float level = local_level(s);
     for (uint32_t j = 1; j <= span && j <= s->filled; j++) {
         sum += s->ring[(s->pos - j) & (LTRI_SCAN_RING - 1u)];
-        const float ratio = sum / ((float)j * s->bg);
+        const float ratio = sum / ((float)j * level);
         if (ratio <= 1.0f)
             continue;
         const float llr = (float)j * (ratio - 1.0f - logf(ratio));
@@ -145,6 +158,23 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
     /* the windows' sums follow the ring (what enters minus what leaves), recomputed
      * exactly once per turn of it so that rounding cannot pile up */
     const float v = s->bg > 0.0f ? fminf(m, RING_CAP * s->bg) : m;
+    /* the block about to leave the ring joins the reference segment if it and every
+     * block since were background; its sum is recomputed once per turn */
+    s->idle_run = learns ? (s->idle_run < 255u ? s->idle_run + 1u : 255u) : 0u;
+    if (s->filled == LTRI_SCAN_RING && s->idle_run > LTRI_SCAN_RING) {
+        const float old = s->ring[s->pos];
+        s->ref_sum += old - (s->ref_filled == LTRI_SCAN_REF ? s->ref[s->ref_pos] : 0.0f);
+        s->ref[s->ref_pos] = old;
+        s->ref_pos = (s->ref_pos + 1) & (LTRI_SCAN_REF - 1u);
+        if (s->ref_filled < LTRI_SCAN_REF)
+            s->ref_filled++;
+        if (s->ref_pos == 0) {
+            float acc = 0.0f;
+            for (uint32_t i = 0; i < LTRI_SCAN_REF; i++)
+                acc += s->ref[i];
+            s->ref_sum = acc;
+        }
+    }
     for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++)
         s->wsum[k] += v - s->ring[(s->pos - (4u << k)) & (LTRI_SCAN_RING - 1u)];
     s->ring[s->pos] = v;
@@ -157,8 +187,9 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
     if (!(s->bg > 1e-30f) || s->filled < LTRI_SCAN_RING)
         return;
     float ratio[LTRI_SCAN_WINDOWS];
+    const float level = local_level(s);
     for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++)
-        ratio[k] = s->wsum[k] / ((float)(4u << k) * s->bg);
+        ratio[k] = s->wsum[k] / ((float)(4u << k) * level);
     const float r0 = 10.0f * log10f(ratio[0] + 1e-30f);
     if (learns)
         learn(d, s, ratio, r0);
@@ -172,7 +203,8 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
         s->cfar_db = fmaxf(s->cfar_db - d->cfar_down, 0.0f);
     if (s->cfar_db != cfar_was || s->margin == 0.0f)
         s->margin = lin(MARGIN_DB + s->cfar_db);
-    if (s->blocks < d->learn_blocks || s->q[LTRI_SCAN_WINDOWS - 1] >= d->gate) {
+    if (s->blocks < d->learn_blocks || s->q[LTRI_SCAN_WINDOWS - 1] >= d->gate ||
+        s->ref_filled < REF_MIN) {
         s->was_on = 0;
         return;
     }

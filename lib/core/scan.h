@@ -11,6 +11,17 @@
  *
  *  - background: an exponential average of the block means over ~2 s, learnt only from
  *    the background (the lane says when) and with each block capped at 4x it;
+ *  - reference segment: the mean of the last 64 background blocks (256 ms) before the
+ *    windows, each taken once it has left the ring with 128 ms of background after it
+ *    (so the start of a burst the scan is about to see is not in it), emptied at the
+ *    end of every twitch and needing 32 blocks before the scan tests again: the windows
+ *    are tested against the higher of it and the background. A tonic level that
+ *    drifts (several dB over seconds) lifts the 2 s average's ratios for seconds, and
+ *    the quantile trackers learn the lift; a reference segment right before the test
+ *    windows is the two-segment test of a change in variance (Basseville & Nikiforov
+ *    1993, sec. 2.6; Staude et al. 2001), restarted after each alarm; the higher of the
+ *    two keeps a quiet stretch before a stimulus from making its artifact's tail a
+ *    burst (MEPFeatX);
  *  - windows of 16, 32, 64 and 128 ms ending now (4, 8, 16, 32 blocks; each block capped
  *    at 8x the background, so one spike cannot fill a window); r_k = their mean energy
  *    over the background, dB. A window as long as the burst is the matched one: the
@@ -25,15 +36,15 @@
  *    small excesses are then not evidence of anything (the classic envelope rule holds
  *    those backgrounds);
  *  - onset: the maximum-likelihood change time of the block energies over the ring
- *    (an exponential model of the block mean before and after, Basseville & Nikiforov
- *    1993), at block resolution;
+ *    against the same level (an exponential model of the block mean before and after,
+ *    Basseville & Nikiforov 1993), at block resolution;
  *  - hold: a scan-begun twitch lasts while the 16 ms window stays over the background's
  *    mean + 2 mean absolute deviations.
  *
  * Work: a sum per frame; once per block a few adds, the windows' running sums and one
  * log10f (the quantile trackers run on linear ratios after the learning period); at a
- * begin, up to 32 logf for the onset. State: ltri_scan (about 240 bytes), only in lanes
- * that scan.
+ * begin, up to 32 logf for the onset. State: ltri_scan (528 bytes on x86-64, 272 of them the
+ * reference segment), only in lanes that scan.
  */
 #ifndef LTR_CORE_SCAN_H
 #define LTR_CORE_SCAN_H
@@ -46,6 +57,7 @@
 
 #define LTRI_SCAN_RING 32u   /* blocks: the longest window (a power of two) */
 #define LTRI_SCAN_WINDOWS 4u /* 4, 8, 16, 32 blocks */
+#define LTRI_SCAN_REF 64u    /* blocks of the reference segment (a power of two) */
 
 typedef struct ltri_scan_design {
     int enabled;
@@ -66,6 +78,10 @@ typedef struct ltri_scan {
     float bg;                /* background energy (linear) */
     float ring[LTRI_SCAN_RING];
     float wsum[LTRI_SCAN_WINDOWS]; /* the windows' sums: the ring's newest 4, 8, 16, 32 */
+    float ref[LTRI_SCAN_REF];  /* reference segment: background blocks that left the ring */
+    float ref_sum;             /* their sum */
+    uint32_t ref_pos, ref_filled; /* its cursor and fill (0 after every twitch) */
+    uint32_t idle_run;         /* background blocks in a row, up to 255 */
     float q[LTRI_SCAN_WINDOWS];   /* 99.5th percentile of each window's energy ratio (linear) */
     float mu[LTRI_SCAN_WINDOWS];  /* mean of its ratio in dB (after learning: window 0's) */
     float mad[LTRI_SCAN_WINDOWS]; /* mean absolute deviation of the same, dB */
@@ -120,5 +136,13 @@ ltri_lane_frame ltri_scan_onset(const ltri_scan_design *d, const ltri_scan *s);
 
 /* The lane is no longer in a twitch or an artifact from lane frame t on. */
 static inline void ltri_scan_free(ltri_scan *s, ltri_lane_frame t) { s->free_from = t; }
+
+/* A twitch has ended: the reference segment restarts after it (its tail, and what
+ * follows a twitch, is not the background before it). */
+static inline void ltri_scan_restart(ltri_scan *s)
+{
+    s->ref_filled = s->ref_pos = 0;
+    s->ref_sum = 0.0f;
+}
 
 #endif /* LTR_CORE_SCAN_H */
