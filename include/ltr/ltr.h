@@ -423,15 +423,13 @@ static inline uint32_t ltr_event_site_twitches(const ltr_event *ev)
 typedef struct ltr_detector ltr_detector;
 
 /** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init]
- *  With the defaults (bench/bench_memory measures it, x86-64): one EMG channel
- *  3344 bytes at 1-2 kHz (3408 at 10 kHz, 3536 at 20 kHz: the artifact
- *  look-ahead line grows with the rate; session tracking is 304 of them, and
- *  only a detector with config.session on carries it); each further EMG
- *  channel about 756 bytes at 1-2 kHz (820 at 10 kHz; 32 channels: 26768
- *  bytes); 1 EMG + 3 accelerometer axes 4720 bytes at 2 kHz. ECG cancelling (ecg_cancel,
- *  by default LTR_ECG_AUTO) adds its templates, 1.9-2.1 KiB per EMG channel at
- *  1-2 kHz, more at higher rates (measured on the ecgauto branch, x86-64, 2 kHz:
- *  one EMG channel 5840 bytes with it, 3728 with ecg_cancel = 0). */
+ *  With the defaults (x86-64, sessions on; bench/bench_memory has the table): one
+ *  EMG channel 6128 bytes at 2 kHz (6000 at 1 kHz, 6720 at 10 kHz, 8176 at 20 kHz),
+ *  each further EMG channel 3360 bytes at 2 kHz (5408 at 20 kHz). Of these, ECG
+ *  cancelling (ecg_cancel = LTR_ECG_AUTO, the default) holds the beat templates and
+ *  delay lines: with ecg_cancel = 0 one EMG channel is 4016 bytes at 2 kHz (3680 at
+ *  20 kHz) and each further one 1392 (1056 at 20 kHz); a core built with
+ *  meson -Decg=false never carries them. Limb-muscle devices can turn it off. */
 LTR_API size_t ltr_detector_size(const ltr_config *cfg);
 
 /** Alignment the memory block given to ltr_detector_init must have, bytes. */
