@@ -852,6 +852,18 @@ static int lane_frame(const ltr_detector *d, ltri_frame n, ltri_lane_frame *t)
     return timed;
 }
 
+#if LTRI_HAVE_ECG
+/* The lane's scan does not learn from a beat being subtracted: the residual of every
+ * complex, once a second, would hold its false-alarm levels up as a heavy-tailed
+ * background does and switch it off (scan.h). */
+static inline void hush_in_beat(ltr_detector *d, const channel_state *ch, const ltri_ecg_channel *ec)
+{
+    ltri_lane *l = &lanes_of(d)[ch->lane].lane;
+    if (l->scan_at && ltri_ecg_in_beat(ec))
+        ltri_scan_hush(ltri_lane_scan_of(l));
+}
+#endif
+
 /* An EMG channel's conditioning after the band-pass: mains, ECG. */
 static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t why)
 {
@@ -866,8 +878,12 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t
     if (d->has_ecg) {
         /* the canceller always learns; the lanes read its (delayed) output once they run
          * late (ecg_lag) */
-        const float c = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
-        y = d->ecg_lag ? c : y;
+        ltri_ecg_channel *ec = ecg_channel(d, ch);
+        const float c = ltri_ecg_step(ecg_design(d), ec, y);
+        if (d->ecg_lag) {
+            y = c;
+            hush_in_beat(d, ch, ec);
+        }
     }
 #endif
     return y;
@@ -919,8 +935,12 @@ static inline void condition_single(ltr_detector *d, float x, uint32_t clip_mask
             y = ltri_mains_step_one(&d->mains, &d->mains_tr, mains_of(d, ch), y, why != 0);
 #if LTRI_HAVE_ECG
         if (d->has_ecg) {
-            const float c = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
-            y = d->ecg_lag ? c : y;
+            ltri_ecg_channel *ec = ecg_channel(d, ch);
+            const float c = ltri_ecg_step(ecg_design(d), ec, y);
+            if (d->ecg_lag) {
+                y = c;
+                hush_in_beat(d, ch, ec);
+            }
         }
 #endif
         ls->energy = ltri_energy_emg(&ch->energy, y, d->cfg.emg_envelope, &ls->amp_sq);
@@ -1047,7 +1067,9 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
 /* LTR_ECG_AUTO: once an EMG channel's canceller has found a heart rhythm, every lane
  * runs ecg_delay frames late, on the cancelled EMG. The lanes have already seen the
  * samples the delayed stream brings next: they skip that many steps once (lane frames
- * index samples, so nothing else moves). */
+ * index samples, so nothing else moves). Their scans start learning again: the
+ * uncancelled QRS was a heavy-tailed background that switched them off, and their
+ * 99.5th-percentile trackers would take a minute to forget it (0.13 dB/s). */
 static void ecg_auto_switch(ltr_detector *d)
 {
 #if LTRI_HAVE_ECG
@@ -1056,6 +1078,9 @@ static void ecg_auto_switch(ltr_detector *d)
             ltri_ecg_heart(ecg_channel(d, &chans(d)[c]))) {
             d->ecg_lag = d->ecg_skip = d->ecg_delay;
             d->fusion.latency = d->latency;
+            for (unsigned l = 0; l < d->n_lanes; l++)
+                if (lanes_of(d)[l].lane.scan_at)
+                    ltri_scan_reset(ltri_lane_scan_of(&lanes_of(d)[l].lane));
             return;
         }
 #else
