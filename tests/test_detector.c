@@ -671,6 +671,56 @@ static void burst_with_jolt(double lead_s, run_events *e)
     sig_free(s.x);
 }
 
+/* A knock on the accelerometer (a biphasic 20 ms pulse of twice its +-8 g range, clipped
+ * at the rail, as ltr simulate's cable tug) between twitches: reported as a clipping
+ * artifact, and the band-pass's ringing after it is no twitch; the twitches 1.5 s from
+ * it are all found. */
+static void test_acc_knock_not_twitch(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 24.0, 4, 91);
+    add_background(&s, 0);
+    const double g[3] = {0.3, 0.1, 9.8 / 9.81};
+    add_accelerometer(&s, g);
+    for (double t = 1.5; t < 23.0; t += 3.0) {
+        sig_add_twitch_emg(s.x, s.n, 4, 0, fs, t, 0.1, 5.0, &s.rng);
+        s.truth[s.n_truth++] = t;
+    }
+    const double dir[3] = {0.6, 0.0, 0.8};
+    add_acc_twitches(&s, 0.02, dir, 0.03);
+    unsigned knocks = 0;
+    for (double t = 3.0; t < 23.0; t += 3.0, knocks++)
+        for (size_t i = sig_frame(t, fs); i < sig_frame(t + 0.02, fs); i++) {
+            const double u = ((double)i / fs - t) / 0.02; /* 0..1 */
+            const double v = 16.0 * sin(2.0 * 3.14159265358979323846 * u) * sin(3.14159265358979323846 * u);
+            for (unsigned k = 1; k < 4; k++) {
+                const double y = s.x[i * 4 + k] + v * (k == 2 ? -1.0 : 1.0);
+                s.x[i * 4 + k] = (float)(y > 8.0 ? 8.0 : y < -8.0 ? -8.0 : y);
+            }
+        }
+    const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, fs, 4, both), LTR_OK);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    const score r = score_events(&s, &e, 0.0);
+    unsigned clipped = 0;
+    for (size_t i = 0; i < e.n; i++)
+        if (e.ev[i].kind == LTR_EVENT_ARTIFACT && (e.ev[i].flags & LTR_FLAG_CLIPPED) &&
+            (e.ev[i].channels & 0xEu))
+            clipped++;
+    print_message("%u knocks: %u clipping artifacts; twitches tp %u fp %u fn %u\n", knocks,
+                  clipped, r.tp, r.fp, r.fn);
+    assert_int_equal(clipped, knocks);
+    assert_int_equal(r.fn, 0);
+    assert_int_equal(r.fp, 0);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
 /* A needle movement jolts the accelerometer and the electrode at the same moment: an EMG
  * burst whose accelerometer stir begins with it (not 10-50 ms after it, as a muscle's
  * movement follows its EMG) is cancelled as a needle movement (LTR_FLAG_NEEDLE); the
@@ -967,6 +1017,7 @@ int main(void)
         cmocka_unit_test(test_voluntary_not_twitch), cmocka_unit_test(test_bad_samples_survived),
         cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
         cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_unseen_by_acc),
+        cmocka_unit_test(test_acc_knock_not_twitch),
         cmocka_unit_test(test_burst_moved_with_acc_is_needle), cmocka_unit_test(test_jolt_then_twitch),
         cmocka_unit_test(test_device_marks),
         cmocka_unit_test(test_evoked_after_marked_pulse),

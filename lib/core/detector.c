@@ -37,6 +37,13 @@
 /* Shortest recovery after a blanked stretch: the band-pass settles (~2 periods of 20 Hz
  * would be 100 ms, but the sample-and-hold leaves it almost nothing to settle from). */
 #define RECOVERY_MIN_S 0.01
+/* An accelerometer axis at its rail is a knock or a cable tug, never a twitch (an LTR
+ * moves the skin by a fraction of a g, far inside any sensor's range). Its band-pass
+ * rings after it: the 8th-order Butterworth high-pass's sharpest pole pair has
+ * Q = 1 / (2 sin(pi/16)) = 2.56, an envelope time constant 2Q / (2 pi fc) = 0.16 s at
+ * 5 Hz, and a knock 30-40 dB over a twitch's movement stays above it for ~2 periods of
+ * the corner. The accelerometer lane waits that long after the last clipped sample. */
+#define ACC_KNOCK_PERIODS 2.0
 /* The mains canceller's convergence before the EMG lanes learn, s (mains.h). */
 #define MAINS_SETTLE_S 0.0
 /* Band-pass orders (the reasons are at design_emg and design_acc). They are fixed, so
@@ -111,6 +118,7 @@ struct ltr_detector {
     ltri_fusion_design fusion;            /* twitches from lane news */
     ltri_session_design session;          /* sites and the stop rule */
     uint64_t recovery_min, recovery_max, merge_gap;
+    uint64_t acc_knock;                   /* the accelerometer lane's wait after a clipped axis */
     uint64_t stim_blank, needle_blank, latency;
 
     /* stream state */
@@ -536,6 +544,7 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     d->mains_settle = d->has_mains ? ltri_frames(MAINS_SETTLE_S, fs, LTRI_ROUND_UP, 0) : 0;
     d->recovery_min = ltri_frames(RECOVERY_MIN_S, fs, LTRI_ROUND_UP, 0);
     d->recovery_max = ltri_frames_ms(cfg->warmup_ms, fs, LTRI_ROUND_UP, 0);
+    d->acc_knock = ltri_frames(ACC_KNOCK_PERIODS / cfg->acc_highpass_hz, fs, LTRI_ROUND_UP, 0);
     if (d->recovery_max < d->recovery_min)
         d->recovery_max = d->recovery_min;
     ltri_fusion_design_init(&d->fusion, cfg, has_sensor(d, LTR_SENSOR_EMG),
@@ -769,6 +778,16 @@ static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
     }
 }
 
+/* Channel c, an accelerometer axis, clipped at input frame n: a knock (ACC_KNOCK_PERIODS).
+ * Reported as a clipping artifact; its lane waits until the band-pass has rung out. */
+static void note_knock(ltr_detector *d, unsigned c, ltri_frame m)
+{
+    note_blank(d, c, m, LTR_FLAG_CLIPPED);
+    ltri_lane_slot *s = &lanes_of(d)[chans(d)[c].lane];
+    if (m + d->acc_knock > s->blocked_until)
+        s->blocked_until = m + d->acc_knock;
+}
+
 static void close_segment(ltr_detector *d, ltri_frame n)
 {
     artifact_segment *g = &d->seg;
@@ -921,10 +940,13 @@ static inline void condition_single(ltr_detector *d, float x, uint32_t clip_mask
                          (d->padding ? LTRI_SAMPLE_PADDING : 0u);
     uint32_t why;
     float y = ltri_artifact_step(&d->art, art_of(d, 0), x, n, how, &why);
-    if (why && timed && !(d->padding && m >= d->n_real))
+    const int report = timed && !(d->padding && m >= d->n_real);
+    if (why && report)
         note_blank(d, 0, m, why);
     else
         ch->blank_run = 0;
+    if (ch->sensor == LTR_SENSOR_ACC && art_of(d, 0)->last_clip == n + 1 && report)
+        note_knock(d, 0, m);
     const unsigned k = ch->sensor;
     ltri_real(*z)[2] = (ltri_real(*)[2])(void *)band_state(d, k);
     if (k == LTR_SENSOR_EMG) {
@@ -984,6 +1006,8 @@ static inline void condition_frame(ltr_detector *d, const float *x, uint32_t cli
             note_blank(d, c, m, ch->why);
         else
             ch->blank_run = 0;
+        if (ch->sensor == LTR_SENSOR_ACC && art_of(d, c)->last_clip == n + 1 && report)
+            note_knock(d, c, m);
     }
     /* 2. Each sensor's band-pass over all its channels at once (vectorised across them). */
     band_pass(d, LTR_SENSOR_EMG, col[LTR_SENSOR_EMG], EMG_BAND_SECTIONS);
