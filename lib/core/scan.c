@@ -199,7 +199,9 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
     }
     /* the windows' sums follow the ring (what enters minus what leaves), recomputed
      * exactly once per turn of it so that rounding cannot pile up */
-    const float v = s->bg > 0.0f ? fminf(m, RING_CAP * s->bg) : m;
+    /* a block of a heartbeat being cancelled enters the windows at most at the background:
+     * its residual would otherwise lift them for as long as they reach back */
+    const float v = s->bg > 0.0f ? fminf(m, (hushed ? 1.0f : RING_CAP) * s->bg) : m;
     /* the block about to leave the ring joins the reference segment if it and every
      * block since were background; its sum is recomputed once per turn */
     s->idle_run = learns ? (s->idle_run < 255u ? s->idle_run + 1u : 255u) : 0u;
