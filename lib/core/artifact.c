@@ -51,6 +51,17 @@
 /* spread_n of a candidate whose tail broke within its rise: it needs a new peak */
 #define SPREAD_BROKEN UINT32_MAX
 
+/* Electrode steps. A needle movement shifts the electrode's half-cell potential, which
+ * then relaxes (an exponential, as the stimulation tail above): the blanking with
+ * sample-and-hold only postpones that step to the blanking's end, where the band-pass
+ * turns it into a burst as large as a twitch. Blanking plus subtraction of the decaying
+ * level (as for stimulation tails: Hashimoto et al. 2002): the level is low-passed over
+ * STEP_LP_S from the edge, its decay time read from the excursion half-way through the
+ * blanking and at its end, and what is left of the step is subtracted from what follows. */
+#define STEP_LP_S 0.001
+/* longest decay time estimated, s (beyond it the step is taken as lasting) */
+#define STEP_TAU_MAX_S 2.0
+
 #define SLOT(d, f) ((uint32_t)(f) & ((d)->line_len - 1u))
 
 LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
@@ -76,6 +87,9 @@ LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_conf
     d->spread_rise = la >= SPREAD_RISE + 2u ? SPREAD_RISE : la - 2u;
     d->spread_decay = la + 1u - d->spread_rise;
     d->spread_ratio = SPREAD_RATIO;
+    d->step_alpha = (float)(1.0 / (STEP_LP_S * fs));
+    if (d->step_alpha > 1.0f)
+        d->step_alpha = 1.0f;
 }
 
 LTRI_COLD size_t ltri_artifact_size(const ltri_artifact_design *d)
@@ -145,6 +159,29 @@ static void open_edge(const ltri_artifact_design *d, ltri_artifact *a, uint64_t 
     a->verdict_at = n + d->stim_blank;
     a->edge_base = base;
     a->edge_peak = peak;
+    a->step_lp = a->last; /* the level just before the edge's frame */
+    a->step_mid = 0.0f;
+}
+
+/* An edge judged an electrode step at input frame n: subtract what is left of it from
+ * the output frames after the blanking, decaying at the rate it decayed during it. */
+static void start_step(const ltri_artifact_design *d, ltri_artifact *a, uint64_t n)
+{
+    const float e2 = a->step_lp - a->edge_base, e1 = a->step_mid;
+    const double half = (double)(d->stim_blank / 2u);
+    double decay = 1.0;
+    if (e1 * e2 > 0.0f && fabsf(e2) < fabsf(e1) && half > 0.0)
+        decay = pow((double)(e2 / e1), 1.0 / half);
+    const double floor_decay = 1.0 - d->step_alpha * STEP_LP_S / STEP_TAU_MAX_S;
+    if (decay > floor_decay)
+        decay = floor_decay;
+    /* the low-pass lags an exponential: its level is 1 / (1 - tau_lp / tau) too high */
+    const double tau_ratio = decay < 1.0 ? (1.0 - decay) / d->step_alpha : 0.0; /* tau_lp/tau */
+    const double level = tau_ratio < 1.0 ? (double)e2 * (1.0 - tau_ratio) : 0.0;
+    /* the output continues from the held sample: the step's level over it */
+    a->step_off = (float)(level + (double)a->edge_base - (double)a->hold);
+    a->step_decay = (float)decay;
+    a->step_at = n + 2; /* output frame n + 1 on */
 }
 
 /* Follow a suspected smeared pulse (see CALM .. SPREAD_KEEP): still rising, its tail
@@ -209,8 +246,13 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     const float jump = fabsf(x - a->last);
     a->same = (x == a->last) ? a->same + 1 : 0;
     const int warm = a->scale_n >= SCALE_WARMUP;
-    if (a->verdict_at && n < a->verdict_at && fabsf(x - a->edge_base) > a->edge_peak)
-        a->edge_peak = fabsf(x - a->edge_base);
+    if (a->verdict_at && n < a->verdict_at) {
+        if (fabsf(x - a->edge_base) > a->edge_peak)
+            a->edge_peak = fabsf(x - a->edge_base);
+        a->step_lp += d->step_alpha * (x - a->step_lp);
+        if (n + d->stim_blank / 2u == a->verdict_at)
+            a->step_mid = a->step_lp - a->edge_base;
+    }
     if (a->verdict_at && n >= a->verdict_at) {
         a->verdict_at = 0;
         /* Back within a quarter of the artifact's largest excursion from the level
@@ -221,9 +263,12 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
                                 LTRI_REASON_PULSE | (a->in_train & 2 ? LTRI_REASON_TRAIN : 0u));
         else if (fabsf(x - a->edge_base) <= RETURN_FRACTION * a->edge_peak)
             ltri_artifact_blank(d, a, n, n + 1, LTRI_REASON_PULSE);
-        else
+        else {
+            a->step_lp += d->step_alpha * (x - a->step_lp);
             ltri_artifact_blank(d, a, n > d->lookahead ? n - d->lookahead : 0, a->blank_until,
                                 LTR_FLAG_NEEDLE);
+            start_step(d, a, n);
+        }
     }
     int sharp = 0;
     if (a->pulse_at) {
@@ -291,7 +336,14 @@ float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float 
         inspect(d, a, x, n, (how & LTRI_SAMPLE_CLIPPED) != 0);
     /* Frame n - lookahead leaves (before the stream's first frames: the first value). */
     const ltri_artifact_slot *out = &a->line[SLOT(d, n - d->lookahead)];
-    const float y = n >= d->lookahead ? out->x : a->origin;
+    float y = n >= d->lookahead ? out->x : a->origin;
+    if (a->step_at && n >= d->lookahead && n - d->lookahead + 1 >= a->step_at) {
+        /* what is left of an electrode step */
+        y -= a->step_off;
+        a->step_off *= a->step_decay;
+        if (!(fabsf(a->step_off) > 0.01f * a->scale))
+            a->step_at = 0; /* gone: no denormals */
+    }
     *flags = n >= d->lookahead ? out->reason : 0;
     if (!(*flags) && isfinite(y))
         a->hold = y;

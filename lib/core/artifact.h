@@ -61,6 +61,7 @@ typedef struct ltri_artifact_design {
     float spread_ratio;      /* excursion / typical jump that may start a smeared pulse */
     uint32_t spread_rise;    /* frames a smeared pulse may take to rise out of calm */
     uint32_t spread_decay;   /* frames of its tail checked before it is blanked */
+    float step_alpha;        /* per-frame smoothing of the level after an edge */
 } ltri_artifact_design;
 
 /* One frame in the line: its raw sample and its blanking reasons (0 = clean), side by
@@ -88,7 +89,12 @@ typedef struct ltri_artifact {
     float spread_peak;       /* its largest excursion so far, signed by spread_sign */
     float spread_prev;       /* its excursion at the previous frame */
     float spread_step;       /* its tail's first step toward the base */
+    float step_lp;           /* low-passed level since an edge (electrode-step subtraction) */
+    float step_mid;          /* its excursion from edge_base half-way through the blanking */
+    float step_off;          /* an electrode step's decaying level, subtracted from the output */
+    float step_decay;        /* its per-frame decay */
     uint64_t calm_at;        /* frame of that calm sample */
+    uint64_t step_at;        /* first output frame step_off applies to + 1, 0 = none */
     uint64_t spread_from;    /* calm frame before a suspected smeared pulse + 1, 0 = none */
     uint32_t spread_n;       /* tail frames of it checked so far */
     uint64_t pulse_at;       /* frame of a suspected pulse + 1, 0 = none */
