@@ -61,6 +61,12 @@
 #define STEP_LP_S 0.001
 /* longest decay time estimated, s (beyond it the step is taken as lasting) */
 #define STEP_TAU_MAX_S 2.0
+/* An edge still at this fraction of its peak a quarter of the way through the blanking
+ * (3.75 ms), on the same side all along, is a step even if it is back by the end: a
+ * pulse (50-500 us) is over by then and its amplifier tail down to a few per cent (20 %,
+ * tau 3 ms, is 6 %), while a relaxing electrode potential (tau >= 4 ms) still holds
+ * 40 %. An evoked M-wave may hold as much, but crosses back over the base. */
+#define STEP_HELD 0.4f
 
 #define SLOT(d, f) ((uint32_t)(f) & ((d)->line_len - 1u))
 
@@ -160,7 +166,8 @@ static void open_edge(const ltri_artifact_design *d, ltri_artifact *a, uint64_t 
     a->edge_base = base;
     a->edge_peak = peak;
     a->step_lp = a->last; /* the level just before the edge's frame */
-    a->step_mid = 0.0f;
+    a->step_mid = a->step_early = 0.0f;
+    a->step_sign = 0.0f;
 }
 
 /* An edge judged an electrode step at input frame n: subtract what is left of it from
@@ -250,6 +257,12 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
         if (fabsf(x - a->edge_base) > a->edge_peak)
             a->edge_peak = fabsf(x - a->edge_base);
         a->step_lp += d->step_alpha * (x - a->step_lp);
+        if (a->step_sign == 0.0f)
+            a->step_sign = x >= a->edge_base ? 1.0f : -1.0f;
+        else if (a->step_sign * (a->step_lp - a->edge_base) < 0.0f)
+            a->step_sign = NAN; /* crossed back: a biphasic wave, no relaxing step */
+        if (n + d->stim_blank - d->stim_blank / 4u == a->verdict_at)
+            a->step_early = a->step_lp - a->edge_base;
         if (n + d->stim_blank / 2u == a->verdict_at)
             a->step_mid = a->step_lp - a->edge_base;
     }
@@ -261,7 +274,8 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
         if (a->in_train)
             ltri_artifact_blank(d, a, n, n + 1,
                                 LTRI_REASON_PULSE | (a->in_train & 2 ? LTRI_REASON_TRAIN : 0u));
-        else if (fabsf(x - a->edge_base) <= RETURN_FRACTION * a->edge_peak)
+        else if (fabsf(x - a->edge_base) <= RETURN_FRACTION * a->edge_peak &&
+                 !(fabsf(a->step_early) >= STEP_HELD * a->edge_peak && !isnan(a->step_sign)))
             ltri_artifact_blank(d, a, n, n + 1, LTRI_REASON_PULSE);
         else {
             a->step_lp += d->step_alpha * (x - a->step_lp);

@@ -91,6 +91,9 @@ typedef struct ltri_artifact {
     float spread_step;       /* its tail's first step toward the base */
     float step_lp;           /* low-passed level since an edge (electrode-step subtraction) */
     float step_mid;          /* its excursion from edge_base half-way through the blanking */
+    float step_early;        /* ... and a quarter of the way */
+    float step_sign;         /* +1 / -1: the side of the edge's first frame, 0 = not yet;
+                                NAN: the level crossed back over edge_base since */
     float step_off;          /* an electrode step's decaying level, subtracted from the output */
     float step_decay;        /* its per-frame decay */
     uint64_t calm_at;        /* frame of that calm sample */
