@@ -96,6 +96,9 @@ LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_conf
     d->step_alpha = (float)(1.0 / (STEP_LP_S * fs));
     if (d->step_alpha > 1.0f)
         d->step_alpha = 1.0f;
+    const uint32_t half = d->stim_blank / 2u;
+    d->step_inv_half = half ? 1.0f / (float)half : 0.0f;
+    d->step_decay_max = (float)exp(-1.0 / (STEP_TAU_MAX_S * fs));
 }
 
 LTRI_COLD size_t ltri_artifact_size(const ltri_artifact_design *d)
@@ -175,19 +178,18 @@ static void open_edge(const ltri_artifact_design *d, ltri_artifact *a, uint64_t 
 static void start_step(const ltri_artifact_design *d, ltri_artifact *a, uint64_t n)
 {
     const float e2 = a->step_lp - a->edge_base, e1 = a->step_mid;
-    const double half = (double)(d->stim_blank / 2u);
-    double decay = 1.0;
-    if (e1 * e2 > 0.0f && fabsf(e2) < fabsf(e1) && half > 0.0)
-        decay = pow((double)(e2 / e1), 1.0 / half);
-    const double floor_decay = 1.0 - d->step_alpha * STEP_LP_S / STEP_TAU_MAX_S;
-    if (decay > floor_decay)
-        decay = floor_decay;
+    /* single precision, once a step: the per-frame decay over half the blanking */
+    float decay = 1.0f;
+    if (e1 * e2 > 0.0f && fabsf(e2) < fabsf(e1) && d->step_inv_half > 0.0f)
+        decay = expf(logf(e2 / e1) * d->step_inv_half);
+    if (decay > d->step_decay_max)
+        decay = d->step_decay_max;
     /* the low-pass lags an exponential: its level is 1 / (1 - tau_lp / tau) too high */
-    const double tau_ratio = decay < 1.0 ? (1.0 - decay) / d->step_alpha : 0.0; /* tau_lp/tau */
-    const double level = tau_ratio < 1.0 ? (double)e2 * (1.0 - tau_ratio) : 0.0;
+    const float tau_ratio = (1.0f - decay) / d->step_alpha; /* tau_lp / tau */
+    const float level = tau_ratio < 1.0f ? e2 * (1.0f - tau_ratio) : 0.0f;
     /* the output continues from the held sample: the step's level over it */
-    a->step_off = (float)(level + (double)a->edge_base - (double)a->hold);
-    a->step_decay = (float)decay;
+    a->step_off = level + a->edge_base - a->hold;
+    a->step_decay = decay;
     a->step_at = n + 2; /* output frame n + 1 on */
 }
 

@@ -62,6 +62,8 @@ typedef struct ltri_artifact_design {
     uint32_t spread_rise;    /* frames a smeared pulse may take to rise out of calm */
     uint32_t spread_decay;   /* frames of its tail checked before it is blanked */
     float step_alpha;        /* per-frame smoothing of the level after an edge */
+    float step_inv_half;     /* 1 / frames in half the blanking (0: none) */
+    float step_decay_max;    /* slowest per-frame decay of a step's level */
 } ltri_artifact_design;
 
 /* One frame in the line: its raw sample and its blanking reasons (0 = clean), side by
@@ -116,8 +118,8 @@ typedef struct ltri_artifact {
 
 void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg);
 
-/* Bytes of a channel's state (the line sized for the rate): 224 at 2 kHz (168 before
- * the smeared-pulse rule). */
+/* Bytes of a channel's state (the line sized for the rate): 256 at 2 kHz (168 before
+ * the smeared-pulse rule, 224 before the electrode-step subtraction). */
 size_t ltri_artifact_size(const ltri_artifact_design *d);
 
 /* Start a stream; a holds ltri_artifact_size(d) bytes. */
