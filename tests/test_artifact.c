@@ -238,6 +238,48 @@ static void test_clipping_flagged_not_blanked(void **state)
     sig_free(x);
 }
 
+/* An electrode step (a needle movement): 300x the noise in one frame, relaxing with tau
+ * 30 ms. It is blanked and judged a step (NEEDLE) at the end of the blanking, and what
+ * is left of it (74 % of the step then) is subtracted from what follows: the output
+ * goes on at noise level instead of stepping when the blanking ends. */
+static void test_electrode_step_subtracted(void **state)
+{
+    (void)state;
+    float *x = noise_signal(7);
+    const unsigned at = (unsigned)sig_frame(2.0, FS);
+    for (unsigned i = at; i < N; i++)
+        x[i] += 300.0f * expf(-(float)(i - at) / (float)(0.030 * FS));
+    art_run *r = run(x, 0.0);
+    assert_true(blanked(r, at - 2, at + 45, LTR_FLAG_NEEDLE) > 0);
+    assert_int_equal(blanked(r, at - 2, at + 45, LTRI_REASON_PULSE), 0);
+    const float held = r->out[at - 3];
+    for (unsigned i = at - 2; i < at + 400; i++)
+        if (fabsf(r->out[i] - held) > 12.0f)
+            fail_msg("frame %u: %g after the step (held %g; the step is 300)", i,
+                     (double)r->out[i], (double)held);
+    free(r->a);
+    free(r);
+    sig_free(x);
+}
+
+/* A step that relaxes fast (tau 6 ms, 8 % left when the 15 ms blanking ends: judged a
+ * pulse before) is still a step: at a quarter of the blanking it held 53 % of its
+ * peak, on the same side, where a pulse's tail is down to a few per cent. */
+static void test_fast_step_is_needle(void **state)
+{
+    (void)state;
+    float *x = noise_signal(8);
+    const unsigned at = (unsigned)sig_frame(2.0, FS);
+    for (unsigned i = at; i < N; i++)
+        x[i] += 300.0f * expf(-(float)(i - at) / (float)(0.006 * FS));
+    art_run *r = run(x, 0.0);
+    assert_true(blanked(r, at - 2, at + 45, LTR_FLAG_NEEDLE) > 0);
+    assert_int_equal(blanked(r, at - 2, at + 45, LTRI_REASON_PULSE), 0);
+    free(r->a);
+    free(r);
+    sig_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +289,8 @@ int main(void)
         cmocka_unit_test(test_smeared_pulse_blanked_muap_not),
         cmocka_unit_test(test_dropout_blanked),
         cmocka_unit_test(test_clipping_flagged_not_blanked),
+        cmocka_unit_test(test_electrode_step_subtracted),
+        cmocka_unit_test(test_fast_step_is_needle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

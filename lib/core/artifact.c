@@ -51,6 +51,23 @@
 /* spread_n of a candidate whose tail broke within its rise: it needs a new peak */
 #define SPREAD_BROKEN UINT32_MAX
 
+/* Electrode steps. A needle movement shifts the electrode's half-cell potential, which
+ * then relaxes (an exponential, as the stimulation tail above): the blanking with
+ * sample-and-hold only postpones that step to the blanking's end, where the band-pass
+ * turns it into a burst as large as a twitch. Blanking plus subtraction of the decaying
+ * level (as for stimulation tails: Hashimoto et al. 2002): the level is low-passed over
+ * STEP_LP_S from the edge, its decay time read from the excursion half-way through the
+ * blanking and at its end, and what is left of the step is subtracted from what follows. */
+#define STEP_LP_S 0.001
+/* longest decay time estimated, s (beyond it the step is taken as lasting) */
+#define STEP_TAU_MAX_S 2.0
+/* An edge still at this fraction of its peak a quarter of the way through the blanking
+ * (3.75 ms), on the same side all along, is a step even if it is back by the end: a
+ * pulse (50-500 us) is over by then and its amplifier tail down to a few per cent (20 %,
+ * tau 3 ms, is 6 %), while a relaxing electrode potential (tau >= 4 ms) still holds
+ * 40 %. An evoked M-wave may hold as much, but crosses back over the base. */
+#define STEP_HELD 0.4f
+
 #define SLOT(d, f) ((uint32_t)(f) & ((d)->line_len - 1u))
 
 LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
@@ -76,6 +93,12 @@ LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_conf
     d->spread_rise = la >= SPREAD_RISE + 2u ? SPREAD_RISE : la - 2u;
     d->spread_decay = la + 1u - d->spread_rise;
     d->spread_ratio = SPREAD_RATIO;
+    d->step_alpha = (float)(1.0 / (STEP_LP_S * fs));
+    if (d->step_alpha > 1.0f)
+        d->step_alpha = 1.0f;
+    const uint32_t half = d->stim_blank / 2u;
+    d->step_inv_half = half ? 1.0f / (float)half : 0.0f;
+    d->step_decay_max = (float)exp(-1.0 / (STEP_TAU_MAX_S * fs));
 }
 
 LTRI_COLD size_t ltri_artifact_size(const ltri_artifact_design *d)
@@ -145,6 +168,29 @@ static void open_edge(const ltri_artifact_design *d, ltri_artifact *a, uint64_t 
     a->verdict_at = n + d->stim_blank;
     a->edge_base = base;
     a->edge_peak = peak;
+    a->step_lp = a->last; /* the level just before the edge's frame */
+    a->step_mid = a->step_early = 0.0f;
+    a->step_sign = 0.0f;
+}
+
+/* An edge judged an electrode step at input frame n: subtract what is left of it from
+ * the output frames after the blanking, decaying at the rate it decayed during it. */
+static void start_step(const ltri_artifact_design *d, ltri_artifact *a, uint64_t n)
+{
+    const float e2 = a->step_lp - a->edge_base, e1 = a->step_mid;
+    /* single precision, once a step: the per-frame decay over half the blanking */
+    float decay = 1.0f;
+    if (e1 * e2 > 0.0f && fabsf(e2) < fabsf(e1) && d->step_inv_half > 0.0f)
+        decay = expf(logf(e2 / e1) * d->step_inv_half);
+    if (decay > d->step_decay_max)
+        decay = d->step_decay_max;
+    /* the low-pass lags an exponential: its level is 1 / (1 - tau_lp / tau) too high */
+    const float tau_ratio = (1.0f - decay) / d->step_alpha; /* tau_lp / tau */
+    const float level = tau_ratio < 1.0f ? e2 * (1.0f - tau_ratio) : 0.0f;
+    /* the output continues from the held sample: the step's level over it */
+    a->step_off = level + a->edge_base - a->hold;
+    a->step_decay = decay;
+    a->step_at = n + 2; /* output frame n + 1 on */
 }
 
 /* Follow a suspected smeared pulse (see CALM .. SPREAD_KEEP): still rising, its tail
@@ -209,8 +255,19 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     const float jump = fabsf(x - a->last);
     a->same = (x == a->last) ? a->same + 1 : 0;
     const int warm = a->scale_n >= SCALE_WARMUP;
-    if (a->verdict_at && n < a->verdict_at && fabsf(x - a->edge_base) > a->edge_peak)
-        a->edge_peak = fabsf(x - a->edge_base);
+    if (a->verdict_at && n < a->verdict_at) {
+        if (fabsf(x - a->edge_base) > a->edge_peak)
+            a->edge_peak = fabsf(x - a->edge_base);
+        a->step_lp += d->step_alpha * (x - a->step_lp);
+        if (a->step_sign == 0.0f)
+            a->step_sign = x >= a->edge_base ? 1.0f : -1.0f;
+        else if (a->step_sign * (a->step_lp - a->edge_base) < 0.0f)
+            a->step_sign = NAN; /* crossed back: a biphasic wave, no relaxing step */
+        if (n + d->stim_blank - d->stim_blank / 4u == a->verdict_at)
+            a->step_early = a->step_lp - a->edge_base;
+        if (n + d->stim_blank / 2u == a->verdict_at)
+            a->step_mid = a->step_lp - a->edge_base;
+    }
     if (a->verdict_at && n >= a->verdict_at) {
         a->verdict_at = 0;
         /* Back within a quarter of the artifact's largest excursion from the level
@@ -219,11 +276,15 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
         if (a->in_train)
             ltri_artifact_blank(d, a, n, n + 1,
                                 LTRI_REASON_PULSE | (a->in_train & 2 ? LTRI_REASON_TRAIN : 0u));
-        else if (fabsf(x - a->edge_base) <= RETURN_FRACTION * a->edge_peak)
+        else if (fabsf(x - a->edge_base) <= RETURN_FRACTION * a->edge_peak &&
+                 !(fabsf(a->step_early) >= STEP_HELD * a->edge_peak && !isnan(a->step_sign)))
             ltri_artifact_blank(d, a, n, n + 1, LTRI_REASON_PULSE);
-        else
+        else {
+            a->step_lp += d->step_alpha * (x - a->step_lp);
             ltri_artifact_blank(d, a, n > d->lookahead ? n - d->lookahead : 0, a->blank_until,
                                 LTR_FLAG_NEEDLE);
+            start_step(d, a, n);
+        }
     }
     int sharp = 0;
     if (a->pulse_at) {
@@ -291,7 +352,14 @@ float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float 
         inspect(d, a, x, n, (how & LTRI_SAMPLE_CLIPPED) != 0);
     /* Frame n - lookahead leaves (before the stream's first frames: the first value). */
     const ltri_artifact_slot *out = &a->line[SLOT(d, n - d->lookahead)];
-    const float y = n >= d->lookahead ? out->x : a->origin;
+    float y = n >= d->lookahead ? out->x : a->origin;
+    if (a->step_at && n >= d->lookahead && n - d->lookahead + 1 >= a->step_at) {
+        /* what is left of an electrode step */
+        y -= a->step_off;
+        a->step_off *= a->step_decay;
+        if (!(fabsf(a->step_off) > 0.01f * a->scale))
+            a->step_at = 0; /* gone: no denormals */
+    }
     *flags = n >= d->lookahead ? out->reason : 0;
     if (!(*flags) && isfinite(y))
         a->hold = y;

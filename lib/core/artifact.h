@@ -61,6 +61,9 @@ typedef struct ltri_artifact_design {
     float spread_ratio;      /* excursion / typical jump that may start a smeared pulse */
     uint32_t spread_rise;    /* frames a smeared pulse may take to rise out of calm */
     uint32_t spread_decay;   /* frames of its tail checked before it is blanked */
+    float step_alpha;        /* per-frame smoothing of the level after an edge */
+    float step_inv_half;     /* 1 / frames in half the blanking (0: none) */
+    float step_decay_max;    /* slowest per-frame decay of a step's level */
 } ltri_artifact_design;
 
 /* One frame in the line: its raw sample and its blanking reasons (0 = clean), side by
@@ -88,7 +91,15 @@ typedef struct ltri_artifact {
     float spread_peak;       /* its largest excursion so far, signed by spread_sign */
     float spread_prev;       /* its excursion at the previous frame */
     float spread_step;       /* its tail's first step toward the base */
+    float step_lp;           /* low-passed level since an edge (electrode-step subtraction) */
+    float step_mid;          /* its excursion from edge_base half-way through the blanking */
+    float step_early;        /* ... and a quarter of the way */
+    float step_sign;         /* +1 / -1: the side of the edge's first frame, 0 = not yet;
+                                NAN: the level crossed back over edge_base since */
+    float step_off;          /* an electrode step's decaying level, subtracted from the output */
+    float step_decay;        /* its per-frame decay */
     uint64_t calm_at;        /* frame of that calm sample */
+    uint64_t step_at;        /* first output frame step_off applies to + 1, 0 = none */
     uint64_t spread_from;    /* calm frame before a suspected smeared pulse + 1, 0 = none */
     uint32_t spread_n;       /* tail frames of it checked so far */
     uint64_t pulse_at;       /* frame of a suspected pulse + 1, 0 = none */
@@ -107,8 +118,8 @@ typedef struct ltri_artifact {
 
 void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg);
 
-/* Bytes of a channel's state (the line sized for the rate): 224 at 2 kHz (168 before
- * the smeared-pulse rule). */
+/* Bytes of a channel's state (the line sized for the rate): 256 at 2 kHz (168 before
+ * the smeared-pulse rule, 224 before the electrode-step subtraction). */
 size_t ltri_artifact_size(const ltri_artifact_design *d);
 
 /* Start a stream; a holds ltri_artifact_size(d) bytes. */

@@ -22,12 +22,16 @@
  * 5-50/s, Simons, Hong & Simons 2002; ECG at 1-1.7/s) and raise the on threshold;
  * LTR series are sparser (twitches fade within a few pistoning strokes, Hong 1994).
  * The rate is averaged over ~5 s; the extra threshold moves at 4 dB/s up, 0.5 dB/s
- * down, within 0..20 dB. */
+ * down, within 0..12 dB: no more than the on threshold's own rise again. In a needling
+ * bout the strokes and the twitches they elicit come at 1-2/s and feed the loop
+ * themselves; with 20 dB it lifted the on threshold 30-35 dB over a needle recording's
+ * floor, above twitches 10-26 dB over the background (fresh needle_60hz_20k: 50 of 85
+ * twitches missed). */
 #define CFAR_RATE_HZ 1.0f
 #define CFAR_TAU_S 5.0
 #define CFAR_UP_DB_PER_S 4.0
 #define CFAR_DOWN_DB_PER_S 0.5
-#define CFAR_MAX_DB 20.0f
+#define CFAR_MAX_DB 12.0f
 /* Spread assumed before any data: a typical value for smoothed EMG energy, dB. */
 #define INITIAL_SPREAD_DB 2.0f
 /* The spread follows the background over about this many seconds. */
