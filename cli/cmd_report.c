@@ -424,7 +424,8 @@ static void settings_table(FILE *f, const file_row *rows, size_t n)
                    "<td class=\"n\">%g</td><td class=\"n\">%g</td><td class=\"n\">%g</td>"
                    "<td>%s</td></tr>\n",
                 c->threshold_on_db, c->threshold_off_db, c->min_duration_ms, c->max_duration_ms,
-                c->refractory_ms, c->confirm_ms, c->warmup_ms, c->ecg_cancel ? "on" : "off");
+                c->refractory_ms, c->confirm_ms, c->warmup_ms,
+                c->ecg_cancel == LTR_ECG_AUTO ? "auto" : c->ecg_cancel ? "on" : "off");
     }
     fputs("</table>\n", f);
 }

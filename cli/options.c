@@ -197,7 +197,7 @@ enum field_type { F_DOUBLE, F_UNSIGNED, F_ENVELOPE, F_MAINS };
     X(clip_level, "clip-level", "X", F_DOUBLE, "|x| >= X is clipping, input units (0: auto; ltr uses the format's full scale if known)")    \
     X(dropout_ms, "dropout", "MS", F_DOUBLE, "stuck this long is a dropout, ms")               \
     X(acc_min_duration_ms, "acc-min-duration", "MS", F_DOUBLE, "shortest accelerometer twitch, ms") \
-    X(ecg_cancel, "ecg-cancel", "0|1", F_UNSIGNED, "cancel ECG crosstalk on EMG (trunk muscles; +34 ms latency)") \
+    X(ecg_cancel, "ecg-cancel", "0|1|2", F_UNSIGNED, "cancel ECG crosstalk on EMG (trunk muscles; +34 ms latency): 1 on, 2 once a heart is recognised (default)") \
     X(acc_confirms, "acc-confirms", "0|1", F_UNSIGNED, "EMG twitches the accelerometer does not see are dropped (0: accelerometer not on the muscle)") \
     X(session, "sites", "0|1", F_UNSIGNED, "follow needling sites, habituation and 'twitches have stopped' (site rows)") \
     X(site_gap_ms, "site-gap", "MS", F_DOUBLE, "without insertion marks, a needle movement after this long without one begins a site, ms") \

@@ -117,6 +117,120 @@ static void invariance_at(double fs, unsigned ecg_cancel)
     sig_free(x);
 }
 
+/* LTR_ECG_AUTO. 30 s of one EMG channel and an accelerometer: background EMG, twitches
+ * every 1.7 s, and either a heart (QRS R peak 30 times the EMG's rms, larger than the twitches, RR 0.8 s with 4 %
+ * beat-to-beat jitter, as ltr simulate's) or an evoked train (one fixed MEP-like
+ * response of the same size, exactly every 0.8 s: a stimulator's clock). */
+static float *auto_session(double fs, int heart, size_t *n_frames)
+{
+    const double dur = 30.0;
+    const size_t n = sig_frame(dur, fs);
+    float *x = sig_alloc(n, 4);
+    sig_rng rng;
+    sig_rng_seed(&rng, 77);
+    sig_add_emg_noise(x, n, 4, 0, fs, 1.0, 20, 0.45 * fs < 450 ? 0.45 * fs : 450, &rng);
+    const unsigned axes[3] = {1, 2, 3};
+    const double g[3] = {0.5, 0.5, 9.7};
+    sig_add_gravity(x, n, 4, axes, g);
+    for (unsigned k = 1; k < 4; k++)
+        sig_add_emg_noise(x, n, 4, k, fs, 0.01, 1, 0.4 * fs, &rng);
+    const double dir[3] = {1, 0, 0};
+    for (double t = 1.1; t < dur - 1.0; t += 1.7) {
+        sig_add_twitch_emg(x, n, 4, 0, fs, t, 0.08, 5.0, &rng);
+        sig_add_twitch_acc(x, n, 4, axes, fs, t + 0.02, 0.5, 20, 0.05, dir);
+    }
+    const size_t period = sig_frame(0.8, fs);
+    double t_r = 0.5;
+    for (size_t k = 0; t_r < dur - 0.5; k++) {
+        const size_t r = heart ? sig_frame(t_r, fs) : sig_frame(0.5, fs) + k * period;
+        for (size_t i = r - sig_frame(0.06, fs); i < r + sig_frame(0.06, fs) && i < n; i++) {
+            const double u = ((double)i - (double)r) / fs;
+            const double v = heart ? -0.12 * exp(-0.5 * pow((u + 0.022) / 0.005, 2)) +
+                                         exp(-0.5 * pow(u / 0.005, 2)) -
+                                         0.3 * exp(-0.5 * pow((u - 0.022) / 0.006, 2))
+                                   : exp(-0.5 * pow((u + 0.008) / 0.003, 2)) -
+                                         1.3 * exp(-0.5 * pow(u / 0.004, 2)) +
+                                         0.5 * exp(-0.5 * pow((u - 0.010) / 0.005, 2));
+            x[i * 4] += (float)(30.0 * v);
+        }
+        t_r += 0.8 * (1.0 + 0.04 * sig_gauss(&rng));
+    }
+    *n_frames = n;
+    return x;
+}
+
+/* A heart switches the lanes to the cancelled EMG mid-stream (the latency grows by the
+ * canceller's delay) and the events are the same for any split into blocks; an evoked
+ * train does not switch them: its events are those without ECG cancelling, bit for
+ * bit. */
+static void test_ecg_auto_2k(void **state)
+{
+    (void)state;
+    const double fs = 2000.0;
+    const ltr_sensor sensors[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    for (int heart = 1; heart >= 0; heart--) {
+        size_t n;
+        float *x = auto_session(fs, heart, &n);
+        ltr_config cfg;
+        assert_int_equal(ltr_config_default(&cfg, fs, 4, sensors), LTR_OK);
+        cfg.ecg_cancel = LTR_ECG_AUTO;
+        ltr_detector *det;
+        assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+        const uint64_t lat0 = ltr_detector_latency_frames(det);
+        /* the latency at the end of the stream, before a flush ends it */
+        const size_t cap = ltr_detector_max_events(det, 4096);
+        ltr_event *ev = malloc(cap * sizeof *ev);
+        assert_non_null(ev);
+        for (size_t i = 0; i < n; i += 4096) {
+            size_t got = 0;
+            assert_int_equal(ltr_detector_process(det, x + 4 * i, n - i < 4096 ? n - i : 4096, ev, cap, &got), LTR_OK);
+        }
+        const uint64_t lat1 = ltr_detector_latency_frames(det);
+        free(ev);
+        ltr_detector_reset(det);
+        assert_int_equal(ltr_detector_latency_frames(det), lat0);
+        run_events ref = {0};
+        run_detector(det, x, n, n, 0, 0, &ref);
+        print_message("%s: latency %.1f -> %.1f ms, %zu END events\n", heart ? "heart" : "evoked train",
+                      1e3 * (double)lat0 / fs, 1e3 * (double)lat1 / fs, run_count(&ref, LTR_EVENT_END, 0));
+        assert_true(run_count(&ref, LTR_EVENT_END, 0) >= 8);
+        if (heart) {
+            assert_true(lat1 > lat0 + (uint64_t)(0.03 * fs)); /* switched: +33.5 ms */
+            const size_t fixed[] = {1, 32, 4096};
+            for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+                ltr_detector_reset(det);
+                assert_int_equal(ltr_detector_latency_frames(det), lat0);
+                run_events e = {0};
+                run_detector(det, x, n, fixed[i], 0, 0, &e);
+                assert_same_events(&ref, &e);
+                run_events_free(&e);
+            }
+            for (unsigned seed = 1; seed <= 6; seed++) {
+                ltr_detector_reset(det);
+                run_events e = {0};
+                run_detector(det, x, n, 0, seed % 3 == 0 ? 5 : 700, seed, &e);
+                assert_same_events(&ref, &e);
+                run_events_free(&e);
+            }
+        } else {
+            assert_int_equal(lat1, lat0); /* never switched */
+            ltr_config off = cfg;
+            off.ecg_cancel = 0;
+            ltr_detector *d0;
+            assert_int_equal(ltr_detector_create(&d0, &off), LTR_OK);
+            assert_int_equal(ltr_detector_latency_frames(d0), lat0);
+            run_events e = {0};
+            run_detector(d0, x, n, 333, 0, 0, &e);
+            assert_same_events(&ref, &e);
+            run_events_free(&e);
+            ltr_detector_destroy(d0);
+        }
+        run_events_free(&ref);
+        ltr_detector_destroy(det);
+        sig_free(x);
+    }
+}
+
 static void test_invariance_1k(void **state) { (void)state; invariance_at(1000, 0); }
 static void test_invariance_4k(void **state) { (void)state; invariance_at(4000, 0); }
 /* ECG cancelling delays the EMG lanes and, through a line, the accelerometer lane */
@@ -248,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_invariance_1k),
         cmocka_unit_test(test_invariance_4k),
         cmocka_unit_test(test_invariance_ecg_2k),
+        cmocka_unit_test(test_ecg_auto_2k),
         cmocka_unit_test(test_flush_continues),
         cmocka_unit_test(test_copy_mid_stream_1k),
         cmocka_unit_test(test_copy_mid_stream_ecg_2k),

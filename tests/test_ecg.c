@@ -493,6 +493,100 @@ static void test_state_copyable(void **state)
     scene_free(&s);
 }
 
+/* LTR_ECG_AUTO's heart (ltri_ecg_heart): the first input frame at which the channel
+ * recognised one, SIZE_MAX if never; *info: the channel at the end. */
+static size_t heart_frame(const scene *s, ltri_ecg_info *info)
+{
+    ltri_ecg_design d;
+    assert_int_equal(ltri_ecg_design_init(&d, s->fs), 0);
+    void *mem = aligned_alloc(64, (ltri_ecg_channel_size(&d) + 63) / 64 * 64);
+    assert_non_null(mem);
+    ltri_ecg_channel *c = ltri_ecg_channel_init(&d, mem, ltri_ecg_channel_size(&d));
+    assert_non_null(c);
+    size_t at = SIZE_MAX;
+    for (size_t i = 0; i < s->n; i++) {
+        (void)ltri_ecg_step(&d, c, s->x[i]);
+        if (at == SIZE_MAX && ltri_ecg_heart(c))
+            at = i;
+    }
+    ltri_ecg_query(&d, c, info);
+    free(mem);
+    return at;
+}
+
+/* A heart (add_ecg: each RR +-3 % at random, i.e. beat-to-beat RR changes of ~2.4 % of
+ * the RR, RMSSD 10-29 ms at 150-50 bpm) is recognised within 30 s (here after 6-17 s) at every rate and
+ * rate of the heart. */
+static void test_heart_recognised(void **state)
+{
+    (void)state;
+    const double bpm[] = {50.0, 75.0, 110.0, 150.0};
+    for (unsigned r = 0; r < N_RATES; r++) {
+        for (unsigned b = 0; b < sizeof bpm / sizeof bpm[0]; b++) {
+            scene s;
+            scene_init(&s, rates[r], 40.0, 900 + 10 * r + b);
+            add_background(&s);
+            add_ecg(&s, 0.0, 40.0, bpm[b], bpm[b], 0.0, 1.0, 1.0, 10.0);
+            finish(&s);
+            ltri_ecg_info info;
+            const size_t at = heart_frame(&s, &info);
+            print_message("fs %6.0f, %3.0f bpm: heart at %.1f s (%u learnt)\n", s.fs, bpm[b],
+                          at == SIZE_MAX ? -1.0 : (double)at / s.fs, info.beats_learnt);
+            EXPECT(at != SIZE_MAX && (double)at / s.fs <= 30.0,
+                   "fs %.0f, %.0f bpm: no heart recognised within 30 s", s.fs, bpm[b]);
+            scene_free(&s);
+        }
+    }
+}
+
+/* An evoked train: one MEP-like response (a 30 ms triphasic, 10 times the background's
+ * rms, its size varying +-30 % from response to response as MEPs do) at a stimulator's
+ * rate of 1-3 Hz (the rate of a heart), exactly periodic or within the latency jitter
+ * of an evoked response (+-0.5 ms), never makes a heart, whether or not the canceller
+ * learns its template. */
+static void test_evoked_train_not_heart(void **state)
+{
+    (void)state;
+    const double hz[] = {1.0, 1.7, 3.0};
+    for (unsigned r = 0; r < N_RATES; r++) {
+        for (unsigned h = 0; h < sizeof hz / sizeof hz[0]; h++) {
+            for (int jitter = 0; jitter < 2; jitter++) {
+                scene s;
+                scene_init(&s, rates[r], 60.0, 1000 + 10 * r + h);
+                add_background(&s);
+                bandpass(s.emg, s.n, s.fs);
+                const size_t period = (size_t)floor(s.fs / hz[h] + 0.5); /* the stimulator's clock */
+                for (size_t at = (size_t)s.fs; at + (size_t)(0.05 * s.fs) < s.n; at += period) {
+                    const double amp = 1.0 + 0.3 * (2.0 * sig_uniform(&s.rng) - 1.0);
+                    const double dt = jitter ? 0.5e-3 * (2.0 * sig_uniform(&s.rng) - 1.0) : 0.0;
+                    for (size_t i = at; i < at + (size_t)(0.05 * s.fs); i++) {
+                        const double u = (double)(i - at) / s.fs - dt;
+                        s.tw[i] += (float)(amp * (gauss(u - 0.010, 0.003) - 1.3 * gauss(u - 0.018, 0.004) +
+                                                  0.5 * gauss(u - 0.028, 0.005)));
+                    }
+                }
+                bandpass(s.tw, s.n, s.fs);
+                double peak = 0.0, e = 0.0;
+                for (size_t i = 0; i < s.n; i++) {
+                    peak = fmax(peak, fabs(s.tw[i]));
+                    e += (double)s.emg[i] * s.emg[i];
+                }
+                const double g = 10.0 * sqrt(e / (double)s.n) / peak;
+                for (size_t i = 0; i < s.n; i++)
+                    s.x[i] = s.emg[i] + (float)(g * s.tw[i]);
+                ltri_ecg_info info;
+                const size_t at = heart_frame(&s, &info);
+                print_message("fs %6.0f, %.1f Hz train%s: %u learnt, heart %s\n", s.fs, hz[h],
+                              jitter ? " (+-0.5 ms)" : "", info.beats_learnt,
+                              at == SIZE_MAX ? "never" : "found");
+                EXPECT(at == SIZE_MAX, "fs %.0f: the %.1f Hz evoked train%s was taken for a heart at %.1f s",
+                       s.fs, hz[h], jitter ? " (jittered)" : "", (double)at / s.fs);
+                scene_free(&s);
+            }
+        }
+    }
+}
+
 /* Design contract: rates refused, the delay (<= 40 ms, the same at every
  * rate), sizes, placement checks. */
 static void test_design_contract(void **state)
@@ -552,6 +646,8 @@ int main(void)
         cmocka_unit_test(test_follows_rate_and_amplitude),
         cmocka_unit_test(test_subtracts_early),
         cmocka_unit_test(test_state_copyable),
+        cmocka_unit_test(test_heart_recognised),
+        cmocka_unit_test(test_evoked_train_not_heart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -255,17 +255,31 @@ typedef struct ltr_config {
 
     /* --- added in 1.0 --- */
     /** Cancel ECG crosstalk on the EMG channels (trunk and shoulder muscles, where the
-     *  heart's QRS complex is larger than a twitch): 1 on, 0 off. Each channel learns the
+     *  heart's QRS complex is larger than a twitch): 1 on, 0 off, LTR_ECG_AUTO (2) on once
+     *  a heart rhythm is found. Each channel learns the
      *  beat's template (QRS detection by a matched filter, Pan & Tompkins 1985 for the
      *  rules, template averaging over ~16 beats) and subtracts it from every beat, so QRS
      *  complexes do not become twitches and a twitch on top of a beat keeps its own
      *  energy (template subtraction, Drake & Callaghan 2006). Costs 33-34 ms of latency
      *  (the matched filter must see the complex before it can be subtracted from its
      *  start) and 1.8-8 KB per EMG channel (more at higher rates); with no ECG present it
-     *  changes nothing but the delay. Default 0 (limb muscles). A core built with meson
-     *  -Decg=false (for devices that never cancel ECG: ~5.3 KiB less code on a
-     *  Cortex-M4) refuses 1 with LTR_ERR_UNSUPPORTED. */
+     *  changes nothing but the delay. With LTR_ECG_AUTO the cancellers learn from the
+     *  start but the lanes read the EMG undelayed until one EMG channel's canceller has
+     *  recognised a heart: a learnt template whose beats come at 40-180 bpm and whose
+     *  successive RR intervals vary as a sinus node's do (median beat-to-beat change
+     *  >= 3 ms, at most a fifth of them < 2 ms, over >= 5 pairs of a run without a
+     *  missing beat; heart-rate variability, Task Force ESC/NASPE 1996). A train of
+     *  evoked responses (a stimulator's clock: MEPs, M-waves) or of twitches is learnt
+     *  alike but is clock-exact or irregular, and never switches. Then every lane pauses
+     *  for the 33-34 ms once and runs on the cancelled EMG from there
+     *  (ltr_detector_latency_frames grows by it). A recording without ECG keeps the
+     *  latency and the events it has without cancelling, bit for bit; QRS complexes
+     *  before the heart is recognised (the first 5-15 s) are not cancelled. Default
+     *  LTR_ECG_AUTO (0 in a core built without the canceller). A
+     *  core built with meson -Decg=false (for devices that never cancel ECG: ~5.3 KiB less
+     *  code on a Cortex-M4) refuses 1 and LTR_ECG_AUTO with LTR_ERR_UNSUPPORTED. */
     unsigned ecg_cancel;
+#define LTR_ECG_AUTO 2u /**< ecg_cancel: cancel once a heart is recognised (the default) */
     /** With both EMG and an accelerometer: 1 = an EMG twitch the accelerometer did not
      *  see, not even below its threshold, within fusion_window_ms is cancelled
      *  (LTR_FLAG_UNSEEN). An LTR is by definition a visible or palpable contraction
@@ -409,14 +423,13 @@ static inline uint32_t ltr_event_site_twitches(const ltr_event *ev)
 typedef struct ltr_detector ltr_detector;
 
 /** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init]
- *  With the defaults (bench/bench_memory measures it, x86-64): one EMG channel
- *  3344 bytes at 1-2 kHz (3408 at 10 kHz, 3536 at 20 kHz: the artifact
- *  look-ahead line grows with the rate; session tracking is 304 of them, and
- *  only a detector with config.session on carries it); each further EMG
- *  channel about 756 bytes at 1-2 kHz (820 at 10 kHz; 32 channels: 26768
- *  bytes); 1 EMG + 3 accelerometer axes 4720 bytes at 2 kHz. ECG cancelling (ecg_cancel)
- *  adds its templates, 1.9 KiB per EMG channel at
- *  2 kHz, more at higher rates. */
+ *  With the defaults (x86-64, sessions on; bench/bench_memory has the table): one
+ *  EMG channel 6128 bytes at 2 kHz (6000 at 1 kHz, 6720 at 10 kHz, 8176 at 20 kHz),
+ *  each further EMG channel 3360 bytes at 2 kHz (5408 at 20 kHz). Of these, ECG
+ *  cancelling (ecg_cancel = LTR_ECG_AUTO, the default) holds the beat templates and
+ *  delay lines: with ecg_cancel = 0 one EMG channel is 4016 bytes at 2 kHz (3680 at
+ *  20 kHz) and each further one 1392 (1056 at 20 kHz); a core built with
+ *  meson -Decg=false never carries them. Limb-muscle devices can turn it off. */
 LTR_API size_t ltr_detector_size(const ltr_config *cfg);
 
 /** Alignment the memory block given to ltr_detector_init must have, bytes. */
@@ -509,7 +522,8 @@ LTR_API size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
  * The fixed algorithmic delay, frames: the artifact look-ahead plus the group
  * delay of the conditioning and envelope filters. A twitch cannot be reported
  * earlier than about onset + latency + confirm time. Onsets, peaks and offsets
- * in events are already corrected for it. [RT]
+ * in events are already corrected for it. With ecg_cancel = LTR_ECG_AUTO it grows by
+ * the ECG canceller's delay (33-34 ms) once a heart has been found. [RT]
  */
 LTR_API uint64_t ltr_detector_latency_frames(const ltr_detector *det);
 

@@ -75,7 +75,7 @@ LTRI_COLD ltr_status ltr_config_default(ltr_config *cfg, double sample_rate_hz, 
     cfg->clip_level = 0.0;
     cfg->dropout_ms = 20.0;
     cfg->acc_min_duration_ms = 80.0;
-    cfg->ecg_cancel = 0;
+    cfg->ecg_cancel = LTRI_HAVE_ECG ? LTR_ECG_AUTO : 0u; /* a core without the canceller: off */
     cfg->acc_confirms = 1;
     /* session tracking: the sources are at the fields in ltr.h */
     cfg->session = 1;
@@ -179,7 +179,7 @@ LTRI_COLD ltr_status ltr_config_validate(const ltr_config *caller_cfg)
         cfg->needle_blank_ms > 60000.0 || cfg->dropout_ms > 60000.0 ||
         cfg->fusion_window_ms > 60000.0)
         return LTR_ERR_TIMING;
-    if (!finite_nonneg(cfg->clip_level) || cfg->ecg_cancel > 1 || cfg->acc_confirms > 1)
+    if (!finite_nonneg(cfg->clip_level) || cfg->ecg_cancel > LTR_ECG_AUTO || cfg->acc_confirms > 1)
         return LTR_ERR_ARGUMENT;
     /* a core built without the ECG canceller (meson -Decg=false) */
     if (cfg->ecg_cancel && !LTRI_HAVE_ECG)

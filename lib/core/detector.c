@@ -100,8 +100,11 @@ struct ltr_detector {
     ltri_mains_design mains;
     uint64_t mains_settle;                /* frames the canceller needs before lanes learn */
     int has_ecg;                          /* EMG channels go through the ECG canceller */
-    uint32_t ecg_delay;                   /* its delay, frames: every lane runs this late */
-    /* byte offsets of the ECG design (only with ECG cancelling: 120 bytes), the ECG
+    uint32_t ecg_delay;                   /* its delay, frames */
+    uint32_t ecg_lag;                     /* how late the lanes run: ecg_delay, or 0 while
+                                             LTR_ECG_AUTO has found no heart rhythm */
+    uint32_t ecg_skip;                    /* lane steps still to skip after the switch */
+    /* byte offsets of the ECG design (only with ECG cancelling: 144 bytes), the ECG
      * channels, the accelerometer ring */
     size_t ecg_design_offset, ecg_offset, acc_ring_offset;
     ltri_artifact_design art;
@@ -399,6 +402,9 @@ LTRI_COLD static void reset_stream(ltr_detector *d)
             memset(acc_ring(d), 0, 2u * d->ecg_delay * sizeof(float));
         d->acc_ring_pos = 0;
     }
+    d->ecg_lag = d->has_ecg && d->cfg.ecg_cancel != LTR_ECG_AUTO ? d->ecg_delay : 0;
+    d->ecg_skip = 0;
+    d->fusion.latency = d->latency - d->ecg_delay + d->ecg_lag; /* CANCEL offsets */
     if (d->has_mains)
         ltri_mains_tracker_reset(&d->mains, &d->mains_tr);
     static const unsigned sections[N_SENSORS] = {EMG_BAND_SECTIONS, ACC_BAND_SECTIONS};
@@ -582,7 +588,12 @@ LTRI_COLD void ltr_detector_reset(ltr_detector *det)
 }
 
 const ltr_config *ltr_detector_config(const ltr_detector *det) { return det ? &det->cfg : NULL; }
-uint64_t ltr_detector_latency_frames(const ltr_detector *det) { return det ? det->latency : 0; }
+/* latency holds the canceller's delay whenever the canceller is built in (fusion's
+ * bound); LTR_ECG_AUTO's lanes run that late only once a heart was found (ecg_lag) */
+uint64_t ltr_detector_latency_frames(const ltr_detector *det)
+{
+    return det ? det->latency - det->ecg_delay + det->ecg_lag : 0;
+}
 uint64_t ltr_detector_frames(const ltr_detector *det) { return det ? det->n_real : 0; }
 uint64_t ltr_detector_lost_events(const ltr_detector *det) { return det ? det->events.lost : 0; }
 
@@ -825,10 +836,10 @@ static int line_frame(const ltr_detector *d, ltri_frame n, ltri_frame *m)
 
 /* The lane frame the lanes take at input frame n: the sample whose energy was just
  * computed, one frame behind the line (the energy operator) and, with ECG cancelling,
- * ecg_delay frames more. */
+ * ecg_delay frames more (ecg_lag: from the start, or once LTR_ECG_AUTO found a rhythm). */
 static ltri_lane_frame lane_frame_at(const ltr_detector *d, ltri_frame n)
 {
-    return n - d->art.lookahead - 1 - d->ecg_delay;
+    return n - d->art.lookahead - 1 - d->ecg_lag;
 }
 
 /* The same, guarded: returns 0 (and *t = 0) while that sample is not of this stream. */
@@ -836,7 +847,7 @@ static int lane_frame(const ltr_detector *d, ltri_frame n, ltri_lane_frame *t)
 {
     ltri_frame m;
     /* the lanes see sample m - 1 (the energy operator) and ecg_delay frames before it */
-    const int timed = line_frame(d, n, &m) && m > d->start + (d->ecg_delay ? d->ecg_delay + 1 : 0);
+    const int timed = line_frame(d, n, &m) && m > d->start + (d->ecg_lag ? d->ecg_lag + 1 : 0);
     *t = timed ? lane_frame_at(d, n) : 0;
     return timed;
 }
@@ -852,8 +863,12 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t
             y = ltri_mains_step(&d->mains, &d->mains_tr, mains_of(d, ch), y);
     }
 #if LTRI_HAVE_ECG
-    if (d->has_ecg)
-        y = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
+    if (d->has_ecg) {
+        /* the canceller always learns; the lanes read its (delayed) output once they run
+         * late (ecg_lag) */
+        const float c = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
+        y = d->ecg_lag ? c : y;
+    }
 #endif
     return y;
 }
@@ -942,8 +957,10 @@ static void delay_acc_lane(ltr_detector *d)
     const float e = ring[i], a = ring[i + 1];
     ring[i] = acc->energy;
     ring[i + 1] = acc->amp_sq;
-    acc->energy = e;
-    acc->amp_sq = a;
+    if (d->ecg_lag) { /* the ring fills from the start: ready when the lanes switch */
+        acc->energy = e;
+        acc->amp_sq = a;
+    }
     d->acc_ring_pos = d->acc_ring_pos + 1 < d->ecg_delay ? d->acc_ring_pos + 1 : 0;
 }
 
@@ -960,6 +977,10 @@ static inline float lane_envelope(const sensor_chain *chain, ltri_real (*z)[2], 
  * news go to fusion. */
 static void run_lanes(ltr_detector *d, ltri_frame n)
 {
+    if (d->ecg_skip) { /* the lanes have seen these samples undelayed already */
+        d->ecg_skip--;
+        return;
+    }
     ltri_lane_frame t;
     const int timed = lane_frame(d, n, &t);
     /* What blocks a lane but depends on the frame only: once a frame. */
@@ -984,6 +1005,25 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
 
 static LTRI_INLINE void end_frame(ltr_detector *d, ltri_frame n);
 
+/* LTR_ECG_AUTO: once an EMG channel's canceller has found a heart rhythm, every lane
+ * runs ecg_delay frames late, on the cancelled EMG. The lanes have already seen the
+ * samples the delayed stream brings next: they skip that many steps once (lane frames
+ * index samples, so nothing else moves). */
+static void ecg_auto_switch(ltr_detector *d)
+{
+#if LTRI_HAVE_ECG
+    for (unsigned c = 0; c < d->cfg.n_channels; c++)
+        if (chans(d)[c].sensor == LTR_SENSOR_EMG &&
+            ltri_ecg_heart(ecg_channel(d, &chans(d)[c]))) {
+            d->ecg_lag = d->ecg_skip = d->ecg_delay;
+            d->fusion.latency = d->latency;
+            return;
+        }
+#else
+    (void)d;
+#endif
+}
+
 /* One input frame through the whole pipeline. */
 static LTRI_INLINE void process_frame(ltr_detector *d, const float *x, uint32_t clip_mask)
 {
@@ -993,6 +1033,8 @@ static LTRI_INLINE void process_frame(ltr_detector *d, const float *x, uint32_t 
     condition_frame(d, x, clip_mask, n);
     if (d->has_ecg && has_sensor(d, LTR_SENSOR_ACC) && d->ecg_delay)
         delay_acc_lane(d);
+    if (d->has_ecg && !d->ecg_lag)
+        ecg_auto_switch(d);
     run_lanes(d, n);
     end_frame(d, n);
     d->dirty = 1;
@@ -1032,17 +1074,13 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
     const unsigned how =
         (clip_mask & 1u ? LTRI_SAMPLE_CLIPPED : 0u) | (padding ? LTRI_SAMPLE_PADDING : 0u);
     const uint64_t la = d->art.lookahead;
-    const uint32_t ecg_delay = d->ecg_delay;
     /* line_frame: timed from n - start >= la on; lane_frame: from m = n - la > start
-     * (+ ecg_delay + 1 with ECG cancelling) on */
+     * (+ ecg_lag + 1 once the lanes run late for ECG cancelling) on */
     const ltri_frame line_from = d->start + la;
-    const ltri_frame lane_after = line_from + (ecg_delay ? ecg_delay + 1u : 0u);
     const ltri_frame settled_from = d->start + d->mains_settle;
     /* marks are given between calls: none now, none in this call */
     const int marks = d->n_marks != 0;
-#if LTRI_HAVE_ECG
     const int has_ecg = d->has_ecg;
-#endif
     for (size_t i = 0; i < n_frames; i++) {
         const ltri_frame n = d->n++;
         if (marks && d->n_marks)
@@ -1061,13 +1099,25 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
         if (mc)
             y = ltri_mains_step_one(&d->mains, &d->mains_tr, mc, y, why != 0);
 #if LTRI_HAVE_ECG
-        if (has_ecg)
-            y = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
+        if (has_ecg) {
+            /* the canceller always learns; the lanes read its (delayed) output once they
+             * run late (ecg_lag) */
+            const float c = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
+            y = d->ecg_lag ? c : y;
+        }
 #endif
         ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
+        if (has_ecg && !d->ecg_lag)
+            ecg_auto_switch(d);
         /* run_lanes for its one lane */
-        const int timed = n > lane_after;
-        const ltri_lane_frame t = timed ? n - la - 1u - ecg_delay : 0;
+        if (d->ecg_skip) { /* the lanes have seen these samples undelayed already */
+            d->ecg_skip--;
+            end_frame(d, n);
+            continue;
+        }
+        const uint32_t lag = d->ecg_lag; /* LTR_ECG_AUTO may switch it within a call */
+        const int timed = n > line_from + (lag ? lag + 1u : 0u);
+        const ltri_lane_frame t = timed ? n - la - 1u - lag : 0;
         const int waits = mc && (n < settled_from || (d->mains_tr.status == LTRI_MAINS_SEARCHING &&
                                                        !d->mains_tr.quiet));
         const float env = lane_envelope(chain, ls->lane.smooth.z, &ls->lane.smooth.tick, ls->energy);
@@ -1167,7 +1217,10 @@ ltr_status ltr_detector_flush(ltr_detector *det, ltr_event *events, size_t max_e
         for (unsigned c = 0; c < det->cfg.n_channels; c++)
             x[c] = art_of(det, c)->last;
         det->padding = 1;
-        process_frames(det, x, det->art.lookahead + 2 + det->ecg_delay, 0, 0);
+        process_frames(det, x, det->art.lookahead + 2, 0, 0);
+        /* and out of the ECG canceller's delay if the lanes run late (LTR_ECG_AUTO may
+         * have switched them on the way) */
+        process_frames(det, x, det->ecg_lag, 0, 0);
         det->padding = 0;
         const ltri_frame n = det->n - 1;
         const ltri_lane_frame t = lane_frame_at(det, n);
@@ -1267,12 +1320,12 @@ ltr_status ltr_detector_trace_delays(const ltr_detector *det, unsigned channel,
         return LTR_ERR_ARGUMENT;
     const channel_state *ch = &chans(det)[channel];
     const ltri_lane_slot *s = &lanes_of(det)[ch->lane];
-    const uint64_t ecg = ch->sensor == LTR_SENSOR_EMG && det->has_ecg ? det->ecg_delay : 0;
+    const uint64_t ecg = ch->sensor == LTR_SENSOR_EMG ? det->ecg_lag : 0;
     /* timebase.h: the line, then the band-pass (and the ECG canceller on EMG); a lane
      * frame is one energy-operator frame and ecg_delay behind the line, and its
      * envelope shows it s->delay (band-pass + smoother) later */
     *signal_frames = det->art.lookahead + ecg + s->onset_delay;
-    *statistic_frames = det->art.lookahead + 1 + det->ecg_delay + s->delay;
+    *statistic_frames = det->art.lookahead + 1 + det->ecg_lag + s->delay;
     return LTR_OK;
 }
 

@@ -52,12 +52,13 @@
  * (a Q wave's beginning) is not subtracted: with the test's synthetic ECG
  * this bounds the reduction near 21 dB; a 43 ms delay would lift it to ~25.
  *
- * Memory: a channel is a ltri_ecg_channel header (~200 bytes) followed by a
+ * Memory: a channel is a ltri_ecg_channel header (~280 bytes) followed by a
  * float area sized by the design: the input delay line (D + 1 floats), the
  * decimated ring (twice its length, so that every window is contiguous), the
  * template and one beat buffer (125 ms at fs/M each). ltri_ecg_channel_size()
- * gives the bytes: 1776 at 1 kHz, 1912 at 2 kHz, 1952 at 2048 Hz, 2176 at
- * 4 kHz, 2968 at 10 kHz, 8248 at 50 kHz. States hold no pointers: a channel
+ * gives the bytes: 1824 at 1 kHz, 1960 at 2 kHz, 2000 at 2048 Hz, 2224 at
+ * 4 kHz, 3016 at 10 kHz, 8296 at 50 kHz (48 of them LTR_ECG_AUTO's heart evidence).
+ * States hold no pointers: a channel
  * may be memcpy'd.
  *
  * Cost per input frame: the box sum and the delay line every frame; every
@@ -96,6 +97,12 @@
  * on over LTRI_ECG_AVERAGE beats): at 250 Hz (emggo's tibialis recording) that
  * costs more than it gains (twitches within 100 ms of an R peak 155 -> 183). */
 #define LTRI_ECG_LOCK_BEATS 2u
+/* LTR_ECG_AUTO: the median beat-to-beat change of the RR interval a heart has at least
+ * (a stimulator's train has none; ecg.c, heart_evidence, for the sources). */
+#define LTRI_ECG_HRV_MS 3.0
+/* ... and a beat-to-beat change below this is a clock's (a stimulator's train, within
+ * the latency jitter of its responses) */
+#define LTRI_ECG_CLOCK_MS 2.0
 /* Exponential averaging of the template over about this many beats. */
 #define LTRI_ECG_AVERAGE 16u
 
@@ -126,6 +133,9 @@ typedef struct ltri_ecg_design {
     float slow_gain;       /**< bootstrap: one-pole gain of the slow energy */
     uint32_t provisional_timeout; /**< a provisional template is dropped after this without a learnt beat */
     uint32_t lost_timeout; /**< a learnt template is dropped after this without a detected beat */
+    uint32_t hr_rr_min, hr_rr_max; /**< running RR of a heart (ltri_ecg_heart): 40-180 bpm */
+    float hrv_step;        /**< a beat-to-beat RR change of at least this is a heart's (LTRI_ECG_HRV_MS) */
+    float clock_step;      /**< ... of less than this a clock's (LTRI_ECG_CLOCK_MS) */
     uint32_t off_uring, off_tmpl, off_beat; /**< float offsets in ltri_ecg_channel.mem */
     size_t channel_size;   /**< bytes of one channel */
 } ltri_ecg_design;
@@ -167,6 +177,20 @@ typedef struct ltri_ecg_channel {
     float cap_frac;        /* its fractional part, [0, 1) */
     uint32_t k_cap;        /* beat samples read so far */
     float bt, bb;          /* sums: beat x template, beat x beat */
+    /* heart evidence (ltri_ecg_heart): successive RR intervals of beats each one
+     * running RR after the last, at the refined sub-sample position */
+    int heart;             /* a heart's rhythm was recognised (sticky until the template is dropped) */
+    int hv_single;         /* the beat being refined came one RR after the previous detected one */
+    float hv_int;          /* the interval between the last two detected beats, decimated */
+    int hv_have;           /* hv_base/hv_frac hold the previous beat's position */
+    uint64_t hv_base;      /* previous beat's refined position, decimated: integer part */
+    float hv_frac;         /* ... fractional part */
+    float hv_rr;           /* the last single RR, decimated samples (0: none) */
+    uint32_t hv_run;       /* successive single-RR pairs since the last gap in the beats */
+    uint32_t hv_pairs;     /* successive single-RR pairs since the template was started */
+    uint32_t hv_varied;    /* ... of which differ by >= LTRI_ECG_HRV_MS */
+    uint32_t hv_exact;     /* ... of which differ by < LTRI_ECG_CLOCK_MS */
+    uint32_t hv_wild;      /* ... of which differ by > HRV_STEADY of the RR */
     /* bootstrap search */
     uint64_t boot_start, boot_m;
     float boot_max;        /* best score */
@@ -215,5 +239,13 @@ float ltri_ecg_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float x);
 
 /** Fill *info with the channel's state. [RT] */
 void ltri_ecg_query(const ltri_ecg_design *d, const ltri_ecg_channel *c, ltri_ecg_info *info);
+
+/* Nonzero once the channel has recognised a heart (ecg.c, heart_evidence: a learnt
+ * template, 40-180 bpm, and a beat-to-beat variation of the RR interval that an evoked
+ * train from a stimulator does not have). LTR_ECG_AUTO switches on it. [RT] */
+static inline int ltri_ecg_heart(const ltri_ecg_channel *c)
+{
+    return c->heart;
+}
 
 #endif /* LTR_CORE_ECG_H */

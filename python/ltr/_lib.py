@@ -20,6 +20,7 @@ import subprocess
 
 MAX_CHANNELS = 32  # LTR_MAX_CHANNELS
 MAINS_AUTO = -1.0  # LTR_MAINS_AUTO
+ECG_AUTO = 2  # LTR_ECG_AUTO: ecg_cancel once a heart is found (the default)
 DETECTOR_ALIGN = 16  # LTR_DETECTOR_ALIGN
 
 # ltr_status (ltr.h)

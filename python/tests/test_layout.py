@@ -35,7 +35,7 @@ def test_config_defaults_land_in_their_fields():
     assert (cfg.confirm_ms, cfg.min_duration_ms, cfg.max_duration_ms) == (12.0, 20.0, 1000.0)
     assert (cfg.refractory_ms, cfg.warmup_ms, cfg.fusion_window_ms) == (100.0, 300.0, 60.0)
     assert (cfg.stim_blank_ms, cfg.needle_blank_ms, cfg.dropout_ms) == (15.0, 30.0, 20.0)
-    assert cfg.acc_min_duration_ms == 80.0 and cfg.ecg_cancel == 0
+    assert cfg.acc_min_duration_ms == 80.0 and cfg.ecg_cancel == _lib.ECG_AUTO
 
 
 def test_no_config_field_unknown_to_ctypes():

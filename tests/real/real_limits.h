@@ -42,7 +42,7 @@
 {"biosppy/emg.txt",                     "twitches_per_min",         AT_MOST,    5.80}, /* today 4.800 */
 {"emggo/ecg_contaminated.csv ch1",      "twitches_per_min",         AT_MOST,   29.00}, /* today 24.094 */
 {"emggo/ecg_contaminated.csv ch1",      "on_qrs_per_min",           AT_MOST,   21.70}, /* today 18.070 */
-{"emggo/ecg_contaminated.csv ch2",      "twitches_per_min",         AT_MOST,   29.00}, /* today 24.094 */
+{"emggo/ecg_contaminated.csv ch2",      "twitches_per_min",         AT_MOST,   36.20}, /* today 30.117 (LTR_ECG_AUTO: two bursts at 16.7 and 18.5 s that ch3-ch8 show too come out once the QRS is cancelled) */
 {"emggo/ecg_contaminated.csv ch2",      "on_qrs_per_min",           AT_MOST,   18.10}, /* today 15.058 */
 {"emggo/ecg_contaminated.csv ch3",      "twitches_per_min",         AT_MOST,   39.80}, /* today 33.129 */
 {"emggo/ecg_contaminated.csv ch3",      "on_qrs_per_min",           AT_MOST,   21.70}, /* today 18.070 */
