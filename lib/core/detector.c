@@ -1080,7 +1080,11 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
     const ltri_frame settled_from = d->start + d->mains_settle;
     /* marks are given between calls: none now, none in this call */
     const int marks = d->n_marks != 0;
+#if LTRI_HAVE_ECG
     const int has_ecg = d->has_ecg;
+    const ltri_ecg_design *ed = has_ecg ? ecg_design(d) : NULL;
+    ltri_ecg_channel *ec = has_ecg ? ecg_channel(d, ch) : NULL;
+#endif
     for (size_t i = 0; i < n_frames; i++) {
         const ltri_frame n = d->n++;
         if (marks && d->n_marks)
@@ -1102,13 +1106,16 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
         if (has_ecg) {
             /* the canceller always learns; the lanes read its (delayed) output once they
              * run late (ecg_lag) */
-            const float c = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
+            const float c = ltri_ecg_step(ed, ec, y);
             y = d->ecg_lag ? c : y;
+            /* ecg_auto_switch for the one channel */
+            if (!d->ecg_lag && ltri_ecg_heart(ec)) {
+                d->ecg_lag = d->ecg_skip = d->ecg_delay;
+                d->fusion.latency = d->latency;
+            }
         }
 #endif
         ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
-        if (has_ecg && !d->ecg_lag)
-            ecg_auto_switch(d);
         /* run_lanes for its one lane */
         if (d->ecg_skip) { /* the lanes have seen these samples undelayed already */
             d->ecg_skip--;
