@@ -1146,15 +1146,23 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
 /* n_frames input frames, frame i at x + i * stride (stride 0: one frame repeated, as
  * flush pads), all with the clip mask clip_mask. One loop with the frame inlined: a call
  * per frame cost 20 instructions a frame (callgrind). */
-LTRI_NOINLINE static void process_frames(ltr_detector *d, const float *x, size_t n_frames,
-                                        size_t stride, uint32_t clip_mask)
+LTRI_NOINLINE static void process_frames_all(ltr_detector *d, const float *x, size_t n_frames,
+                                            size_t stride, uint32_t clip_mask)
 {
-    if (d->cfg.n_channels == 1u && chans(d)->sensor == LTR_SENSOR_EMG) {
-        process_emg1(d, x, n_frames, stride, clip_mask);
-        return;
-    }
     for (size_t i = 0; i < n_frames; i++)
         process_frame(d, x + i * stride, clip_mask);
+}
+
+/* The same through the one-EMG-channel loop where it applies. Two functions, not one, so
+ * that the one-channel path does not carry the general one's frame of columns on its
+ * stack (Cortex-M4F: 136 bytes). */
+static void process_frames(ltr_detector *d, const float *x, size_t n_frames, size_t stride,
+                           uint32_t clip_mask)
+{
+    if (d->cfg.n_channels == 1u && chans(d)->sensor == LTR_SENSOR_EMG)
+        process_emg1(d, x, n_frames, stride, clip_mask);
+    else
+        process_frames_all(d, x, n_frames, stride, clip_mask);
 }
 
 /* ------------------------------------------------------------------ calls */
