@@ -37,6 +37,13 @@
 /* Shortest recovery after a blanked stretch: the band-pass settles (~2 periods of 20 Hz
  * would be 100 ms, but the sample-and-hold leaves it almost nothing to settle from). */
 #define RECOVERY_MIN_S 0.01
+/* An accelerometer axis at its rail is a knock or a cable tug, never a twitch (an LTR
+ * moves the skin by a fraction of a g, far inside any sensor's range). Its band-pass
+ * rings after it: the 8th-order Butterworth high-pass's sharpest pole pair has
+ * Q = 1 / (2 sin(pi/16)) = 2.56, an envelope time constant 2Q / (2 pi fc) = 0.16 s at
+ * 5 Hz, and a knock 30-40 dB over a twitch's movement stays above it for ~2 periods of
+ * the corner. The accelerometer lane waits that long after the last clipped sample. */
+#define ACC_KNOCK_PERIODS 2.0
 /* The mains canceller's convergence before the EMG lanes learn, s (mains.h). */
 #define MAINS_SETTLE_S 0.0
 /* Band-pass orders (the reasons are at design_emg and design_acc). They are fixed, so
@@ -111,6 +118,7 @@ struct ltr_detector {
     ltri_fusion_design fusion;            /* twitches from lane news */
     ltri_session_design session;          /* sites and the stop rule */
     uint64_t recovery_min, recovery_max, merge_gap;
+    uint64_t acc_knock;                   /* the accelerometer lane's wait after a clipped axis */
     uint64_t stim_blank, needle_blank, latency;
 
     /* stream state */
@@ -536,6 +544,7 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     d->mains_settle = d->has_mains ? ltri_frames(MAINS_SETTLE_S, fs, LTRI_ROUND_UP, 0) : 0;
     d->recovery_min = ltri_frames(RECOVERY_MIN_S, fs, LTRI_ROUND_UP, 0);
     d->recovery_max = ltri_frames_ms(cfg->warmup_ms, fs, LTRI_ROUND_UP, 0);
+    d->acc_knock = ltri_frames(ACC_KNOCK_PERIODS / cfg->acc_highpass_hz, fs, LTRI_ROUND_UP, 0);
     if (d->recovery_max < d->recovery_min)
         d->recovery_max = d->recovery_min;
     ltri_fusion_design_init(&d->fusion, cfg, has_sensor(d, LTR_SENSOR_EMG),
@@ -769,6 +778,16 @@ static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
     }
 }
 
+/* Channel c, an accelerometer axis, clipped at input frame n: a knock (ACC_KNOCK_PERIODS).
+ * Reported as a clipping artifact; its lane waits until the band-pass has rung out. */
+static void note_knock(ltr_detector *d, unsigned c, ltri_frame m)
+{
+    note_blank(d, c, m, LTR_FLAG_CLIPPED);
+    ltri_lane_slot *s = &lanes_of(d)[chans(d)[c].lane];
+    if (m + d->acc_knock > s->blocked_until)
+        s->blocked_until = m + d->acc_knock;
+}
+
 static void close_segment(ltr_detector *d, ltri_frame n)
 {
     artifact_segment *g = &d->seg;
@@ -852,6 +871,18 @@ static int lane_frame(const ltr_detector *d, ltri_frame n, ltri_lane_frame *t)
     return timed;
 }
 
+#if LTRI_HAVE_ECG
+/* The lane's scan does not learn from a beat being subtracted: the residual of every
+ * complex, once a second, would hold its false-alarm levels up as a heavy-tailed
+ * background does and switch it off (scan.h). */
+static inline void hush_in_beat(ltr_detector *d, const channel_state *ch, const ltri_ecg_channel *ec)
+{
+    ltri_lane *l = &lanes_of(d)[ch->lane].lane;
+    if (l->scan_at && ltri_ecg_in_beat(ec))
+        ltri_scan_hush(ltri_lane_scan_of(l));
+}
+#endif
+
 /* An EMG channel's conditioning after the band-pass: mains, ECG. */
 static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t why)
 {
@@ -866,8 +897,12 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t
     if (d->has_ecg) {
         /* the canceller always learns; the lanes read its (delayed) output once they run
          * late (ecg_lag) */
-        const float c = ltri_ecg_step(ecg_design(d), ecg_channel(d, ch), y);
-        y = d->ecg_lag ? c : y;
+        ltri_ecg_channel *ec = ecg_channel(d, ch);
+        const float c = ltri_ecg_step(ecg_design(d), ec, y);
+        if (d->ecg_lag) {
+            y = c;
+            hush_in_beat(d, ch, ec);
+        }
     }
 #endif
     return y;
@@ -923,6 +958,8 @@ static inline void condition_frame(ltr_detector *d, const float *x, uint32_t cli
             note_blank(d, c, m, ch->why);
         else
             ch->blank_run = 0;
+        if (ch->sensor == LTR_SENSOR_ACC && art_of(d, c)->last_clip == n + 1 && report)
+            note_knock(d, c, m);
     }
     /* 2. Each sensor's band-pass over all its channels at once (vectorised across them). */
     band_pass(d, LTR_SENSOR_EMG, col[LTR_SENSOR_EMG], EMG_BAND_SECTIONS);
@@ -1008,7 +1045,9 @@ static LTRI_INLINE void end_frame(ltr_detector *d, ltri_frame n);
 /* LTR_ECG_AUTO: once an EMG channel's canceller has found a heart rhythm, every lane
  * runs ecg_delay frames late, on the cancelled EMG. The lanes have already seen the
  * samples the delayed stream brings next: they skip that many steps once (lane frames
- * index samples, so nothing else moves). */
+ * index samples, so nothing else moves). Their scans start learning again: the
+ * uncancelled QRS was a heavy-tailed background that switched them off, and their
+ * 99.5th-percentile trackers would take a minute to forget it (0.13 dB/s). */
 static void ecg_auto_switch(ltr_detector *d)
 {
 #if LTRI_HAVE_ECG
@@ -1017,6 +1056,9 @@ static void ecg_auto_switch(ltr_detector *d)
             ltri_ecg_heart(ecg_channel(d, &chans(d)[c]))) {
             d->ecg_lag = d->ecg_skip = d->ecg_delay;
             d->fusion.latency = d->latency;
+            for (unsigned l = 0; l < d->n_lanes; l++)
+                if (lanes_of(d)[l].lane.scan_at)
+                    ltri_scan_reset(ltri_lane_scan_of(&lanes_of(d)[l].lane));
             return;
         }
 #else
@@ -1107,12 +1149,13 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
             /* the canceller always learns; the lanes read its (delayed) output once they
              * run late (ecg_lag) */
             const float c = ltri_ecg_step(ed, ec, y);
-            y = d->ecg_lag ? c : y;
-            /* ecg_auto_switch for the one channel */
-            if (!d->ecg_lag && ltri_ecg_heart(ec)) {
-                d->ecg_lag = d->ecg_skip = d->ecg_delay;
-                d->fusion.latency = d->latency;
+            if (d->ecg_lag) {
+                y = c;
+                hush_in_beat(d, ch, ec);
             }
+            /* ecg_auto_switch, called only once the one channel has found a heart */
+            if (!d->ecg_lag && ltri_ecg_heart(ec))
+                ecg_auto_switch(d);
         }
 #endif
         ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);

@@ -218,6 +218,10 @@ int ltri_ecg_design_init(ltri_ecg_design *d, double fs_hz);
  *  is NULL. [init] */
 size_t ltri_ecg_channel_size(const ltri_ecg_design *d);
 
+/** Nonzero while a detected beat's template is being subtracted from the output
+ *  (the output is then not background: a residual of the complex may be in it). [RT] */
+static inline int ltri_ecg_in_beat(const ltri_ecg_channel *c) { return c->active; }
+
 /** The fixed delay D of ltri_ecg_step, input frames. [RT] */
 uint32_t ltri_ecg_delay(const ltri_ecg_design *d);
 

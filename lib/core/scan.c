@@ -145,10 +145,10 @@ ltri_lane_frame ltri_scan_onset(const ltri_scan_design *d, const ltri_scan *s)
 void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
 {
     const float m = s->sum / (float)s->count;
-    const int learns = !s->frozen;
+    const int learns = !s->frozen, hushed = s->hushed;
     s->sum = 0.0f;
     s->count = 0;
-    s->frozen = 0;
+    s->frozen = s->hushed = 0;
     if (learns) {
         if (s->bg <= 0.0f)
             s->bg = m;
@@ -214,6 +214,8 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
             shortest = 4u << k;
     /* on for PERSIST verdicts in a row: a transient's tail (a stimulus artifact) lifts
      * a window briefly, a burst keeps it up */
+    if (hushed)
+        shortest = 0;
     s->run = shortest ? (s->run < 255u ? s->run + 1u : 255u) : 0u;
     s->on = s->run >= PERSIST;
     s->hold = r0 > s->mu[0] + HOLD_MAD * s->mad[0];

@@ -89,6 +89,7 @@ typedef struct ltri_scan {
     float margin;            /* MARGIN_DB + cfar_db as a factor (0: not yet computed) */
     uint32_t rises;          /* rises in the current block */
     uint8_t on, hold, was_on, frozen; /* verdicts; frozen: this block does not learn */
+    uint8_t hushed;            /* this block is in a heartbeat being cancelled: no verdict */
     uint8_t shortest;          /* blocks of the shortest window that is on */
     uint8_t run;               /* verdicts in a row with a window on */
     ltri_lane_frame at;        /* lane frame of the latest verdict */
@@ -121,6 +122,10 @@ static inline void ltri_scan_push(const ltri_scan_design *d, ltri_scan *s, ltri_
     if (++s->count >= d->block)
         ltri_scan_block(d, s, t);
 }
+
+/* This frame is no background to learn from (a heartbeat the ECG canceller is
+ * subtracting: its residual is periodic, not the background's tail). [RT] */
+static inline void ltri_scan_hush(ltri_scan *s) { s->frozen = s->hushed = 1; }
 
 /* Nonzero when the scan may begin a twitch at lane frame t (it is on, and it is long
  * enough after the last twitch or artifact). */
