@@ -27,24 +27,28 @@
  *    over the background, dB. A window as long as the burst is the matched one: the
  *    energy detector over an unknown duration, evaluated at a few octave-spaced
  *    durations (cf. the multi-window GLR of Staude et al. 2001);
- *  - each window's false-alarm level is learnt from the background itself: the 99.5th
- *    percentile of r_k (an asymmetric quantile tracker, started at mean + 3.2 mean
- *    absolute deviations after a 2 s learning period), plus 2 dB, plus a constant-false-
- *    alarm-rate margin that holds rises of the scan to 0.4/s; and never under 3 dB;
- *  - a background whose 128 ms window is itself heavy-tailed (its 99.5th percentile at
- *    3 dB or more: ECG, end-plate spikes, insertional activity) turns the scan off: its
- *    small excesses are then not evidence of anything (the classic envelope rule holds
+ *  - each window's false-alarm level is learnt from the background itself: its 99.5th
+ *    percentile (asymmetric quantile trackers, started from the mean and mean absolute
+ *    deviation after a 2 s learning period), tracked directly for the 16 and 32 ms
+ *    windows (frequent artifact tails lift it) and extrapolated from the median and the
+ *    90th percentile in dB for the 64 and 128 ms ones (the background's own twitches, a
+ *    few % of the time, do not lift it); plus 2 dB, plus a constant-false-alarm-rate margin that holds
+ *    rises of the scan to 0.4/s; and never under 3 dB;
+ *  - a background whose 128 ms window is itself heavy-tailed (its tracked 99.5th
+ *    percentile, fed with the ratios under the detection level only, at 3 dB or more:
+ *    ECG, end-plate spikes, insertional activity) turns the scan off: its small
+ *    excesses are then not evidence of anything (the classic envelope rule holds
  *    those backgrounds);
- *  - onset: the maximum-likelihood change time of the block energies over the ring
- *    against the same level (an exponential model of the block mean before and after,
- *    Basseville & Nikiforov 1993), at block resolution;
+ *  - onset: Page's CUSUM over the ring of the block energies' log-likelihood ratio
+ *    (exponential model, a rise to 2.5x the same level; Page 1954, Basseville &
+ *    Nikiforov 1993 sec. 2.2), the block after its last zero;
  *  - hold: a scan-begun twitch lasts while the 16 ms window stays over the background's
  *    mean + 2 mean absolute deviations.
  *
- * Work: a sum per frame; once per block a few adds, the windows' running sums and one
- * log10f (the quantile trackers run on linear ratios after the learning period); at a
- * begin, up to 32 logf for the onset. State: ltri_scan (528 bytes on x86-64, 272 of them the
- * reference segment), only in lanes that scan.
+ * Work: a sum per frame; once per block a few adds, the windows' running sums, one
+ * log10f and 2 powf (the quantile trackers run on linear ratios after the learning
+ * period); at a begin, 32 multiply-adds for the onset. State: ltri_scan (568 bytes on
+ * x86-64, 268 of them the reference segment), only in lanes that scan.
  */
 #ifndef LTR_CORE_SCAN_H
 #define LTR_CORE_SCAN_H
@@ -65,7 +69,9 @@ typedef struct ltri_scan_design {
     uint32_t learn_blocks;   /* blocks of background before any verdict */
     uint32_t memory;         /* frames after a twitch or artifact before it may begin one */
     float bg_alpha;          /* background average, per block */
-    float q_up_f, q_down_f;  /* quantile tracker's rise and fall per block, as factors */
+    float q_up_f, q_down_f;  /* the gate's tracker's rise and fall per block, as factors */
+    float m_up_f, h_down_f;  /* the median's step and the 90th percentile's fall, factors */
+    float onset_a, onset_b;  /* the onset CUSUM's slope and offset */
     float gate, min_ratio;   /* GATE_DB, MIN_DB as energy ratios */
     float cfar_alpha, cfar_up, cfar_down, blocks_per_s;
 } ltri_scan_design;
@@ -82,7 +88,10 @@ typedef struct ltri_scan {
     float ref_sum;             /* their sum */
     uint32_t ref_pos, ref_filled; /* its cursor and fill (0 after every twitch) */
     uint32_t idle_run;         /* background blocks in a row, up to 255 */
-    float q[LTRI_SCAN_WINDOWS];   /* 99.5th percentile of each window's energy ratio (linear) */
+    float q[LTRI_SCAN_WINDOWS];   /* false-alarm level of each window's energy ratio (linear) */
+    float med[LTRI_SCAN_WINDOWS]; /* median of the same (the robust windows) */
+    float hi[LTRI_SCAN_WINDOWS];  /* 90th percentile of the same (the robust windows) */
+    float tail;                   /* the gate's 99.5th percentile of the 128 ms window */
     float mu[LTRI_SCAN_WINDOWS];  /* mean of its ratio in dB (after learning: window 0's) */
     float mad[LTRI_SCAN_WINDOWS]; /* mean absolute deviation of the same, dB */
     float rate, cfar_db;     /* rises per second, and the margin they raise */
@@ -90,7 +99,6 @@ typedef struct ltri_scan {
     uint32_t rises;          /* rises in the current block */
     uint8_t on, hold, was_on, frozen; /* verdicts; frozen: this block does not learn */
     uint8_t hushed;            /* this block is in a heartbeat being cancelled: no verdict */
-    uint8_t shortest;          /* blocks of the shortest window that is on */
     uint8_t run;               /* verdicts in a row with a window on */
     ltri_lane_frame at;        /* lane frame of the latest verdict */
     ltri_lane_frame free_from; /* last end of a twitch, artifact or busy stretch */
