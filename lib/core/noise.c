@@ -133,12 +133,8 @@ static void learn_block(const ltri_noise_design *d, ltri_noise *n, float v)
     update_thresholds(d, n);
 }
 
-void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int freeze)
+void ltri_noise_block(const ltri_noise_design *d, ltri_noise *n)
 {
-    n->sum += env;
-    n->frozen |= (uint32_t)(freeze != 0);
-    if (++n->count < d->block)
-        return;
     const float mean = n->sum / (float)n->count;
     const int frozen = n->frozen != 0;
     /* Constant false-alarm rate: the background's own blips (crossings of the on

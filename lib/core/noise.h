@@ -47,7 +47,15 @@ typedef struct ltri_noise {
 void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg);
 void ltri_noise_reset(ltri_noise *n);
 /* Add one envelope sample; freeze = do not learn from the block it falls in. */
-void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int freeze);
+void ltri_noise_block(const ltri_noise_design *d, ltri_noise *n);
+/* Inline: a sum a frame, the block's work (ltri_noise_block) once a block. [RT] */
+static inline void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, float env, int freeze)
+{
+    n->sum += env;
+    n->frozen |= (uint32_t)(freeze != 0);
+    if (++n->count >= d->block)
+        ltri_noise_block(d, n);
+}
 /* The envelope crossed the on threshold (the lane says so): the constant-false-alarm-
  * rate loop counts these. */
 static inline void ltri_noise_count_blip(ltri_noise *n) { n->blips++; }
