@@ -32,6 +32,8 @@
 #define CFAR_UP_DB_PER_S 4.0
 #define CFAR_DOWN_DB_PER_S 0.5
 #define CFAR_MAX_DB 12.0f
+/* Warm-up blocks before the provisional on threshold (and the spread) mean something. */
+#define WARM_SETTLE_BLOCKS 8
 /* Spread assumed before any data: a typical value for smoothed EMG energy, dB. */
 #define INITIAL_SPREAD_DB 2.0f
 /* The spread follows the background over about this many seconds. */
@@ -57,6 +59,13 @@ void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg)
     d->cfar_alpha = (float)(block_s / CFAR_TAU_S);
     d->cfar_up_db = (float)(CFAR_UP_DB_PER_S * block_s);
     d->cfar_down_db = (float)(CFAR_DOWN_DB_PER_S * block_s);
+    /* The warm-up's largest block is the level the background passes about once in the
+     * warm-up (rate 1 / warm_s); the loop wants it passed at no more than half its rate:
+     * for an exponential tail of scale s (the spread: mean rise above the floor) that is
+     * s * ln(rate ratio) higher. Never below the peak itself. */
+    const double warm_s = d->warmup_blocks * block_s;
+    const double ratio = 1.0 / (warm_s * 0.5 * CFAR_RATE_HZ);
+    d->warm_tail = ratio > 1.0 ? (float)log(ratio) : 0.0f;
 }
 
 void ltri_noise_reset(ltri_noise *n)
@@ -68,6 +77,8 @@ void ltri_noise_reset(ltri_noise *n)
     n->floor_db = SILENCE_DB;
     n->spread_db = INITIAL_SPREAD_DB;
     n->warm_rise = 0.0f;
+    n->warm_peak = SILENCE_DB;
+    n->warm_blips = n->warm_above = 0;
     n->blip_rate = n->cfar_db = n->rate_weight = 0.0f;
     n->blips = 0;
     n->floor_lin = 0.0f;
@@ -79,10 +90,17 @@ void ltri_noise_reset(ltri_noise *n)
 
 static float db_to_lin(float db) { return db <= SILENCE_DB ? 0.0f : ltri_exp10f(0.1f * db); }
 
+/* On threshold over the floor without the CFAR's extra, dB. */
+static float on_over_floor(const ltri_noise_design *d, float spread_db)
+{
+    const float k = d->spread_factor * spread_db;
+    return d->on_db > k ? d->on_db : k;
+}
+
 static void update_thresholds(const ltri_noise_design *d, ltri_noise *n)
 {
     const float k = d->spread_factor * n->spread_db;
-    const float on = d->on_db > k ? d->on_db : k;
+    const float on = on_over_floor(d, n->spread_db);
     const float off_k = 0.5f * k;
     const float off = d->off_db > off_k ? d->off_db : off_k;
     /* Onset back-search level: the envelope is "quiet" within two spreads of the floor,
@@ -100,6 +118,24 @@ static void update_thresholds(const ltri_noise_design *d, ltri_noise *n)
  * -30 dB), so counting them would inflate the spread at low sample rates. */
 static float rise_above(float v, float floor_db) { return v > floor_db ? v - floor_db : 0.0f; }
 
+/* The warm-up crossed its own on threshold: a spiky background (end-plate spikes), which
+ * the CFAR loop would otherwise learn from false twitches in the first seconds (half of
+ * a needle recording's false twitches were in its first 4 s). Start the loop where the
+ * warm-up says it would go (cf. order-statistic CFAR, Rohling 1983: the threshold from a
+ * high-ranked sample of the reference cells, here the warm-up's largest block, carried
+ * out to the loop's rate along the tail, see warm_tail), and count the warm-up's
+ * crossings in its rate, as if they had been blips: the loop then moves as it would
+ * have, without the false twitches. A warm-up with no crossing leaves the loop as it
+ * was (a MEP recording's rough pre-stimulus rest must not start with a higher one). */
+static void start_cfar(const ltri_noise_design *d, ltri_noise *n)
+{
+    const float above = n->warm_peak + d->warm_tail * n->spread_db -
+                        (n->floor_db + on_over_floor(d, n->spread_db));
+    n->cfar_db = fminf(fmaxf(above, 0.0f), CFAR_MAX_DB);
+    /* blip_rate / rate_weight is the mean rate so far: the warm-up's crossings over its length */
+    n->blip_rate = n->rate_weight * (float)n->warm_blips * d->blocks_per_s / (float)d->warmup_blocks;
+}
+
 static void learn_block(const ltri_noise_design *d, ltri_noise *n, float v)
 {
     if (n->blocks < d->warmup_blocks) {
@@ -115,10 +151,22 @@ static void learn_block(const ltri_noise_design *d, ltri_noise *n, float v)
             n->floor_db += w * (v - n->floor_db);
             n->warm_rise += w * (rise_above(v, n->floor_db) - n->warm_rise);
         }
-        n->spread_db = n->blocks < 8 ? INITIAL_SPREAD_DB : 3.0f * n->warm_rise;
+        n->spread_db = n->blocks < WARM_SETTLE_BLOCKS ? INITIAL_SPREAD_DB : 3.0f * n->warm_rise;
+        if (v > n->warm_peak)
+            n->warm_peak = v;
+        if (n->blocks >= WARM_SETTLE_BLOCKS) {
+            /* crossings of the on threshold the warm-up would end on, as it stands now */
+            const float on = n->floor_db - 2.0f * n->warm_rise + on_over_floor(d, n->spread_db);
+            const uint32_t above = v > on;
+            n->warm_blips += above && !n->warm_above;
+            n->warm_above = above;
+        }
         n->blocks++;
-        if (n->blocks == d->warmup_blocks)
+        if (n->blocks == d->warmup_blocks) {
             n->floor_db -= n->warm_rise * 2.0f;
+            if (n->warm_blips > 0)
+                start_cfar(d, n);
+        }
         update_thresholds(d, n);
         return;
     }

@@ -27,6 +27,7 @@ typedef struct ltri_noise_design {
     float blocks_per_s;      /* for the blip rate */
     float cfar_alpha;        /* per-block smoothing of the blip rate */
     float cfar_up_db, cfar_down_db; /* extra-threshold steps per block */
+    float warm_tail;         /* spreads from the warm-up's peak out to half the CFAR rate */
 } ltri_noise_design;
 
 typedef struct ltri_noise {
@@ -36,6 +37,9 @@ typedef struct ltri_noise {
     uint32_t blocks;         /* blocks learned since reset */
     float floor_db, spread_db;
     float warm_rise;         /* warm-up: mean rise above the running mean, dB */
+    float warm_peak;         /* warm-up: largest block, dB */
+    uint32_t warm_blips;     /* warm-up: crossings of the provisional on threshold */
+    uint32_t warm_above;     /* warm-up: the last block was above it */
     float blip_rate;         /* crossings of the on threshold per second (smoothed) */
     float rate_weight;       /* the smoothing's weight so far: blip_rate / rate_weight is unbiased */
     float cfar_db;           /* extra on threshold that keeps the blip rate down, dB */
