@@ -830,6 +830,51 @@ static void jolt_then_twitch(double lead, double jolt_g)
     sig_free(s.x);
 }
 
+/* Accelerometer alone: a twitch 300 ms after a strong one (the next needle stroke's),
+ * while the first one's tail still holds the envelope over the off threshold, rises out
+ * of a deep valley in that tail and is reported from its own onset, not swallowed by it. */
+static void test_twitch_in_tail_of_twitch(void **state)
+{
+    (void)state;
+    const double fs = 1000;
+    scene s;
+    scene_init(&s, fs, 14.0, 3, 31);
+    const unsigned axes[3] = {0, 1, 2};
+    const double g[3] = {3.0, 0.0, 9.3};
+    sig_add_gravity(s.x, s.n, 3, axes, g);
+    for (unsigned k = 0; k < 3; k++)
+        sig_add_emg_noise(s.x, s.n, 3, k, fs, 0.01, 1, 400, &s.rng);
+    const double dir[3] = {0.0, 0.4, 0.9};
+    for (unsigned k = 0; k < 8; k++) {
+        const double t = 1.0 + 1.6 * k;
+        sig_add_twitch_acc(s.x, s.n, 3, axes, fs, t, 1.0, 25.0, 0.08, dir);
+        sig_add_twitch_acc(s.x, s.n, 3, axes, fs, t + 0.3, 0.3, 25.0, 0.08, dir);
+        s.truth[s.n_truth++] = t;
+        s.truth[s.n_truth++] = t + 0.3;
+    }
+    const ltr_sensor acc[3] = {LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 3, acc);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    unsigned near = 0, ends = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        if (e.ev[i].kind != LTR_EVENT_END)
+            continue;
+        ends++;
+        for (unsigned k = 0; k < s.n_truth; k++)
+            if (fabs((double)e.ev[i].onset / fs - s.truth[k]) < 0.02)
+                near++;
+    }
+    print_message("twitch in a twitch's tail: %u of %u twitches reported from their own onset "
+                  "(%u ends)\n", near, s.n_truth, ends);
+    assert_int_equal(ends, s.n_truth);
+    assert_int_equal(near, s.n_truth);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
 /* A jolt well before, with a deep valley between; and one that runs into the twitch's
  * rise (the valley is shallow): the onset is where the twitch's own hump rose. */
 static void test_jolt_then_twitch(void **state)
@@ -1019,6 +1064,7 @@ int main(void)
         cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_unseen_by_acc),
         cmocka_unit_test(test_acc_knock_not_twitch),
         cmocka_unit_test(test_burst_moved_with_acc_is_needle), cmocka_unit_test(test_jolt_then_twitch),
+        cmocka_unit_test(test_twitch_in_tail_of_twitch),
         cmocka_unit_test(test_device_marks),
         cmocka_unit_test(test_evoked_after_marked_pulse),
         cmocka_unit_test(test_pulse_with_tail_is_stim),        cmocka_unit_test(test_s16_entry),

@@ -13,6 +13,8 @@
  *       envelope is still above off (END, or CANCEL if shorter than min duration)
  *   ACTIVE/GAP --longer than max duration--> BUSY (CANCEL: voluntary contraction)
  *   BUSY --below off for gap--> IDLE
+ *   BUSY in a twitch's tail (accelerometer without EMG) --a new hump out of a deep
+ *       valley, as loud as the twitch's body--> CANDIDATE
  * A blocked lane (artifact, recovery) cancels what it had begun, learns nothing, and
  * then, if its envelope is still up (and it was not an electrode step), waits in BUSY
  * until it has settled below the off threshold.
@@ -93,6 +95,10 @@ typedef struct ltri_lane {
     int above_off;              /* the envelope is above the off threshold */
     ltri_lane_frame weak_onset, weak_rise; /* latest rise above off: its onset and frame (0 = none) */
     int settling;               /* how the last blocked stretch ended (LANE_BLOCKED...) */
+    int tail;                   /* BUSY in the tail of a twitch (accelerometer): a new hump may begin */
+    float tail_loud;            /* the twitch's half-way level (lane.c, track_peak) */
+    float tail_min;             /* the tail's lowest envelope so far, and its frame */
+    ltri_lane_frame tail_min_t;
     ltri_lane_twitch tw;
     /* Byte offset from this lane to its hump levels (a lane with hump_onset), 0 = none.
      * An offset, not a pointer: the lane may be memcpy'd along with its levels. Set by
