@@ -227,9 +227,19 @@ static size_t parse_matrix(char *text, size_t *cols, double **out)
     return rows;
 }
 
-/* rest_s > 0: rest_s seconds of synthetic rest (Gaussian noise with the SD of the
- * trial's own pre-stimulus stretch) go before every trial, as the 4-6 s between
- * pulses of the real session would (they were not recorded). */
+/* rest_s > 0: rest_s seconds of rest go before every trial, as the 4-6 s between pulses
+ * of the real session would (they were not recorded): the trial's own pre-stimulus rows
+ * (-50 .. -0.3 ms) played back and forth, as tests/real does, so that the rest has the
+ * spectrum of the trial's background. (Until 12/2026 it was white Gaussian noise of the
+ * same SD: its in-band power differs from the EMG's, and a detector sensitive to a few dB
+ * saw a step at every trial's start.) */
+static size_t mirror_pre(size_t d)
+{
+    const size_t period = 2u * (MEP_STIM_INDEX - 1u);
+    const size_t m = d % period;
+    return m <= MEP_STIM_INDEX - 1u ? m : period - m;
+}
+
 static int load_mep(const char *data_dir, const mep_file *mf, double rest_s, recording *r)
 {
     char path[4096];
@@ -290,8 +300,11 @@ static int load_mep(const char *data_dir, const mep_file *mf, double rest_s, rec
         for (size_t i = 0; i < pre; i++)
             var += (m[i * n_trials + t] - mean) * (m[i * n_trials + t] - mean);
         const double sd = isfinite(var) ? sqrt(var / (double)pre) : 0.0;
-        for (size_t i = 0; i < gap; i++)
-            r->x[t * stride + i] = (float)(sd * bench_gauss(&rng));
+        (void)sd;
+        for (size_t i = 0; i < gap; i++) {
+            const double v = m[mirror_pre(gap - i) * n_trials + t];
+            r->x[t * stride + i] = (float)(isfinite(v) ? v - mean : 0.0);
+        }
         const size_t t0 = t * stride + gap;
         for (size_t i = 0; i < len; i++) {
             const double v = m[i * n_trials + t];
