@@ -424,12 +424,13 @@ typedef struct ltr_detector ltr_detector;
 
 /** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init]
  *  With the defaults (x86-64, sessions on; bench/bench_memory has the table): one
- *  EMG channel 6128 bytes at 2 kHz (6000 at 1 kHz, 6720 at 10 kHz, 8176 at 20 kHz),
- *  each further EMG channel 3360 bytes at 2 kHz (5408 at 20 kHz). Of these, ECG
- *  cancelling (ecg_cancel = LTR_ECG_AUTO, the default) holds the beat templates and
- *  delay lines: with ecg_cancel = 0 one EMG channel is 4016 bytes at 2 kHz (3680 at
- *  20 kHz) and each further one 1392 (1056 at 20 kHz); a core built with
- *  meson -Decg=false never carries them. Limb-muscle devices can turn it off. */
+ *  EMG channel 6256 bytes at 2 kHz (6128 at 1 kHz, 6800 at 10 kHz, 8256 at 20 kHz),
+ *  each further EMG channel 3472 bytes at 2 kHz (5472 at 20 kHz; 32 channels 112016);
+ *  1 EMG + 3 accelerometer axes 8512 at 2 kHz. Of these, ECG cancelling
+ *  (ecg_cancel = LTR_ECG_AUTO, the default) holds the beat templates and delay lines:
+ *  with ecg_cancel = 0 one EMG channel is 4144 bytes at 2 kHz (3760 at 20 kHz) and
+ *  each further one 1504 (1120 at 20 kHz); a core built with meson -Decg=false never
+ *  carries them. Limb-muscle devices can turn it off. */
 LTR_API size_t ltr_detector_size(const ltr_config *cfg);
 
 /** Alignment the memory block given to ltr_detector_init must have, bytes. */
