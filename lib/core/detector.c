@@ -544,7 +544,10 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     d->mains_settle = d->has_mains ? ltri_frames(MAINS_SETTLE_S, fs, LTRI_ROUND_UP, 0) : 0;
     d->recovery_min = ltri_frames(RECOVERY_MIN_S, fs, LTRI_ROUND_UP, 0);
     d->recovery_max = ltri_frames_ms(cfg->warmup_ms, fs, LTRI_ROUND_UP, 0);
-    d->acc_knock = ltri_frames(ACC_KNOCK_PERIODS / cfg->acc_highpass_hz, fs, LTRI_ROUND_UP, 0);
+    /* acc_highpass_hz is validated only with an accelerometer axis */
+    d->acc_knock = has_sensor(d, LTR_SENSOR_ACC)
+                       ? ltri_frames(ACC_KNOCK_PERIODS / cfg->acc_highpass_hz, fs, LTRI_ROUND_UP, 0)
+                       : 0;
     if (d->recovery_max < d->recovery_min)
         d->recovery_max = d->recovery_min;
     ltri_fusion_design_init(&d->fusion, cfg, has_sensor(d, LTR_SENSOR_EMG),
