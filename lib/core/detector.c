@@ -677,8 +677,9 @@ static uint32_t context_flags(const ltr_detector *d, ltri_frame onset, uint32_t 
         if ((channels >> c & 1u) && art_of(d, c)->last_clip > onset)
             f |= LTR_FLAG_CLIPPED;
     /* A response beginning within the electromechanical window after a pulse's blanking
-     * was evoked by it (an MEP 18-30 ms after TMS, an evoked twitch). */
-    if (d->pulse_end && onset + d->stim_blank >= d->pulse_end &&
+     * was evoked by it (an MEP 18-30 ms after TMS, an evoked twitch); never one that began
+     * before the pulse (its blanked stretch may be shorter than stim_blank). */
+    if (d->pulse_end && onset + d->stim_blank >= d->pulse_end && onset >= d->pulse_onset &&
         onset < d->pulse_end + d->fusion.window) {
         f |= LTR_FLAG_EVOKED;
         *stimulus = d->pulse_onset;
