@@ -74,7 +74,9 @@ static int stop_rule(const ltri_session_design *sd, const ltri_site *x)
 
 static float habituation(const ltri_site *x)
 {
-    return x->twitches && x->first_amp > 0.0f ? x->last_amp / x->first_amp : 0.0f;
+    /* amplitudes at the edge of float range (inf / inf) give no ratio */
+    const float r = x->twitches && x->first_amp > 0.0f ? x->last_amp / x->first_amp : 0.0f;
+    return r - r == 0.0f ? r : 0.0f;
 }
 
 static void put(ltri_events *q, ltr_event_kind kind, const ltri_site *x, ltri_frame onset,
