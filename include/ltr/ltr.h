@@ -373,7 +373,7 @@ enum {
     LTR_FLAG_TRUNCATED = 1u << 7,     /**< the stream ended (flush) before the twitch did */
     LTR_FLAG_STIM = 1u << 8,          /**< artifact: stimulation pulse(s) or spike(s) */
     LTR_FLAG_NEEDLE = 1u << 9,        /**< artifact: needle movement (marked, or an electrode step) */
-    LTR_FLAG_NONFINITE = 1u << 10,    /**< artifact: NaN or Inf samples */
+    LTR_FLAG_NONFINITE = 1u << 10,    /**< artifact: NaN or Inf samples (or beyond +-1e12) */
     LTR_FLAG_DROPOUT = 1u << 11,      /**< artifact: signal stuck at one value */
     LTR_FLAG_MARKED = 1u << 12,       /**< artifact: told by the device through ltr_detector_mark */
     LTR_FLAG_TOO_SHORT = 1u << 13,    /**< cancelled: ended before min_duration_ms */

@@ -237,10 +237,13 @@ static void follow_spread(const ltri_artifact_design *d, ltri_artifact *a, float
     }
 }
 
-/* isfinite for the sample path: x - x is 0 for a finite x and NaN for NaN or +-Inf. Two
- * instructions where glibc's isfinite takes eight (callgrind); exact without -ffast-math,
- * which the core is never built with. */
-static inline int finite_x(float x) { return x - x == 0.0f; }
+/* A usable sample: finite and within +-LTRI_SAMPLE_LIMIT (any unit: volts to ADC counts
+ * are far inside it), so that differences, filter states and squares stay finite in
+ * single precision (a stream between -3e38 and 3e38 made NaN twitch amplitudes). One
+ * comparison, false for NaN; exact without -ffast-math, which the core is never built
+ * with. */
+#define LTRI_SAMPLE_LIMIT 1e12f
+static inline int finite_x(float x) { return fabsf(x) <= LTRI_SAMPLE_LIMIT; }
 
 static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
                     int s16_clipped)
