@@ -230,8 +230,13 @@ static ltr_io_status parse_signal(const char *path, uint64_t line_no, const char
         return ltri_io_fail(err, LTR_IO_ERR_FORMAT, line_no,
                             "%s:%llu: skewed signals (format %s): not supported", path,
                             (unsigned long long)line_no, fmt);
-    if (*end == '+')
+    if (*end == '+') {
         *offset = strtol(end + 1, &end, 10);
+        if (*offset < 0) /* "16+-20484": the files' length would count bytes before them */
+            return ltri_io_fail(err, LTR_IO_ERR_FORMAT, line_no,
+                                "%s:%llu: negative byte offset %ld (format %s)", path,
+                                (unsigned long long)line_no, *offset, fmt);
+    }
     if (s->format != 16 && s->format != 212 && s->format != 80)
         return ltri_io_fail(err, LTR_IO_ERR_FORMAT, line_no,
                             "%s:%llu: signal format %d: libltr reads WFDB formats 16, 212 "
