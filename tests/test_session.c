@@ -241,6 +241,70 @@ static void test_sites_found(void **state)
     sig_free(s.x);
 }
 
+/* Surface EMG and an accelerometer, no marks: a surface electrode shows no electrode
+ * step, the accelerometer shows each stroke as a jolt too brief to be a twitch. Site 1:
+ * eight strokes, the first three each eliciting a twitch; site 2 (5 s later): eight
+ * strokes without any. Both sites are found at their first stroke's activity, site 1's
+ * three twitches are counted and its cue comes after the last; site 2 is flagged. */
+#define ACC_STROKE_S 1.2
+static void test_sites_found_on_accelerometer(void **state)
+{
+    (void)state;
+    const double fs = 2000.0;
+    const size_t n = sig_frame(32.0, fs);
+    float *x = sig_alloc(n, 4);
+    sig_rng rng;
+    sig_rng_seed(&rng, 5);
+    sig_add_emg_noise(x, n, 4, 0, fs, 1.0, 20.0, 450.0, &rng);
+    const unsigned axes[3] = {1, 2, 3};
+    const double g[3] = {0.0, 0.5, 0.87};
+    sig_add_gravity(x, n, 4, axes, g);
+    for (unsigned k = 1; k < 4; k++)
+        sig_add_emg_noise(x, n, 4, k, fs, 0.003, 1.0, 400.0, &rng);
+    const double jolt_dir[3] = {0.7, 0.7, 0.0}, twitch_dir[3] = {0.0, 0.6, 0.8};
+    const double start[2] = {1.0, 16.0};
+    for (unsigned k = 0; k < 2; k++)
+        for (unsigned i = 0; i < 8; i++) {
+            const double t = start[k] + ACC_STROKE_S * i;
+            sig_add_twitch_acc(x, n, 4, axes, fs, t, 0.1, 25.0, 0.012, jolt_dir);
+            if (k == 0 && i < 3) {
+                sig_add_twitch_emg(x, n, 4, 0, fs, t + TWITCH_DELAY_S, 0.12, 8.0 - i, &rng);
+                sig_add_twitch_acc(x, n, 4, axes, fs, t + TWITCH_DELAY_S + 0.03, 0.05, 20.0,
+                                   0.04, twitch_dir);
+            }
+        }
+    const ltr_sensor sensors[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC,
+                                   LTR_SENSOR_ACC};
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, fs, 4, sensors), LTR_OK);
+    cfg.mains_hz = 0.0;
+    run_events e = {0};
+    run_config(&cfg, x, n, &e);
+    run_print(&e, fs);
+    assert_int_equal(run_count(&e, LTR_EVENT_SITE, 0), 2);
+    assert_int_equal(run_count(&e, LTR_EVENT_END, 0), 3);
+    for (unsigned k = 0; k < 2; k++) {
+        const ltr_event *b = find(&e, LTR_EVENT_SITE, k + 1);
+        const ltr_event *end = find(&e, LTR_EVENT_SITE_END, k + 1);
+        assert_non_null(b);
+        assert_non_null(end);
+        const uint64_t at = sig_frame(start[k], fs);
+        assert_true(b->onset + sig_frame(0.01, fs) >= at);
+        assert_true(b->onset <= at + sig_frame(TWITCH_DELAY_S + 0.01, fs));
+        /* the strokes that elicited a twitch are inside it: the others are each counted */
+        assert_true(ltr_event_site_strokes(end) >= 8u - (k ? 0u : 3u));
+        assert_true(ltr_event_site_strokes(end) <= 8u);
+        assert_int_equal(ltr_event_site_twitches(end), k ? 0 : 3);
+        assert_int_equal(!!(end->flags & LTR_FLAG_NO_TWITCH), k);
+    }
+    const ltr_event *cue = find(&e, LTR_EVENT_EXHAUSTED, 1);
+    assert_non_null(cue);
+    assert_true(cue->offset > sig_frame(start[0] + 2.0 * ACC_STROKE_S + TWITCH_DELAY_S, fs));
+    assert_null(find(&e, LTR_EVENT_EXHAUSTED, 2));
+    run_events_free(&e);
+    sig_free(x);
+}
+
 /* The running totals, read mid-stream: in site 2 after its third twitch and two
  * strokes without; then at the end of the stream. */
 static void test_stats(void **state)
@@ -611,16 +675,52 @@ static void test_direct_activity(void **state)
     assert_int_equal(b3->onset, 16000);
 }
 
+/* A cancelled twitch the fusion judged a needle movement, or an accelerometer jolt too
+ * brief for a twitch, is a stroke; a brief EMG-only burst (a spike) is none; the
+ * electrode step and the jolt of one stroke, 30 ms apart, count once. */
+static void test_direct_cancels(void **state)
+{
+    (void)state;
+    direct t;
+    direct_init(&t, 5, 10000.0);
+    direct_run(&t, 1000);
+    direct_found(&t, 900); /* site 1: its electrode step ... */
+    direct_run(&t, 1100);
+    const ltr_event step_jolt = {.kind = LTR_EVENT_CANCEL, .id = 1, .onset = 930, .detected = t.n,
+                                 .flags = LTR_FLAG_EMG | LTR_FLAG_ACC | LTR_FLAG_NEEDLE};
+    ltri_session_event(&t.sd, &t.s, &step_jolt, t.n, &t.q); /* ... and its jolt */
+    assert_int_equal(t.s.cur.strokes, 1);
+    direct_run(&t, 1700);
+    const ltr_event spike = {.kind = LTR_EVENT_CANCEL, .id = 2, .onset = 1600, .detected = t.n,
+                             .flags = LTR_FLAG_EMG | LTR_FLAG_TOO_SHORT};
+    ltri_session_event(&t.sd, &t.s, &spike, t.n, &t.q);
+    assert_int_equal(t.s.cur.strokes, 1);
+    direct_run(&t, 2300);
+    const ltr_event jolt = {.kind = LTR_EVENT_CANCEL, .id = 3, .onset = 2200, .detected = t.n,
+                            .flags = LTR_FLAG_ACC | LTR_FLAG_TOO_SHORT};
+    ltri_session_event(&t.sd, &t.s, &jolt, t.n, &t.q);
+    assert_int_equal(t.s.cur.strokes, 2);
+    const ltr_event both = {.kind = LTR_EVENT_CANCEL, .id = 4, .onset = 2800, .detected = t.n,
+                            .flags = LTR_FLAG_EMG | LTR_FLAG_ACC | LTR_FLAG_TOO_SHORT};
+    direct_run(&t, 2900);
+    ltri_session_event(&t.sd, &t.s, &both, t.n, &t.q);
+    assert_int_equal(t.s.cur.strokes, 3);
+    assert_int_equal(t.s.strokes, 3);
+    assert_null(direct_find(&t, LTR_EVENT_SITE, 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sites_marked), cmocka_unit_test(test_sites_found),
+        cmocka_unit_test(test_sites_found_on_accelerometer),
         cmocka_unit_test(test_stats),        cmocka_unit_test(test_blocks),
         cmocka_unit_test(test_off),          cmocka_unit_test(test_config),
         cmocka_unit_test(test_direct_late_reports),
         cmocka_unit_test(test_direct_time_rule),
         cmocka_unit_test(test_direct_twitch_holds_cue),
         cmocka_unit_test(test_direct_activity),
+        cmocka_unit_test(test_direct_cancels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

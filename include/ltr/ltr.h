@@ -297,8 +297,8 @@ typedef struct ltr_config {
      *  Default 1. */
     unsigned session;
     /** Without LTR_MARK_INSERTION marks, a needle movement (a marked LTR_MARK_NEEDLE,
-     *  or an electrode step or needle click the detector found) after this long without
-     *  one begins a new site, ms. With no marks at all, "without one" means without any
+     *  or an electrode step, needle click or brief accelerometer jolt the detector
+     *  found) after this long without one begins a new site, ms. With no marks at all, "without one" means without any
      *  activity (no movement found, no twitch: found movements miss some strokes), and
      *  the site is dated back to the first twitch-like activity after the gap (the
      *  insertional activity of an insertion the detector did not find). Pistoning runs at about 1-2 strokes a second (Hong

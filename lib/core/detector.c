@@ -647,11 +647,12 @@ size_t ltr_detector_max_events(const ltr_detector *det, size_t n_frames)
     const size_t per_lane = n_frames / lane_design(det, &lanes_of(det)[0])->confirm + 2;
     size_t bound = 2 * det->n_lanes * per_lane + n_frames / det->merge_gap + 2;
     /* Session: each stroke (a pending mark, or a found movement: one artifact stretch
-     * each) may end a site, begin one and give a stop cue (3); a cue and a site end may
-     * fall due (2); flush gives a cue and ends two sites (3), and its padding frames may
-     * close one more artifact stretch (3). */
+     * each, or a cancelled twitch that was a jolt: at most one per twitch begun) may end
+     * a site, begin one and give a stop cue (3); a cue and a site end may fall due (2);
+     * flush gives a cue and ends two sites (3), and its padding frames may close one
+     * more artifact stretch (3). */
     if (det->session.on)
-        bound += 3 * (det->n_marks + n_frames / det->merge_gap + 2) + 5;
+        bound += 3 * (det->n_marks + n_frames / det->merge_gap + det->n_lanes * per_lane + 2) + 5;
     return bound + ltri_events_waiting(&det->events);
 }
 

@@ -13,6 +13,11 @@
  * (< 120 ms on the accelerometer lane, bench/README), with a margin. A twitch that has
  * begun by then holds the decision until it is over. */
 #define STROKE_WAIT_S 0.25
+/* Movements found this close together are one: an electrode step (artifact.c) and the
+ * jolt the fusion judges a needle movement come from the same stroke, up to a blanking
+ * and a confirmation apart; pistoning strokes come >= 0.5 s apart (1-2 Hz, the
+ * simulator's assumption, lib/sim/scenario.c). */
+#define STROKE_MERGE_S 0.2
 /* A finished site takes late reports this long beyond the longest twitch and the
  * accelerometer's confirmation window, s (a twitch's END comes after its offset). */
 #define SETTLE_MARGIN_S 0.1
@@ -26,6 +31,7 @@ void ltri_session_design_init(ltri_session_design *sd, const ltr_config *cfg)
     sd->stop_strokes = cfg->stop_strokes;
     sd->stop_frames = cfg->stop_ms > 0.0 ? ltri_frames_ms(cfg->stop_ms, fs, LTRI_ROUND_UP, 1) : 0;
     sd->wait = ltri_frames(STROKE_WAIT_S, fs, LTRI_ROUND_UP, 1);
+    sd->merge = ltri_frames(STROKE_MERGE_S, fs, LTRI_ROUND_UP, 1);
     sd->settle = ltri_frames_ms(cfg->max_duration_ms + cfg->fusion_window_ms, fs, LTRI_ROUND_UP, 1) +
                  ltri_frames(SETTLE_MARGIN_S, fs, LTRI_ROUND_UP, 0);
 }
@@ -204,6 +210,9 @@ void ltri_session_stroke(const ltri_session_design *sd, ltri_session *s, ltri_fr
         return;
     if (how == LTRI_STROKE_FOUND && s->marks)
         return; /* the device tells its movements: the ones found would count twice */
+    if (how == LTRI_STROKE_FOUND && s->last_stroke != LTRI_NO_FRAME &&
+        (frame > s->last_stroke ? frame - s->last_stroke : s->last_stroke - frame) < sd->merge)
+        return; /* one movement found twice: its electrode step, then its jolt */
     if (how != LTRI_STROKE_FOUND)
         s->marks = 1;
     if (how == LTRI_STROKE_INSERTION)
@@ -248,6 +257,20 @@ void ltri_session_stroke(const ltri_session_design *sd, ltri_session *s, ltri_fr
     }
 }
 
+/* A cancelled twitch that was a needle movement: the fusion saw the accelerometer move
+ * with the EMG's first rise (LTR_FLAG_NEEDLE: a jolt of the needle), or the accelerometer
+ * jolted for less than the shortest twitch moves it (acc_min_duration_ms; a twitch's
+ * contraction and relaxation take 100 ms or more, Fuglevand et al. 1993). On a surface
+ * electrode, which shows no electrode step, the accelerometer is what sees the strokes.
+ * A marked movement was counted from its mark. */
+static int moved_needle(const ltr_event *ev)
+{
+    if (ev->flags & LTR_FLAG_MARKED)
+        return 0;
+    const uint32_t jolt = LTR_FLAG_ACC | LTR_FLAG_TOO_SHORT;
+    return (ev->flags & LTR_FLAG_NEEDLE) || (ev->flags & jolt) == jolt;
+}
+
 void ltri_session_event(const ltri_session_design *sd, ltri_session *s, const ltr_event *ev,
                         ltri_frame n, ltri_events *q)
 {
@@ -255,7 +278,11 @@ void ltri_session_event(const ltri_session_design *sd, ltri_session *s, const lt
         return;
     switch (ev->kind) {
     case LTR_EVENT_BEGIN: s->twitch_open = 1; break;
-    case LTR_EVENT_CANCEL: s->twitch_open = 0; break; /* a spike, a click: no activity */
+    case LTR_EVENT_CANCEL:
+        s->twitch_open = 0; /* a spike, a click: no activity */
+        if (moved_needle(ev))
+            ltri_session_stroke(sd, s, ev->onset, LTRI_STROKE_FOUND, n, q);
+        break;
     case LTR_EVENT_END: {
         s->twitch_open = 0;
         activity(sd, s, ev->onset, ev->offset);

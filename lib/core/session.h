@@ -7,7 +7,8 @@
  * - strokes: needle movements the device marks (LTR_MARK_NEEDLE, LTR_MARK_INSERTION)
  *   or, while it marks none, the needle movements the detector finds (artifact
  *   stretches of an electrode step or a needle click: LTR_FLAG_NEEDLE, or an
- *   LTR_FLAG_STIM the device did not mark);
+ *   LTR_FLAG_STIM the device did not mark; cancelled twitches that were a jolt of the
+ *   needle or an accelerometer jolt too brief for a twitch), one found twice counted once;
  * - twitches: the detector's own BEGIN, END and CANCEL events.
  * A site begins at an insertion mark or, without those, at a stroke after site_gap of
  * none (without any marks: of no activity at all, movement or twitch, the site then
@@ -45,6 +46,7 @@ typedef struct ltri_session_design {
     uint64_t gap;          /* a stroke after this many frames without one begins a site */
     uint32_t stop_strokes; /* N, 0 = no stroke rule */
     uint64_t stop_frames;  /* T, 0 = no time rule */
+    uint64_t merge;        /* movements found within this many frames are one */
     uint64_t wait;         /* frames a stroke has to elicit a twitch before the rule is checked */
     uint64_t settle;       /* frames a finished site still takes late twitch reports */
 } ltri_session_design;
