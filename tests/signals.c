@@ -420,6 +420,32 @@ void sig_add_wander(float *buf, size_t n_frames, unsigned n_ch, unsigned ch, dou
     }
 }
 
+void sig_add_qrs(float *buf, size_t n_frames, unsigned n_ch, unsigned ch, double fs,
+                 double t_r_s, double r_amplitude, double scale)
+{
+    SIG_REQUIRE_CHANNEL(buf, n_frames, n_ch, ch);
+    SIG_REQUIRE_RATE(fs);
+    SIG_REQUIRE(isfinite(t_r_s) && isfinite(r_amplitude) && isfinite(scale) && scale > 0.0);
+    static const double wave[3][3] = {
+        /* centre s, width s, height (lib/sim/render.c) */
+        {-0.028, 0.008, -0.12},
+        {0.0, 0.009, 1.0},
+        {0.030, 0.010, -0.30},
+    };
+    const double r = t_r_s * fs, half = 0.08 * scale * fs;
+    for (double f = ceil(r - half); f < r + half; f++) {
+        if (f < 0.0 || f >= (double)n_frames)
+            continue;
+        const double u = (f - r) / fs;
+        double v = 0.0;
+        for (int k = 0; k < 3; k++) {
+            const double x = (u - scale * wave[k][0]) / (scale * wave[k][1]);
+            v += wave[k][2] * exp(-0.5 * x * x);
+        }
+        buf[(size_t)f * n_ch + ch] += (float)(r_amplitude * v);
+    }
+}
+
 void sig_add_stim_pulses(float *buf, size_t n_frames, unsigned n_ch, unsigned ch, double fs,
                          double start_s, double end_s, double rate_hz, double width_s,
                          double amplitude)

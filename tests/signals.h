@@ -109,6 +109,13 @@ void sig_add_sine(float *buf, size_t n_frames, unsigned n_ch, unsigned ch, doubl
 void sig_add_wander(float *buf, size_t n_frames, unsigned n_ch, unsigned ch, double fs,
                     double amplitude, double freq_hz);
 
+/** A QRS complex with its R peak at t_r_s: Gaussian Q, R and S waves as ltr simulate's
+ *  (after McSharry et al. 2003: Q -0.12 at -28 ms, width 8 ms; R 1 at 0, 9 ms; S -0.30 at
+ *  +30 ms, 10 ms), times and widths scaled by `scale` (1: the simulator's; < 1 narrower),
+ *  times r_amplitude; added within +-(80 ms x scale) of the R peak. */
+void sig_add_qrs(float *buf, size_t n_frames, unsigned n_ch, unsigned ch, double fs,
+                 double t_r_s, double r_amplitude, double scale);
+
 /**
  * Electrical stimulation: a biphasic rectangular pulse (+amplitude for width_s,
  * then -amplitude for width_s) starting at frames sig_frame(start_s + k / rate_hz)

@@ -118,7 +118,8 @@ static void invariance_at(double fs, unsigned ecg_cancel)
 }
 
 /* LTR_ECG_AUTO. 30 s of one EMG channel and an accelerometer: background EMG, twitches
- * every 1.7 s, and either a heart (QRS R peak 30 times the EMG's rms, larger than the twitches, RR 0.8 s with 4 %
+ * every 1.7 s, and either a heart (sig_add_qrs at 0.6 of the simulator's widths, R peak 30 times
+ * the EMG's rms, larger than the twitches, RR 0.8 s with 4 %
  * beat-to-beat jitter, as ltr simulate's) or an evoked train (one fixed MEP-like
  * response of the same size, exactly every 0.8 s: a stimulator's clock). */
 static float *auto_session(double fs, int heart, size_t *n_frames)
@@ -142,16 +143,17 @@ static float *auto_session(double fs, int heart, size_t *n_frames)
     const size_t period = sig_frame(0.8, fs);
     double t_r = 0.5;
     for (size_t k = 0; t_r < dur - 0.5; k++) {
-        const size_t r = heart ? sig_frame(t_r, fs) : sig_frame(0.5, fs) + k * period;
-        for (size_t i = r - sig_frame(0.06, fs); i < r + sig_frame(0.06, fs) && i < n; i++) {
-            const double u = ((double)i - (double)r) / fs;
-            const double v = heart ? -0.12 * exp(-0.5 * pow((u + 0.022) / 0.005, 2)) +
-                                         exp(-0.5 * pow(u / 0.005, 2)) -
-                                         0.3 * exp(-0.5 * pow((u - 0.022) / 0.006, 2))
-                                   : exp(-0.5 * pow((u + 0.008) / 0.003, 2)) -
-                                         1.3 * exp(-0.5 * pow(u / 0.004, 2)) +
-                                         0.5 * exp(-0.5 * pow((u - 0.010) / 0.005, 2));
-            x[i * 4] += (float)(30.0 * v);
+        if (heart) {
+            sig_add_qrs(x, n, 4, 0, fs, t_r, 30.0, 0.6);
+        } else {
+            const size_t r = sig_frame(0.5, fs) + k * period;
+            for (size_t i = r - sig_frame(0.06, fs); i < r + sig_frame(0.06, fs) && i < n; i++) {
+                const double u = ((double)i - (double)r) / fs;
+                const double v = exp(-0.5 * pow((u + 0.008) / 0.003, 2)) -
+                                 1.3 * exp(-0.5 * pow(u / 0.004, 2)) +
+                                 0.5 * exp(-0.5 * pow((u - 0.010) / 0.005, 2));
+                x[i * 4] += (float)(30.0 * v);
+            }
         }
         t_r += 0.8 * (1.0 + 0.04 * sig_gauss(&rng));
     }

@@ -135,6 +135,23 @@ static score score_events(const scene *s, const run_events *e, double extra_shif
     return r;
 }
 
+/* ENDs whose onset lies within tol_s of a true onset (each END counted once per true
+ * twitch it is near); *ends: all ENDs. */
+static unsigned ends_near_truth(const scene *s, const run_events *e, double tol_s, unsigned *ends)
+{
+    unsigned near = 0;
+    *ends = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        if (e->ev[i].kind != LTR_EVENT_END)
+            continue;
+        (*ends)++;
+        for (unsigned k = 0; k < s->n_truth; k++)
+            if (fabs((double)e->ev[i].onset / s->fs - s->truth[k]) < tol_s)
+                near++;
+    }
+    return near;
+}
+
 /* Every event is well formed: BEGIN before END/CANCEL of its id, ordered fields, no NaN. */
 static void check_well_formed(const run_events *e)
 {
@@ -199,15 +216,8 @@ static void weak_twitches_scene(scene *s, int heart)
     scene_init(s, 2000.0, 60.0, 1, 2024);
     sig_add_emg_noise(s->x, s->n, 1, 0, s->fs, 1.0, 20, emg_hi(s->fs), &s->rng);
     add_twitches(s, 0, 1.0, 2.6, 2.0, 44);
-    for (double t_r = 0.5; heart && t_r < 59.5; t_r += 0.8 * (1.0 + 0.04 * sig_gauss(&s->rng))) {
-        const size_t r = sig_frame(t_r, s->fs);
-        for (size_t i = r - sig_frame(0.08, s->fs); i < r + sig_frame(0.08, s->fs) && i < s->n; i++) {
-            const double u = ((double)i - (double)r) / s->fs;
-            s->x[i] += (float)(37.0 * (-0.12 * exp(-0.5 * pow((u + 0.028) / 0.008, 2)) +
-                                       exp(-0.5 * pow(u / 0.009, 2)) -
-                                       0.3 * exp(-0.5 * pow((u - 0.030) / 0.010, 2))));
-        }
-    }
+    for (double t_r = 0.5; heart && t_r < 59.5; t_r += 0.8 * (1.0 + 0.04 * sig_gauss(&s->rng)))
+        sig_add_qrs(s->x, s->n, 1, 0, s->fs, t_r, 37.0, 1.0);
 }
 
 static void test_weak_twitches_past_heart(void **state)
@@ -813,15 +823,8 @@ static void jolt_then_twitch(double lead, double jolt_g)
     run_events e = {0};
     run_config(&cfg, s.x, s.n, &e);
     check_well_formed(&e);
-    unsigned near = 0, ends = 0;
-    for (size_t i = 0; i < e.n; i++) {
-        if (e.ev[i].kind != LTR_EVENT_END)
-            continue;
-        ends++;
-        for (unsigned k = 0; k < s.n_truth; k++)
-            if (fabs((double)e.ev[i].onset / fs - s.truth[k]) < 0.02)
-                near++;
-    }
+    unsigned ends;
+    const unsigned near = ends_near_truth(&s, &e, 0.02, &ends);
     print_message("jolt %.0f ms before: %u of %u twitches reported from their own onset "
                   "(%u ends)\n", 1e3 * lead, near, s.n_truth, ends);
     assert_int_equal(ends, s.n_truth);
@@ -858,15 +861,8 @@ static void test_twitch_in_tail_of_twitch(void **state)
     run_events e = {0};
     run_config(&cfg, s.x, s.n, &e);
     check_well_formed(&e);
-    unsigned near = 0, ends = 0;
-    for (size_t i = 0; i < e.n; i++) {
-        if (e.ev[i].kind != LTR_EVENT_END)
-            continue;
-        ends++;
-        for (unsigned k = 0; k < s.n_truth; k++)
-            if (fabs((double)e.ev[i].onset / fs - s.truth[k]) < 0.02)
-                near++;
-    }
+    unsigned ends;
+    const unsigned near = ends_near_truth(&s, &e, 0.02, &ends);
     print_message("twitch in a twitch's tail: %u of %u twitches reported from their own onset "
                   "(%u ends)\n", near, s.n_truth, ends);
     assert_int_equal(ends, s.n_truth);

@@ -450,6 +450,28 @@ static void test_wander(void **state)
     sig_free(buf);
 }
 
+/* The QRS: its R peak where asked (Q and S pull it down by less than 1 %), the S wave
+ * below the baseline after it, nothing beyond +-80 ms x scale, only the asked channel. */
+static void test_qrs(void **state)
+{
+    (void)state;
+    const double fs = 1000.0;
+    const size_t n = 1000;
+    for (int k = 0; k < 2; k++) {
+        const double scale = k ? 0.6 : 1.0;
+        float *buf = sig_alloc(n, 2);
+        sig_add_qrs(buf, n, 2, 1, fs, 0.5, 10.0, scale);
+        assert_float_equal(buf[500 * 2 + 1], 10.0, 0.1);
+        assert_true(peak_abs(buf, 2, 1, 0, n) <= 10.0 + 1e-6);
+        assert_true(buf[(500 + (size_t)(30 * scale)) * 2 + 1] < -2.0);
+        const size_t half = (size_t)ceil(80 * scale);
+        assert_true(peak_abs(buf, 2, 1, 0, 500 - half) == 0.0);
+        assert_true(peak_abs(buf, 2, 1, 500 + half, n) == 0.0);
+        assert_true(peak_abs(buf, 2, 0, 0, n) == 0.0);
+        sig_free(buf);
+    }
+}
+
 static void test_stim_pulses(void **state)
 {
     (void)state;
@@ -629,6 +651,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rng_deterministic),
+        cmocka_unit_test(test_qrs),
         cmocka_unit_test(test_rng_moments),
         cmocka_unit_test(test_noise_deterministic),
         cmocka_unit_test(test_noise_rms),
