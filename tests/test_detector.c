@@ -681,6 +681,60 @@ static void burst_with_jolt(double lead_s, run_events *e)
     sig_free(s.x);
 }
 
+/* Therapist hand motion on the accelerometer: 3.5-4.5 Hz sway (hand movement stays below
+ * 5 Hz) of the size of a twitch's jolt, 0.6 s at a time, between twitches. Its strongest
+ * components leak through the 5 Hz high-pass as slow humps: none is a twitch (cancelled,
+ * LTR_FLAG_MOTION), while the twitches (18 Hz mechanical response) are all found. */
+static void test_hand_motion_not_twitch(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 20.0, 4, 53);
+    add_background(&s, 0);
+    const double g[3] = {0.2, 0.3, 9.5 / 9.81};
+    add_accelerometer(&s, g);
+    add_twitches(&s, 0, 1.0, 4.0, 4.0, 9);
+    const double dir[3] = {0.0, 0.6, 0.8};
+    add_acc_twitches(&s, 0.02, dir, 0.03);
+    const double pi = 3.14159265358979323846;
+    const double sway[3][2] = {{13.0, 4.3}, {15.5, 3.8}, {18.0, 4.6}}; /* start s, Hz */
+    const double len = 0.6, edge = 0.25;
+    for (unsigned m = 0; m < 3; m++)
+        for (size_t i = sig_frame(sway[m][0], fs); i < sig_frame(sway[m][0] + len, fs); i++) {
+            const double t = (double)i / fs - sway[m][0];
+            const double taper = t < edge         ? 0.5 * (1.0 - cos(pi * t / edge))
+                                 : t > len - edge ? 0.5 * (1.0 - cos(pi * (len - t) / edge))
+                                                  : 1.0;
+            const double v = taper * sin(2.0 * pi * sway[m][1] * t);
+            s.x[i * s.n_ch + 1] += (float)(0.7 * v);
+            s.x[i * s.n_ch + 3] += (float)(0.7 * v);
+        }
+    const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 4, both);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    unsigned in_sway = 0, found = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        if (e.ev[i].kind != LTR_EVENT_END)
+            continue;
+        const double on = (double)e.ev[i].onset / fs;
+        in_sway += on > 12.9;
+        for (unsigned k = 0; k < s.n_truth; k++)
+            found += fabs(on - s.truth[k]) < 0.05;
+    }
+    print_message("hand motion: %u twitches in the sway, %zu motion cancels, %u of %u found\n",
+                  in_sway, run_count(&e, LTR_EVENT_CANCEL, LTR_FLAG_MOTION | LTR_FLAG_ACC), found,
+                  s.n_truth);
+    assert_int_equal(in_sway, 0);
+    assert_true(run_count(&e, LTR_EVENT_CANCEL, LTR_FLAG_MOTION | LTR_FLAG_ACC) >= 1);
+    assert_true(found >= s.n_truth - 1);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
 /* A knock on the accelerometer (a biphasic 20 ms pulse of twice its +-8 g range, clipped
  * at the rail, as ltr simulate's cable tug) between twitches: reported as a clipping
  * artifact, and the band-pass's ringing after it is no twitch; the twitches 1.5 s from
@@ -1059,7 +1113,8 @@ int main(void)
         cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
         cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_unseen_by_acc),
         cmocka_unit_test(test_acc_knock_not_twitch),
-        cmocka_unit_test(test_burst_moved_with_acc_is_needle), cmocka_unit_test(test_jolt_then_twitch),
+        cmocka_unit_test(test_burst_moved_with_acc_is_needle),
+        cmocka_unit_test(test_hand_motion_not_twitch), cmocka_unit_test(test_jolt_then_twitch),
         cmocka_unit_test(test_twitch_in_tail_of_twitch),
         cmocka_unit_test(test_device_marks),
         cmocka_unit_test(test_evoked_after_marked_pulse),

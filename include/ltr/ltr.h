@@ -387,7 +387,10 @@ enum {
     /** LTR_EVENT_SITE_END: the site gave no twitch */
     LTR_FLAG_NO_TWITCH = 1u << 16,
     /** LTR_EVENT_SITE_END: its twitches had stopped (LTR_EVENT_EXHAUSTED was given) */
-    LTR_FLAG_STOPPED = 1u << 17
+    LTR_FLAG_STOPPED = 1u << 17,
+    /** cancelled: an accelerometer event whose energy lay at the band's lower edge, below
+     *  the twitch band: hand motion, not a twitch */
+    LTR_FLAG_MOTION = 1u << 18
 };
 
 /** One detector output. */

@@ -40,6 +40,7 @@ typedef struct ltri_lane_slot {
     uint32_t channels;       /* channel mask */
     ltr_sensor sensor;
     float energy, amp_sq;    /* this frame's inputs */
+    float hi;                /* accelerometer: this frame's energy in the twitch band */
 } ltri_lane_slot;
 
 typedef struct ltri_fusion_design {

@@ -81,6 +81,8 @@ typedef struct ltri_lane_twitch {
     float floor_lin;     /* noise floor when it began */
     float peak_sq;       /* largest squared band-passed amplitude */
     uint32_t flags;      /* LTR_FLAG_TOO_LONG, _TOO_SHORT, _ARTIFACT, _TRUNCATED */
+    float band_all, band_hi; /* accelerometer: energy summed over the event, all of the
+                                band and its twitch band (ltri_lane_note_band) */
     int by_scan;         /* begun by the scan, and the envelope has not crossed the on
                             threshold since */
 } ltri_lane_twitch;
@@ -144,6 +146,16 @@ void ltri_lane_reset(ltri_lane *l);
  */
 ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t,
                               float env, float amp_sq, int blocked);
+
+/* Accelerometer: after a step, add this frame's energy (all of the band, and its
+ * twitch band) to the event in progress, if one is. [RT] */
+static inline void ltri_lane_note_band(ltri_lane *l, float all, float hi)
+{
+    if (l->state == LANE_CANDIDATE || l->state == LANE_ACTIVE || l->state == LANE_GAP) {
+        l->tw.band_all += all;
+        l->tw.band_hi += hi;
+    }
+}
 
 /* End of stream: close an open twitch (END with LTR_FLAG_TRUNCATED, or CANCEL). */
 ltri_lane_news ltri_lane_finish(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t);

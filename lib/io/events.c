@@ -20,7 +20,7 @@
 static const char *const flag_names[] = {
     "emg", "acc", "fused", "clipped", "near_artifact", "too_long", "artifact",
     "truncated", "stim", "needle", "nonfinite", "dropout", "marked", "too_short",
-    "evoked", "unseen", "no_twitch", "stopped",
+    "evoked", "unseen", "no_twitch", "stopped", "motion",
 };
 #define N_FLAGS (sizeof flag_names / sizeof flag_names[0])
 
