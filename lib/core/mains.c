@@ -201,7 +201,17 @@ static inline void update_lines(unsigned n, float ge, float *restrict a, float *
 }
 
 /* The line count in use, rounded to 4, as a constant for each call site: the
- * loops above are then fully unrolled into 1-3 vector operations. */
+ * loops above are then fully unrolled into 1-3 vector operations. Without vector
+ * registers (a Cortex-M4F) the three unrolled copies are only larger code for the same
+ * scalar operations: there one loop over the rounded count runs them, in the same
+ * order (the same results, bit for bit). */
+#if !(defined(__SSE2__) || defined(__ARM_NEON) || defined(__ALTIVEC__) || defined(__riscv_vector))
+#define BY_GROUPS(n, call)                                                                         \
+    do {                                                                                           \
+        const unsigned nn_ = ((n) + 3u) & ~3u;                                                     \
+        call;                                                                                      \
+    } while (0)
+#else
 #define BY_GROUPS(n, call)                                                                         \
     do {                                                                                           \
         if ((n) <= 4u) {                                                                           \
@@ -215,6 +225,7 @@ static inline void update_lines(unsigned n, float ge, float *restrict a, float *
             call;                                                                                  \
         }                                                                                          \
     } while (0)
+#endif
 
 /* ------------------------------------------------------------ oscillator */
 
