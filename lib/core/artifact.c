@@ -306,7 +306,8 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     int sharp = 0;
     if (a->pulse_at) {
         follow_pulse(d, a, x, n);
-    } else if (warm && a->scale > 0.0f && jump > d->spike_ratio * a->scale) {
+    } else if (jump > d->spike_ratio * a->scale && warm && a->scale > 0.0f) {
+        /* (the rarely true term first: the terms have no side effects) */
         if (a->last_jump * SHARPNESS < jump) {
             /* out of a calm signal in one frame: an artifact edge (physiological waves
              * steepen gradually) */
@@ -333,8 +334,8 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
         a->calm_at = 0;     /* follows it is no rise out of calm */
     } else if (a->spread_from) {
         follow_spread(d, a, x, n);
-    } else if (warm && a->scale > 0.0f && n - a->calm_at <= d->spread_rise &&
-               fabsf(x - a->calm_x) > d->spread_ratio * a->scale) {
+    } else if (fabsf(x - a->calm_x) > d->spread_ratio * a->scale && warm && a->scale > 0.0f &&
+               n - a->calm_at <= d->spread_rise) {
         a->spread_from = a->calm_at + 1;
         a->spread_base = a->calm_x;
         a->spread_sign = x > a->calm_x ? 1.0f : -1.0f;
