@@ -714,7 +714,9 @@ static void test_step_one_is_step_and_advance(void **state)
             EXPECT(memcmp(&ya, &yb, sizeof ya) == 0, "%.0f Hz, sample %zu: %g vs %g", fs, i,
                    (double)ya, (double)yb);
         }
-        EXPECT(memcmp(&ta, &tb, sizeof ta) == 0 && memcmp(&ca, &cb, sizeof ca) == 0,
+        /* the whole state but step_one's own look-ahead (y_next, y_next_at: last) */
+        EXPECT(memcmp(&ta, &tb, sizeof ta) == 0 &&
+                   memcmp(&ca, &cb, offsetof(ltri_mains_channel, y_next)) == 0,
                "%.0f Hz: states differ", fs);
         assert_int_equal(ltri_mains_query(&d, &tb, NULL), LTRI_MAINS_LOCKED);
         sig_free(x);

@@ -141,7 +141,7 @@ static int after_pulse(const ltri_artifact_design *d, ltri_artifact *a, uint64_t
 
 /* A suspected pulse is confirmed when the signal is back; forgotten when it is not
  * back within the look-ahead (then it was a real, large, slower wave). */
-static void follow_pulse(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n)
+LTRI_NOINLINE static void follow_pulse(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n)
 {
     const uint64_t at = a->pulse_at - 1;
     if (fabsf(x - a->pulse_base) <= RETURN_FRACTION * a->pulse_jump) {
@@ -158,7 +158,7 @@ static void follow_pulse(const ltri_artifact_design *d, ltri_artifact *a, float 
 /* An edge out of calm signal: blank it now; at the end of the blanking, a signal back
  * at base makes it a stimulation pulse (with an amplifier tail), one still away an
  * electrode step (needle movement). from: the first frame to blank. */
-static void open_edge(const ltri_artifact_design *d, ltri_artifact *a, uint64_t from, uint64_t n,
+LTRI_NOINLINE static void open_edge(const ltri_artifact_design *d, ltri_artifact *a, uint64_t from, uint64_t n,
                       float base, float peak)
 {
     ltri_artifact_blank(d, a, from, n + 1 + d->stim_blank, LTR_FLAG_STIM);
@@ -175,7 +175,7 @@ static void open_edge(const ltri_artifact_design *d, ltri_artifact *a, uint64_t 
 
 /* An edge judged an electrode step at input frame n: subtract what is left of it from
  * the output frames after the blanking, decaying at the rate it decayed during it. */
-static void start_step(const ltri_artifact_design *d, ltri_artifact *a, uint64_t n)
+LTRI_NOINLINE static void start_step(const ltri_artifact_design *d, ltri_artifact *a, uint64_t n)
 {
     const float e2 = a->step_lp - a->edge_base, e1 = a->step_mid;
     /* single precision, once a step: the per-frame decay over half the blanking */
@@ -196,7 +196,7 @@ static void start_step(const ltri_artifact_design *d, ltri_artifact *a, uint64_t
 /* Follow a suspected smeared pulse (see CALM .. SPREAD_KEEP): still rising, its tail
  * checked frame by frame, confirmed as an edge after spread_decay tail frames, or
  * forgotten at the first frame that does not fit. */
-static void follow_spread(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n)
+LTRI_NOINLINE static void follow_spread(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n)
 {
     const uint64_t calm = a->spread_from - 1;
     const int rising = n - calm <= d->spread_rise; /* the pulse's own frames */
@@ -245,24 +245,11 @@ static void follow_spread(const ltri_artifact_design *d, ltri_artifact *a, float
 #define LTRI_SAMPLE_LIMIT 1e12f
 static inline int finite_x(float x) { return fabsf(x) <= LTRI_SAMPLE_LIMIT; }
 
-static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
-                    int s16_clipped)
+/* An open edge (verdict_at set): its excursion followed through the blanking, judged at
+ * its end. Out of line: rare, and the common path then saves fewer registers. */
+LTRI_NOINLINE static void follow_edge(const ltri_artifact_design *d, ltri_artifact *a, float x,
+                                      uint64_t n)
 {
-    if (!finite_x(x)) {
-        ltri_artifact_blank(d, a, n, n + 1, LTR_FLAG_NONFINITE);
-        a->same = 0;
-        return;
-    }
-    if (!a->started) {
-        /* Fill the line with the first value so the filters start without a step. */
-        for (unsigned i = 0; i < d->line_len; i++)
-            a->line[i].x = x;
-        a->last = a->hold = a->baseline = a->origin = x;
-        a->started = 1;
-    }
-    const float jump = fabsf(x - a->last);
-    a->same = (x == a->last) ? a->same + 1 : 0;
-    const int warm = a->scale_n >= SCALE_WARMUP;
     if (a->verdict_at && n < a->verdict_at) {
         if (fabsf(x - a->edge_base) > a->edge_peak)
             a->edge_peak = fabsf(x - a->edge_base);
@@ -294,10 +281,33 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
             start_step(d, a, n);
         }
     }
+}
+
+static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
+                    int s16_clipped)
+{
+    if (!finite_x(x)) {
+        ltri_artifact_blank(d, a, n, n + 1, LTR_FLAG_NONFINITE);
+        a->same = 0;
+        return;
+    }
+    if (!a->started) {
+        /* Fill the line with the first value so the filters start without a step. */
+        for (unsigned i = 0; i < d->line_len; i++)
+            a->line[i].x = x;
+        a->last = a->hold = a->baseline = a->origin = x;
+        a->started = 1;
+    }
+    const float jump = fabsf(x - a->last);
+    a->same = (x == a->last) ? a->same + 1 : 0;
+    const int warm = a->scale_n >= SCALE_WARMUP;
+    if (a->verdict_at)
+        follow_edge(d, a, x, n);
     int sharp = 0;
     if (a->pulse_at) {
         follow_pulse(d, a, x, n);
-    } else if (warm && a->scale > 0.0f && jump > d->spike_ratio * a->scale) {
+    } else if (jump > d->spike_ratio * a->scale && warm && a->scale > 0.0f) {
+        /* (the rarely true term first: the terms have no side effects) */
         if (a->last_jump * SHARPNESS < jump) {
             /* out of a calm signal in one frame: an artifact edge (physiological waves
              * steepen gradually) */
@@ -324,8 +334,8 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
         a->calm_at = 0;     /* follows it is no rise out of calm */
     } else if (a->spread_from) {
         follow_spread(d, a, x, n);
-    } else if (warm && a->scale > 0.0f && n - a->calm_at <= d->spread_rise &&
-               fabsf(x - a->calm_x) > d->spread_ratio * a->scale) {
+    } else if (fabsf(x - a->calm_x) > d->spread_ratio * a->scale && warm && a->scale > 0.0f &&
+               n - a->calm_at <= d->spread_rise) {
         a->spread_from = a->calm_at + 1;
         a->spread_base = a->calm_x;
         a->spread_sign = x > a->calm_x ? 1.0f : -1.0f;

@@ -145,6 +145,13 @@ static inline float ltri_flush_out(float v)
 static inline ltri_real ltri_run_sections(const ltri_biquad *restrict sec,
                                           ltri_real (*restrict z)[2], unsigned n, ltri_real y)
 {
+    /* Unrolled at gcc -O2 too (a firmware's usual level keeps the loop): on the
+     * Cortex-M4F its counter and pointers cost 4 of a section's ~28 instructions (QEMU,
+     * 1 EMG channel at 2 kHz: 1075 -> 1056 instructions a sample, +772 B of .text for
+     * the single-column cascades of process_emg1 and condition_frame). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 8
+#endif
     for (unsigned i = 0; i < n; i++) {
         const ltri_biquad *b = &sec[i];
         const ltri_real s1 = z[i][0], s2 = z[i][1];

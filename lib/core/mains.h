@@ -128,6 +128,11 @@ typedef struct ltri_mains_channel {
     float a0[LTRI_MAINS_MAX_LINES], b0[LTRI_MAINS_MAX_LINES]; /**< weights at the last tick */
     float g;                    /**< LMS gain now */
     uint32_t epoch;
+    /* ltri_mains_step_one's own: the canceller's output for the next sample, computed
+     * in the pass that updated the weights and turned the references; valid while
+     * the tracker's tick_left is y_next_at - 1 (0: not valid). */
+    float y_next;
+    uint32_t y_next_at;
 } ltri_mains_channel;
 
 /** Design for sample rate fs_hz (250 .. 50000), mains_hz 50, 60 or
