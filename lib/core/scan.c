@@ -48,6 +48,24 @@
  * windows' are but fed only with ratios under the window's detection level: a twitch
  * the scan sees does not lift it, a heavy-tailed background (ECG, whose QRS complexes
  * fill the window a quarter of the time) does. */
+/* Measured and not kept (12/2026, fresh seeds 100-119, low_snr 0.584 at these values;
+ * "real" = tests/real limits): every gain in sensitivity was paid on real recordings.
+ * - MARGIN_DB 1: low_snr 0.686, pooled 0.832 (surface_basic -0.014, mains_60hz -0.010),
+ *   but MEPFeatX ID02/ID03/ID05 lose MEPs and biosppy rest rises to 8.4/min (limit 5.8);
+ *   on the 64/128 ms windows only (-1 dB): 0.663, still ID02 and biosppy fail.
+ * - ROBUST_FROM 0 (robust levels for every window): 0.669, MEPFeatX fails (a TMS pulse
+ *   the artifact detector leaves unblanked fires the 16 ms window and the onset CUSUM
+ *   dates the twitch at the pulse, 30 ms before the MEP); trimming or winsorizing the
+ *   windows' largest 1-2 blocks, or demanding energy in the newest 8 ms for PERSIST
+ *   verdicts, does not stop that and costs weak twitches (0.40-0.58).
+ * - A blip (an envelope crossing never confirmed) not restarting the scan's memory:
+ *   0.611, pooled 0.833, but the same unblanked TMS pulse begins one MEPFeatX ID05 twitch
+ *   14 ms before its pulse (detection 0.90 -> 0.85).
+ * - Onset: an onset CUSUM ratio adapted to the firing window, or the maximum-likelihood
+ *   change time (approximated GLR, Staude et al. 2001): no better (0.582-0.589).
+ * - RING_CAP 3-4: 0.28-0.43 (a weak twitch's own blocks reach 4-8x); GATE_DB 4: 0.603,
+ *   pooled unchanged. Blanking TMS-like pulses in artifact.c looks like the way to
+ *   unlock the first three. */
 /* Onset: Page's CUSUM for a rise of the block energy to ONSET_RATIO x the level. */
 #define ONSET_RATIO 2.5f
 #define MARGIN_DB 2.0f
