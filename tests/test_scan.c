@@ -121,6 +121,33 @@ static void test_frozen_frames_teach_nothing(void **state)
     assert_false(ltri_scan_begins(&f.d, &f.s, f.t + f.d.memory - 1) && f.s.on);
 }
 
+/* A blip the lane forgets (an envelope excursion never confirmed: 20 ms 15 dB over the
+ * background) turns nothing on after it and does not date a later burst; the scan does not wait
+ * its memory after it: a 5 dB burst 40 ms later is found, dated from its own start. */
+static void test_forgotten_blip(void **state)
+{
+    (void)state;
+    fixture f;
+    setup(&f);
+    push(&f, 1.0, 6.0, 1, NULL);
+    const ltri_lane_frame from = f.t;
+    /* (the lane's candidate holds the scan off while the blip lasts) */
+    push(&f, pow(10.0, 1.5), 0.02, 1, NULL);
+    ltri_lane_frame first = 0;
+    ltri_scan_forget(&f.d, &f.s, from, f.t - 1);
+    assert_false(f.s.on);
+    for (uint32_t i = 1; i <= 5u; i++) /* the blip's 5 blocks */
+        assert_true(f.s.ring[(f.s.pos - i) & (LTRI_SCAN_RING - 1u)] <= f.s.bg);
+    push(&f, 1.0, 0.04, 1, &first);
+    assert_int_equal(first, 0);
+    const ltri_lane_frame start = f.t;
+    push(&f, pow(10.0, 0.5), 0.15, 0, &first);
+    if (first == 0)
+        fail_msg("a 5 dB burst 40 ms after a forgotten blip was not found");
+    assert_true(first < start + (ltri_lane_frame)(0.15 * FS));
+    assert_true(f.onset >= start - f.d.block);
+}
+
 /* Off where the design leaves it off: accelerometer lanes, needle-rate EMG. */
 static void test_enabled_only_for_surface_emg(void **state)
 {
@@ -142,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_finds_weak_burst),
         cmocka_unit_test(test_deaf_to_one_transient),
         cmocka_unit_test(test_frozen_frames_teach_nothing),
+        cmocka_unit_test(test_forgotten_blip),
         cmocka_unit_test(test_enabled_only_for_surface_emg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -288,7 +288,9 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
         track_peak(d, l, t, env, amp_sq);
         if (env < nz->thr_off) {
             l->state = LANE_IDLE; /* a blip, never reported */
-            free_scan(d, l, t);
+            /* no evidence for the scan, but no reason to wait either (scan.c) */
+            if (d->scan.enabled)
+                ltri_scan_forget(&d->scan, ltri_lane_scan_of(l), l->since, t);
             if (env <= nz->thr_quiet)
                 l->last_quiet = t;
             return LANE_NONE;

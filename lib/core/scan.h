@@ -147,6 +147,13 @@ static inline int ltri_scan_begins(const ltri_scan_design *d, const ltri_scan *s
  * before the last twitch or artifact. */
 ltri_lane_frame ltri_scan_onset(const ltri_scan_design *d, const ltri_scan *s);
 
+/* The envelope rose over the on threshold at lane frame `from` and fell back under the
+ * off threshold at t without being confirmed (a blip): the blocks since then (and the
+ * one being summed) enter the windows at most at the background, so a blip is no
+ * evidence of a burst, and the scan goes on at once instead of waiting its memory. */
+void ltri_scan_forget(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame from,
+                      ltri_lane_frame t);
+
 /* The lane is no longer in a twitch or an artifact from lane frame t on. */
 static inline void ltri_scan_free(ltri_scan *s, ltri_lane_frame t) { s->free_from = t; }
 
