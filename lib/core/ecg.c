@@ -395,6 +395,7 @@ static void bootstrap(const ltri_ecg_design *d, ltri_ecg_channel *c, float u)
          * beat: the end of the window, in the snippet's time */
         c->last_det = c->boot_m - d->n_pre + (uint64_t)((int64_t)d->n_win - 1 + shift);
         c->last_learn = c->last_ok = c->last_det;
+        c->rr_boot = 1;
         c->k_cap = 0;
     }
 }
@@ -461,13 +462,20 @@ static void commit(const ltri_ecg_design *d, ltri_ecg_channel *c)
     if (rr_ok) {
         if (c->rr_avg > 0.0f && c->n_learnt >= LTRI_ECG_LOCK_BEATS)
             rr_ok = timely && rrf >= RR_RATIO_MIN * c->rr_avg && rrf <= RR_RATIO_MAX * c->rr_avg;
-        if (c->rr_avg > 0.0f) {
+        if (c->rr_boot) {
+            /* the interval from the bootstrap beat spans the beats of the search
+             * period, which the matched filter did not run on (emggo's ECG: 1.6 s
+             * for an RR of 0.58 s, the running RR then took 8 s to come down and
+             * every true beat meanwhile was early, held to RHO_DETECT_EARLY): not
+             * an RR */
+        } else if (c->rr_avg > 0.0f) {
             const float step = RR_STEP * c->rr_avg, dr = rrf - c->rr_avg;
             c->rr_avg += RR_GAIN * (dr > step ? step : dr < -step ? -step : dr);
         } else {
             c->rr_avg = rrf;
         }
     }
+    c->rr_boot = 0;
     c->last_det = c->cand_m;
     if (timely)
         c->last_ok = c->cand_m;

@@ -160,6 +160,7 @@ typedef struct ltri_ecg_channel {
     uint64_t last_learn;   /* ... of the last learnt beat */
     uint64_t last_ok;      /* ... of the last beat detected on time (the rhythm's reference) */
     float rr_avg;          /* running RR, decimated samples (0: none yet) */
+    int rr_boot;           /* the next interval starts at the bootstrap beat (not an RR) */
     /* best filter peak waiting for its hold time */
     int cand;
     uint64_t cand_m;
