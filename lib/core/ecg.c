@@ -129,6 +129,13 @@
 #define HRV_STEADY 0.12f
 #define HRV_RUN 4u
 
+/* The scan is hushed (ltri_ecg_in_beat) over the part of a subtracted beat whose
+ * template is at least this fraction of its largest sample (-20 dB): the residual
+ * there is the canceller's error on the QRS; after it (the T wave and the band-pass's
+ * ringing, band-passed at 30 Hz) the residual is far under the background, and a
+ * twitch starting there must be seen from its onset. */
+#define HUSH_LEVEL 0.1f
+
 /* Template tapers: short at the start (the QRS onset must be subtracted),
  * longer at the end (the high-pass ringing dies out). */
 #define TAPER_IN_MS 4.0
@@ -298,14 +305,22 @@ static float taper(const ltri_ecg_design *d, uint32_t k)
 static void template_energies(const ltri_ecg_design *d, ltri_ecg_channel *c)
 {
     const float *t = c->mem + d->off_tmpl;
-    float hh = 0.0f, tt = 0.0f;
+    float hh = 0.0f, tt = 0.0f, top = 0.0f;
     for (uint32_t k = 0; k < d->n_tmpl; k++) {
         tt += t[k] * t[k];
+        top = fmaxf(top, fabsf(t[k]));
         if (k + 1 == d->n_win)
             hh = tt;
     }
     c->hh = hh;
     c->tt = tt;
+    /* the loud part of the beat (ltri_ecg_in_beat): up to its last sample of at least
+     * HUSH_LEVEL of the largest */
+    uint32_t end = 0;
+    for (uint32_t k = 0; k < d->n_tmpl; k++)
+        if (fabsf(t[k]) >= HUSH_LEVEL * top)
+            end = k + 1;
+    c->loud_end = (float)end;
 }
 
 /* Shift the template so that its QRS onset sits n_margin samples after its
@@ -704,6 +719,7 @@ float ltri_ecg_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float x)
         } else if (p >= 0.0f) {
             y -= c->amp * template_at(d, c, p);
         }
+        c->loud = c->active && p < c->loud_end;
     }
     c->n++;
     return y;
