@@ -160,6 +160,7 @@ typedef struct ltri_ecg_channel {
     uint64_t last_learn;   /* ... of the last learnt beat */
     uint64_t last_ok;      /* ... of the last beat detected on time (the rhythm's reference) */
     float rr_avg;          /* running RR, decimated samples (0: none yet) */
+    int rr_boot;           /* the next interval starts at the bootstrap beat (not an RR) */
     /* best filter peak waiting for its hold time */
     int cand;
     uint64_t cand_m;
@@ -167,6 +168,8 @@ typedef struct ltri_ecg_channel {
     /* the beat being subtracted from the output */
     int subtract;          /* this beat is subtracted (the template is learnt) */
     int active, pending_blend;
+    int loud;              /* the output is in the loud part of the beat (ltri_ecg_in_beat) */
+    float loud_end;        /* template samples from its start to the end of the loud part */
     uint64_t s_int;        /* start of the template in input frames: s_int + s_frac */
     float s_frac;
     float amp;             /* template scale (0: detected but not subtracted) */
@@ -218,9 +221,11 @@ int ltri_ecg_design_init(ltri_ecg_design *d, double fs_hz);
  *  is NULL. [init] */
 size_t ltri_ecg_channel_size(const ltri_ecg_design *d);
 
-/** Nonzero while a detected beat's template is being subtracted from the output
- *  (the output is then not background: a residual of the complex may be in it). [RT] */
-static inline int ltri_ecg_in_beat(const ltri_ecg_channel *c) { return c->active; }
+/** Nonzero while the loud part of a detected beat's template (its samples from the
+ *  start to the last of at least 0.3 of its largest) is being subtracted from the
+ *  output (the output is then not background: a residual of the complex may be in
+ *  it). [RT] */
+static inline int ltri_ecg_in_beat(const ltri_ecg_channel *c) { return c->loud; }
 
 /** The fixed delay D of ltri_ecg_step, input frames. [RT] */
 uint32_t ltri_ecg_delay(const ltri_ecg_design *d);
