@@ -131,14 +131,11 @@
 #define HRV_RUN 3u
 
 /* The scan is hushed (ltri_ecg_in_beat) over the part of a subtracted beat whose
- * template is at least this fraction of its largest sample (-10 dB): the residual
- * there is the canceller's error on the QRS's main deflections; after it (the T wave
- * and the band-pass's ringing, band-passed at 30 Hz) the residual is far under the
- * background, and a twitch starting there must be seen from its onset. Fresh
- * ecg_trunk F1 against the level: 0.1 0.891, 0.2 0.896, 0.3 0.907, 0.5 0.908 (the
- * whole template, with the heart rule's former 8 pairs: 0.862, 0.1 then 0.865); the
- * emggo rows of the real-data check are the same at 0.1 and 0.3. */
-#define HUSH_LEVEL 0.3f
+ * template is at least this fraction of its largest sample (-20 dB): the residual
+ * there is the canceller's error on the QRS; after it (the T wave and the band-pass's
+ * ringing, band-passed at 30 Hz) the residual is far under the background, and a
+ * twitch starting there must be seen from its onset. */
+#define HUSH_LEVEL 0.1f
 
 /* Template tapers: short at the start (the QRS onset must be subtracted),
  * longer at the end (the high-pass ringing dies out). */

@@ -222,7 +222,7 @@ int ltri_ecg_design_init(ltri_ecg_design *d, double fs_hz);
 size_t ltri_ecg_channel_size(const ltri_ecg_design *d);
 
 /** Nonzero while the loud part of a detected beat's template (its samples from the
- *  start to the last of at least 0.3 of its largest) is being subtracted from the
+ *  start to the last of at least a tenth of its largest) is being subtracted from the
  *  output (the output is then not background: a residual of the complex may be in
  *  it). [RT] */
 static inline int ltri_ecg_in_beat(const ltri_ecg_channel *c) { return c->loud; }
