@@ -48,9 +48,10 @@ static void start(lane_run *r, ltr_sensor sensor)
     r->log.n = 0;
 }
 
-static void step(lane_run *r, float env, int blocked)
+/* One frame: envelope env, squared band-passed amplitude amp_sq. */
+static void step_amp(lane_run *r, float env, float amp_sq, int blocked)
 {
-    const ltri_lane_news news = ltri_lane_step(&r->d, &r->l, r->t, env, env, blocked);
+    const ltri_lane_news news = ltri_lane_step(&r->d, &r->l, r->t, env, amp_sq, blocked);
     if (news != LANE_NONE && r->log.n < 16) {
         r->log.kind[r->log.n] = news;
         r->log.at[r->log.n] = r->t;
@@ -59,6 +60,8 @@ static void step(lane_run *r, float env, int blocked)
     }
     r->t++;
 }
+
+static void step(lane_run *r, float env, int blocked) { step_amp(r, env, env, blocked); }
 
 static void feed(lane_run *r, float env, unsigned frames)
 {
@@ -91,7 +94,9 @@ static void test_step_begins_and_ends(void **state)
 }
 
 /* Shorter than confirm: a blip, never reported. Longer than confirm but shorter than
- * min_duration (20 ms EMG): BEGIN, then CANCEL flagged too short. */
+ * min_duration (20 ms EMG), its band-passed signal a lone spike: BEGIN, then CANCEL
+ * flagged too short. The same envelope over a band-passed signal that stays at its peak
+ * (a compound response, lane.c AMP_SPAN_MS) is a twitch: BEGIN, END. */
 static void test_short_steps(void **state)
 {
     (void)state;
@@ -101,13 +106,21 @@ static void test_short_steps(void **state)
     feed(&r, LOUD, 8);
     feed(&r, BACKGROUND, 200);
     assert_int_equal(r.log.n, 0);
-    feed(&r, LOUD, 15);
+    for (unsigned i = 0; i < 15; i++) /* the band-passed signal: one loud frame */
+        step_amp(&r, LOUD, i == 3 ? LOUD : BACKGROUND, 0);
     feed(&r, BACKGROUND, 200);
     assert_int_equal(r.log.n, 2);
     assert_int_equal(r.log.kind[0], LANE_BEGIN);
     assert_int_equal(r.log.kind[1], LANE_CANCEL);
     assert_true(r.log.tw[1].flags & LTR_FLAG_TOO_SHORT);
     assert_int_equal(r.log.tw[1].offset - r.log.tw[1].onset, 15);
+    feed(&r, LOUD, 15); /* the band-passed signal as loud throughout */
+    feed(&r, BACKGROUND, 200);
+    assert_int_equal(r.log.n, 4);
+    assert_int_equal(r.log.kind[2], LANE_BEGIN);
+    assert_int_equal(r.log.kind[3], LANE_END);
+    assert_int_equal(r.log.tw[3].flags, 0);
+    assert_int_equal(r.log.tw[3].offset - r.log.tw[3].onset, 15);
 }
 
 /* The accelerometer's minimum is 80 ms: a 50 ms jolt is cancelled there, where the

@@ -51,6 +51,11 @@ typedef struct ltri_lane_design {
     float valley_ratio;      /* how deep, as an envelope ratio */
     float level_step;        /* hump tracker: ratio between levels */
     int hump_onset;          /* accelerometer with no EMG: onset where the main hump rose */
+    uint32_t min_span;       /* surface EMG (TKEO envelope): a twitch shorter than
+                                min_duration stands if its band-passed signal spans this
+                                long at half its peak (lane.c, AMP_SPAN_MS); 0 = never */
+    uint32_t min_short;      /* ... and lasts this long (frames) */
+    float span_noise;        /* ... over this many times the envelope floor (power) */
 } ltri_lane_design;
 
 /* Levels of the accelerometer hump tracker: 3 dB apart from the floor up (48 dB). */
@@ -63,6 +68,22 @@ typedef struct ltri_lane_design {
 typedef struct ltri_lane_levels {
     ltri_lane_frame up[LTRI_LANE_LEVELS];
 } ltri_lane_levels;
+
+/* Levels of the band-passed amplitude tracker: 3 dB apart (power), 48 dB. */
+#define LTRI_AMP_LEVELS 16u
+
+/* Where the squared band-passed amplitude first reached each level since the envelope
+ * was last near the floor (a lane with ltri_lane_design.min_span): enough to find where
+ * it first reached half its final peak amplitude, however the peak grew. */
+typedef struct ltri_amp_span {
+    float base;                    /* level 0 (0: nothing since the reset) */
+    float peak_sq;                 /* largest squared amplitude since the reset */
+    float next;                    /* the next level: base * 2^n */
+    ltri_lane_frame t0;            /* frame of the first sample since the reset */
+    ltri_lane_frame last_half;     /* last frame at half the peak amplitude or more */
+    uint32_t n;                    /* levels reached */
+    uint16_t up[LTRI_AMP_LEVELS];  /* first frame at or above base * 2^k, minus t0 */
+} ltri_amp_span;
 
 /* A lane's twitch, in lane frames (timebase.h; filter delays not removed). */
 
@@ -102,6 +123,7 @@ typedef struct ltri_lane {
     float tail_min;             /* the tail's lowest envelope so far, and its frame */
     ltri_lane_frame tail_min_t;
     ltri_lane_twitch tw;
+    ltri_amp_span span;         /* a lane with min_span only */
     /* Byte offset from this lane to its hump levels (a lane with hump_onset), 0 = none.
      * An offset, not a pointer: the lane may be memcpy'd along with its levels. Set by
      * ltri_lane_attach_levels; ltri_lane_reset keeps it. */
