@@ -298,12 +298,13 @@ typedef struct ltr_config {
     unsigned session;
     /** Without LTR_MARK_INSERTION marks, a needle movement (a marked LTR_MARK_NEEDLE,
      *  or an electrode step, needle click or brief accelerometer jolt the detector
-     *  found) after this long without one begins a new site, ms. With no marks at all, "without one" means without any
-     *  activity (no movement found, no twitch: found movements miss some strokes), and
-     *  the site is dated back to the first twitch-like activity after the gap (the
-     *  insertional activity of an insertion the detector did not find). Pistoning runs at about 1-2 strokes a second (Hong
-     *  1994, "fast-in fast-out"), so strokes of one bout are < 1.2 s apart; moving to
-     *  another site takes longer (assumption). Default 2000 ms. */
+     *  found) after this long without one begins a new site, ms. With no marks at all,
+     *  "without one" means without any activity (no movement found, no twitch: found
+     *  movements miss some strokes), and the site is dated back to the first
+     *  twitch-like activity after the gap (the insertional activity of an insertion the
+     *  detector did not find). Pistoning runs at about 1-2 strokes a second (Hong 1994,
+     *  "fast-in fast-out"), so strokes of one bout are < 1.2 s apart; moving to another
+     *  site takes longer (assumption). Default 2000 ms. */
     double site_gap_ms;
     /** "Twitches have stopped": a site that gave twitches has gone this many strokes
      *  without one. Clinicians piston until local twitch responses are no longer

@@ -183,7 +183,9 @@ ltr_io_status ltr_io_write_sidecar(FILE *f, const ltr_config *cfg, const char *i
           "      \"unseen\": \"cancelled: an EMG twitch the accelerometer did not see\",\n"
           "      \"no_twitch\": \"site: it gave no twitch (superficial, or the trigger point was "
           "missed)\",\n"
-          "      \"stopped\": \"site: its twitches had stopped (a site_stopped row)\"\n"
+          "      \"stopped\": \"site: its twitches had stopped (a site_stopped row)\",\n"
+          "      \"motion\": \"cancelled: an accelerometer event below the twitch band (hand "
+          "motion)\"\n"
           "    }\n  },\n",
           f);
     column(f, "latency_ms", "Detection latency",
