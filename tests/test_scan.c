@@ -2,8 +2,7 @@
  * Tests of lib/core/scan.c, driven directly: squared samples of white noise with a
  * known variance go through ltri_scan_push, and what the scan says is checked: quiet on
  * the background, on for a burst 5 dB over it with its onset found, deaf to a single
- * transient and to a short wave, and taught nothing by frames the lane says are not
- * background.
+ * transient, and taught nothing by frames the lane says are not background.
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <stdarg.h>
@@ -106,25 +105,6 @@ static void test_deaf_to_one_transient(void **state)
     assert_int_equal(first, 0);
 }
 
-/* A short wave (two blocks 7 dB over the background, then background: the TMS
- * artifact's wave in MEPFeatX, ~5 ms, 30 ms before the MEP) turns nothing on: the
- * 16 and 32 ms windows stay up after it, but its energy is no longer arriving. */
-static void test_deaf_to_short_wave(void **state)
-{
-    (void)state;
-    for (unsigned seed = 1; seed <= 20; seed++) {
-        fixture f;
-        setup(&f);
-        sig_rng_seed(&f.rng, seed);
-        push(&f, 1.0, 6.0, 1, NULL);
-        ltri_lane_frame first = 0;
-        push(&f, pow(10.0, 0.7), 2.0 * f.d.block / FS, 1, &first);
-        push(&f, 1.0, 0.3, 1, &first);
-        if (first != 0)
-            fail_msg("seed %u: a two-block wave began a twitch", seed);
-    }
-}
-
 /* Frames the lane says are not background (a twitch, an artifact) teach the scan
  * nothing: its background level stays where the background put it. */
 static void test_frozen_frames_teach_nothing(void **state)
@@ -188,7 +168,6 @@ int main(void)
         cmocka_unit_test(test_quiet_on_background),
         cmocka_unit_test(test_finds_weak_burst),
         cmocka_unit_test(test_deaf_to_one_transient),
-        cmocka_unit_test(test_deaf_to_short_wave),
         cmocka_unit_test(test_frozen_frames_teach_nothing),
         cmocka_unit_test(test_forgotten_blip),
         cmocka_unit_test(test_enabled_only_for_surface_emg),

@@ -65,34 +65,11 @@
  * - Onset: an onset CUSUM ratio adapted to the firing window, or the maximum-likelihood
  *   change time (approximated GLR, Staude et al. 2001): no better (0.582-0.589).
  * - RING_CAP 3-4: 0.28-0.43 (a weak twitch's own blocks reach 4-8x); GATE_DB 4: 0.603,
- *   pooled unchanged. Blanking TMS-like pulses in artifact.c looked like the way to
- *   unlock the first three; the wave is not sharp enough for that (see arriving,
- *   below), which keeps it from beginning twitches instead. */
+ *   pooled unchanged. Blanking TMS-like pulses in artifact.c looks like the way to
+ *   unlock the first three. */
 /* Onset: Page's CUSUM for a rise of the block energy to ONSET_RATIO x the level. */
 #define ONSET_RATIO 2.5f
 #define MARGIN_DB 2.0f
-/* The 128 ms window, where the weakest twitches are found, at 1 dB over its level (the
- * margin the measurements above asked for), now that the 16 and 32 ms windows
- * no longer begin twitches on a short transient (arriving, below). Fresh seeds
- * 100-119: low_snr 0.615 -> 0.633, surface_basic 0.948 -> 0.954, ecg_trunk 0.850 ->
- * 0.852, mains_60hz 0.967 -> 0.957 and voluntary 0.909 -> 0.900 (worse), pooled 0.846
- * both; tune 0.852 -> 0.855; real backgrounds with injected real MEPs (bench/injected.py)
- * seeds 1-3 0.404 -> 0.407, 4-6 0.431 -> 0.442; tests/real unchanged but biosppy rest
- * 4.8 -> 5.4/min (limit 5.8), MEPFeatX ID10_1 other 5.25 -> 6.00/min (limit 9.0);
- * bench_accuracy --mep-only mean F1 0.813 -> 0.819 (ID03 + rest 0.881 -> 0.918, ID06 +
- * rest 0.718 -> 0.769). 1 dB on the 64 ms window too, or 0-0.5 dB on the 128 ms
- * one: biosppy rest 6.0-7.2/min, over its limit. */
-#define WEAK_MARGIN_DB 1.0f
-/* Arriving: a 16 or 32 ms window's (k < ROBUST_FROM) verdict counts only while the
- * newest block holds at least the 16 ms window's mean, energy still coming in. A short
- * transient (the TMS artifact's wave in MEPFeatX: 5-10 uV for ~5 ms, 2-3 blocks at the
- * ring's cap, then background) lifts those windows for as long as it stays in them,
- * after it is over; a twitch's energy keeps arriving. (The wave is not sharp in that
- * recording: its largest jumps are 2-4x the typical one, ordinary EMG values, so
- * artifact.c cannot blank it without blanking MEPs: SPREAD_RATIO 20 or 12 lost 1 or 21
- * of 364 MEPs.) On all four windows: low_snr 0.530 (a weak twitch's blocks fluctuate
- * around the level); on the short ones alone at MARGIN_DB 2: low_snr 0.596, pooled
- * 0.843. */
 #define MIN_DB 3.0f
 #define PERSIST 2u
 /* A heavy-tailed background: its 128 ms window's 99.5th percentile this far over it. */
@@ -129,7 +106,6 @@ void ltri_scan_design_init(ltri_scan_design *d, const ltr_config *cfg, ltr_senso
     d->blocks_per_s = (float)(1.0 / block_s);
     d->gate = (float)pow(10.0, 0.1 * GATE_DB);
     d->min_ratio = (float)pow(10.0, 0.1 * MIN_DB);
-    d->weak = (float)pow(10.0, 0.1 * (WEAK_MARGIN_DB - MARGIN_DB));
     d->cfar_alpha = (float)(block_s / CFAR_TAU_S);
     d->cfar_up = (float)(CFAR_UP_DB_PER_S * block_s);
     d->cfar_down = (float)(CFAR_DOWN_DB_PER_S * block_s);
@@ -204,7 +180,7 @@ static void learn(const ltri_scan_design *d, ltri_scan *s, const float *ratio, f
         }
     } else {
         const unsigned last = LTRI_SCAN_WINDOWS - 1;
-        if (ratio[last] <= s->q[last] * s->margin * d->weak) /* its detection level */
+        if (ratio[last] <= s->q[last] * s->margin)
             s->tail *= ratio[last] > s->tail ? d->q_up_f : d->q_down_f;
         for (unsigned k = 0; k < ROBUST_FROM; k++)
             s->q[k] *= ratio[k] > s->q[k] ? d->q_up_f : d->q_down_f;
@@ -323,12 +299,9 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
         return;
     }
     uint32_t shortest = 0; /* blocks of the shortest window that is on */
-    const int arriving = 4.0f * v >= s->wsum[0]; /* the 16 ms window holds 4 blocks */
-    for (unsigned k = LTRI_SCAN_WINDOWS; k-- > 0;) {
-        const float margin = k == LTRI_SCAN_WINDOWS - 1 ? s->margin * d->weak : s->margin;
-        if (ratio[k] > fmaxf(s->q[k] * margin, d->min_ratio) && (k >= ROBUST_FROM || arriving))
+    for (unsigned k = LTRI_SCAN_WINDOWS; k-- > 0;)
+        if (ratio[k] > fmaxf(s->q[k] * s->margin, d->min_ratio))
             shortest = 4u << k;
-    }
     if (hushed) /* a heartbeat being cancelled: its residual is no burst */
         shortest = 0;
     /* on for PERSIST verdicts in a row: a transient's tail (a stimulus artifact) lifts

@@ -32,11 +32,8 @@
  *    deviation after a 2 s learning period), tracked directly for the 16 and 32 ms
  *    windows (frequent artifact tails lift it) and extrapolated from the median and the
  *    90th percentile in dB for the 64 and 128 ms ones (the background's own twitches, a
- *    few % of the time, do not lift it); plus 2 dB (1 dB for the 128 ms window), plus a
- *    constant-false-alarm-rate margin that holds rises of the scan to 0.4/s; and never
- *    under 3 dB; a 16 or 32 ms window counts only while energy is still arriving (the
- *    newest block at least the 16 ms window's mean): a short transient's wave lifts
- *    them after it is over (MEPFeatX's TMS artifact);
+ *    few % of the time, do not lift it); plus 2 dB, plus a constant-false-alarm-rate margin that holds
+ *    rises of the scan to 0.4/s; and never under 3 dB;
  *  - a background whose 128 ms window is itself heavy-tailed (its tracked 99.5th
  *    percentile, fed with the ratios under the detection level only, at 3 dB or more:
  *    ECG, end-plate spikes, insertional activity) turns the scan off: its small
@@ -76,7 +73,6 @@ typedef struct ltri_scan_design {
     float m_up_f, h_down_f;  /* the median's step and the 90th percentile's fall, factors */
     float onset_a, onset_b;  /* the onset CUSUM's slope and offset */
     float gate, min_ratio;   /* GATE_DB, MIN_DB as energy ratios */
-    float weak;              /* the 128 ms window's margin over the others' (WEAK_MARGIN_DB) */
     float cfar_alpha, cfar_up, cfar_down, blocks_per_s;
 } ltri_scan_design;
 
