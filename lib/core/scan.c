@@ -65,8 +65,11 @@
  * - Onset: an onset CUSUM ratio adapted to the firing window, or the maximum-likelihood
  *   change time (approximated GLR, Staude et al. 2001): no better (0.582-0.589).
  * - RING_CAP 3-4: 0.28-0.43 (a weak twitch's own blocks reach 4-8x); GATE_DB 4: 0.603,
- *   pooled unchanged. Blanking TMS-like pulses in artifact.c looks like the way to
- *   unlock the first three. */
+ *   pooled unchanged. MEPFeatX's TMS artifact is a smooth 5-10 uV wave of ~5 ms, no
+ *   edge: artifact.c cannot blank it without blanking MEPs (a looser smeared-pulse rule
+ *   lost 1-21 of 364). Counting the 16/32 ms windows only while energy still arrives,
+ *   with the 128 ms window at 1 dB (branch h15tms): low_snr 0.633 but ecg_trunk, mains
+ *   and voluntary -0.01 to -0.015 and the tune seeds 0.876 -> 0.866: not kept. */
 /* Onset: Page's CUSUM for a rise of the block energy to ONSET_RATIO x the level. */
 #define ONSET_RATIO 2.5f
 #define MARGIN_DB 2.0f
