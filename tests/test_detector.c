@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,23 +134,6 @@ static score score_events(const scene *s, const run_events *e, double extra_shif
         r.median_latency = lat[n_lat / 2];
     }
     return r;
-}
-
-/* ENDs whose onset lies within tol_s of a true onset (each END counted once per true
- * twitch it is near); *ends: all ENDs. */
-static unsigned ends_near_truth(const scene *s, const run_events *e, double tol_s, unsigned *ends)
-{
-    unsigned near = 0;
-    *ends = 0;
-    for (size_t i = 0; i < e->n; i++) {
-        if (e->ev[i].kind != LTR_EVENT_END)
-            continue;
-        (*ends)++;
-        for (unsigned k = 0; k < s->n_truth; k++)
-            if (fabs((double)e->ev[i].onset / s->fs - s->truth[k]) < tol_s)
-                near++;
-    }
-    return near;
 }
 
 /* Every event is well formed: BEGIN before END/CANCEL of its id, ordered fields, no NaN. */
@@ -901,39 +885,61 @@ static void test_weak_emg_timed_by_acc(void **state)
     sig_free(s.x);
 }
 
+/* Three accelerometer axes alone at 1 kHz for 14 s: gravity and sensor noise. */
+static void acc_alone_scene(scene *s, uint64_t seed)
+{
+    scene_init(s, 1000.0, 14.0, 3, seed);
+    const unsigned axes[3] = {0, 1, 2};
+    const double g[3] = {3.0, 0.0, 9.3};
+    sig_add_gravity(s->x, s->n, 3, axes, g);
+    for (unsigned k = 0; k < 3; k++)
+        sig_add_emg_noise(s->x, s->n, 3, k, s->fs, 0.01, 1, 400, &s->rng);
+}
+
+/* The detector on an acc_alone_scene reports every true twitch, each from its own onset
+ * (within 20 ms): one END per true twitch, and each near one. */
+static void assert_own_onsets(scene *s, const char *what)
+{
+    const ltr_sensor acc[3] = {LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, s->fs, 3, acc);
+    run_events e = {0};
+    run_config(&cfg, s->x, s->n, &e);
+    check_well_formed(&e);
+    unsigned near = 0, ends = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        if (e.ev[i].kind != LTR_EVENT_END)
+            continue;
+        ends++;
+        for (unsigned k = 0; k < s->n_truth; k++)
+            if (fabs((double)e.ev[i].onset / s->fs - s->truth[k]) < 0.02)
+                near++;
+    }
+    print_message("%s: %u of %u twitches reported from their own onset (%u ends)\n", what, near,
+                  s->n_truth, ends);
+    assert_int_equal(ends, s->n_truth);
+    assert_int_equal(near, s->n_truth);
+    run_events_free(&e);
+    sig_free(s->x);
+}
+
 /* On the accelerometer, the jolt of the hand that moves the needle comes 20-90 ms before
  * the twitch it elicits: the twitch is reported from its own onset, not the jolt's. */
 static void jolt_then_twitch(double lead, double jolt_g)
 {
-    const double fs = 1000;
     scene s;
-    scene_init(&s, fs, 14.0, 3, 29);
+    acc_alone_scene(&s, 29);
     const unsigned axes[3] = {0, 1, 2};
-    const double g[3] = {3.0, 0.0, 9.3};
-    sig_add_gravity(s.x, s.n, 3, axes, g);
-    for (unsigned k = 0; k < 3; k++)
-        sig_add_emg_noise(s.x, s.n, 3, k, fs, 0.01, 1, 400, &s.rng);
     const double jolt_dir[3] = {1.0, 0.2, 0.0}, twitch_dir[3] = {0.0, 0.4, 0.9};
     for (unsigned k = 0; k < 9; k++) {
         const double t = 1.0 + 1.4 * k;
-        sig_add_twitch_acc(s.x, s.n, 3, axes, fs, t - lead, 0.3, 25.0, jolt_g, jolt_dir);
-        sig_add_twitch_acc(s.x, s.n, 3, axes, fs, t, 1.0, 15.0, 0.08, twitch_dir);
+        sig_add_twitch_acc(s.x, s.n, 3, axes, s.fs, t - lead, 0.3, 25.0, jolt_g, jolt_dir);
+        sig_add_twitch_acc(s.x, s.n, 3, axes, s.fs, t, 1.0, 15.0, 0.08, twitch_dir);
         s.truth[s.n_truth++] = t;
     }
-    const ltr_sensor acc[3] = {LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
-    ltr_config cfg;
-    ltr_config_default(&cfg, fs, 3, acc);
-    run_events e = {0};
-    run_config(&cfg, s.x, s.n, &e);
-    check_well_formed(&e);
-    unsigned ends;
-    const unsigned near = ends_near_truth(&s, &e, 0.02, &ends);
-    print_message("jolt %.0f ms before: %u of %u twitches reported from their own onset "
-                  "(%u ends)\n", 1e3 * lead, near, s.n_truth, ends);
-    assert_int_equal(ends, s.n_truth);
-    assert_int_equal(near, s.n_truth);
-    run_events_free(&e);
-    sig_free(s.x);
+    char what[32];
+    snprintf(what, sizeof what, "jolt %.0f ms before", 1e3 * lead);
+    assert_own_onsets(&s, what);
 }
 
 /* Accelerometer alone: a twitch 300 ms after a strong one (the next needle stroke's),
@@ -942,36 +948,18 @@ static void jolt_then_twitch(double lead, double jolt_g)
 static void test_twitch_in_tail_of_twitch(void **state)
 {
     (void)state;
-    const double fs = 1000;
     scene s;
-    scene_init(&s, fs, 14.0, 3, 31);
+    acc_alone_scene(&s, 31);
     const unsigned axes[3] = {0, 1, 2};
-    const double g[3] = {3.0, 0.0, 9.3};
-    sig_add_gravity(s.x, s.n, 3, axes, g);
-    for (unsigned k = 0; k < 3; k++)
-        sig_add_emg_noise(s.x, s.n, 3, k, fs, 0.01, 1, 400, &s.rng);
     const double dir[3] = {0.0, 0.4, 0.9};
     for (unsigned k = 0; k < 8; k++) {
         const double t = 1.0 + 1.6 * k;
-        sig_add_twitch_acc(s.x, s.n, 3, axes, fs, t, 1.0, 25.0, 0.08, dir);
-        sig_add_twitch_acc(s.x, s.n, 3, axes, fs, t + 0.3, 0.3, 25.0, 0.08, dir);
+        sig_add_twitch_acc(s.x, s.n, 3, axes, s.fs, t, 1.0, 25.0, 0.08, dir);
+        sig_add_twitch_acc(s.x, s.n, 3, axes, s.fs, t + 0.3, 0.3, 25.0, 0.08, dir);
         s.truth[s.n_truth++] = t;
         s.truth[s.n_truth++] = t + 0.3;
     }
-    const ltr_sensor acc[3] = {LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
-    ltr_config cfg;
-    ltr_config_default(&cfg, fs, 3, acc);
-    run_events e = {0};
-    run_config(&cfg, s.x, s.n, &e);
-    check_well_formed(&e);
-    unsigned ends;
-    const unsigned near = ends_near_truth(&s, &e, 0.02, &ends);
-    print_message("twitch in a twitch's tail: %u of %u twitches reported from their own onset "
-                  "(%u ends)\n", near, s.n_truth, ends);
-    assert_int_equal(ends, s.n_truth);
-    assert_int_equal(near, s.n_truth);
-    run_events_free(&e);
-    sig_free(s.x);
+    assert_own_onsets(&s, "twitch in a twitch's tail");
 }
 
 /* A jolt well before, with a deep valley between; and one that runs into the twitch's
