@@ -56,6 +56,12 @@ typedef struct ltri_lane_design {
                                 long at half its peak (lane.c, AMP_SPAN_MS); 0 = never */
     uint32_t min_short;      /* ... and lasts this long (frames) */
     float span_noise;        /* ... over this many times the envelope floor (power) */
+    uint32_t min_loud;       /* needle EMG (RMS envelope): a twitch needs this many frames
+                                of band-passed signal at loud_noise or more (lane.c,
+                                LOUD_MS); 0 = no such need */
+    float loud_noise;        /* ... times the envelope floor (power) */
+    float spiky_alpha;       /* per frame: smoothing of ltri_lane.spiky */
+    float spiky_min;         /* min_loud applies when ltri_lane.spiky is over this */
 } ltri_lane_design;
 
 /* Levels of the accelerometer hump tracker: 3 dB apart from the floor up (48 dB). */
@@ -83,6 +89,7 @@ typedef struct ltri_amp_span {
     ltri_lane_frame last_half;     /* last frame at half the peak amplitude or more */
     uint32_t n;                    /* levels reached */
     uint16_t up[LTRI_AMP_LEVELS];  /* first frame at or above base * 2^k, minus t0 */
+    uint32_t loud;                 /* frames at ltri_lane_design.loud_noise or more */
 } ltri_amp_span;
 
 /* A lane's twitch, in lane frames (timebase.h; filter delays not removed). */
@@ -123,7 +130,11 @@ typedef struct ltri_lane {
     float tail_min;             /* the tail's lowest envelope so far, and its frame */
     ltri_lane_frame tail_min_t;
     ltri_lane_twitch tw;
-    ltri_amp_span span;         /* a lane with min_span only */
+    ltri_amp_span span;         /* a lane with min_span (loud: with min_loud) only */
+    float spiky;                /* with min_loud: fraction of the background's frames at
+                                   loud_noise or more (end-plate spikes; ~0 in Gaussian noise) */
+    float spiky_w;              /* the weight spiky has gathered: spiky / spiky_w is the
+                                   mean so far (bias correction, as noise.c's CFAR rate) */
     /* Byte offset from this lane to its hump levels (a lane with hump_onset), 0 = none.
      * An offset, not a pointer: the lane may be memcpy'd along with its levels. Set by
      * ltri_lane_attach_levels; ltri_lane_reset keeps it. */
