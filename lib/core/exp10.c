@@ -1,5 +1,5 @@
 /*
- * 10^x in single precision without libm (libltr core). See exp10.h.
+ * 10^x and log10(x) in single precision without libm (libltr core). See exp10.h.
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <math.h>

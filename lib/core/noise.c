@@ -10,7 +10,7 @@
 
 /* The floor learns from block means of the envelope, 4 ms long: far shorter than any
  * change of background it must follow, and it keeps the log and the threshold
- * update (a few powf) off the per-sample path. */
+ * update (a few exp10, exp10.h) off the per-sample path. */
 #define BLOCK_S 0.004
 /* Floor for log of an all-zero envelope (digital silence), dB. */
 #define SILENCE_DB (-300.0f)
