@@ -7,6 +7,7 @@
 
 #include "hints.h"
 #include "artifact.h"
+#include "exp10.h"
 #include "timebase.h"
 
 /* Look-ahead: stimulation pulses last 50-500 us (issue spec; typical TENS/EMS pulse
@@ -181,7 +182,7 @@ LTRI_NOINLINE static void start_step(const ltri_artifact_design *d, ltri_artifac
     /* single precision, once a step: the per-frame decay over half the blanking */
     float decay = 1.0f;
     if (e1 * e2 > 0.0f && fabsf(e2) < fabsf(e1) && d->step_inv_half > 0.0f)
-        decay = expf(logf(e2 / e1) * d->step_inv_half);
+        decay = ltri_exp10f(ltri_log10f(e2 / e1) * d->step_inv_half); /* (e2/e1)^(1/half) */
     if (decay > d->step_decay_max)
         decay = d->step_decay_max;
     /* the low-pass lags an exponential: its level is 1 / (1 - tau_lp / tau) too high */

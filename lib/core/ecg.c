@@ -694,35 +694,28 @@ static void decimated_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float 
     c->m = m + 1;
 }
 
-float ltri_ecg_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float x)
+/* ltri_ecg_step's rare work, out of line (ecg.h): a decimated sample every M frames ... */
+void ltri_ecg_decimate(const ltri_ecg_design *d, ltri_ecg_channel *c)
 {
-    float *ring = c->mem;
-    ring[c->w] = x;
-    c->w = c->w + 1 == d->n_ring ? 0 : c->w + 1;
-    float y = ring[c->w]; /* x[n - D]: the ring holds D + 1 frames */
+    decimated_step(d, c, c->acc * d->inv_decim);
+    c->acc = 0.0f;
+    c->phase = 0;
+}
 
-    /* isfinite(x) as x - x == 0 (NaN for NaN and +-Inf): 2 instructions, not 8 */
-    c->acc += x - x == 0.0f ? x : 0.0f;
-    if (++c->phase == d->decim) {
-        decimated_step(d, c, c->acc * d->inv_decim);
-        c->acc = 0.0f;
-        c->phase = 0;
+/* ... and the beat being subtracted from output y. */
+float ltri_ecg_subtract(const ltri_ecg_design *d, ltri_ecg_channel *c, float y)
+{
+    /* output frame j = n - D against the beat's start s_int + s_frac */
+    const int64_t dj = (int64_t)(c->n - d->delay) - (int64_t)c->s_int;
+    const float p = ((float)dj - c->s_frac) * d->inv_decim;
+    if (p >= (float)(d->n_tmpl - 1)) {
+        c->active = 0;
+        if (c->pending_blend)
+            blend(d, c);
+    } else if (p >= 0.0f) {
+        y -= c->amp * template_at(d, c, p);
     }
-
-    if (c->active) {
-        /* output frame j = n - D against the beat's start s_int + s_frac */
-        const int64_t dj = (int64_t)(c->n - d->delay) - (int64_t)c->s_int;
-        const float p = ((float)dj - c->s_frac) * d->inv_decim;
-        if (p >= (float)(d->n_tmpl - 1)) {
-            c->active = 0;
-            if (c->pending_blend)
-                blend(d, c);
-        } else if (p >= 0.0f) {
-            y -= c->amp * template_at(d, c, p);
-        }
-        c->loud = c->active && p < c->loud_end;
-    }
-    c->n++;
+    c->loud = c->active && p < c->loud_end;
     return y;
 }
 

@@ -244,7 +244,26 @@ void ltri_ecg_reset(const ltri_ecg_design *d, ltri_ecg_channel *c);
  *  ago with the QRS template subtracted where a beat was detected (0 for the
  *  first D frames after reset). NaN or Inf pass through the delay line but
  *  are read as 0 by the detection. [RT] bounded work, no allocation, no libm. */
-float ltri_ecg_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float x);
+void ltri_ecg_decimate(const ltri_ecg_design *d, ltri_ecg_channel *c);
+float ltri_ecg_subtract(const ltri_ecg_design *d, ltri_ecg_channel *c, float y);
+static inline float ltri_ecg_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float x)
+{
+    /* Inline: a frame's delay line and box sum; the decimated sample (every M frames)
+     * and a beat's subtraction out of line (ecg.c). Called out of line, the whole step
+     * saved and restored its registers every frame (issue 10: callgrind). */
+    float *ring = c->mem;
+    ring[c->w] = x;
+    c->w = c->w + 1 == d->n_ring ? 0 : c->w + 1;
+    float y = ring[c->w]; /* x[n - D]: the ring holds D + 1 frames */
+    /* isfinite(x) as x - x == 0 (NaN for NaN and +-Inf): 2 instructions, not 8 */
+    c->acc += x - x == 0.0f ? x : 0.0f;
+    if (++c->phase == d->decim)
+        ltri_ecg_decimate(d, c);
+    if (c->active)
+        y = ltri_ecg_subtract(d, c, y);
+    c->n++;
+    return y;
+}
 
 /** Fill *info with the channel's state. [RT] */
 void ltri_ecg_query(const ltri_ecg_design *d, const ltri_ecg_channel *c, ltri_ecg_info *info);

@@ -1,5 +1,5 @@
 /*
- * 10^x in single precision without libm (libltr core). See exp10.h.
+ * 10^x and log10(x) in single precision without libm (libltr core). See exp10.h.
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <math.h>
@@ -32,4 +32,45 @@ float ltri_exp10f(float x)
     float scale;
     memcpy(&scale, &bits, sizeof scale);
     return m * scale;
+}
+
+float ltri_log10f(float x)
+{
+    if (!(x > 0.0f)) /* 0: -inf; negative or NaN: NaN */
+        return x == 0.0f ? -INFINITY : (x - x) / (x - x);
+    if (x == INFINITY)
+        return x;
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int32_t e = 0;
+    if (bits < 0x00800000u) { /* subnormal: scale by 2^25 into the normals */
+        x *= 33554432.0f;
+        memcpy(&bits, &x, sizeof bits);
+        e = -25;
+    }
+    /* x = f 2^e with f in [0.5, 1) (frexpf by the bits) */
+    e += (int32_t)(bits >> 23) - 126;
+    bits = (bits & 0x007fffffu) | 0x3f000000u;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    if (f < 0.70710678118654752440f) { /* sqrt(1/2): f - 1 in [-0.29, 0.41] */
+        e--;
+        f = f + f - 1.0f;
+    } else {
+        f = f - 1.0f;
+    }
+    const float z = f * f;
+    float y = ((((((((7.0376836292e-2f * f - 1.1514610310e-1f) * f + 1.1676998740e-1f) * f -
+                    1.2420140846e-1f) * f + 1.4249322787e-1f) * f - 1.6668057665e-1f) * f +
+                 2.0000714765e-1f) * f - 2.4999993993e-1f) * f + 3.3333331174e-1f) * f * z;
+    y -= 0.5f * z;
+    /* log10(e) and log10(2) each split in two (a exact in few bits): the terms summed in
+     * order of size */
+    const float n = (float)e;
+    float r = (f + y) * 7.00731903251827651129e-4f;
+    r += y * 4.3359375e-1f;
+    r += f * 4.3359375e-1f;
+    r += n * 2.48745663981195213739e-4f;
+    r += n * 3.00781250000000000000e-1f;
+    return r;
 }

@@ -1,5 +1,5 @@
 /*
- * 10^x in single precision without libm (internal to libltr).
+ * 10^x and log10(x) in single precision without libm (internal to libltr).
  * SPDX-License-Identifier: BSD-3-Clause
  *
  * The noise floor turns its dB levels into thresholds a few times per 4 ms block
@@ -19,5 +19,22 @@
  * function, not inline: it runs a few times per block, and one copy (270 bytes on a
  * Cortex-M4F) is smaller than one at each call. */
 float ltri_exp10f(float x);
+
+/* log10(x) for every float (0: -inf, +inf: +inf, negative or NaN: NaN): Moshier's
+ * Cephes log10f (cephes/single/log10f.c; error under 2e-7 absolute, tests/test_exp10.c), x = f 2^e
+ * with f in [sqrt(1/2), sqrt(2)), log(f) = (f - 1) - (f - 1)^2 / 2 + (f - 1)^3 P(f - 1).
+ * The noise floor and the scan take a block's level in dB with it once a block (and
+ * the scan's spreads to a power with it and ltri_exp10f), where log10f and powf were
+ * libm calls: newlib's cost ~100-200 instructions a call on a Cortex-M4F (issue 10),
+ * and their last bit differs between libms; this gives the same bits everywhere. */
+float ltri_log10f(float x);
+
+/* The larger and the smaller of two floats that are not NaN: a comparison, where
+ * fmaxf and fminf are calls to libm on targets without an instruction with C99's NaN
+ * rules (x86-64's maxss is not; a Cortex-M4F has none). For non-NaN operands the
+ * same value as fmaxf/fminf (only the sign of a zero could differ on a tie of +0 and -0,
+ * which no caller can tell). [RT] */
+static inline float ltri_maxf(float a, float b) { return a > b ? a : b; }
+static inline float ltri_minf(float a, float b) { return a < b ? a : b; }
 
 #endif /* LTR_CORE_EXP10_H */

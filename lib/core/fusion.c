@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "exp10.h"
 #include "fusion.h"
 
 /* An accelerometer onset this much before the EMG onset still confirms it: onset estimates
@@ -62,7 +63,9 @@ static int two_sensors(const ltri_fusion_design *fd)
 static float sensor_evidence(const ltri_fusion_design *fd, float snr_db)
 {
     const float margin = snr_db - fd->threshold_on_db;
-    return SINGLE_SENSOR_MAX / (1.0f + expf(-margin / CONFIDENCE_DB_SCALE));
+    /* e^-u as 10^(-u log10(e)) (exp10.h: no libm) */
+    return SINGLE_SENSOR_MAX /
+           (1.0f + ltri_exp10f(-margin / CONFIDENCE_DB_SCALE * 0.43429448190325182765f));
 }
 
 float ltri_fusion_confidence(const ltri_fusion_design *fd, const float *snr_of, uint32_t flags)
@@ -118,7 +121,7 @@ static float snr_of(const ltri_lane_twitch *tw)
     if (tw->floor_lin <= 0.0f)
         return 99.0f; /* rose out of digital silence */
     const float r = tw->peak_env / tw->floor_lin;
-    return r > 0.0f ? 10.0f * log10f(r) : 0.0f;
+    return r > 0.0f ? 10.0f * ltri_log10f(r) : 0.0f;
 }
 
 static uint32_t sensor_flag(ltr_sensor s) { return s == LTR_SENSOR_ACC ? LTR_FLAG_ACC : LTR_FLAG_EMG; }

@@ -10,7 +10,7 @@
 
 /* The floor learns from block means of the envelope, 4 ms long: far shorter than any
  * change of background it must follow, and it keeps the log and the threshold
- * update (a few powf) off the per-sample path. */
+ * update (a few exp10, exp10.h) off the per-sample path. */
 #define BLOCK_S 0.004
 /* Floor for log of an all-zero envelope (digital silence), dB. */
 #define SILENCE_DB (-300.0f)
@@ -131,7 +131,7 @@ static void start_cfar(const ltri_noise_design *d, ltri_noise *n)
 {
     const float above = n->warm_peak + d->warm_tail * n->spread_db -
                         (n->floor_db + on_over_floor(d, n->spread_db));
-    n->cfar_db = fminf(fmaxf(above, 0.0f), CFAR_MAX_DB);
+    n->cfar_db = ltri_minf(ltri_maxf(above, 0.0f), CFAR_MAX_DB);
     /* blip_rate / rate_weight is the mean rate so far: the warm-up's crossings over its length */
     n->blip_rate = n->rate_weight * (float)n->warm_blips * d->blocks_per_s / (float)d->warmup_blocks;
 }
@@ -198,9 +198,9 @@ void ltri_noise_block(const ltri_noise_design *d, ltri_noise *n)
     n->rate_weight += d->cfar_alpha * (1.0f - n->rate_weight);
     const float rate = n->blip_rate / n->rate_weight;
     if (rate > CFAR_RATE_HZ)
-        n->cfar_db = fminf(n->cfar_db + d->cfar_up_db, CFAR_MAX_DB);
+        n->cfar_db = ltri_minf(n->cfar_db + d->cfar_up_db, CFAR_MAX_DB);
     else if (rate < 0.5f * CFAR_RATE_HZ)
-        n->cfar_db = fmaxf(n->cfar_db - d->cfar_down_db, 0.0f);
+        n->cfar_db = ltri_maxf(n->cfar_db - d->cfar_down_db, 0.0f);
     n->sum = 0.0f;
     n->count = 0;
     n->frozen = 0;
@@ -212,8 +212,9 @@ void ltri_noise_block(const ltri_noise_design *d, ltri_noise *n)
         learn_block(d, n, n->floor_db - MAX_DIP_DB);
         return;
     }
-    /* single precision: one log10f per 4 ms block, never a double on the sample path */
-    float v = 10.0f * log10f(mean);
+    /* single precision: one log10 per 4 ms block (exp10.h), never a double or libm call
+     * on the sample path */
+    float v = 10.0f * ltri_log10f(mean);
     if (n->blocks > 0 && v < n->floor_db - MAX_DIP_DB)
         v = n->floor_db - MAX_DIP_DB;
     learn_block(d, n, v);

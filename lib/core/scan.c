@@ -134,7 +134,7 @@ static float local_level(const ltri_scan *s)
 {
     if (s->ref_filled < REF_MIN || !(s->ref_sum > 0.0f))
         return s->bg;
-    return fmaxf(s->ref_sum / (float)s->ref_filled, s->bg);
+    return ltri_maxf(s->ref_sum / (float)s->ref_filled, s->bg);
 }
 
 /* Blocks since the onset: Page's CUSUM over the ring, oldest block first, of the
@@ -170,7 +170,7 @@ static void learn(const ltri_scan_design *d, ltri_scan *s, const float *ratio, f
     if (s->blocks < d->learn_blocks) {
         const float w = 1.0f / (float)(s->blocks + 1);
         for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++) {
-            const float r = k ? 10.0f * log10f(ratio[k] + 1e-30f) : r0;
+            const float r = k ? 10.0f * ltri_log10f(ratio[k] + 1e-30f) : r0;
             s->mu[k] += w * (r - s->mu[k]);
             s->mad[k] += w * (fabsf(r - s->mu[k]) - s->mad[k]);
             if (s->blocks + 1 == d->learn_blocks) {
@@ -191,7 +191,7 @@ static void learn(const ltri_scan_design *d, ltri_scan *s, const float *ratio, f
             s->med[k] *= ratio[k] > s->med[k] ? d->m_up_f : 1.0f / d->m_up_f;
             s->hi[k] *= ratio[k] > s->hi[k] ? d->m_up_f : d->h_down_f;
             const float spread = s->hi[k] > s->med[k] ? s->hi[k] / s->med[k] : 1.0f;
-            s->q[k] = s->med[k] * powf(spread, Q_SPREADS);
+            s->q[k] = s->med[k] * ltri_exp10f(Q_SPREADS * ltri_log10f(spread));
         }
         s->mu[0] += d->bg_alpha * (r0 - s->mu[0]);
         s->mad[0] += d->bg_alpha * (fabsf(r0 - s->mu[0]) - s->mad[0]);
@@ -221,7 +221,7 @@ void ltri_scan_forget(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame f
             *v = s->bg;
     }
     window_sums(s, s->wsum);
-    s->sum = fminf(s->sum, s->bg * (float)s->count);
+    s->sum = ltri_minf(s->sum, s->bg * (float)s->count);
     s->run = 0;
     s->on = 0;
 }
@@ -244,13 +244,13 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
         if (s->bg <= 0.0f)
             s->bg = m;
         const float a = s->blocks < d->learn_blocks ? 1.0f / (float)(s->blocks + 1) : d->bg_alpha;
-        s->bg += a * (fminf(m, BG_CAP * s->bg) - s->bg);
+        s->bg += a * (ltri_minf(m, BG_CAP * s->bg) - s->bg);
     }
     /* the windows' sums follow the ring (what enters minus what leaves), recomputed
      * exactly once per turn of it so that rounding cannot pile up */
     /* a block of a heartbeat being cancelled enters the windows at most at the background:
      * its residual would otherwise lift them for as long as they reach back */
-    const float v = s->bg > 0.0f ? fminf(m, (hushed ? 1.0f : RING_CAP) * s->bg) : m;
+    const float v = s->bg > 0.0f ? ltri_minf(m, (hushed ? 1.0f : RING_CAP) * s->bg) : m;
     /* the block about to leave the ring joins the reference segment if it and every
      * block since were background; its sum is recomputed once per turn */
     s->idle_run = learns ? (s->idle_run < 255u ? s->idle_run + 1u : 255u) : 0u;
@@ -283,7 +283,7 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
     const float level = local_level(s);
     for (unsigned k = 0; k < LTRI_SCAN_WINDOWS; k++)
         ratio[k] = s->wsum[k] / ((float)(4u << k) * level);
-    const float r0 = 10.0f * log10f(ratio[0] + 1e-30f);
+    const float r0 = 10.0f * ltri_log10f(ratio[0] + 1e-30f);
     if (learns)
         learn(d, s, ratio, r0);
     /* the rate loop counts the background's own rises only */
@@ -291,9 +291,9 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
     s->rises = 0;
     const float cfar_was = s->cfar_db;
     if (s->rate > CFAR_RATE_HZ)
-        s->cfar_db = fminf(s->cfar_db + d->cfar_up, CFAR_MAX_DB);
+        s->cfar_db = ltri_minf(s->cfar_db + d->cfar_up, CFAR_MAX_DB);
     else if (s->rate < 0.5f * CFAR_RATE_HZ)
-        s->cfar_db = fmaxf(s->cfar_db - d->cfar_down, 0.0f);
+        s->cfar_db = ltri_maxf(s->cfar_db - d->cfar_down, 0.0f);
     if (s->cfar_db != cfar_was || s->margin == 0.0f)
         s->margin = lin(MARGIN_DB + s->cfar_db);
     if (s->blocks < d->learn_blocks || s->tail >= d->gate ||
@@ -303,7 +303,7 @@ void ltri_scan_block(const ltri_scan_design *d, ltri_scan *s, ltri_lane_frame t)
     }
     uint32_t shortest = 0; /* blocks of the shortest window that is on */
     for (unsigned k = LTRI_SCAN_WINDOWS; k-- > 0;)
-        if (ratio[k] > fmaxf(s->q[k] * s->margin, d->min_ratio))
+        if (ratio[k] > ltri_maxf(s->q[k] * s->margin, d->min_ratio))
             shortest = 4u << k;
     if (hushed) /* a heartbeat being cancelled: its residual is no burst */
         shortest = 0;
