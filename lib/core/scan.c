@@ -76,7 +76,7 @@
  *   lost 1-21 of 364). Counting the 16/32 ms windows only while energy still arrives,
  *   with the 128 ms window at 1 dB (branch h15tms): low_snr 0.633 but ecg_trunk, mains
  *   and voluntary -0.01 to -0.015 and the tune seeds 0.876 -> 0.866: not kept.
- * - (h16e, tune seeds 2-9, BG_TAU_S 1.5 unless said) The gate is shut 20-40 % of the time
+ * - (h16e, tune seeds 2-9, BG_TAU_S 2; the last at 1.5) The gate is shut 20-40 % of the time
  *   in low_snr (a missed twitch lifts its tracker 2-3 dB for ~8 s), 98 % in mains_60hz,
  *   23 % on BioSPPy's rest (2 of its injected MEPs missed there), 11-20 % on ecg_trunk;
  *   but without it low_snr 0.614 -> 0.609, mains 0.970 -> 0.958, ecg_trunk 0.841 ->
