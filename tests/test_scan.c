@@ -2,7 +2,8 @@
  * Tests of lib/core/scan.c, driven directly: squared samples of white noise with a
  * known variance go through ltri_scan_push, and what the scan says is checked: quiet on
  * the background, on for a burst 5 dB over it with its onset found, deaf to a single
- * transient, and taught nothing by frames the lane says are not background.
+ * transient, taught nothing by frames the lane says are not background, and quick to
+ * follow a background that falls.
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <stdarg.h>
@@ -148,6 +149,25 @@ static void test_forgotten_blip(void **state)
     assert_true(f.onset >= start - f.d.block);
 }
 
+/* Resting surface EMG drifts in level over seconds (tonic activity): a 100 ms burst 5 dB
+ * over the background, two seconds after the background fell 5 dB, is judged against the
+ * background as it is now (a 2 s average still read it 2.5 dB higher: missed). */
+static void test_follows_falling_background(void **state)
+{
+    (void)state;
+    fixture f;
+    setup(&f);
+    push(&f, 1.0, 6.0, 1, NULL);
+    const double fallen = pow(10.0, -0.5);
+    assert_int_equal(push(&f, fallen, 2.0, 1, NULL), 0);
+    const ltri_lane_frame start = f.t;
+    ltri_lane_frame first = 0;
+    push(&f, fallen * pow(10.0, 0.5), 0.1, 0, &first);
+    if (first == 0)
+        fail_msg("a 5 dB burst two seconds after the background fell 5 dB was not found");
+    assert_true(f.onset >= start - f.d.block);
+}
+
 /* Off where the design leaves it off: accelerometer lanes, needle-rate EMG. */
 static void test_enabled_only_for_surface_emg(void **state)
 {
@@ -171,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_frozen_frames_teach_nothing),
         cmocka_unit_test(test_forgotten_blip),
         cmocka_unit_test(test_enabled_only_for_surface_emg),
+        cmocka_unit_test(test_follows_falling_background),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

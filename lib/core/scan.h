@@ -9,14 +9,14 @@
  * duration, background windows at most 1-3 dB). The scan looks at the plain energy
  * (squared band-passed samples) instead, on 4 ms block means:
  *
- *  - background: an exponential average of the block means over ~2 s, learnt only from
+ *  - background: an exponential average of the block means over ~1.5 s, learnt only from
  *    the background (the lane says when) and with each block capped at 4x it;
  *  - reference segment: the mean of the last 64 background blocks (256 ms) before the
  *    windows, each taken once it has left the ring with 128 ms of background after it
  *    (so the start of a burst the scan is about to see is not in it), emptied at the
  *    end of every twitch and needing 32 blocks before the scan tests again: the windows
  *    are tested against the higher of it and the background. A tonic level that
- *    drifts (several dB over seconds) lifts the 2 s average's ratios for seconds, and
+ *    drifts (several dB over seconds) lifts the 1.5 s average's ratios for seconds, and
  *    the quantile trackers learn the lift; a reference segment right before the test
  *    windows is the two-segment test of a change in variance (Basseville & Nikiforov
  *    1993, sec. 2.6; Staude et al. 2001), restarted after each alarm; the higher of the
