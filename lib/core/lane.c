@@ -20,6 +20,17 @@
 #define HUMP_LEVELS 3u
 #define LEVEL_DB 3.0
 
+/* An accelerometer twitch leaves the floor at most this long before its envelope crosses
+ * the on threshold, ms. A twitch's acceleration is largest early in the contraction and
+ * peaks within half its contraction time: under 45 ms, for contraction times of 30-90 ms
+ * (Fuglevand et al. 1993), plus a few ms of the 20 Hz envelope smoother. An envelope that
+ * left the floor longer before that hovered under the threshold on something else (the
+ * tail of an earlier event, hand motion, the jolt of a needle stroke before the twitch it
+ * elicits), and "the last frame near the floor" would date the twitch there: tens of ms
+ * too early, a false twitch and a missed one (issue 9 point 5). Measured on tune seeds:
+ * 40-60 ms alike, 80 ms keeps most of those onsets. */
+#define RISE_MAX_MS 50.0
+
 /* How deep a valley inside an accelerometer event must be to split it, dB (assumption). */
 #define VALLEY_DB 6.0
 
@@ -77,6 +88,7 @@ void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_senso
     /* Accelerometer only: its twitch response is one smooth hump, so a valley means two
      * events; an EMG burst is bumpy by nature (motor-unit potentials). */
     d->split_valleys = sensor == LTR_SENSOR_ACC;
+    d->rise_max = sensor == LTR_SENSOR_ACC ? frames_of(RISE_MAX_MS, cfg->sample_rate_hz) : 0;
     d->valley_ratio = (float)pow(10.0, -VALLEY_DB / 10.0);
     d->level_step = (float)pow(10.0, LEVEL_DB / 10.0);
     /* With EMG the twitch's onset is electrical, and the accelerometer's own onset (before
@@ -406,7 +418,10 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
     switch (l->state) {
     case LANE_IDLE:
         if (env > nz->thr_on && t >= l->refractory_until && ltri_noise_ready(&d->noise, nz)) {
-            begin_candidate(d, l, t, env, amp_sq, l->last_quiet + 1, nz->floor_lin);
+            ltri_lane_frame onset = l->last_quiet + 1;
+            if (d->rise_max && t > onset + d->rise_max)
+                onset = t - d->rise_max;
+            begin_candidate(d, l, t, env, amp_sq, onset, nz->floor_lin);
         } else if (d->scan.enabled && ltri_scan_begins(&d->scan, ltri_lane_scan_of(l), t) &&
                    t >= l->refractory_until &&
                    ltri_noise_ready(&d->noise, nz)) {

@@ -48,6 +48,8 @@ typedef struct ltri_lane_design {
     uint32_t confirm, min_duration, max_duration, gap, refractory; /* frames */
     float tail_ratio;        /* a twitch has ended below peak * tail_ratio */
     int split_valleys;       /* a deep valley before a higher peak starts the twitch anew */
+    uint32_t rise_max;       /* accelerometer: an onset at most this long before the on
+                                crossing, frames (lane.c, RISE_MAX_MS); 0 = none */
     float valley_ratio;      /* how deep, as an envelope ratio */
     float level_step;        /* hump tracker: ratio between levels */
     int hump_onset;          /* accelerometer with no EMG: onset where the main hump rose */
