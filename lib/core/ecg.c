@@ -29,6 +29,7 @@
 #include "ecg.h"
 #include "timebase.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdalign.h>
 #include <string.h>
@@ -79,6 +80,16 @@
 #define RR_LOST 2.5f
 #define AMP_DETECT_MIN 0.4f
 #define AMP_DETECT_MAX 2.5f
+/* The matched filter is computed only where it may peak as a beat: a beat needs
+ * z >= AMP_DETECT_MIN hh, and z^2 <= e hh (Cauchy-Schwarz), so a window of energy
+ * e < AMP_DETECT_MIN^2 hh cannot hold one. Skipped below half that bound (the running
+ * energy's rounding), i.e. most of the time between the beats of an ECG, and on a limb
+ * muscle whose provisional template is a brief burst. A skipped z stands as Z_SKIPPED,
+ * below every value: the peak tests come out as with its true value (below
+ * AMP_DETECT_MIN hh, hence below any peak that passes them); a candidate's neighbours,
+ * which commit's parabola needs, are then computed from the ring. */
+#define SKIP_ENERGY (0.5f * AMP_DETECT_MIN * AMP_DETECT_MIN)
+#define Z_SKIPPED (-FLT_MAX)
 /* Learning: correlation over the whole template length, amplitude. 0.75
  * learnt 10-15 of emggo's 34 beats (a beat against the ideal template,
  * averaged offline over all 34: median correlation 0.77-0.84 over
@@ -630,6 +641,15 @@ static void capture(const ltri_ecg_design *d, ltri_ecg_channel *c)
         blend(d, c);
 }
 
+/* The matched filter's sum of products (the template's front against the window). */
+static float dot(const float *win, const float *t, uint32_t n)
+{
+    float z = 0.0f;
+    for (uint32_t k = 0; k < n; k++)
+        z += win[k] * t[k];
+    return z;
+}
+
 /* One decimated sample: ring, matched filter, peak decision, learning. */
 static void decimated_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float u)
 {
@@ -659,9 +679,7 @@ static void decimated_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float 
             bootstrap(d, c, u);
         } else {
             const float *t = c->mem + d->off_tmpl;
-            float z = 0.0f;
-            for (uint32_t k = 0; k < W; k++)
-                z += win[k] * t[k];
+            const float z = c->e < SKIP_ENERGY * c->hh ? Z_SKIPPED : dot(win, t, W);
             c->z[0] = c->z[1];
             c->z[1] = c->z[2];
             c->z[2] = z;
@@ -675,9 +693,10 @@ static void decimated_step(const ltri_ecg_design *d, ltri_ecg_channel *c, float 
                     a <= AMP_DETECT_MAX) {
                     c->cand = 1;
                     c->cand_m = m - 1;
-                    c->cand_z[0] = c->z[0];
+                    /* the parabola's neighbours: computed now if they were skipped */
+                    c->cand_z[0] = c->z[0] == Z_SKIPPED ? dot(win - 2, t, W) : c->z[0];
                     c->cand_z[1] = z1;
-                    c->cand_z[2] = z;
+                    c->cand_z[2] = z == Z_SKIPPED ? dot(win, t, W) : z;
                 }
             }
             if (c->cand && m >= c->cand_m + d->n_hold)

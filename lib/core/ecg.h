@@ -62,8 +62,9 @@
  * may be memcpy'd.
  *
  * Cost per input frame: the box sum and the delay line every frame; every
- * M-th frame a W-tap matched filter (W = 30 decimated samples), i.e. about
- * 30/M multiply-adds per frame (30 at 1 kHz, 15 at 2 kHz, 3 at 10 kHz); during
+ * M-th frame a W-tap matched filter (W = 30 decimated samples), i.e. at most
+ * 30/M multiply-adds per frame (30 at 1 kHz, 15 at 2 kHz, 3 at 10 kHz), and none
+ * where the window is too weak to hold a beat (ecg.c, SKIP_ENERGY); during
  * a beat a cubic interpolation per output frame; once per beat a refinement
  * (3 x ~45 multiply-adds at fs/M) and, for ~T/M frames, up to four
  * interpolations per decimated sample to read the beat back; once per learnt
