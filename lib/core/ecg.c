@@ -27,6 +27,7 @@
  */
 #include "hints.h"
 #include "ecg.h"
+#include "filter.h"
 #include "timebase.h"
 
 #include <float.h>
@@ -641,11 +642,30 @@ static void capture(const ltri_ecg_design *d, ltri_ecg_channel *c)
         blend(d, c);
 }
 
-/* The matched filter's sum of products (the template's front against the window). */
+/* The matched filter's sum of products (the template's front against the window),
+ * in four interleaved partial sums: one SSE or NEON register where there is one
+ * (filter.h's ltri_v4), the same operations in the same order otherwise, so every
+ * build computes the same value. A single running sum is a chain of W dependent
+ * additions that the compiler may not reorder. */
 static float dot(const float *win, const float *t, uint32_t n)
 {
-    float z = 0.0f;
-    for (uint32_t k = 0; k < n; k++)
+    uint32_t k = 0;
+#ifdef LTRI_SOA_VECTOR
+    ltri_v4 acc = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (; k + 4u <= n; k += 4u) {
+        ltri_v4 a, b;
+        memcpy(&a, win + k, sizeof a);
+        memcpy(&b, t + k, sizeof b);
+        acc += a * b;
+    }
+#else
+    float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (; k + 4u <= n; k += 4u)
+        for (unsigned j = 0; j < 4u; j++)
+            acc[j] += win[k + j] * t[k + j];
+#endif
+    float z = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (; k < n; k++)
         z += win[k] * t[k];
     return z;
 }
