@@ -44,6 +44,8 @@ typedef struct scene {
     unsigned n_beats;
     double burst[MAX_EVENTS], burst_len[MAX_EVENTS]; /* twitch onsets and durations, s */
     unsigned n_bursts;
+    unsigned pause_every;      /* add_ecg: every pause_every-th RR from the fifth is pause times longer (0: none) */
+    double pause;
     sig_rng rng;
 } scene;
 
@@ -89,7 +91,9 @@ static void add_background(scene *s)
 static double gauss(double t, double sigma) { return exp(-0.5 * t * t / (sigma * sigma)); }
 
 /* Beats from t0 to t1: heart rate ramps bpm0 -> bpm1, +-bpm_var over 20 s,
- * each RR +-3 % at random; amplitude ramps amp0 -> amp1, +-15 % at 0.25 Hz
+ * each RR +-3 % at random (and every s->pause_every-th from the fifth s->pause times
+ * longer);
+ * amplitude ramps amp0 -> amp1, +-15 % at 0.25 Hz
  * (respiration). One raw beat (mV-like): P, Q, R (sigma 5 ms: its slopes
  * reach 100 Hz), S, T. After the band-pass the QRS is a 40-60 ms triphasic
  * complex; the ECG is scaled so that its largest band-passed peak is
@@ -112,7 +116,8 @@ static void add_ecg(scene *s, double t0, double t1, double bpm0, double bpm1, do
                                         0.3 * gauss(u - 0.28, 0.05)));
         }
         const double bpm = bpm0 + (bpm1 - bpm0) * f + bpm_var * sin(2.0 * pi * t / 20.0);
-        t += 60.0 / bpm * (1.0 + 0.03 * (2.0 * sig_uniform(&s->rng) - 1.0));
+        t += 60.0 / bpm * (1.0 + 0.03 * (2.0 * sig_uniform(&s->rng) - 1.0)) *
+             (s->pause_every && s->n_beats % s->pause_every == 4u ? s->pause : 1.0);
     }
     bandpass(s->ecg, s->n, fs);
     bandpass(s->emg, s->n, fs);
@@ -539,6 +544,32 @@ static void test_heart_recognised(void **state)
     }
 }
 
+/* A heart whose RR now and then changes by more than HRV_STEADY (12 %) from one beat
+ * to the next: a sinus rhythm at 80 bpm (+-3 %) with every twelfth RR, from the fifth
+ * on, 18 % longer (a breath's vagal slowing, as respiratory sinus arrhythmia gives; two
+ * pairs in twelve differ by 15-18 %, more than an eighth) is recognised once 16 pairs show no more
+ * than a fifth of such changes (a matched filter's chance detections change that
+ * much in about half of their pairs). */
+static void test_heart_with_pauses(void **state)
+{
+    (void)state;
+    for (unsigned r = 0; r < N_RATES; r++) {
+        scene s;
+        scene_init(&s, rates[r], 40.0, 970 + r);
+        s.pause_every = 12;
+        s.pause = 1.18;
+        add_background(&s);
+        add_ecg(&s, 0.0, 40.0, 80.0, 80.0, 0.0, 1.0, 1.0, 10.0);
+        finish(&s);
+        ltri_ecg_info info;
+        const size_t at = heart_frame(&s, &info);
+        print_message("fs %6.0f: heart at %.1f s (%u detected)\n", s.fs,
+                      at == SIZE_MAX ? -1.0 : (double)at / s.fs, info.beats_detected);
+        EXPECT(at != SIZE_MAX, "fs %.0f: the heart with pauses was not recognised in 40 s", s.fs);
+        scene_free(&s);
+    }
+}
+
 /* An evoked train: one MEP-like response (a 30 ms triphasic, 10 times the background's
  * rms, its size varying +-30 % from response to response as MEPs do) at a stimulator's
  * rate of 1-3 Hz (the rate of a heart), exactly periodic or within the latency jitter
@@ -647,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_subtracts_early),
         cmocka_unit_test(test_state_copyable),
         cmocka_unit_test(test_heart_recognised),
+        cmocka_unit_test(test_heart_with_pauses),
         cmocka_unit_test(test_evoked_train_not_heart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
