@@ -227,6 +227,31 @@ static double burst_change(const scene *s, const float *y, double t_from, double
 
 /* The QRS energy falls by >= 20 dB once learnt (QRS peak 20x the background
  * rms), at every rate; nearly every beat is found; the heart rate is right. */
+/* At 250 Hz (emggo's tibialis recording) the matched filter's 30 ms are 7.5 samples:
+ * with the QRS 4 times the background's rms, chance matches of the EMG took 16-27 more
+ * beats than there were in 60 s; a window of LTRI_ECG_WINDOW_MIN samples keeps the
+ * false ones under 8 % of the beats (three seeds pooled). */
+static void test_low_rate_few_false_beats(void **state)
+{
+    (void)state;
+    unsigned beats = 0, detected = 0;
+    for (unsigned seed = 0; seed < 3; seed++) {
+        scene s;
+        scene_init(&s, 250.0, 60.0, 1300 + seed);
+        add_background(&s);
+        add_ecg(&s, 0.0, 60.0, 70.0, 90.0, 10.0, 1.0, 1.0, 4.0);
+        finish(&s);
+        float *y = sig_alloc(s.n, 1);
+        const ltri_ecg_info info = run(&s, y);
+        print_message("250 Hz, seed %u: %u detected of %u beats\n", seed, info.beats_detected, s.n_beats);
+        beats += s.n_beats;
+        detected += info.beats_detected;
+        sig_free(y);
+        scene_free(&s);
+    }
+    EXPECT(detected <= beats + 0.08 * beats, "250 Hz: %u detected of %u beats", detected, beats);
+}
+
 static void test_qrs_cancelled(void **state)
 {
     (void)state;
@@ -636,7 +661,9 @@ static void test_design_contract(void **state)
         const size_t size = ltri_ecg_channel_size(&d);
         print_message("fs %6.0f: delay %u frames = %.1f ms, %zu bytes per channel\n", all[r],
                       ltri_ecg_delay(&d), delay_ms, size);
-        EXPECT(delay_ms >= 30.0 && delay_ms <= 40.0, "fs %.0f: delay %.1f ms", all[r], delay_ms);
+        /* below 334 Hz the window is LTRI_ECG_WINDOW_MIN samples, longer than 30 ms */
+        EXPECT(delay_ms >= 30.0 && delay_ms <= (all[r] >= 1000.0 ? 40.0 : 50.0), "fs %.0f: delay %.1f ms",
+               all[r], delay_ms);
         EXPECT(size % alignof(ltri_ecg_channel) == 0, "size %zu not aligned", size);
         EXPECT(size <= (size_t)(8192 + 4 * 0.04 * all[r]), "fs %.0f: %zu bytes", all[r], size);
     }
@@ -677,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_follows_rate_and_amplitude),
         cmocka_unit_test(test_subtracts_early),
         cmocka_unit_test(test_state_copyable),
+        cmocka_unit_test(test_low_rate_few_false_beats),
         cmocka_unit_test(test_heart_recognised),
         cmocka_unit_test(test_heart_with_pauses),
         cmocka_unit_test(test_evoked_train_not_heart),

@@ -196,7 +196,7 @@ LTRI_COLD int ltri_ecg_design_init(ltri_ecg_design *d, double fs_hz)
     g.n_pre = to_count(BOOT_PRE_MS * 1e-3, fd, 2);
     g.n_margin = to_count(ONSET_MARGIN_MS * 1e-3, fd, 1);
     g.n_gap = to_count(ONSET_GAP_MS * 1e-3, fd, 1);
-    g.n_win = to_count(LTRI_ECG_WINDOW_MS * 1e-3, fd, 4);
+    g.n_win = to_count(LTRI_ECG_WINDOW_MS * 1e-3, fd, LTRI_ECG_WINDOW_MIN);
     g.n_hold = to_count(LTRI_ECG_HOLD_MS * 1e-3, fd, 1);
     g.n_taper_in = to_count(TAPER_IN_MS * 1e-3, fd, 1);
     g.n_taper_out = to_count(TAPER_OUT_MS * 1e-3, fd, 1);
