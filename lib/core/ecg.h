@@ -45,9 +45,9 @@
  *
  * Delay: D = (window + hold) decimated samples + 1 frame, 33-34 ms at every
  * rate from 1 kHz (ltri_ecg_delay: 34 frames at 1 kHz, 67 at 2 kHz, 69 at
- * 2048 Hz, 133 at 4 kHz, 331 at 10 kHz). It is the time from the start of the
- * template (12 ms before the complex's onset) until the matched filter has
- * seen enough of the complex; a caller adds it to its latency only when the
+ * 2048 Hz, 133 at 4 kHz, 331 at 10 kHz; 48 ms at 250 Hz, LTRI_ECG_WINDOW_MIN).
+ * It is the time from the start of the template (12 ms before the complex's
+ * onset) until the matched filter has seen enough of the complex; a caller adds it to its latency only when the
  * canceller is on. The part of a complex more than ~12 ms before its onset
  * (a Q wave's beginning) is not subtracted: with the test's synthetic ECG
  * this bounds the reduction near 21 dB; a 43 ms delay would lift it to ~25.
@@ -62,8 +62,9 @@
  * may be memcpy'd.
  *
  * Cost per input frame: the box sum and the delay line every frame; every
- * M-th frame a W-tap matched filter (W = 30 decimated samples), i.e. about
- * 30/M multiply-adds per frame (30 at 1 kHz, 15 at 2 kHz, 3 at 10 kHz); during
+ * M-th frame a W-tap matched filter (W = 30 decimated samples), i.e. at most
+ * 30/M multiply-adds per frame (30 at 1 kHz, 15 at 2 kHz, 3 at 10 kHz), and none
+ * where the window is too weak to hold a beat (ecg.c, SKIP_ENERGY); during
  * a beat a cubic interpolation per output frame; once per beat a refinement
  * (3 x ~45 multiply-adds at fs/M) and, for ~T/M frames, up to four
  * interpolations per decimated sample to read the beat back; once per learnt
@@ -86,6 +87,11 @@
 /* Matched-filter window: the template's first 30 ms (QRS onset to just past
  * its largest deflection); the canceller's delay follows from it. */
 #define LTRI_ECG_WINDOW_MS 30.0
+/* ... and at least this many samples (below 334 Hz): at 250 Hz 30 ms are 7.5 samples,
+ * too few to tell a QRS from a chance match of the EMG (emggo's tibialis recording:
+ * 242 twitches, 187 within 100 ms of an R peak; with 10 samples, 40 ms, 217 and 150,
+ * the delay 48 ms instead of 40; test_low_rate_few_false_beats). */
+#define LTRI_ECG_WINDOW_MIN 10u
 /* A filter peak is kept only if no larger one follows within this time
  * (a side lobe of the complex's autocorrelation must not win). */
 #define LTRI_ECG_HOLD_MS 3.0
