@@ -10,13 +10,15 @@
  * if its 1 Hz bin stands 6 dB over its neighbours', else no notch). Rest
  * reference, front end and methods exactly as bench_accuracy's
  * (baselines/harness.c): offline, the 500 ms window of median power of the
- * whole record, an advantage libltr (online) does not have.
+ * whole record, an advantage libltr (online) does not have. --rest-at S: the
+ * 500 ms from S seconds instead, the rest an online detector has when it
+ * starts (the record's beginning, after the filters settle).
  *
  * Writes OUT_DIR/STEM_METHOD.tsv for each method (STEM: the file's name
  * without its extension): a BIDS events.tsv of `twitch` rows as `ltr detect`
  * writes them (libltr-io's event writer), which `ltr eval` reads.
  *
- * usage: bench_baselines [--mains HZ] [--out-dir DIR] FILE
+ * usage: bench_baselines [--mains HZ] [--rest-at S] [--out-dir DIR] FILE
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #define _POSIX_C_SOURCE 200809L
@@ -32,7 +34,7 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: bench_baselines [--mains HZ] [--out-dir DIR] FILE\n");
+    fprintf(stderr, "usage: bench_baselines [--mains HZ] [--rest-at S] [--out-dir DIR] FILE\n");
     return 2;
 }
 
@@ -108,10 +110,12 @@ static void stem_of(const char *path, char *out, size_t size)
 int main(int argc, char **argv)
 {
     const char *path = NULL, *out_dir = ".";
-    double mains = -1.0;
+    double mains = -1.0, rest_at = -1.0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--mains") && i + 1 < argc)
             mains = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--rest-at") && i + 1 < argc)
+            rest_at = atof(argv[++i]);
         else if (!strcmp(argv[i], "--out-dir") && i + 1 < argc)
             out_dir = argv[++i];
         else if (argv[i][0] == '-' || path)
@@ -183,7 +187,16 @@ int main(int argc, char **argv)
     }
     bl_input in;
     bl_input_init(&in, y, n, fs, is_acc, nc, sensors, mains);
-    const bl_interval rest = bl_median_rest_window(&in);
+    bl_interval rest = bl_median_rest_window(&in);
+    if (rest_at >= 0.0) {
+        rest.start = (size_t)(rest_at * fs);
+        rest.end = rest.start + (size_t)(0.5 * fs);
+        if (rest.end > n) {
+            fprintf(stderr, "bench_baselines: %s: --rest-at %g s: the record is %.1f s\n", path,
+                    rest_at, (double)n / fs);
+            return 1;
+        }
+    }
     in.rest = &rest;
     in.n_rest = 1;
     fprintf(stderr, "%s: %s, %.0f Hz, %.1f s; mains %g Hz (%s); rest %.2f-%.2f s\n", path,

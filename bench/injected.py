@@ -17,7 +17,9 @@ Beside libltr, the five classic onset detectors of bench/baselines run on the sa
 (bench_baselines, built beside the tool in build/bench/): the first EMG channel, libltr's
 front end, and a rest reference taken OFFLINE from the whole record (the 500 ms window of
 median power), an advantage libltr, which learns its background as it goes, does not have.
-A table gives each method's F1 per background and pooled, and which one wins.
+A table gives each method's F1 per background and pooled, and which one wins; a second
+gives them the rest an online detector has instead (the 500 ms from 0.5 s, before the
+first MEP at >= 1.5 s).
 
 usage: bench/injected.py LTR DATA_DIR [--seeds 1-3] [--keep DIR] [--baselines BENCH_BASELINES]
 Needs numpy and scipy (Debian: python3-numpy python3-scipy). Deterministic per seed.
@@ -143,6 +145,7 @@ def main():
     print(f"{len(meps)} MEPs (MEPFeatX, amplitude >= 50 uV), {len(bgs)} backgrounds, seeds {lo}-{hi}")
     rows = []
     methods = ["libltr"]  # then the baselines, in bench_baselines' order
+    rests = (("offline", []), ("online", ["--rest-at", "0.5"]))
     for bi, (name, fs, bg) in enumerate(bgs):
         pairs = {"libltr": []}
         for seed in range(lo, hi + 1):
@@ -156,14 +159,16 @@ def main():
                     f.write(f"{on:.6f}\t{dur:.6f}\tltr\t{snr:.2f}\n")
             subprocess.run([a.ltr, "detect", "-q", "-o", base + "_det.tsv", base + ".wav"], check=True)
             pairs["libltr"] += [base + "_det.tsv", base + "_events.tsv"]
-            if a.baselines:
-                r = subprocess.run([a.baselines, "--out-dir", work, base + ".wav"], check=True,
-                                   capture_output=True, text=True)
+            for rest, opt in rests if a.baselines else ():
+                out = os.path.join(work, rest)
+                os.makedirs(out, exist_ok=True)
+                r = subprocess.run([a.baselines, "--out-dir", out] + opt + [base + ".wav"],
+                                   check=True, capture_output=True, text=True)
                 for line in r.stdout.splitlines():  # "METHOD  N twitches  PATH"
                     m, path = line.split()[0], line.split()[-1]
                     if m not in methods:
                         methods.append(m)
-                    pairs.setdefault(m, []).extend([path, base + "_events.tsv"])
+                    pairs.setdefault((m, rest), []).extend([path, base + "_events.tsv"])
         scores = {}
         for m, p in pairs.items():
             r = subprocess.run([a.ltr, "eval", "--json"] + p, check=True, capture_output=True, text=True)
@@ -176,10 +181,11 @@ def main():
     print("\nlibltr (`ltr detect`, no options, online)\n")
     print("| background | bursts | TP | FP | FN | F1 | onset error, median of abs (ms) |")
     print("|---|--:|--:|--:|--:|--:|--:|")
-    T = {m: [0, 0, 0] for m in methods}
+    T = {}
     for name, scores in rows:
         for m, j in scores.items():
-            T[m] = [T[m][0] + j["tp"], T[m][1] + j["fp"], T[m][2] + j["fn"]]
+            t = T.get(m, [0, 0, 0])
+            T[m] = [t[0] + j["tp"], t[1] + j["fp"], t[2] + j["fn"]]
         j = scores["libltr"]
         tp, fp, fn = j["tp"], j["fp"], j["fn"]
         err = j.get("onset_error_abs_median_s")
@@ -191,19 +197,28 @@ def main():
         return 0
 
     # F1 of every method; the best of each row in bold, and named
-    print("\nF1 beside the classic baselines (offline rest: the 500 ms window of median power "
-          "of the whole record)\n")
-    print("| background | " + " | ".join(methods) + " | best |")
-    print("|---|" + "--:|" * len(methods) + "---|")
-    table = [(name, {m: f1(j["tp"], j["fp"], j["fn"]) for m, j in scores.items()})
-             for name, scores in rows]
-    table.append(("**pooled**", {m: f1(*T[m]) for m in methods}))
-    for name, f in table:
-        top = max(f.values())
-        cells = [f"**{f[m]:.3f}**" if f[m] == top else f"{f[m]:.3f}" for m in methods]
-        print(f"| {name} | " + " | ".join(cells) + " | " + ", ".join(m for m in methods if f[m] == top) + " |")
-    print("\npooled TP / FP / FN: " + ", ".join(f"{m} {T[m][0]} / {T[m][1]} / {T[m][2]}"
-                                                for m in methods))
+    def key(m, rest):
+        return m if m == "libltr" else (m, rest)
+
+    for rest, title in (("offline", "offline rest: the 500 ms window of median power of the "
+                         "whole record"),
+                        ("online", "online rest: the 500 ms from 0.5 s, what a device has when "
+                         "it starts")):
+        print(f"\nF1 beside the classic baselines ({title})\n")
+        print("| background | " + " | ".join(methods) + " | best |")
+        print("|---|" + "--:|" * len(methods) + "---|")
+        table = [(name, {m: f1(scores[key(m, rest)]["tp"], scores[key(m, rest)]["fp"],
+                               scores[key(m, rest)]["fn"]) for m in methods})
+                 for name, scores in rows]
+        table.append(("**pooled**", {m: f1(*T[key(m, rest)]) for m in methods}))
+        for name, f in table:
+            top = max(f.values())
+            cells = [f"**{f[m]:.3f}**" if f[m] == top else f"{f[m]:.3f}" for m in methods]
+            print(f"| {name} | " + " | ".join(cells) + " | " +
+                  ", ".join(m for m in methods if f[m] == top) + " |")
+        print("\npooled TP / FP / FN: " + ", ".join(
+            f"{m} {T[key(m, rest)][0]} / {T[key(m, rest)][1]} / {T[key(m, rest)][2]}"
+            for m in methods))
     return 0
 
 

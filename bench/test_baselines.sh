@@ -2,7 +2,8 @@
 # bench_baselines on two recordings of data/ (surface EMG; accelerometer only):
 # every method writes a BIDS events.tsv (onset, duration, trial_type twitch)
 # that `ltr eval` scores against the recording's truth, with at least one
-# twitch found on the EMG recording.
+# twitch found on the EMG recording. --rest-at (an online rest) writes them too,
+# and is refused past the record's end.
 # usage: test_baselines.sh BENCH_BASELINES LTR DATA_DIR
 # SPDX-License-Identifier: BSD-3-Clause
 set -eu
@@ -28,3 +29,11 @@ for rec in surface_basic acc_only; do
     [ "$rec" = acc_only ] || [ "$n" -gt 0 ] || fail "$rec: no method found a twitch"
     echo "$rec: 5 tables, $n twitches"
 done
+
+"$tool" --rest-at 0.5 --out-dir "$out" "$data/surface_basic.flac" > "$out/online.log" ||
+    fail "--rest-at 0.5: exited $?"
+[ "$(wc -l < "$out/online.log")" -eq 5 ] || fail "--rest-at 0.5: not 5 tables: $(cat "$out/online.log")"
+if "$tool" --rest-at 1000 --out-dir "$out" "$data/surface_basic.flac" > /dev/null 2>&1; then
+    fail "--rest-at 1000 on a 60 s record accepted"
+fi
+echo "--rest-at: 5 tables; past the end refused"
