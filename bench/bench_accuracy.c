@@ -452,82 +452,13 @@ static double run_libltr(const recording *r, int use_marks, double offset_s, ltr
 
 /* --- baselines ------------------------------------------------------------------- */
 
-static const bl_method *const methods[] = {&bl_hodges_bui, &bl_bonato, &bl_solnik, &bl_lidierth,
-                                           &bl_cusum};
-#define N_METHODS (sizeof methods / sizeof methods[0])
-
-/* The baselines' single channel: the first EMG channel, or the magnitude of the
- * accelerometer axes band-passed 5-100 Hz (libltr's accelerometer band). */
-static float *baseline_channel(const recording *r, int *is_acc)
-{
-    float *y = bench_xmalloc(r->n_frames * sizeof *y);
-    for (unsigned c = 0; c < r->nc; c++)
-        if (r->sensors[c] == LTR_SENSOR_EMG) {
-            for (size_t i = 0; i < r->n_frames; i++)
-                y[i] = r->x[i * r->nc + c];
-            *is_acc = 0;
-            return y;
-        }
-    bl_biquad f[LTR_MAX_CHANNELS][4];
-    for (unsigned c = 0; c < r->nc; c++) {
-        bl_biquad_highpass(&f[c][0], r->fs, 5.0, BL_Q4_A);
-        bl_biquad_highpass(&f[c][1], r->fs, 5.0, BL_Q4_B);
-        bl_biquad_lowpass(&f[c][2], r->fs, 100.0, BL_Q4_A);
-        bl_biquad_lowpass(&f[c][3], r->fs, 100.0, BL_Q4_B);
-    }
-    for (size_t i = 0; i < r->n_frames; i++) {
-        double s = 0.0;
-        for (unsigned c = 0; c < r->nc; c++) {
-            double v = r->x[i * r->nc + c];
-            v = isfinite(v) ? v : 0.0;
-            for (int k = 0; k < 4; k++)
-                v = bl_biquad_step(&f[c][k], v);
-            s += v * v;
-        }
-        y[i] = (float)sqrt(s);
-    }
-    *is_acc = 1;
-    return y;
-}
-
-/* The 500 ms window (from 1 s on) whose front-end power is the median of all. */
-static bl_interval median_rest_window(const bl_input *in)
-{
-    float *v = bench_xmalloc(in->n * sizeof *v);
-    bl_frontend(in, in->band_lo_hz, in->band_hi_hz, v);
-    const size_t w = (size_t)(0.5 * in->fs), first = (size_t)in->fs;
-    size_t nw = in->n > first ? (in->n - first) / w : 0;
-    bl_interval best = {0, in->n < w ? in->n : w};
-    if (nw == 0) {
-        free(v);
-        return best;
-    }
-    double *pw = bench_xmalloc(nw * sizeof *pw), *sorted = bench_xmalloc(nw * sizeof *sorted);
-    for (size_t k = 0; k < nw; k++) {
-        double s = 0.0;
-        for (size_t i = first + k * w; i < first + (k + 1) * w; i++)
-            s += (double)v[i] * v[i];
-        pw[k] = sorted[k] = s;
-    }
-    bench_sort(sorted, nw);
-    const double med = sorted[nw / 2];
-    for (size_t k = 0; k < nw; k++)
-        if (pw[k] == med) {
-            best.start = first + k * w;
-            best.end = best.start + w;
-            break;
-        }
-    free(pw);
-    free(sorted);
-    free(v);
-    return best;
-}
+/* bl_methods, their channel, front end and rest: baselines/harness.c */
 
 static void print_header(int mep);
 
 /* --- scoring ----------------------------------------------------------------------- */
 
-#define N_ROWS (N_METHODS + 2) /* libltr, libltr + marks, baselines */
+#define N_ROWS (BL_N_METHODS + 2) /* libltr, libltr + marks, baselines */
 #define GAP_BETWEEN_RECORDINGS_S 10.0
 
 typedef struct score {
@@ -608,11 +539,9 @@ static void accumulate(pooled *P, const recording *r)
     P->has_marks |= r->n_mark > 0;
 
     int is_acc = 0;
-    float *y = baseline_channel(r, &is_acc);
-    ltr_config cfg;
-    ltr_config_default(&cfg, r->fs, r->nc, r->sensors);
-    bl_input in = {y, r->n_frames, r->fs, is_acc, cfg.emg_highpass_hz, cfg.emg_lowpass_hz,
-                   r->mains_hz, cfg.mains_harmonics, NULL, 0};
+    float *y = bl_channel(r->x, r->n_frames, r->nc, r->sensors, r->fs, &is_acc);
+    bl_input in;
+    bl_input_init(&in, y, r->n_frames, r->fs, is_acc, r->nc, r->sensors, r->mains_hz);
     bl_interval *rest;
     size_t n_rest;
     if (r->n_stim) {
@@ -626,14 +555,14 @@ static void accumulate(pooled *P, const recording *r)
     } else {
         rest = bench_xcalloc(1, sizeof *rest);
         n_rest = 1;
-        rest[0] = median_rest_window(&in);
+        rest[0] = bl_median_rest_window(&in);
     }
     in.rest = rest;
     in.n_rest = n_rest;
-    for (size_t m = 0; m < N_METHODS; m++) {
+    for (size_t m = 0; m < BL_N_METHODS; m++) {
         bl_events be = {0};
         const uint64_t t0 = bench_now_ns();
-        methods[m]->run(&in, &be);
+        bl_methods[m]->run(&in, &be);
         P->ns[m + 2] += (double)(bench_now_ns() - t0);
         for (size_t i = 0; i < be.n; i++)
             det_push(&P->det[m + 2], off + (double)be.ev[i].onset / r->fs,
@@ -780,7 +709,7 @@ static const char *row_name(size_t k)
         return "libltr";
     if (k == 1)
         return "libltr + marks";
-    return methods[k - 2]->name;
+    return bl_methods[k - 2]->name;
 }
 
 static void finish(pooled *P, const char *name, const char *description, result_set *out,
@@ -805,8 +734,8 @@ static void finish(pooled *P, const char *name, const char *description, result_
               P->mep ? NULL : P->acc_only ? delay_acc : delay_emg);
     if (P->has_marks)
         score_row(P, 1, 0, &out->s[1], NULL, NULL);
-    for (size_t m = 0; m < N_METHODS; m++)
-        score_row(P, m + 2, methods[m]->offline, &out->s[m + 2], NULL, NULL);
+    for (size_t m = 0; m < BL_N_METHODS; m++)
+        score_row(P, m + 2, bl_methods[m]->offline, &out->s[m + 2], NULL, NULL);
 }
 
 static void print_result(const result_set *rs)
@@ -925,7 +854,7 @@ int main(int argc, char **argv)
             if (!strcmp(results[j].name, rs->name))
                 tuned = results[j].s[0].res.f1;
         size_t best_m = 0;
-        for (size_t m = 1; m < N_METHODS; m++)
+        for (size_t m = 1; m < BL_N_METHODS; m++)
             if (rs->s[m + 2].res.f1 > rs->s[best_m + 2].res.f1)
                 best_m = m;
         const ltr_eval_result *e = &rs->s[0].res, *b = &rs->s[best_m + 2].res;
@@ -936,7 +865,7 @@ int main(int argc, char **argv)
         b_fp += b->fp;
         b_fn += b->fn;
         printf("  %-18s %8.3f %8.3f %6.3f %6.3f  %-12s %.3f\n", rs->name, tuned, e->f1,
-               e->sensitivity, e->ppv, methods[best_m]->name, b->f1);
+               e->sensitivity, e->ppv, bl_methods[best_m]->name, b->f1);
     }
     const double fresh_f1 = f_tp ? 2.0 * f_tp / (2.0 * f_tp + f_fp + f_fn) : 0.0;
     const double fresh_best = b_tp ? 2.0 * b_tp / (2.0 * b_tp + b_fp + b_fn) : 0.0;
@@ -977,16 +906,16 @@ int main(int argc, char **argv)
     /* --- summary: F1 per recording, and the targets --- */
     printf("F1 per recording (best baseline marked *; libltr wins: +)\n");
     printf("  %-30s %7s", "recording", "libltr");
-    for (size_t m = 0; m < N_METHODS; m++)
-        printf(" %11s", methods[m]->name);
+    for (size_t m = 0; m < BL_N_METHODS; m++)
+        printf(" %11s", bl_methods[m]->name);
     printf("\n");
     size_t wins = 0, comparable = 0;
-    double mean_ltr = 0.0, mean_bl[N_METHODS] = {0};
+    double mean_ltr = 0.0, mean_bl[BL_N_METHODS] = {0};
     for (size_t i = 0; i < n_res; i++) {
         const result_set *rs = &results[i];
         double best = -1.0;
         size_t best_m = 0;
-        for (size_t m = 0; m < N_METHODS; m++)
+        for (size_t m = 0; m < BL_N_METHODS; m++)
             if (rs->s[m + 2].res.f1 > best || isnan(best)) {
                 best = rs->s[m + 2].res.f1;
                 best_m = m;
@@ -997,7 +926,7 @@ int main(int argc, char **argv)
         comparable++;
         mean_ltr += isfinite(f) ? f : 0.0;
         printf("  %-30s %6.3f%c", rs->name, f, win ? '+' : ' ');
-        for (size_t m = 0; m < N_METHODS; m++) {
+        for (size_t m = 0; m < BL_N_METHODS; m++) {
             const double b = rs->s[m + 2].res.f1;
             mean_bl[m] += isfinite(b) ? b : 0.0;
             printf(" %10.3f%c", b, m == best_m ? '*' : ' ');
@@ -1007,11 +936,11 @@ int main(int argc, char **argv)
     double best_mean = 0.0;
     const char *best_mean_name = "";
     printf("  %-30s %6.3f ", "mean", n_res ? mean_ltr / n_res : NAN);
-    for (size_t m = 0; m < N_METHODS; m++) {
+    for (size_t m = 0; m < BL_N_METHODS; m++) {
         mean_bl[m] = n_res ? mean_bl[m] / n_res : NAN;
         if (mean_bl[m] > best_mean) {
             best_mean = mean_bl[m];
-            best_mean_name = methods[m]->name;
+            best_mean_name = bl_methods[m]->name;
         }
         printf(" %10.3f ", mean_bl[m]);
     }
@@ -1063,10 +992,10 @@ int main(int argc, char **argv)
     if (!f)
         return 1;
     fprintf(f, "  \"mep_data\": %s,\n  \"methods\": [\n", have_mep ? "true" : "false");
-    for (size_t m = 0; m < N_METHODS; m++)
+    for (size_t m = 0; m < BL_N_METHODS; m++)
         fprintf(f, "%s    {\"name\": \"%s\", \"source\": \"%s\", \"params\": \"%s\", \"offline\": %s}",
-                m ? ",\n" : "", methods[m]->name, methods[m]->source, methods[m]->params,
-                methods[m]->offline ? "true" : "false");
+                m ? ",\n" : "", bl_methods[m]->name, bl_methods[m]->source, bl_methods[m]->params,
+                bl_methods[m]->offline ? "true" : "false");
     fprintf(f, "\n  ],\n  \"recordings\": [\n");
     for (size_t i = 0; i < n_res; i++) {
         const result_set *rs = &results[i];

@@ -13,7 +13,15 @@ as a float WAV with a sidecar (channel type EMG, no mains given: the detector fi
 run through `ltr detect` with no options and scored with `ltr eval` (50 ms tolerance, as
 the simulated scenarios).
 
-usage: bench/injected.py LTR DATA_DIR [--seeds 1-3] [--keep DIR]
+Beside libltr, the five classic onset detectors of bench/baselines run on the same files
+(bench_baselines, built beside the tool in build/bench/): the first EMG channel, libltr's
+front end, and a rest reference taken OFFLINE from the whole record (the 500 ms window of
+median power), an advantage libltr, which learns its background as it goes, does not have.
+A table gives each method's F1 per background and pooled, and which one wins; a second
+gives them the rest an online detector has instead (the 500 ms from 0.5 s, before the
+first MEP at >= 1.5 s).
+
+usage: bench/injected.py LTR DATA_DIR [--seeds 1-3] [--keep DIR] [--baselines BENCH_BASELINES]
 Needs numpy and scipy (Debian: python3-numpy python3-scipy). Deterministic per seed.
 SPDX-License-Identifier: BSD-3-Clause
 """
@@ -123,7 +131,12 @@ def main():
     ap.add_argument("data")
     ap.add_argument("--seeds", default="1-3", help="first-last (default 1-3)")
     ap.add_argument("--keep", help="write the recordings, truth and detections here")
+    ap.add_argument("--baselines", help="bench_baselines (default: bench/bench_baselines of "
+                    "LTR's build directory; the table shows libltr alone without it)")
     a = ap.parse_args()
+    if a.baselines is None:
+        guess = os.path.join(os.path.dirname(os.path.abspath(a.ltr)), "..", "bench", "bench_baselines")
+        a.baselines = guess if os.access(guess, os.X_OK) else None
     lo, hi = (int(v) for v in a.seeds.split("-"))
     work = a.keep or tempfile.mkdtemp(prefix="ltr-injected.")
     os.makedirs(work, exist_ok=True)
@@ -131,8 +144,10 @@ def main():
     meps = read_meps(a.data)
     print(f"{len(meps)} MEPs (MEPFeatX, amplitude >= 50 uV), {len(bgs)} backgrounds, seeds {lo}-{hi}")
     rows = []
+    methods = ["libltr"]  # then the baselines, in bench_baselines' order
+    rests = (("offline", []), ("online", ["--rest-at", "0.5"]))
     for bi, (name, fs, bg) in enumerate(bgs):
-        pairs = []
+        pairs = {"libltr": []}
         for seed in range(lo, hi + 1):
             rng = np.random.default_rng(1000 * seed + bi)
             x, truth = build(name, fs, bg, meps, rng)
@@ -143,23 +158,67 @@ def main():
                 for on, dur, snr in truth:
                     f.write(f"{on:.6f}\t{dur:.6f}\tltr\t{snr:.2f}\n")
             subprocess.run([a.ltr, "detect", "-q", "-o", base + "_det.tsv", base + ".wav"], check=True)
-            pairs += [base + "_det.tsv", base + "_events.tsv"]
-        r = subprocess.run([a.ltr, "eval", "--json"] + pairs, check=True, capture_output=True, text=True)
-        j = json.loads(r.stdout)
-        j = j.get("pooled", j)
-        rows.append((name, j))
+            pairs["libltr"] += [base + "_det.tsv", base + "_events.tsv"]
+            for rest, opt in rests if a.baselines else ():
+                out = os.path.join(work, rest)
+                os.makedirs(out, exist_ok=True)
+                r = subprocess.run([a.baselines, "--out-dir", out] + opt + [base + ".wav"],
+                                   check=True, capture_output=True, text=True)
+                for line in r.stdout.splitlines():  # "METHOD  N twitches  PATH"
+                    m, path = line.split()[0], line.split()[-1]
+                    if m not in methods:
+                        methods.append(m)
+                    pairs.setdefault((m, rest), []).extend([path, base + "_events.tsv"])
+        scores = {}
+        for m, p in pairs.items():
+            r = subprocess.run([a.ltr, "eval", "--json"] + p, check=True, capture_output=True, text=True)
+            j = json.loads(r.stdout)
+            scores[m] = j.get("pooled", j)
+        rows.append((name, scores))
+    def f1(tp, fp, fn):
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    print("\nlibltr (`ltr detect`, no options, online)\n")
     print("| background | bursts | TP | FP | FN | F1 | onset error, median of abs (ms) |")
     print("|---|--:|--:|--:|--:|--:|--:|")
-    T = [0, 0, 0]
-    for name, j in rows:
+    T = {}
+    for name, scores in rows:
+        for m, j in scores.items():
+            t = T.get(m, [0, 0, 0])
+            T[m] = [t[0] + j["tp"], t[1] + j["fp"], t[2] + j["fn"]]
+        j = scores["libltr"]
         tp, fp, fn = j["tp"], j["fp"], j["fn"]
-        T = [T[0] + tp, T[1] + fp, T[2] + fn]
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
         err = j.get("onset_error_abs_median_s")
         err = f"{1000 * err:.1f}" if err is not None else "-"
-        print(f"| {name} | {tp + fn} | {tp} | {fp} | {fn} | {f1:.3f} | {err} |")
-    f1 = 2 * T[0] / (2 * T[0] + T[1] + T[2]) if T[0] else 0.0
-    print(f"| **pooled** | {T[0] + T[2]} | {T[0]} | {T[1]} | {T[2]} | **{f1:.3f}** | |")
+        print(f"| {name} | {tp + fn} | {tp} | {fp} | {fn} | {f1(tp, fp, fn):.3f} | {err} |")
+    tp, fp, fn = T["libltr"]
+    print(f"| **pooled** | {tp + fn} | {tp} | {fp} | {fn} | **{f1(tp, fp, fn):.3f}** | |")
+    if len(methods) == 1:
+        return 0
+
+    # F1 of every method; the best of each row in bold, and named
+    def key(m, rest):
+        return m if m == "libltr" else (m, rest)
+
+    for rest, title in (("offline", "offline rest: the 500 ms window of median power of the "
+                         "whole record"),
+                        ("online", "online rest: the 500 ms from 0.5 s, what a device has when "
+                         "it starts")):
+        print(f"\nF1 beside the classic baselines ({title})\n")
+        print("| background | " + " | ".join(methods) + " | best |")
+        print("|---|" + "--:|" * len(methods) + "---|")
+        table = [(name, {m: f1(scores[key(m, rest)]["tp"], scores[key(m, rest)]["fp"],
+                               scores[key(m, rest)]["fn"]) for m in methods})
+                 for name, scores in rows]
+        table.append(("**pooled**", {m: f1(*T[key(m, rest)]) for m in methods}))
+        for name, f in table:
+            top = max(f.values())
+            cells = [f"**{f[m]:.3f}**" if f[m] == top else f"{f[m]:.3f}" for m in methods]
+            print(f"| {name} | " + " | ".join(cells) + " | " +
+                  ", ".join(m for m in methods if f[m] == top) + " |")
+        print("\npooled TP / FP / FN: " + ", ".join(
+            f"{m} {T[key(m, rest)][0]} / {T[key(m, rest)][1]} / {T[key(m, rest)][2]}"
+            for m in methods))
     return 0
 
 

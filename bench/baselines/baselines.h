@@ -14,7 +14,7 @@
  *
  * They all need statistics of a rest (baseline) stretch, as their papers do:
  * the caller names it (bl_input.rest). In the benchmark it is picked from the
- * whole record (see bench_accuracy.c), so every baseline is OFFLINE in that
+ * whole record (harness.c: bl_median_rest_window), so every baseline is OFFLINE in that
  * sense; their decisions themselves are causal, which makes their latency
  * (decided - true onset) measurable. They get the same front end as libltr's
  * defaults (its EMG band and mains notch) unless their paper prescribes
@@ -29,6 +29,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ltr/ltr.h"
 
 /** A stretch of frames [start, end). */
 typedef struct bl_interval {
@@ -124,5 +126,27 @@ void bl_finish(const bl_events *raw, double fs, double gap_ms, double min_ms, do
 #define BL_GAP_MS 20.0
 #define BL_MIN_MS 10.0
 #define BL_MAX_MS 1000.0
+
+/* --- how the benchmarks feed them a recording (harness.c) ------------------ */
+
+/** Every method, in the order of the tables. */
+#define BL_N_METHODS 5
+extern const bl_method *const bl_methods[BL_N_METHODS];
+
+/** Their one channel of an interleaved recording (nc channels): the first EMG
+ *  channel, or without EMG the magnitude of the accelerometer axes band-passed
+ *  5-100 Hz (libltr's accelerometer band). malloc'ed; *is_acc says which. */
+float *bl_channel(const float *x, size_t n_frames, unsigned nc, const ltr_sensor *sensors,
+                  double fs, int *is_acc);
+
+/** `in` for channel y: libltr's default front end for these sensors
+ *  (ltr_config_default's EMG band and mains harmonics) at mains_hz (0: no
+ *  notch); no rest stretch yet. */
+void bl_input_init(bl_input *in, const float *y, size_t n, double fs, int is_acc, unsigned nc,
+                   const ltr_sensor *sensors, double mains_hz);
+
+/** The rest reference taken from the whole record (offline): the 500 ms window,
+ *  from 1 s on, whose front-end power is the median of all such windows. */
+bl_interval bl_median_rest_window(const bl_input *in);
 
 #endif /* LTR_BENCH_BASELINES_H */
