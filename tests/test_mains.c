@@ -675,7 +675,8 @@ static void test_retry_after_none(void **state)
  * one pass) gives exactly what ltri_mains_step (or _hold) then ltri_mains_advance give,
  * sample for sample and in the whole state: through the search and the lock, a
  * blanked stretch, NaN and absurd samples, at 1, 2 and 50 kHz; and on a silent start
- * (none found, the quiet retry, the lock 5 s later). */
+ * (none found, with a blanked stretch meanwhile: step_one's own "none" path; the quiet
+ * retry, the lock 5 s later). */
 static void test_step_one_is_step_and_advance(void **state)
 {
     (void)state;
@@ -696,6 +697,7 @@ static void test_step_one_is_step_and_advance(void **state)
         x[nan_at] = NAN;
         x[big_at] = 1e20f;
         const size_t b0 = n - sig_frame(0.3, fs), b1 = b0 + sig_frame(0.02, fs);
+        const size_t h0 = sig_frame(1.2, fs), h1 = silent_start ? h0 + sig_frame(0.02, fs) : h0;
         ltri_mains_tracker ta, tb;
         ltri_mains_channel ca, cb;
         ltri_mains_tracker_reset(&d, &ta);
@@ -703,7 +705,7 @@ static void test_step_one_is_step_and_advance(void **state)
         ltri_mains_channel_reset(&d, &ca);
         ltri_mains_channel_reset(&d, &cb);
         for (size_t i = 0; i < n; i++) {
-            const int held = i >= b0 && i < b1;
+            const int held = (i >= b0 && i < b1) || (i >= h0 && i < h1);
             float ya = x[i];
             if (held)
                 ltri_mains_hold(&d, &ta, &ca);
