@@ -459,6 +459,7 @@ LTRI_COLD static void reset_stream(ltr_detector *d)
     for (unsigned l = 0; l < d->n_lanes; l++) {
         ltri_lane_reset(&lanes_of(d)[l].lane);
         lanes_of(d)[l].blocked_until = 0;
+        lanes_of(d)[l].blocked_as = 0;
         lanes_of(d)[l].energy = lanes_of(d)[l].amp_sq = lanes_of(d)[l].hi = 0.0f;
     }
     ltri_fusion_reset_stream(&d->fu);
