@@ -1196,6 +1196,58 @@ static void test_device_marks(void **state)
     sig_free(s.x);
 }
 
+/* Issue 11: a needle stroke the device marks moves the electrode and, through the hand,
+ * the accelerometer: a slow push (one cycle over 0.4 s, as large as a twitch's
+ * acceleration). Marked, the strokes must give no twitch of their own, and the twitch
+ * some of them elicit 25 ms later (Hong 1994: LTR reflex latency) is found from its
+ * own onset. The accelerometer axes held over the needle blanking made the jolt a step
+ * at the blanking's end, reported as a twitch after every stroke. */
+static void test_marked_strokes_jolt(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 15.0, 4, 37);
+    add_background(&s, 0);
+    const double g[3] = {0.0, 0.0, 1.0};
+    add_accelerometer(&s, g);
+    const double jolt_s = 0.4, jolt_g = 1.0;
+    double strokes[10];
+    for (unsigned k = 0; k < 10; k++) {
+        strokes[k] = 1.0 + 1.3 * k + 0.2 * sig_uniform(&s.rng);
+        sig_add_needle_transient(s.x, s.n, s.n_ch, 0, fs, strokes[k], 30.0);
+        const size_t f0 = sig_frame(strokes[k], fs), len = sig_frame(jolt_s, fs);
+        for (size_t i = 0; i < len && f0 + i < s.n; i++) {
+            const double a = jolt_g * sin(6.283185307179586 * (double)i / (double)len);
+            s.x[(f0 + i) * s.n_ch + 1] += (float)(0.8 * a);
+            s.x[(f0 + i) * s.n_ch + 2] += (float)(0.6 * a);
+        }
+        if (k % 2) { /* every other stroke elicits a twitch */
+            const double t = strokes[k] + 0.025;
+            sig_add_twitch_emg(s.x, s.n, s.n_ch, 0, fs, t, 0.08, 6.0, &s.rng);
+            s.truth[s.n_truth++] = t;
+        }
+    }
+    const double dir[3] = {0.0, 0.4, 0.9};
+    add_acc_twitches(&s, 0.02, dir, 0.04);
+    const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 4, both);
+    ltr_detector *det;
+    assert_int_equal(ltr_detector_create(&det, &cfg), LTR_OK);
+    for (unsigned k = 0; k < 10; k++)
+        assert_int_equal(ltr_detector_mark(det, LTR_MARK_NEEDLE, sig_frame(strokes[k], fs)), LTR_OK);
+    run_events e = {0};
+    run_detector(det, s.x, s.n, 4096, 0, 0, &e);
+    check_well_formed(&e);
+    const score r = score_events(&s, &e, 0.0);
+    assert_int_equal(r.fp, 0);
+    assert_int_equal(r.tp, s.n_truth);
+    run_events_free(&e);
+    ltr_detector_destroy(det);
+    sig_free(s.x);
+}
+
 /* Raw ADC counts give the same twitches as the same samples in float, and rails are flagged. */
 static void test_s16_entry(void **state)
 {
@@ -1267,6 +1319,7 @@ int main(void)
         cmocka_unit_test(test_twitch_in_tail_of_twitch),
         cmocka_unit_test(test_stir_before_acc_twitch),
         cmocka_unit_test(test_device_marks),
+        cmocka_unit_test(test_marked_strokes_jolt),
         cmocka_unit_test(test_evoked_after_marked_pulse),
         cmocka_unit_test(test_pulse_with_tail_is_stim),        cmocka_unit_test(test_s16_entry),
         cmocka_unit_test(test_brief_compound_not_spike),

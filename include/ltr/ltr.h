@@ -238,6 +238,7 @@ typedef struct ltr_config {
      *  fusion window out (the jump may have been a needle click). Default 15 ms. */
     double stim_blank_ms;
     /** Blanking after a marked needle movement, ms: the electrode's mechanical transient.
+     *  EMG channels only (the accelerometer sees the hand's jolt, judged as movement).
      *  Default 30 ms. */
     double needle_blank_ms;
     /** |x| >= clip_level (input units) is clipping; 0 = unknown: runs of identical
@@ -552,8 +553,9 @@ typedef enum ltr_mark {
     /** It fired an electrical stimulation pulse (or a TMS pulse): blank stim_blank_ms from
      *  the frame; what it evokes after that is reported, flagged LTR_FLAG_EVOKED. */
     LTR_MARK_STIM = 1,
-    /** It moved (inserted, pistoned, rotated) the needle: blank needle_blank_ms (the
-     *  electrode transient); a twitch elicited after it is still reported. */
+    /** It moved (inserted, pistoned, rotated) the needle: blank the EMG channels for
+     *  needle_blank_ms (the electrode transient); a twitch elicited after it is still
+     *  reported. */
     LTR_MARK_NEEDLE = 2,
     /** It inserted or redirected the needle: a new site begins at the frame
      *  (LTR_EVENT_SITE); blanked as LTR_MARK_NEEDLE, and a stroke of the new site. Once

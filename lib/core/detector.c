@@ -869,8 +869,15 @@ static void apply_marks(ltr_detector *d, ltri_frame n)
         const uint64_t len = stim ? d->stim_blank : d->needle_blank;
         const uint32_t why = LTR_FLAG_MARKED | (stim ? LTR_FLAG_STIM | LTRI_REASON_PULSE
                                                      : LTR_FLAG_NEEDLE);
+        /* A needle movement disturbs the electrode, not the accelerometer: its axes go
+         * on unblanked, their lane sees the hand's jolt whole and judges it as movement
+         * (motion_like). Blanking them held the axes for needle_blank_ms while the jolt
+         * moved on, and the step at the hold's end rang through the band-pass as a
+         * twitch 29 ms after every stroke (issue 11: 'sites' with marks, 197 false
+         * twitches against 68 without). */
         for (unsigned c = 0; c < d->cfg.n_channels; c++)
-            ltri_artifact_blank(&d->art, art_of(d, c), frame, frame + len, why);
+            if (stim || d->cfg.sensors[c] != LTR_SENSOR_ACC)
+                ltri_artifact_blank(&d->art, art_of(d, c), frame, frame + len, why);
         if (!stim && !(d->padding && frame >= d->n_real) && /* not a stroke after the end */
             d->session.on)
             ltri_session_stroke(&d->session, sess_of(d), frame,
