@@ -69,6 +69,14 @@
  * 40 %. An evoked M-wave may hold as much, but crosses back over the base. */
 #define STEP_HELD 0.4f
 
+/* A usable sample: finite and within +-LTRI_SAMPLE_LIMIT (any unit: volts to ADC counts
+ * are far inside it), so that differences, filter states and squares stay finite in
+ * single precision (a stream between -3e38 and 3e38 made NaN twitch amplitudes). One
+ * comparison, false for NaN; exact without -ffast-math, which the core is never built
+ * with. */
+#define LTRI_SAMPLE_LIMIT 1e12f
+static inline int finite_x(float x) { return fabsf(x) <= LTRI_SAMPLE_LIMIT; }
+
 #define SLOT(d, f) ((uint32_t)(f) & ((d)->line_len - 1u))
 
 LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
@@ -100,6 +108,11 @@ LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_conf
     const uint32_t half = d->stim_blank / 2u;
     d->step_inv_half = half ? 1.0f / (float)half : 0.0f;
     d->step_decay_max = (float)exp(-1.0 / (STEP_TAU_MAX_S * fs));
+    /* |x| < quiet_limit: finite_x(x) and not at a known clip level (one comparison, false
+     * for NaN) */
+    d->quiet_limit = nextafterf(LTRI_SAMPLE_LIMIT, INFINITY);
+    if (d->clip_level > 0.0f && d->clip_level < d->quiet_limit)
+        d->quiet_limit = d->clip_level;
 }
 
 LTRI_COLD size_t ltri_artifact_size(const ltri_artifact_design *d)
@@ -110,6 +123,7 @@ LTRI_COLD size_t ltri_artifact_size(const ltri_artifact_design *d)
 LTRI_COLD void ltri_artifact_reset(const ltri_artifact_design *d, ltri_artifact *a)
 {
     memset(a, 0, ltri_artifact_size(d));
+    a->quiet_from = UINT64_MAX;
 }
 
 void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, uint64_t from,
@@ -124,6 +138,8 @@ void ltri_artifact_blank(const ltri_artifact_design *d, ltri_artifact *a, uint64
             a->future_flags = 0;
         if (until > a->blank_until)
             a->blank_until = until;
+        if (a->quiet_from < until)
+            a->quiet_from = until;
         a->future_flags |= flags;
     }
 }
@@ -237,14 +253,6 @@ LTRI_NOINLINE static void follow_spread(const ltri_artifact_design *d, ltri_arti
             open_edge(d, a, calm, n, a->spread_base, a->spread_peak);
     }
 }
-
-/* A usable sample: finite and within +-LTRI_SAMPLE_LIMIT (any unit: volts to ADC counts
- * are far inside it), so that differences, filter states and squares stay finite in
- * single precision (a stream between -3e38 and 3e38 made NaN twitch amplitudes). One
- * comparison, false for NaN; exact without -ffast-math, which the core is never built
- * with. */
-#define LTRI_SAMPLE_LIMIT 1e12f
-static inline int finite_x(float x) { return fabsf(x) <= LTRI_SAMPLE_LIMIT; }
 
 /* An open edge (verdict_at set): its excursion followed through the blanking, judged at
  * its end. Out of line: rare, and the common path then saves fewer registers. */
@@ -360,8 +368,9 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     a->last_jump = jump;
 }
 
-float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
-                         unsigned how, uint32_t *flags)
+/* Every frame's exact path: inspect, then the frame that leaves the line. */
+LTRI_NOINLINE static float step_exact(const ltri_artifact_design *d, ltri_artifact *a, float x,
+                                      uint64_t n, unsigned how, uint32_t *flags)
 {
     ltri_artifact_slot *in = &a->line[SLOT(d, n)];
     in->x = x;
@@ -384,7 +393,52 @@ float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float 
     *flags = n >= d->lookahead ? out->reason : 0;
     if (!(*flags) && finite_x(y))
         a->hold = y;
+    /* whether the next frames may take the quiet path (ltri_artifact_step) */
+    const int open = !a->started || a->scale_n < SCALE_WARMUP || a->pulse_at ||
+                     a->verdict_at || a->spread_from || a->step_at;
+    a->quiet_from = open ? UINT64_MAX
+                         : a->blank_until > d->lookahead ? a->blank_until : d->lookahead;
     /* Relative to the first value: the filters start from rest without a step
      * (gravity on an accelerometer axis, an electrode's DC offset). */
+    return a->hold - a->origin;
+}
+
+/* The quiet path: no edge, pulse, smeared pulse or step open, warm, past any blanking
+ * (quiet_from), a plain sample (how 0). Then a frame does exactly what step_exact would
+ * do unless something starts at it, which the tests below see before any state changes:
+ * a sample not finite or at the clip level, a repeat (a stuck or clipped run), a jump
+ * over spike_ratio typical jumps, an excursion over spread_ratio from the last calm
+ * sample. Any of them, and the frame takes the exact path. (scale > 0 need not be
+ * checked: with scale 0, any jump, never 0 here, fails the spike test.) */
+float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
+                         unsigned how, uint32_t *flags)
+{
+    if (n < a->quiet_from || how)
+        return step_exact(d, a, x, n, how, flags);
+    const float jump = fabsf(x - a->last);
+    /* the typical jump as inspect learns it (every clean sample), before the tests that
+     * read it */
+    const float scale = a->scale + d->scale_alpha * (jump - a->scale);
+    if (!(fabsf(x) < d->quiet_limit) || x == a->last || jump > d->spike_ratio * a->scale ||
+        (fabsf(x - a->calm_x) > d->spread_ratio * scale && n - a->calm_at <= d->spread_rise))
+        return step_exact(d, a, x, n, how, flags);
+    ltri_artifact_slot *in = &a->line[SLOT(d, n)];
+    in->x = x;
+    in->reason = 0;
+    a->next = n + 1;
+    a->same = 0;
+    a->scale = scale;
+    a->baseline += d->baseline_alpha * (x - a->baseline);
+    if (jump <= CALM * scale && a->last_jump <= CALM * scale) {
+        a->calm_x = x;
+        a->calm_at = n;
+    }
+    a->last = x;
+    a->last_jump = jump;
+    const ltri_artifact_slot *out = &a->line[SLOT(d, n - d->lookahead)];
+    const float y = out->x;
+    *flags = out->reason;
+    if (!(*flags) && finite_x(y))
+        a->hold = y;
     return a->hold - a->origin;
 }

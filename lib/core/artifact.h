@@ -64,6 +64,7 @@ typedef struct ltri_artifact_design {
     float step_alpha;        /* per-frame smoothing of the level after an edge */
     float step_inv_half;     /* 1 / frames in half the blanking (0: none) */
     float step_decay_max;    /* slowest per-frame decay of a step's level */
+    float quiet_limit;       /* |x| below this: finite and not at clip_level (quiet path) */
 } ltri_artifact_design;
 
 /* One frame in the line: its raw sample and its blanking reasons (0 = clean), side by
@@ -113,6 +114,9 @@ typedef struct ltri_artifact {
     uint64_t next;           /* frames taken so far = the frame the next step takes */
     uint64_t blank_until;    /* frames before this, not yet taken, are blanked */
     uint64_t last_clip;      /* input frame of the last clipped sample + 1, 0 = none */
+    uint64_t quiet_from;     /* frames from this one on may take the quiet path (no edge,
+                                pulse, smeared pulse or step open, warm, past the
+                                blanking and the look-ahead's start); UINT64_MAX: none */
     ltri_artifact_slot line[]; /* line_len frames, frame f in slot f % line_len */
 } ltri_artifact;
 
