@@ -26,6 +26,7 @@ typedef struct art_run {
     ltri_artifact *a; /* ltri_artifact_size(&d) bytes */
     float out[N];
     uint32_t flags[N]; /* of input frame i (out and flags shifted back by the look-ahead) */
+    unsigned clipped;  /* frames found clipped */
 } art_run;
 
 /* Gaussian noise of RMS 1 (a band-passed EMG background, seen raw). */
@@ -39,7 +40,9 @@ static float *noise_signal(uint64_t seed)
     return x;
 }
 
-static art_run *run(const float *x, double clip_level)
+/* exact: every frame on the exact path (quiet_from reset before each step); quiet:
+ * frames the quiet path could take (counted before each step) */
+static art_run *run_paths(const float *x, double clip_level, int exact, unsigned *quiet)
 {
     art_run *r = calloc(1, sizeof *r);
     assert_non_null(r);
@@ -53,13 +56,23 @@ static art_run *run(const float *x, double clip_level)
     const uint32_t la = r->d.lookahead;
     for (unsigned n = 0; n < N; n++) {
         uint32_t f;
+        if (exact)
+            r->a->quiet_from = UINT64_MAX;
+        if (quiet)
+            *quiet += n >= r->a->quiet_from;
         const float y = ltri_artifact_step(&r->d, r->a, x[n], n, 0, &f);
+        r->clipped += r->a->last_clip == n + 1u;
         if (n >= la) {
             r->out[n - la] = y;
             r->flags[n - la] = f;
         }
     }
     return r;
+}
+
+static art_run *run(const float *x, double clip_level)
+{
+    return run_paths(x, clip_level, 0, NULL);
 }
 
 /* Blanked frames in [from, to), and outside it. */
@@ -280,6 +293,56 @@ static void test_fast_step_is_needle(void **state)
     sig_free(x);
 }
 
+/* The quiet path (frames with no artifact in sight) and the exact path agree, frame for
+ * frame, bit for bit, on a signal with every defect: stimulation pulses (a lone one and
+ * a train), a smeared pulse, an electrode step, a NaN run, a dropout, a clipped burst
+ * (the clip level unknown, then known); and the quiet path takes most frames. */
+static void test_quiet_path_exact(void **state)
+{
+    (void)state;
+    float *x = noise_signal(9);
+    sig_add_stim_pulses(x, N, 1, 0, FS, 0.5, 0.5001, 1.0, 200e-6, 300.0);
+    sig_add_stim_pulses(x, N, 1, 0, FS, 0.8, 0.9, 40.0, 200e-6, 300.0);
+    const unsigned smear = (unsigned)sig_frame(1.2, FS);
+    for (unsigned i = smear; i < N; i++) /* rises in 2 frames to 60, decays (tau 3 ms) */
+        x[i] += i == smear ? 30.0f : 60.0f * expf(-(float)(i - smear - 1) / (float)(0.003 * FS));
+    const unsigned step = (unsigned)sig_frame(1.6, FS);
+    for (unsigned i = step; i < N; i++)
+        x[i] += 300.0f * expf(-(float)(i - step) / (float)(0.030 * FS));
+    const unsigned nan_at = (unsigned)sig_frame(2.2, FS), drop_at = (unsigned)sig_frame(2.6, FS);
+    for (unsigned i = nan_at; i < nan_at + 10; i++)
+        x[i] = NAN;
+    for (unsigned i = drop_at; i < drop_at + 200; i++)
+        x[i] = x[drop_at - 1];
+    const unsigned burst = (unsigned)sig_frame(3.2, FS);
+    for (unsigned i = burst; i < burst + 400; i++) { /* at the rail (40) over its peaks */
+        x[i] += (float)(50.0 * sin(2.0 * 3.14159265358979 * 25.0 * (i - burst) / FS));
+        x[i] = fminf(fmaxf(x[i], -40.0f), 40.0f);
+    }
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned quiet = 0;
+        art_run *q = run_paths(x, k ? 40.0 : 0.0, 0, &quiet);
+        art_run *e = run_paths(x, k ? 40.0 : 0.0, 1, NULL);
+        assert_true(quiet > N / 2);
+        assert_true(blanked(e, 0, N, LTR_FLAG_STIM) > 0);
+        assert_true(blanked(e, 0, N, LTR_FLAG_NEEDLE) > 0);
+        assert_true(blanked(e, 0, N, LTR_FLAG_NONFINITE) > 0);
+        assert_true(blanked(e, 0, N, LTR_FLAG_DROPOUT) > 0);
+        assert_true(e->a->last_clip > burst);
+        assert_true(q->a->last_clip == e->a->last_clip);
+        assert_int_equal(q->clipped, e->clipped);
+        for (unsigned i = 0; i < N - e->d.lookahead; i++)
+            if (!(q->out[i] == e->out[i] && q->flags[i] == e->flags[i]))
+                fail_msg("clip level %u, frame %u: quiet path %g (flags %x), exact %g (%x)", k, i,
+                         (double)q->out[i], q->flags[i], (double)e->out[i], e->flags[i]);
+        free(q->a);
+        free(q);
+        free(e->a);
+        free(e);
+    }
+    sig_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_clipping_flagged_not_blanked),
         cmocka_unit_test(test_electrode_step_subtracted),
         cmocka_unit_test(test_fast_step_is_needle),
+        cmocka_unit_test(test_quiet_path_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
