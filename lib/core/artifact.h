@@ -102,7 +102,6 @@ typedef struct ltri_artifact {
     uint64_t calm_at;        /* frame of that calm sample */
     uint64_t step_at;        /* first output frame step_off applies to + 1, 0 = none */
     uint64_t spread_from;    /* calm frame before a suspected smeared pulse + 1, 0 = none */
-    uint32_t spread_n;       /* tail frames of it checked so far */
     uint64_t pulse_at;       /* frame of a suspected pulse + 1, 0 = none */
     uint64_t verdict_at;     /* frame at which a sharp jump is judged pulse or step, 0 = none */
     uint64_t edge_at;        /* frame at which the latest edge was found, 0 = none */
@@ -111,6 +110,7 @@ typedef struct ltri_artifact {
     uint32_t same;           /* identical consecutive samples so far */
     uint32_t future_flags;   /* reasons for frames [next, blank_until) */
     uint32_t started;        /* a first finite sample was seen */
+    uint32_t spread_n;       /* a smeared pulse's tail frames checked so far */
     uint64_t next;           /* frames taken so far = the frame the next step takes */
     uint64_t blank_until;    /* frames before this, not yet taken, are blanked */
     uint64_t last_clip;      /* input frame of the last clipped sample + 1, 0 = none */
