@@ -39,6 +39,30 @@
  * 1 + A^2 / (g S) with a line of amplitude A (a locked line does not move
  * W). 10 dB over noise over the 0.25 s window: false alarm per line well
  * below 1e-6 (about 2.5 independent |W|^2 values per window and channel).
+ *
+ * Measured and not kept (12/2026, issues 9 and 10): sizing the lines 0.5 s after a lock
+ * (lines above the highest one 10 dB over its noise get zero references) saves 7 % on
+ * x86 (934 -> 870 Ir/sample) and 11 % on the M4F (1008 -> 897) when at least the 2nd
+ * and 3rd harmonics are kept, but
+ * - on a noisy sizing window present harmonics fail the 10 dB test: simulated low_snr
+ *   kept the fundamental alone on 2 of 8 tune and 6 of 20 fresh seeds, and the residual
+ *   2nd and 3rd harmonics lifted the lane's floor by ~1 dB (fresh low_snr 0.620 ->
+ *   0.571 with the fundamental alone, 0.594 with the 2nd and 3rd always kept);
+ * - a dropped line never comes back: a 1/k series under which the top lines failed the
+ *   test stays 15 dB (not 30) under its input, also after its amplitude rises 10x
+ *   (test_amplitude_step_followed);
+ * - the empty lines 4-8 are not inert for a weak twitch: each takes ~6 Hz of the
+ *   200-400 Hz background, where a surface twitch has less power than the background (a
+ *   partial low-pass; a 400 Hz band edge gave fresh low_snr 0.620 -> 0.647, tune 0.625
+ *   -> 0.614): +0.1 dB twitch-to-floor on the lane's statistic. The envelope of a
+ *   low_snr twitch is a comb of motor-unit discharges dipping under the off threshold
+ *   between them, so a few tenths of a dB decide whether its first discharges join the
+ *   event: without those lines the same twitches were found 30-190 ms later and shorter
+ *   (fresh low_snr fp 4 -> 10, mostly onsets past the 50 ms tolerance). No ringing tail:
+ *   +4 % of the floor over 40 ms after a twitch; the twitches both found kept their
+ *   durations (0.102 -> 0.099 s).
+ * A trim needs a periodic re-test of the dropped lines and a detector whose onset of a
+ * weak twitch does not hang on 0.1 dB.
  */
 #include "hints.h"
 #include "mains.h"
