@@ -368,6 +368,18 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     a->last_jump = jump;
 }
 
+/* The frame y leaves the line with its reason: a flagged or unusable one repeats the last
+ * clean value (hold). Relative to the first value: the filters start from rest without a
+ * step (gravity on an accelerometer axis, an electrode's DC offset). Both paths of
+ * ltri_artifact_step end here. */
+static inline float leave(ltri_artifact *a, float y, uint32_t reason, uint32_t *flags)
+{
+    *flags = reason;
+    if (!reason && finite_x(y))
+        a->hold = y;
+    return a->hold - a->origin;
+}
+
 /* Every frame's exact path: inspect, then the frame that leaves the line. */
 LTRI_NOINLINE static float step_exact(const ltri_artifact_design *d, ltri_artifact *a, float x,
                                       uint64_t n, unsigned how, uint32_t *flags)
@@ -390,17 +402,12 @@ LTRI_NOINLINE static float step_exact(const ltri_artifact_design *d, ltri_artifa
         if (!(fabsf(a->step_off) > 0.01f * a->scale))
             a->step_at = 0; /* gone: no denormals */
     }
-    *flags = n >= d->lookahead ? out->reason : 0;
-    if (!(*flags) && finite_x(y))
-        a->hold = y;
     /* whether the next frames may take the quiet path (ltri_artifact_step) */
     const int open = !a->started || a->scale_n < SCALE_WARMUP || a->pulse_at ||
                      a->verdict_at || a->spread_from || a->step_at;
     a->quiet_from = open ? UINT64_MAX
                          : a->blank_until > d->lookahead ? a->blank_until : d->lookahead;
-    /* Relative to the first value: the filters start from rest without a step
-     * (gravity on an accelerometer axis, an electrode's DC offset). */
-    return a->hold - a->origin;
+    return leave(a, y, n >= d->lookahead ? out->reason : 0, flags);
 }
 
 /* The quiet path: no edge, pulse, smeared pulse or step open, warm, past any blanking
@@ -436,9 +443,5 @@ float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float 
     a->last = x;
     a->last_jump = jump;
     const ltri_artifact_slot *out = &a->line[SLOT(d, n - d->lookahead)];
-    const float y = out->x;
-    *flags = out->reason;
-    if (!(*flags) && finite_x(y))
-        a->hold = y;
-    return a->hold - a->origin;
+    return leave(a, out->x, out->reason, flags);
 }
