@@ -1171,6 +1171,19 @@ static LTRI_INLINE void end_frame(ltr_detector *d, ltri_frame n)
         ltri_session_tick(&d->session, sess_of(d), n, &d->events);
 }
 
+/* end_frame with session.c's next decision read through due (NULL: session tracking
+ * off), found once a call: the same tests in the same order. */
+static LTRI_INLINE void end_frame_emg1(ltr_detector *d, ltri_frame n, const ltri_frame *due)
+{
+    if (d->fu.tw.open && ltri_fusion_due(&d->fusion, &d->fu, n))
+        close_twitch(d, n);
+    if (d->seg.open && n - d->start >= d->art.lookahead &&
+        n - d->art.lookahead > d->seg.last + d->merge_gap)
+        close_segment(d, n);
+    if (due && n >= *due)
+        ltri_session_tick(&d->session, sess_of(d), n, &d->events);
+}
+
 /* A detector of one EMG channel (the common device case): process_frame's steps in one
  * pass, with no columns to gather (a single channel has nothing to vectorise across) and
  * what does not change within a call (the channel's and the lane's state, its chain,
@@ -1195,7 +1208,18 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
     /* line_frame: timed from n - start >= la on; lane_frame: from m = n - la > start
      * (+ ecg_lag + 1 once the lanes run late for ECG cancelling) on */
     const ltri_frame line_from = d->start + la;
+    /* the mains canceller keeps the lanes waiting before settled_from (mains_settled);
+     * none of this call's frames is before it once the call starts after it */
+    const int settling = mc && d->n < d->start + d->mains_settle;
     const ltri_frame settled_from = d->start + d->mains_settle;
+    /* lane_frame: the lanes' first timed input frame and their lag behind the input
+     * (la + 1 + ecg_lag); they change only when LTR_ECG_AUTO switches, within a call at
+     * most once (ecg_auto_switch below) */
+    uint32_t lag = d->ecg_lag;
+    ltri_frame lane_from = line_from + (lag ? lag + 1u : 0u);
+    uint64_t lane_back = la + 1u + lag;
+    /* session.c's next decision, read in place (sess_of once a call, not once a frame) */
+    const ltri_frame *session_due = d->session.on ? &sess_of(d)->due : NULL;
     /* marks are given between calls: none now, none in this call */
     const int marks = d->n_marks != 0;
 #if LTRI_HAVE_ECG
@@ -1230,22 +1254,25 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
                 hush_in_beat(d, ch, ec);
             }
             /* ecg_auto_switch, called only once the one channel has found a heart */
-            if (!d->ecg_lag && ltri_ecg_heart(ec))
+            if (!d->ecg_lag && ltri_ecg_heart(ec)) {
                 ecg_auto_switch(d);
+                lag = d->ecg_lag;
+                lane_from = line_from + (lag ? lag + 1u : 0u);
+                lane_back = la + 1u + lag;
+            }
         }
 #endif
         ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
         /* run_lanes for its one lane */
         if (d->ecg_skip) { /* the lanes have seen these samples undelayed already */
             d->ecg_skip--;
-            end_frame(d, n);
+            end_frame_emg1(d, n, session_due);
             continue;
         }
-        const uint32_t lag = d->ecg_lag; /* LTR_ECG_AUTO may switch it within a call */
-        const int timed = n > line_from + (lag ? lag + 1u : 0u);
-        const ltri_lane_frame t = timed ? n - la - 1u - lag : 0;
-        const int waits = mc && (n < settled_from || (d->mains_tr.status == LTRI_MAINS_SEARCHING &&
-                                                       !d->mains_tr.quiet));
+        const int timed = n > lane_from;
+        const ltri_lane_frame t = timed ? n - lane_back : 0;
+        const int waits = mc && ((settling && n < settled_from) ||
+                                 (d->mains_tr.status == LTRI_MAINS_SEARCHING && !d->mains_tr.quiet));
         const float env = lane_envelope(chain, ls->lane.smooth.z, &ls->lane.smooth.tick, ls->energy);
         const int blocked = !timed || t < ls->blocked_until || waits
                                 ? (ls->blocked_as ? ls->blocked_as : LANE_BLOCKED)
@@ -1256,7 +1283,7 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
         case LANE_CANCEL: on_lane_cancel(d, 0); break;
         case LANE_NONE: break;
         }
-        end_frame(d, n);
+        end_frame_emg1(d, n, session_due);
     }
     if (n_frames)
         d->dirty = 1;
