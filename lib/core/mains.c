@@ -691,7 +691,15 @@ static inline void advance_tick(const ltri_mains_design *d, ltri_mains_tracker *
 float ltri_mains_step_one(const ltri_mains_design *d, ltri_mains_tracker *t,
                           ltri_mains_channel *ch, float x, int held)
 {
-    if (t->status == LTRI_MAINS_NONE && ch->epoch == t->epoch) {
+    float y;
+    /* The common case first, with one test: the last sample's pass computed this
+     * sample's estimate (y_next_at is set only there, and cleared by every other path,
+     * a tick, a reset), so there has been no tick since, hence no layout change (epoch)
+     * nor status change: the tests of the other cases would all fail (callgrind, 1 EMG
+     * at 2 kHz: 8 instructions a sample less). */
+    if (!held && ch->y_next_at == t->tick_left + 1u) {
+        y = ch->y_next;
+    } else if (t->status == LTRI_MAINS_NONE && ch->epoch == t->epoch) {
         /* no mains found (a battery-powered amplifier, a quiet room): the input passes
          * and only the countdown to the next silent search runs (what ltri_mains_step or
          * _hold and ltri_mains_advance do then, without two calls; callgrind, 1 EMG at
@@ -699,8 +707,7 @@ float ltri_mains_step_one(const ltri_mains_design *d, ltri_mains_tracker *t,
         ch->y_next_at = 0;
         advance_none(d, t);
         return x;
-    }
-    if (held || t->status == LTRI_MAINS_NONE || ch->epoch != t->epoch) {
+    } else if (held || t->status == LTRI_MAINS_NONE || ch->epoch != t->epoch) {
         /* the general path: a held sample, or a new layout to take first */
         ch->y_next_at = 0;
         if (held)
@@ -709,11 +716,7 @@ float ltri_mains_step_one(const ltri_mains_design *d, ltri_mains_tracker *t,
             x = ltri_mains_step(d, t, ch, x);
         ltri_mains_advance(d, t);
         return x;
-    }
-    float y;
-    if (ch->y_next_at == t->tick_left + 1u)
-        y = ch->y_next; /* computed by the last sample's pass, nothing changed since */
-    else
+    } else
         BY_GROUPS(t->n_slots, y = dot_lines(nn_, ch->a, ch->b, t->ref_c, t->ref_s));
     ch->y_next_at = 0;
     const float e = flush_out(x - y);
