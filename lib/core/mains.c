@@ -538,12 +538,13 @@ static void channel_tick(const ltri_mains_design *d, ltri_mains_tracker *t, ltri
     const int measuring = t->status == LTRI_MAINS_SEARCHING && t->ticks >= d->measure_from;
     const float inv_gl = 1.0f / (ch->g * (float)d->tick);
     for (unsigned f = 0; f < 2; f++) {
-        float num = 0.0f, den = 0.0f;
+        float num = 0.0f, den = 0.0f, k = 0.0f;
         for (unsigned i = 0; i < t->count[f]; i++) {
             const unsigned j = t->first[f] + i;
             const float a = flush_state(ch->a[j]), b = flush_state(ch->b[j]);
             const float a0 = ch->a0[j], b0 = ch->b0[j];
-            const float p2 = a * a + b * b, k = (float)(i + 1u);
+            const float p2 = a * a + b * b;
+            k += 1.0f; /* the harmonic's number, i + 1 (exact in float) */
             num += k * (a * b0 - b * a0); /* Im(W conj W0) */
             den += k * k * p2;
             if (measuring) {
