@@ -41,7 +41,7 @@
  * SPREAD_KEEP and SPREAD_DECAYED of the excursion (one that does not decay is an
  * electrode step, left to the sharp-edge rule). A calm sample: two jumps in a row
  * within CALM typical jumps (the top of a wave has one small jump). */
-#define CALM 4.0f
+#define CALM LTRI_ARTIFACT_CALM
 #define SPREAD_RATIO 30.0f
 #define SPREAD_RISE 4u
 #define SPREAD_FIRST 0.25f
@@ -74,10 +74,10 @@
  * single precision (a stream between -3e38 and 3e38 made NaN twitch amplitudes). One
  * comparison, false for NaN; exact without -ffast-math, which the core is never built
  * with. */
-#define LTRI_SAMPLE_LIMIT 1e12f
-static inline int finite_x(float x) { return fabsf(x) <= LTRI_SAMPLE_LIMIT; }
+/* (LTRI_SAMPLE_LIMIT: artifact.h) */
+static inline int finite_x(float x) { return ltri_artifact_finite(x); }
 
-#define SLOT(d, f) ((uint32_t)(f) & ((d)->line_len - 1u))
+#define SLOT(d, f) LTRI_ARTIFACT_SLOT(d, f)
 
 LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg)
 {
@@ -368,21 +368,11 @@ static void inspect(const ltri_artifact_design *d, ltri_artifact *a, float x, ui
     a->last_jump = jump;
 }
 
-/* The frame y leaves the line with its reason: a flagged or unusable one repeats the last
- * clean value (hold). Relative to the first value: the filters start from rest without a
- * step (gravity on an accelerometer axis, an electrode's DC offset). Both paths of
- * ltri_artifact_step end here. */
-static inline float leave(ltri_artifact *a, float y, uint32_t reason, uint32_t *flags)
-{
-    *flags = reason;
-    if (!reason && finite_x(y))
-        a->hold = y;
-    return a->hold - a->origin;
-}
+#define leave ltri_artifact_leave
 
 /* Every frame's exact path: inspect, then the frame that leaves the line. */
-LTRI_NOINLINE static float step_exact(const ltri_artifact_design *d, ltri_artifact *a, float x,
-                                      uint64_t n, unsigned how, uint32_t *flags)
+LTRI_NOINLINE float ltri_artifact_step_exact(const ltri_artifact_design *d, ltri_artifact *a,
+                                             float x, uint64_t n, unsigned how, uint32_t *flags)
 {
     ltri_artifact_slot *in = &a->line[SLOT(d, n)];
     in->x = x;
@@ -410,38 +400,8 @@ LTRI_NOINLINE static float step_exact(const ltri_artifact_design *d, ltri_artifa
     return leave(a, y, n >= d->lookahead ? out->reason : 0, flags);
 }
 
-/* The quiet path: no edge, pulse, smeared pulse or step open, warm, past any blanking
- * (quiet_from), a plain sample (how 0). Then a frame does exactly what step_exact would
- * do unless something starts at it, which the tests below see before any state changes:
- * a sample not finite or at the clip level, a repeat (a stuck or clipped run), a jump
- * over spike_ratio typical jumps, an excursion over spread_ratio from the last calm
- * sample. Any of them, and the frame takes the exact path. (scale > 0 need not be
- * checked: with scale 0, any jump, never 0 here, fails the spike test.) */
 float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, uint64_t n,
                          unsigned how, uint32_t *flags)
 {
-    if (n < a->quiet_from || how)
-        return step_exact(d, a, x, n, how, flags);
-    const float jump = fabsf(x - a->last);
-    /* the typical jump as inspect learns it (every clean sample), before the tests that
-     * read it */
-    const float scale = a->scale + d->scale_alpha * (jump - a->scale);
-    if (!(fabsf(x) < d->quiet_limit) || x == a->last || jump > d->spike_ratio * a->scale ||
-        (fabsf(x - a->calm_x) > d->spread_ratio * scale && n - a->calm_at <= d->spread_rise))
-        return step_exact(d, a, x, n, how, flags);
-    ltri_artifact_slot *in = &a->line[SLOT(d, n)];
-    in->x = x;
-    in->reason = 0;
-    a->next = n + 1;
-    a->same = 0;
-    a->scale = scale;
-    a->baseline += d->baseline_alpha * (x - a->baseline);
-    if (jump <= CALM * scale && a->last_jump <= CALM * scale) {
-        a->calm_x = x;
-        a->calm_at = n;
-    }
-    a->last = x;
-    a->last_jump = jump;
-    const ltri_artifact_slot *out = &a->line[SLOT(d, n - d->lookahead)];
-    return leave(a, out->x, out->reason, flags);
+    return ltri_artifact_step_inline(d, a, x, n, how, flags);
 }

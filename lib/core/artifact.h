@@ -30,6 +30,7 @@
 #ifndef LTR_CORE_ARTIFACT_H
 #define LTR_CORE_ARTIFACT_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -148,5 +149,77 @@ enum {
  */
 float ltri_artifact_step(const ltri_artifact_design *d, ltri_artifact *a, float x, ltri_frame n,
                          unsigned how, uint32_t *flags);
+
+/* ltri_artifact_step's two paths. The quiet one is inline, for the one-channel loop
+ * (detector.c, process_emg1): no call, and the flags stay in a register (callgrind,
+ * 1 EMG at 2 kHz: ~14 instructions a sample); every other caller takes
+ * ltri_artifact_step, one copy of it. */
+
+/* A usable sample: finite and within +-LTRI_SAMPLE_LIMIT (any unit: volts to ADC counts
+ * are far inside it), so that differences, filter states and squares stay finite in
+ * single precision (a stream between -3e38 and 3e38 made NaN twitch amplitudes). One
+ * comparison, false for NaN; exact without -ffast-math, which the core is never built
+ * with. */
+#define LTRI_SAMPLE_LIMIT 1e12f
+static inline int ltri_artifact_finite(float x) { return fabsf(x) <= LTRI_SAMPLE_LIMIT; }
+
+/* Frame f's slot in the line (line_len a power of two). */
+#define LTRI_ARTIFACT_SLOT(d, f) ((uint32_t)(f) & ((d)->line_len - 1u))
+/* A sample is calm when its jump is within this many typical jumps (artifact.c). */
+#define LTRI_ARTIFACT_CALM 4.0f
+
+/* The frame y leaves the line with its reason: a flagged or unusable one repeats the last
+ * clean value (hold). Relative to the first value: the filters start from rest without a
+ * step (gravity on an accelerometer axis, an electrode's DC offset). Both paths of
+ * ltri_artifact_step end here. */
+static inline float ltri_artifact_leave(ltri_artifact *a, float y, uint32_t reason,
+                                        uint32_t *flags)
+{
+    *flags = reason;
+    if (!reason && ltri_artifact_finite(y))
+        a->hold = y;
+    return a->hold - a->origin;
+}
+
+/* Every frame's exact path: inspect, then the frame that leaves the line. */
+float ltri_artifact_step_exact(const ltri_artifact_design *d, ltri_artifact *a, float x,
+                               ltri_frame n, unsigned how, uint32_t *flags);
+
+/* The quiet path: no edge, pulse, smeared pulse or step open, warm, past any blanking
+ * (quiet_from), a plain sample (how 0). Then a frame does exactly what step_exact would
+ * do unless something starts at it, which the tests below see before any state changes:
+ * a sample not finite or at the clip level, a repeat (a stuck or clipped run), a jump
+ * over spike_ratio typical jumps, an excursion over spread_ratio from the last calm
+ * sample. Any of them, and the frame takes the exact path. (scale > 0 need not be
+ * checked: with scale 0, any jump, never 0 here, fails the spike test.) */
+static inline float ltri_artifact_step_inline(const ltri_artifact_design *d, ltri_artifact *a,
+                                              float x, ltri_frame n, unsigned how,
+                                              uint32_t *flags)
+{
+    if (n < a->quiet_from || how)
+        return ltri_artifact_step_exact(d, a, x, n, how, flags);
+    const float jump = fabsf(x - a->last);
+    /* the typical jump as inspect learns it (every clean sample), before the tests that
+     * read it */
+    const float scale = a->scale + d->scale_alpha * (jump - a->scale);
+    if (!(fabsf(x) < d->quiet_limit) || x == a->last || jump > d->spike_ratio * a->scale ||
+        (fabsf(x - a->calm_x) > d->spread_ratio * scale && n - a->calm_at <= d->spread_rise))
+        return ltri_artifact_step_exact(d, a, x, n, how, flags);
+    ltri_artifact_slot *in = &a->line[LTRI_ARTIFACT_SLOT(d, n)];
+    in->x = x;
+    in->reason = 0;
+    a->next = n + 1;
+    a->same = 0;
+    a->scale = scale;
+    a->baseline += d->baseline_alpha * (x - a->baseline);
+    if (jump <= LTRI_ARTIFACT_CALM * scale && a->last_jump <= LTRI_ARTIFACT_CALM * scale) {
+        a->calm_x = x;
+        a->calm_at = n;
+    }
+    a->last = x;
+    a->last_jump = jump;
+    const ltri_artifact_slot *out = &a->line[LTRI_ARTIFACT_SLOT(d, n - d->lookahead)];
+    return ltri_artifact_leave(a, out->x, out->reason, flags);
+}
 
 #endif /* LTR_CORE_ARTIFACT_H */

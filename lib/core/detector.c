@@ -1233,7 +1233,7 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
             apply_marks(d, n);
         const int line_timed = n >= line_from;
         uint32_t why;
-        float y = ltri_artifact_step(&d->art, art, x[i * stride], n, how, &why);
+        float y = ltri_artifact_step_inline(&d->art, art, x[i * stride], n, how, &why);
         /* flush's padding frames were never fed: nothing is reported on them */
         if (why && line_timed && !(padding && n - la >= d->n_real))
             note_blank(d, 0, n - la, why);
