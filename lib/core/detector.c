@@ -121,6 +121,8 @@ struct ltr_detector {
     ltri_mains_design mains;
     uint64_t mains_settle;                /* frames the canceller needs before lanes learn */
     int has_ecg;                          /* EMG channels go through the ECG canceller */
+    uint32_t ecg_stride;                  /* bytes from one EMG channel's canceller to the
+                                             next (aligned; 0: none) */
     uint32_t ecg_delay;                   /* its delay, frames */
     uint32_t ecg_lag;                     /* how late the lanes run: ecg_delay, or 0 while
                                              LTR_ECG_AUTO has found no heart rhythm */
@@ -414,8 +416,7 @@ LTRI_COLD static ltr_status design_acc(ltr_detector *d)
 static ltri_ecg_channel *ecg_channel(ltr_detector *d, const channel_state *ch)
 {
     /* offsets are multiples of LTR_DETECTOR_ALIGN from an aligned block */
-    return (void *)((unsigned char *)d + d->ecg_offset +
-                    ch->slot * align_up(ecg_design(d)->channel_size));
+    return (void *)((unsigned char *)d + d->ecg_offset + (size_t)ch->slot * d->ecg_stride);
 }
 #endif
 
@@ -504,6 +505,7 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     d->mains_offset = lo.mains;
     d->sess_offset = lo.sess;
     d->has_ecg = lo.ecg_stride != 0;
+    d->ecg_stride = (uint32_t)lo.ecg_stride;
     d->ecg_delay = lo.ecg_delay;
     d->ecg_design_offset = lo.ecg_design;
 #if LTRI_HAVE_ECG
@@ -943,8 +945,10 @@ static inline void hush_in_beat(ltr_detector *d, const channel_state *ch, const 
 }
 #endif
 
-/* An EMG channel's conditioning after the band-pass: mains, ECG. */
-static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t why)
+/* An EMG channel's conditioning after the band-pass: mains, ECG. *heart is set when
+ * LTR_ECG_AUTO should switch (ecg_auto_switch): its canceller has found a heart rhythm
+ * while the lanes do not yet run late. */
+static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t why, int *heart)
 {
     if (d->has_mains) {
         /* a held (blanked) sample has no mains in it: do not cancel any */
@@ -962,8 +966,11 @@ static float condition_emg(ltr_detector *d, channel_state *ch, float y, uint32_t
         if (d->ecg_lag) {
             y = c;
             hush_in_beat(d, ch, ec);
-        }
+        } else if (ltri_ecg_heart(ec))
+            *heart = 1;
     }
+#else
+    (void)heart;
 #endif
     return y;
 }
@@ -987,7 +994,8 @@ static inline void band_pass(ltr_detector *d, unsigned sensor, float *col, unsig
     }
 }
 
-static inline void condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask, ltri_frame n)
+/* Returns 1 when LTR_ECG_AUTO should switch (condition_emg). */
+static inline int condition_frame(ltr_detector *d, const float *x, uint32_t clip_mask, ltri_frame n)
 {
     ltri_frame m;
     const int timed = line_frame(d, n, &m);
@@ -1026,11 +1034,12 @@ static inline void condition_frame(ltr_detector *d, const float *x, uint32_t cli
     band_pass(d, LTR_SENSOR_ACC, col[LTR_SENSOR_ACC], ACC_BAND_SECTIONS);
     /* 3. Per channel, in channel order: mains and ECG cancelling, the energy operator. */
     const ltr_envelope envelope = d->cfg.emg_envelope;
+    int heart = 0;
     for (unsigned c = 0; c < n_ch; c++) {
         channel_state *ch = &chs[c];
         ltri_lane_slot *ls = &lanes[ch->lane];
         if (ch->sensor == LTR_SENSOR_EMG) {
-            const float y = condition_emg(d, ch, col[LTR_SENSOR_EMG][ch->slot], ch->why);
+            const float y = condition_emg(d, ch, col[LTR_SENSOR_EMG][ch->slot], ch->why, &heart);
             ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
         } else {
             const float y = col[LTR_SENSOR_ACC][ch->slot];
@@ -1043,6 +1052,7 @@ static inline void condition_frame(ltr_detector *d, const float *x, uint32_t cli
     }
     if (d->has_mains)
         ltri_mains_advance(&d->mains, &d->mains_tr);
+    return heart;
 }
 
 /* ECG cancelling: the accelerometer lane's inputs wait as long as the canceller delays
@@ -1126,20 +1136,11 @@ static LTRI_INLINE void end_frame(ltr_detector *d, ltri_frame n);
  * 99.5th-percentile trackers would take a minute to forget it (0.13 dB/s). */
 static void ecg_auto_switch(ltr_detector *d)
 {
-#if LTRI_HAVE_ECG
-    for (unsigned c = 0; c < d->cfg.n_channels; c++)
-        if (chans(d)[c].sensor == LTR_SENSOR_EMG &&
-            ltri_ecg_heart(ecg_channel(d, &chans(d)[c]))) {
-            d->ecg_lag = d->ecg_skip = d->ecg_delay;
-            d->fusion.latency = d->latency;
-            for (unsigned l = 0; l < d->n_lanes; l++)
-                if (lanes_of(d)[l].lane.scan_at)
-                    ltri_scan_reset(ltri_lane_scan_of(&lanes_of(d)[l].lane));
-            return;
-        }
-#else
-    (void)d;
-#endif
+    d->ecg_lag = d->ecg_skip = d->ecg_delay;
+    d->fusion.latency = d->latency;
+    for (unsigned l = 0; l < d->n_lanes; l++)
+        if (lanes_of(d)[l].lane.scan_at)
+            ltri_scan_reset(ltri_lane_scan_of(&lanes_of(d)[l].lane));
 }
 
 /* One input frame through the whole pipeline. */
@@ -1148,10 +1149,10 @@ static LTRI_INLINE void process_frame(ltr_detector *d, const float *x, uint32_t 
     const ltri_frame n = d->n++;
     if (d->n_marks)
         apply_marks(d, n);
-    condition_frame(d, x, clip_mask, n);
+    const int heart = condition_frame(d, x, clip_mask, n);
     if (d->has_ecg && has_sensor(d, LTR_SENSOR_ACC) && d->ecg_delay)
         delay_acc_lane(d);
-    if (d->has_ecg && !d->ecg_lag)
+    if (heart) /* an EMG channel's canceller found a heart: the lanes switch once */
         ecg_auto_switch(d);
     run_lanes(d, n);
     end_frame(d, n);
