@@ -113,11 +113,17 @@ static float on_over_floor(const ltri_noise_design *d, float spread_db)
     return d->on_db > k ? d->on_db : k;
 }
 
+/* ... and never higher than the upper half's fixed false-alarm level (UPPER_K). */
+static float on_over(const ltri_noise_design *d, const ltri_noise *n)
+{
+    const float upper = n->median_db + UPPER_K * n->upper_db - n->floor_db;
+    return ltri_maxf(ltri_minf(on_over_floor(d, n->spread_db), upper), d->on_db);
+}
+
 static void update_thresholds(const ltri_noise_design *d, ltri_noise *n)
 {
     const float k = d->spread_factor * n->spread_db;
-    const float upper = n->median_db + UPPER_K * n->upper_db - n->floor_db;
-    const float on = ltri_maxf(ltri_minf(on_over_floor(d, n->spread_db), upper), d->on_db);
+    const float on = on_over(d, n);
     const float off_k = 0.5f * k;
     const float off = d->off_db > off_k ? d->off_db : off_k;
     /* Onset back-search level: the envelope is "quiet" within two spreads of the floor,
@@ -147,7 +153,7 @@ static float rise_above(float v, float floor_db) { return v > floor_db ? v - flo
 static void start_cfar(const ltri_noise_design *d, ltri_noise *n)
 {
     const float above = n->warm_peak + d->warm_tail * n->spread_db -
-                        (n->floor_db + on_over_floor(d, n->spread_db));
+                        (n->floor_db + on_over(d, n));
     n->cfar_db = ltri_minf(ltri_maxf(above, 0.0f), CFAR_MAX_DB);
     /* blip_rate / rate_weight is the mean rate so far: the warm-up's crossings over its length */
     n->blip_rate = n->rate_weight * (float)n->warm_blips * d->blocks_per_s / (float)d->warmup_blocks;
