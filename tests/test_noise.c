@@ -2,7 +2,8 @@
  * Tests of lib/core/noise.c, driven directly: envelopes with a known background
  * go through ltri_noise_push and the floor and thresholds it reports are measured
  * against that background: where the floor settles, how fast it follows a step,
- * that frozen blocks teach it nothing, and that the constant-false-alarm-rate loop
+ * that frozen blocks teach it nothing, that a background dipping deep between spikes
+ * gets its on threshold from its upper half, and that the constant-false-alarm-rate loop
  * raises the on threshold under frequent blips and lowers it again after.
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -71,6 +72,32 @@ static void test_floor_settles_on_background(void **state)
     /* the background's 99.9th percentile (+6.2 dB) stays below the on threshold */
     assert_true(-30.0 + 6.2 < db(n.thr_on));
     assert_true(n.cfar_db == 0.0f);
+}
+
+/* A background of sparse spikes (needle EMG of a myopathy) dips deep between them: its
+ * block levels spread 12 dB below their median, 1.5 dB above. Only the upper half makes
+ * false alarms: the on threshold sits a few dB over the median, above the 99th
+ * percentile (+3.5 dB), not three spreads over the low floor (+16 dB over the median:
+ * over every twitch). */
+static void test_on_threshold_from_upper_half(void **state)
+{
+    (void)state;
+    ltri_noise_design d;
+    ltri_noise n;
+    setup(&d, &n);
+    sig_rng rng;
+    sig_rng_seed(&rng, 3);
+    const double median = 1e-3;
+    for (size_t b = 0; b < (size_t)(20.0 * FS) / d.block; b++) {
+        const double g = sig_gauss(&rng);
+        const double env = median * pow(10.0, 0.1 * (g > 0.0 ? 1.5 * g : 12.0 * g));
+        for (uint32_t i = 0; i < d.block; i++)
+            ltri_noise_push(&d, &n, (float)env, 0);
+    }
+    const double on = db(n.thr_on) - db(median);
+    if (!(on > 3.5 && on < 8.0))
+        fail_msg("on threshold %.2f dB over the median, expected 3.5..8", on);
+    assert_true(n.thr_off < n.thr_on);
 }
 
 /* A step of the background up by 20 dB is followed at about 3 dB/s (not at once: a
@@ -164,6 +191,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_floor_settles_on_background),
         cmocka_unit_test(test_floor_follows_steps_slowly_up_fast_down),
+        cmocka_unit_test(test_on_threshold_from_upper_half),
         cmocka_unit_test(test_frozen_blocks_ignored),
         cmocka_unit_test(test_cfar_raises_and_lowers_on_threshold),
     };

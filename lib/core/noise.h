@@ -23,6 +23,7 @@ typedef struct ltri_noise_design {
     float rise_db;           /* floor rise per block, dB */
     float fall_db;           /* floor fall per block, dB */
     float spread_alpha;      /* smoothing of the spread estimate per block */
+    float median_db;         /* the median tracker's step per block, dB */
     float on_db, off_db, spread_factor;
     float blocks_per_s;      /* for the blip rate */
     float cfar_alpha;        /* per-block smoothing of the blip rate */
@@ -36,6 +37,8 @@ typedef struct ltri_noise {
     uint32_t frozen;         /* nonzero: current block is discarded */
     uint32_t blocks;         /* blocks learned since reset */
     float floor_db, spread_db;
+    float median_db;         /* the background's median block, dB (quantile tracker) */
+    float upper_db;          /* mean rise of the blocks above that median, dB */
     float warm_rise;         /* warm-up: mean rise above the running mean, dB */
     float warm_peak;         /* warm-up: largest block, dB */
     uint32_t warm_blips;     /* warm-up: crossings of the provisional on threshold */
