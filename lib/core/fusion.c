@@ -250,11 +250,13 @@ void ltri_fusion_end(ltri_fusion *f, const ltri_lane_slot *lanes, unsigned l)
     const ltri_lane_slot *s = &lanes[l];
     const ltri_lane_twitch *lt = &s->lane.tw;
     ltri_twitch *tw = &f->tw;
+    /* the first lane to end (a lane may end twice while another holds the twitch open:
+     * its second event must not replace the onset of its first) */
+    const int first = tw->done == 0;
     tw->active &= ~(1ull << l);
     tw->done |= 1ull << l;
     const ltri_frame onset = lane_final_onset(s);
     const ltri_frame offset = ltri_lane_to_input(lt->offset, s->delay);
-    const int first = tw->done == (1ull << l);
     if (first || onset < tw->onset)
         tw->onset = onset;
     if (tw->ended_of[s->sensor] == LTRI_NO_FRAME || onset < tw->ended_of[s->sensor])
