@@ -549,6 +549,39 @@ static void test_voluntary_not_twitch(void **state)
     sig_free(s.x);
 }
 
+/* A twitch during a voluntary contraction: its EMG burst is lost in the contraction's
+ * (10 dB under it), but the accelerometer sees its fast mechanical response. The EMG
+ * event runs too long (voluntary), the accelerometer's twitch inside it is reported; a
+ * contraction with no twitch in it stays cancelled. */
+static void test_twitch_in_voluntary(void **state)
+{
+    (void)state;
+    const double fs = 2000;
+    scene s;
+    scene_init(&s, fs, 14.0, 4, 59);
+    add_background(&s, 0);
+    const double g[3] = {0.0, 4.9, 8.5};
+    add_accelerometer(&s, g);
+    sig_add_voluntary(s.x, s.n, s.n_ch, 0, fs, 2.0, 3.0, 15.0, &s.rng);
+    sig_add_voluntary(s.x, s.n, s.n_ch, 0, fs, 8.0, 3.0, 15.0, &s.rng);
+    sig_add_twitch_emg(s.x, s.n, s.n_ch, 0, fs, 2.5, 0.06, 5.0, &s.rng);
+    s.truth[s.n_truth++] = 2.5;
+    const double dir[3] = {0.0, 0.6, 0.8};
+    add_acc_twitches(&s, 0.02, dir, 0.03);
+    const ltr_sensor both[4] = {LTR_SENSOR_EMG, LTR_SENSOR_ACC, LTR_SENSOR_ACC, LTR_SENSOR_ACC};
+    ltr_config cfg;
+    ltr_config_default(&cfg, fs, 4, both);
+    run_events e = {0};
+    run_config(&cfg, s.x, s.n, &e);
+    check_well_formed(&e);
+    const score r = score_events(&s, &e, 0.0);
+    assert_int_equal(r.tp, 1);
+    assert_int_equal(r.fp, 0);
+    assert_true(run_count(&e, LTR_EVENT_CANCEL, LTR_FLAG_TOO_LONG) >= 1);
+    run_events_free(&e);
+    sig_free(s.x);
+}
+
 /* NaN, Inf, a dropout and clipping: flagged, survived, and twitches after each are found. */
 static void test_bad_samples_survived(void **state)
 {
@@ -1310,7 +1343,8 @@ int main(void)
         cmocka_unit_test(test_twitches_needle_10k), cmocka_unit_test(test_twitches_60hz),
         cmocka_unit_test(test_units_do_not_matter), cmocka_unit_test(test_weak_twitches_past_heart),
         cmocka_unit_test(test_no_twitch_on_noise),  cmocka_unit_test(test_stimulation_blanked),
-        cmocka_unit_test(test_voluntary_not_twitch), cmocka_unit_test(test_bad_samples_survived),
+        cmocka_unit_test(test_voluntary_not_twitch),
+        cmocka_unit_test(test_twitch_in_voluntary), cmocka_unit_test(test_bad_samples_survived),
         cmocka_unit_test(test_nan_start_recovers),  cmocka_unit_test(test_fusion_confidence),
         cmocka_unit_test(test_weak_emg_timed_by_acc), cmocka_unit_test(test_unseen_by_acc),
         cmocka_unit_test(test_acc_knock_not_twitch),

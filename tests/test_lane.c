@@ -158,6 +158,34 @@ static void test_too_long_cancelled(void **state)
     assert_int_equal(r.log.at[1], WARM + 1000);
 }
 
+/* An accelerometer twitch (20 dB, 100 ms) with sustained movement after it between
+ * the off threshold and its half-way level (8 dB: a voluntary contraction's tremor):
+ * the twitch ends 100 ms (FADED_MS) after its last loud frame, its offset there, and the
+ * lane waits (BUSY) until the movement is over; an EMG lane holds the same envelope
+ * open until it runs too long. */
+static void test_acc_twitch_ends_on_sustained(void **state)
+{
+    (void)state;
+    lane_run r;
+    start(&r, LTR_SENSOR_ACC);
+    const float tremor = 6.3f; /* 8 dB */
+    feed(&r, BACKGROUND, WARM);
+    feed(&r, LOUD, 100);
+    feed(&r, tremor, 1500);
+    feed(&r, BACKGROUND, 200);
+    assert_int_equal(r.log.n, 2);
+    assert_int_equal(r.log.kind[1], LANE_END);
+    assert_int_equal(r.log.tw[1].offset, WARM + 100);
+    assert_int_equal(r.log.at[1], WARM + 100 + 100 - 1);
+    start(&r, LTR_SENSOR_EMG);
+    feed(&r, BACKGROUND, WARM);
+    feed(&r, LOUD, 100);
+    feed(&r, tremor, 1500);
+    assert_int_equal(r.log.n, 2);
+    assert_int_equal(r.log.kind[1], LANE_CANCEL);
+    assert_true(r.log.tw[1].flags & LTR_FLAG_TOO_LONG);
+}
+
 /* A dip below the off threshold shorter than gap_ms (20) is bridged: one twitch to
  * the end of the second part. A longer one ends the twitch at the dip. */
 static void test_gaps_bridged(void **state)
@@ -280,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_short_steps),
         cmocka_unit_test(test_acc_minimum_duration),
         cmocka_unit_test(test_too_long_cancelled),
+        cmocka_unit_test(test_acc_twitch_ends_on_sustained),
         cmocka_unit_test(test_gaps_bridged),
         cmocka_unit_test(test_refractory),
         cmocka_unit_test(test_blocked),

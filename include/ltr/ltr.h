@@ -199,7 +199,9 @@ typedef struct ltr_config {
     double min_duration_ms;
     /** Longest twitch, ms. An LTR is a brief (sub-second) contraction (Hong 1994;
      *  Simons, Travell & Simons 1999); a contraction lasting a second or more is
-     *  voluntary and is cancelled. Default 1000 ms. */
+     *  voluntary and is cancelled, unless the accelerometer saw a twitch of its own in
+     *  it (reported, timed by the accelerometer, when the contraction is cancelled).
+     *  Default 1000 ms. */
     double max_duration_ms;
     /** A drop below the off threshold shorter than this does not end a twitch, ms
      *  (bridges the gaps of a polyphasic burst). Default 20 ms. */

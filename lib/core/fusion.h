@@ -4,8 +4,8 @@
  *
  * The first lane that begins opens a twitch (BEGIN at once); other lanes join while
  * it is open; it closes (END, or CANCEL when no lane saw it through or an EMG lane
- * ran too long) when every lane is done and the accelerometer had its
- * electromechanical delay to confirm. EMG and accelerometer agreeing within that
+ * ran too long with no accelerometer twitch in it) when every lane is done and the
+ * accelerometer had its electromechanical delay to confirm. EMG and accelerometer agreeing within that
  * delay make a FUSED twitch (fused_flags in fusion.c, the one place of that rule),
  * which gets a higher confidence than either sensor alone.
  *
@@ -48,6 +48,7 @@ typedef struct ltri_fusion_design {
     uint64_t early;          /* an accelerometer onset this much before the EMG's still confirms */
     uint64_t emd_min;        /* shortest electromechanical delay: an accelerometer-only stir
                                 beginning sooner after the EMG onset is a needle movement */
+    uint64_t sustained;      /* an EMG event this long is sustained activity (fusion.c) */
     uint64_t latency;        /* the detector's fixed delay, frames (CANCEL offsets) */
     float threshold_on_db;   /* confidence: its midpoint */
     int has[LTRI_N_SENSORS]; /* the sensors present */
@@ -65,6 +66,8 @@ typedef struct ltri_twitch {
     int best_emg;                      /* the describing lane is an EMG lane */
     ltri_frame onset, offset, peak;
     ltri_frame onset_of[LTRI_N_SENSORS]; /* earliest onset per sensor, LTRI_NO_FRAME = none */
+    ltri_frame ended_of[LTRI_N_SENSORS]; /* earliest onset per sensor of the lanes that
+                                            ended (not cancelled), LTRI_NO_FRAME = none */
     float snr_db, amplitude;           /* of the lane that describes it */
     float snr_of[LTRI_N_SENSORS];      /* best per sensor, -1 = none */
     ltri_frame weak_onset;             /* EMG onset of sub-threshold activity, LTRI_NO_FRAME = none */

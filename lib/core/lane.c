@@ -31,6 +31,16 @@
  * 40-60 ms alike, 80 ms keeps most of those onsets. */
 #define RISE_MAX_MS 50.0
 
+/* An accelerometer twitch has ended once its envelope has stayed under its half-way
+ * level (in dB between the floor and its peak, track_peak) for this long, ms, even if
+ * it is still above the off threshold: sustained movement under it (the 8-12 Hz
+ * physiological tremor of a voluntary contraction, Elble 2003) is no more of the
+ * twitch, and would hold the event open until it ran too long (cancelled as voluntary,
+ * the twitch with it). A twitch's own mechanical response (10-30 Hz, Fuglevand 1993)
+ * dips under that level for less than a period of it; 100 ms: a period of the slowest
+ * tremor and more (assumption). */
+#define FADED_MS 100.0
+
 /* How deep a valley inside an accelerometer event must be to split it, dB (assumption). */
 #define VALLEY_DB 6.0
 
@@ -106,6 +116,7 @@ void ltri_lane_design_init(ltri_lane_design *d, const ltr_config *cfg, ltr_senso
                                                          : cfg->min_duration_ms, fs);
     d->max_duration = frames_of(cfg->max_duration_ms, fs);
     d->gap = frames_of(cfg->gap_ms, fs);
+    d->faded = sensor == LTR_SENSOR_ACC ? frames_of(FADED_MS, fs) : 0;
     d->refractory = (uint32_t)ltri_frames_ms(cfg->refractory_ms, fs, LTRI_ROUND_UP, 0);
     d->tail_ratio = (float)pow(10.0, -TAIL_DB / 10.0);
     /* needle EMG (RMS envelope, >= 4 kHz) is left as it is: end-plate spikes come in
@@ -345,6 +356,28 @@ static void begin_candidate(const ltri_lane_design *d, ltri_lane *l, ltri_lane_f
     }
 }
 
+/* The twitch in progress has ended at t (its offset: where it was last loud); the lane
+ * is idle, or busy while the envelope is still above the off threshold. */
+static ltri_lane_news end_twitch(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t,
+                                 float env)
+{
+    /* still above the off threshold: the tail must fade before a new twitch */
+    l->state = env >= l->noise.thr_off ? LANE_BUSY : LANE_IDLE;
+    l->tail = d->hump_onset;
+    l->tail_min = env;
+    l->tail_min_t = t;
+    l->tail_loud = sqrtf(l->tw.peak_env * l->tw.floor_lin);
+    l->since = t + 1;
+    l->last_quiet = t;
+    l->refractory_until = t + d->refractory;
+    free_scan(d, l, t);
+    if (d->scan.enabled)
+        ltri_scan_restart(ltri_lane_scan_of(l));
+    const ltri_lane_news news = close_twitch(d, l, l->tw.last_loud + 1, 0);
+    span_reset(&l->span);
+    return news;
+}
+
 ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t,
                               float env, float amp_sq, int blocked)
 {
@@ -479,6 +512,8 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
         if ((env >= nz->thr_off || held) && env >= l->tw.peak_env * d->tail_ratio) {
             track_peak(d, l, t, env, amp_sq);
             l->state = LANE_ACTIVE;
+            if (d->faded && t - l->tw.last_loud >= d->faded)
+                return end_twitch(d, l, t, env);
             return LANE_NONE;
         }
         track_valley(l, t, env);
@@ -486,23 +521,8 @@ ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane
             l->state = LANE_GAP;
             l->since = t;
         }
-        if (t + 1 - l->since >= d->gap) {
-            /* still above the off threshold: the tail must fade before a new twitch */
-            l->state = env >= nz->thr_off ? LANE_BUSY : LANE_IDLE;
-            l->tail = d->hump_onset;
-            l->tail_min = env;
-            l->tail_min_t = t;
-            l->tail_loud = sqrtf(l->tw.peak_env * l->tw.floor_lin);
-            l->since = t + 1;
-            l->last_quiet = t;
-            l->refractory_until = t + d->refractory;
-            free_scan(d, l, t);
-            if (d->scan.enabled)
-                ltri_scan_restart(ltri_lane_scan_of(l));
-            const ltri_lane_news news = close_twitch(d, l, l->tw.last_loud + 1, 0);
-            span_reset(&l->span);
-            return news;
-        }
+        if (t + 1 - l->since >= d->gap)
+            return end_twitch(d, l, t, env);
         return LANE_NONE;
     case LANE_BUSY:
         /* In the tail of an accelerometer twitch, a new hump rising out of a deep valley

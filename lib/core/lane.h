@@ -11,6 +11,8 @@
  *   ACTIVE --env < off--> GAP --back above off--> ACTIVE
  *   GAP --below off (or 20 dB under the peak) for gap--> IDLE, or BUSY while the
  *       envelope is still above off (END, or CANCEL if shorter than min duration)
+ *   ACTIVE (accelerometer) --under the twitch's half-way level for faded, above off
+ *       (sustained movement)--> BUSY (END)
  *   ACTIVE/GAP --longer than max duration--> BUSY (CANCEL: voluntary contraction)
  *   BUSY --below off for gap--> IDLE
  *   BUSY in a twitch's tail (accelerometer without EMG) --a new hump out of a deep
@@ -46,6 +48,9 @@ typedef struct ltri_lane_design {
     ltri_noise_design noise;
     ltri_scan_design scan;   /* surface EMG: the multi-scale energy scan (scan.h) */
     uint32_t confirm, min_duration, max_duration, gap, refractory; /* frames */
+    uint32_t faded;          /* accelerometer: a twitch has ended once its envelope has
+                                stayed under its half-way level this long, frames (lane.c,
+                                FADED_MS); 0 = only at the off threshold */
     float tail_ratio;        /* a twitch has ended below peak * tail_ratio */
     int split_valleys;       /* a deep valley before a higher peak starts the twitch anew */
     uint32_t rise_max;       /* accelerometer: an onset at most this long before the on
