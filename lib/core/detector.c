@@ -144,6 +144,7 @@ struct ltr_detector {
     int dirty;                /* frames since the last reset/flush */
     int padding;              /* flush is pushing the line out with copies of the last sample */
     ltri_frame last_artifact; /* last blanked input frame + 1, 0 = none */
+    ltri_frame step_onset, step_end; /* latest electrode step's blanking: first frame, last + 1 */
     ltri_frame pulse_end;     /* last input frame of the latest pulse's blanking + 1, 0 = none */
     ltri_frame pulse_onset;   /* first blanked input frame of that pulse */
     ltri_fusion fu;               /* the twitch being assembled, the next id */
@@ -469,6 +470,7 @@ LTRI_COLD static void reset_stream(ltr_detector *d)
     d->mark_stim = d->mark_insertion = 0;
     d->last_artifact = 0;
     d->pulse_end = d->pulse_onset = 0;
+    d->step_end = d->step_onset = 0;
     d->dirty = 0;
 }
 
@@ -762,7 +764,8 @@ static void on_lane_cancel(ltr_detector *d, unsigned l) { ltri_fusion_cancel(&d-
 static void close_twitch(ltr_detector *d, ltri_frame n)
 {
     ltri_fused_event fe;
-    ltri_fusion_close(&d->fusion, &d->fu, lanes_of(d), d->n_lanes, n, &fe);
+    ltri_fusion_close(&d->fusion, &d->fu, lanes_of(d), d->n_lanes, n, d->step_onset, d->step_end,
+                      &fe);
     report(d, &fe);
 }
 
@@ -827,6 +830,10 @@ static void note_blank(ltr_detector *d, unsigned c, ltri_frame m, uint32_t why)
     g->last = m;
     g->flags |= why & ~LTRI_REASONS;
     g->channels |= 1u << c;
+    if (why & LTR_FLAG_NEEDLE) {
+        d->step_end = m + 1;
+        d->step_onset = g->onset;
+    }
     if (why & LTRI_REASON_PULSE) {
         d->pulse_end = m + 1;
         d->pulse_onset = g->onset;

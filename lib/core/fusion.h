@@ -49,6 +49,8 @@ typedef struct ltri_fusion_design {
     uint64_t emd_min;        /* shortest electromechanical delay: an accelerometer-only stir
                                 beginning sooner after the EMG onset is a needle movement */
     uint64_t sustained;      /* an EMG event this long is sustained activity (fusion.c) */
+    uint64_t stroke_alone;   /* an event begun at an electrode step and shorter than this is
+                                the needle movement alone, frames */
     uint64_t latency;        /* the detector's fixed delay, frames (CANCEL offsets) */
     float threshold_on_db;   /* confidence: its midpoint */
     int has[LTRI_N_SENSORS]; /* the sensors present */
@@ -105,9 +107,12 @@ void ltri_fusion_cancel(ltri_fusion *f, const ltri_lane_slot *lanes, unsigned l)
 /* The open twitch may close at input frame n: every lane is done, and the
  * accelerometer had its delay to confirm. */
 int ltri_fusion_due(const ltri_fusion_design *fd, const ltri_fusion *f, ltri_frame n);
-/* Close the open twitch at input frame n: END or CANCEL in *out. */
+/* Close the open twitch at input frame n: END or CANCEL in *out. step_onset..step_end
+ * (input frames, end exclusive; step_end 0 = none) is the latest electrode step's
+ * blanking (a needle movement, found or marked). */
 void ltri_fusion_close(const ltri_fusion_design *fd, ltri_fusion *f, const ltri_lane_slot *lanes,
-                       unsigned n_lanes, ltri_frame n, ltri_fused_event *out);
+                       unsigned n_lanes, ltri_frame n, ltri_frame step_onset, ltri_frame step_end,
+                       ltri_fused_event *out);
 
 /* Confidence of a twitch from each sensor's evidence (snr_of) and its flags. */
 float ltri_fusion_confidence(const ltri_fusion_design *fd, const float *snr_of, uint32_t flags);
