@@ -19,7 +19,8 @@
  *    complex in calm, not merely the largest thing) gives a provisional
  *    template, shifted so that the complex's onset lies 12 ms into it;
  *  - a matched filter (the template's first LTRI_ECG_WINDOW_MS) runs on u;
- *    a peak with normalised correlation >= 0.6 and an amplitude 0.4-2.5 of
+ *    a peak with normalised correlation >= 0.6 (and rho^2 >= half the running
+ *    level of the learnt beats') and an amplitude 0.4-2.5 of
  *    the template's, the best within LTRI_ECG_HOLD_MS and >= 250 ms after
  *    the previous beat, is a beat. Once the template is learnt, a peak that
  *    is not on time (0.75-1.3 or 1.75-2.3 running RRs after the last beat
@@ -176,6 +177,7 @@ typedef struct ltri_ecg_channel {
     float cand_rho2, det_rho2; /* squared correlation of the candidate, of the last detection */
     uint64_t prev_det, prev_ok; /* last_det, last_ok before the last detection */
     float prev_rr;
+    float spk;             /* running rho^2 of the learnt beats' detections (ecg.c, SPK_FRAC) */
     uint64_t cand_m;
     float cand_z[3];
     /* the beat being subtracted from the output */
