@@ -19,12 +19,16 @@
  *    complex in calm, not merely the largest thing) gives a provisional
  *    template, shifted so that the complex's onset lies 12 ms into it;
  *  - a matched filter (the template's first LTRI_ECG_WINDOW_MS) runs on u;
- *    a peak with normalised correlation >= 0.6 and an amplitude 0.4-2.5 of
+ *    a peak with normalised correlation >= 0.6 (and rho^2 >= half the running
+ *    level of the learnt beats') and an amplitude 0.4-2.5 of
  *    the template's, the best within LTRI_ECG_HOLD_MS and >= 250 ms after
  *    the previous beat, is a beat. Once the template is learnt, a peak that
  *    is not on time (0.75-1.3 or 1.75-2.3 running RRs after the last beat
  *    that was, or > 2.5 of them: the rhythm lost) needs a correlation
- *    >= 0.85: bursts of EMG between the beats are not taken for beats. 9 ms later (the output has then reached
+ *    >= 0.85: bursts of EMG between the beats are not taken for beats. A later
+ *    peak that matches clearly better and is on time from the beat before replaces
+ *    the last detection (search-back: a twitch just before the beat had taken its
+ *    place). 9 ms later (the output has then reached
  *    the QRS onset) its position and amplitude are refined over everything
  *    the ring holds (~42 ms of the complex): a parabola through the
  *    correlation at three lags gives the sub-sample position, the
@@ -132,6 +136,7 @@ typedef struct ltri_ecg_design {
     uint32_t n_ring;       /**< input delay line, D + 1 frames */
     uint32_t refractory;   /**< shortest time between two beats on time */
     uint32_t one_beat;     /**< shortest time between two detections (one beat subtracted at a time) */
+    uint32_t n_replace;    /**< a detection may replace a weak one this long after it */
     uint32_t rr_min, rr_max; /**< RR intervals a learnt beat may have */
     uint32_t search;       /**< bootstrap search period */
     uint32_t n_short;      /**< bootstrap: short energy window */
@@ -168,7 +173,11 @@ typedef struct ltri_ecg_channel {
     float rr_avg;          /* running RR, decimated samples (0: none yet) */
     int rr_boot;           /* the next interval starts at the bootstrap beat (not an RR) */
     /* best filter peak waiting for its hold time */
-    int cand;
+    int cand, cand_replace;
+    float cand_rho2, det_rho2; /* squared correlation of the candidate, of the last detection */
+    uint64_t prev_det, prev_ok; /* last_det, last_ok before the last detection */
+    float prev_rr;
+    float spk;             /* running rho^2 of the learnt beats' detections (ecg.c, SPK_FRAC) */
     uint64_t cand_m;
     float cand_z[3];
     /* the beat being subtracted from the output */

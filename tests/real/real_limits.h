@@ -40,7 +40,7 @@
 {"mep all",                             "begin_latency_median_ms",  AT_MOST,   18.00}, /* today 17.588 */
 {"mep all",                             "other_per_min",            AT_MOST,    4.10}, /* today 3.357 */
 {"biosppy/emg.txt",                     "twitches_per_min",         AT_MOST,    5.80}, /* today 4.800 */
-{"emggo/ecg_contaminated.csv ch1",      "twitches_per_min",         AT_MOST,   29.00}, /* today 24.094 */
+{"emggo/ecg_contaminated.csv ch1",      "twitches_per_min",         AT_MOST,   39.80}, /* today 33.129: the search-back (ecg.c) adds the bursts at 5.6, 7.3 and 18.5 s that ch2-ch8 see too, not on a QRS */
 {"emggo/ecg_contaminated.csv ch1",      "on_qrs_per_min",           AT_MOST,   21.70}, /* today 18.070 */
 {"emggo/ecg_contaminated.csv ch2",      "twitches_per_min",         AT_MOST,   36.20}, /* today 30.117 (LTR_ECG_AUTO: two bursts at 16.7 and 18.5 s that ch3-ch8 show too come out once the QRS is cancelled) */
 {"emggo/ecg_contaminated.csv ch2",      "on_qrs_per_min",           AT_MOST,   18.10}, /* today 15.058 */
