@@ -95,8 +95,9 @@ static void test_step_begins_and_ends(void **state)
 
 /* Shorter than confirm: a blip, never reported. Longer than confirm but shorter than
  * min_duration (20 ms EMG), its band-passed signal a lone spike: BEGIN, then CANCEL
- * flagged too short. The same envelope over a band-passed signal that stays at its peak
- * (a compound response, lane.c AMP_SPAN_MS) is a twitch: BEGIN, END. */
+ * flagged too short. The same envelope over a band-passed signal that stays at its peak,
+ * or far over the background below a sharp peak (a compound response, lane.c
+ * AMP_SPAN_MS), is a twitch: BEGIN, END. */
 static void test_short_steps(void **state)
 {
     (void)state;
@@ -121,6 +122,15 @@ static void test_short_steps(void **state)
     assert_int_equal(r.log.kind[3], LANE_END);
     assert_int_equal(r.log.tw[3].flags, 0);
     assert_int_equal(r.log.tw[3].offset - r.log.tw[3].onset, 15);
+    /* a brief strong compound potential: one frame at 100x the background's amplitude,
+     * the others at 10x (over AMP_NOISE, 6x, but under half its peak): a twitch */
+    for (unsigned i = 0; i < 15; i++)
+        step_amp(&r, LOUD, i == 3 ? 100.0f * LOUD * LOUD : LOUD, 0);
+    feed(&r, BACKGROUND, 200);
+    assert_int_equal(r.log.n, 6);
+    assert_int_equal(r.log.kind[4], LANE_BEGIN);
+    assert_int_equal(r.log.kind[5], LANE_END);
+    assert_int_equal(r.log.tw[5].flags, 0);
 }
 
 /* The accelerometer's minimum is 80 ms: a 50 ms jolt is cancelled there, where the

@@ -60,7 +60,7 @@ typedef struct ltri_lane_design {
     int hump_onset;          /* accelerometer with no EMG: onset where the main hump rose */
     uint32_t min_span;       /* surface EMG (TKEO envelope): a twitch shorter than
                                 min_duration stands if its band-passed signal spans this
-                                long at half its peak (lane.c, AMP_SPAN_MS); 0 = never */
+                                long over the noise level (lane.c, AMP_SPAN_MS); 0 = never */
     uint32_t min_short;      /* ... and lasts this long (frames) */
     float span_noise;        /* ... over this many times the envelope floor (power) */
     uint32_t min_loud;       /* needle EMG (RMS envelope): a twitch needs this many frames
@@ -87,13 +87,12 @@ typedef struct ltri_lane_levels {
 
 /* Where the squared band-passed amplitude first reached each level since the envelope
  * was last near the floor (a lane with ltri_lane_design.min_span): enough to find where
- * it first reached half its final peak amplitude, however the peak grew. */
+ * it first reached a level known only later (the floor when the twitch ends). */
 typedef struct ltri_amp_span {
     float base;                    /* level 0 (0: nothing since the reset) */
-    float peak_sq;                 /* largest squared amplitude since the reset */
     float next;                    /* the next level: base * 2^n */
     ltri_lane_frame t0;            /* frame of the first sample since the reset */
-    ltri_lane_frame last_half;     /* last frame at half the peak amplitude or more */
+    ltri_lane_frame last_over;     /* last frame at the noise level or more (span_push) */
     uint32_t n;                    /* levels reached */
     uint16_t up[LTRI_AMP_LEVELS];  /* first frame at or above base * 2^k, minus t0 */
     uint32_t loud;                 /* frames at ltri_lane_design.loud_noise or more */
