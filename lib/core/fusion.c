@@ -14,6 +14,9 @@
 /* The shortest electromechanical delay: a muscle moves 10-50 ms after its EMG rises
  * (Cavanagh & Komi 1979). */
 #define EMD_MIN_S 0.01
+/* The shortest latency of an LTR after the needle movement that elicits it: 10-40 ms
+ * (Hong 1994). */
+#define LTR_LATENCY_MIN_S 0.01
 /* An EMG event this long, s, is sustained activity (a voluntary contraction that ended
  * before max_duration_ms), not one twitch's burst: LTR bursts last tens to a few hundred
  * ms (25-250 ms in the simulator; assumption for real data). An accelerometer twitch in
@@ -43,6 +46,7 @@ void ltri_fusion_design_init(ltri_fusion_design *fd, const ltr_config *cfg, int 
     fd->window = ltri_frames_ms(cfg->fusion_window_ms, fs, LTRI_ROUND_UP, 0);
     fd->early = ltri_frames(FUSION_EARLY_S, fs, LTRI_ROUND_UP, 0);
     fd->emd_min = ltri_frames(EMD_MIN_S, fs, LTRI_ROUND_UP, 0);
+    fd->latency_min = ltri_frames(LTR_LATENCY_MIN_S, fs, LTRI_ROUND_UP, 0);
     fd->sustained = ltri_frames(SUSTAINED_S, fs, LTRI_ROUND_UP, 0);
     fd->stroke_alone = ltri_frames(STROKE_ALONE_S, fs, LTRI_ROUND_UP, 0);
     fd->latency = latency;
@@ -408,6 +412,16 @@ static void describe_end(const ltri_fusion_design *fd, const ltri_twitch *tw,
     weak_evidence(out->snr_of, seen, flags);
 }
 
+/* Did the twitch begin with an electrode step: from the fusion window before its first
+ * blanked frame (the hand's jolt may move the accelerometer first) to the shortest
+ * electromechanical delay after that frame? */
+static int step_begun(const ltri_fusion_design *fd, const ltri_twitch *tw, ltri_frame step_onset,
+                      ltri_frame step_end)
+{
+    return step_end != 0 && tw->onset + fd->window >= step_onset &&
+           tw->onset <= step_onset + fd->emd_min;
+}
+
 /* Was the twitch the disturbance of a needle movement alone: begun with an electrode step
  * (from the fusion window before its first blanked frame, as the hand's jolt may move the
  * accelerometer first, to the shortest electromechanical delay after that frame) and over
@@ -420,8 +434,8 @@ static void describe_end(const ltri_fusion_design *fd, const ltri_twitch *tw,
 static int stroke_alone(const ltri_fusion_design *fd, const ltri_twitch *tw, ltri_frame step_onset,
                         ltri_frame step_end)
 {
-    return two_sensors(fd) && step_end != 0 && tw->onset + fd->window >= step_onset &&
-           tw->onset <= step_onset + fd->emd_min && tw->offset < tw->onset + fd->stroke_alone;
+    return two_sensors(fd) && step_begun(fd, tw, step_onset, step_end) &&
+           tw->offset < tw->onset + fd->stroke_alone;
 }
 
 void ltri_fusion_close(const ltri_fusion_design *fd, ltri_fusion *f, const ltri_lane_slot *lanes,
@@ -457,7 +471,18 @@ void ltri_fusion_close(const ltri_fusion_design *fd, ltri_fusion *f, const ltri_
         /* an electrode step and what it stirred, no twitch after it */
         describe_cancel(fd, tw, lanes, n_lanes, n, &out->ev);
         out->ev.flags |= LTR_FLAG_NEEDLE | seen;
-    } else
+    } else {
         describe_end(fd, tw, lanes, n_lanes, out);
+        /* Begun with an electrode step: what the lanes saw first was the needle movement
+         * (the electrode's step, the hand's jolt); the twitch it elicited began no sooner
+         * than the shortest LTR latency after it. */
+        const ltri_frame earliest = step_onset + fd->latency_min;
+        if (step_begun(fd, tw, step_onset, step_end) && out->ev.onset < earliest &&
+            out->ev.offset > earliest) {
+            out->ev.onset = earliest;
+            if (out->ev.peak < out->ev.onset)
+                out->ev.peak = out->ev.onset;
+        }
+    }
     twitch_clear(&f->tw);
 }

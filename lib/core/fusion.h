@@ -48,6 +48,7 @@ typedef struct ltri_fusion_design {
     uint64_t early;          /* an accelerometer onset this much before the EMG's still confirms */
     uint64_t emd_min;        /* shortest electromechanical delay: an accelerometer-only stir
                                 beginning sooner after the EMG onset is a needle movement */
+    uint64_t latency_min;    /* shortest LTR latency after the needle movement, frames */
     uint64_t sustained;      /* an EMG event this long is sustained activity (fusion.c) */
     uint64_t stroke_alone;   /* an event begun at an electrode step and shorter than this is
                                 the needle movement alone, frames */
