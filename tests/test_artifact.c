@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "artifact.h"
 #include "signals.h"
@@ -343,6 +344,35 @@ static void test_quiet_path_exact(void **state)
     sig_free(x);
 }
 
+/* The level-step test: a surface electrode's step (12x the raw background's RMS, relaxing
+ * over 20 ms) is found within 20 ms; a zero-mean 100 Hz burst five times the background
+ * with a smooth 60 ms envelope (a twitch's EMG) is not. */
+static void test_level_step_not_burst(void **state)
+{
+    (void)state;
+    ltr_config cfg;
+    assert_int_equal(ltr_config_default(&cfg, FS, 1, NULL), LTR_OK);
+    ltri_artifact_design d;
+    ltri_artifact_design_init(&d, &cfg);
+    float *x = noise_signal(7);
+    for (unsigned i = 4000; i < 4120; i++)
+        x[i] += 5.0f * (float)(sin(3.14159265358979 * (i - 4000) / 120.0) *
+                               sin(2.0 * 3.14159265358979 * 100.0 * (i - 4000) / FS));
+    for (unsigned i = 6000; i < N; i++)
+        x[i] += 12.0f * (float)exp(-(double)(i - 6000) / (0.02 * FS));
+    ltri_level lv;
+    memset(&lv, 0, sizeof lv);
+    unsigned burst = 0, step = 0;
+    for (unsigned i = 0; i < N; i++) {
+        const int f = ltri_artifact_level_step(&d, &lv, x[i]);
+        burst += f && i >= 4000 && i < 4400;
+        step += f && i >= 6000 && i < 6040;
+    }
+    assert_int_equal(burst, 0);
+    assert_int_equal(step, 1);
+    sig_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_electrode_step_subtracted),
         cmocka_unit_test(test_fast_step_is_needle),
         cmocka_unit_test(test_quiet_path_exact),
+        cmocka_unit_test(test_level_step_not_burst),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,6 +68,17 @@
  * tau 3 ms, is 6 %), while a relaxing electrode potential (tau >= 4 ms) still holds
  * 40 %. An evoked M-wave may hold as much, but crosses back over the base. */
 #define STEP_HELD 0.4f
+/* Level steps too small for the jump test (ltri_artifact_level_step): the slow band
+ * LEVEL_LO_HZ-LEVEL_HI_HZ holds a step that decays over 5-50 ms (a half-cell potential
+ * relaxing) but little of surface EMG, whose power lies over 20 Hz (De Luca et al. 2010
+ * take 20 Hz as the high-pass that removes movement artifacts), nor of the baseline's
+ * wander (under 1 Hz). A step is the band leaving LEVEL_K background deviations (its
+ * variance followed over LEVEL_VAR_S while inside), the usual onset threshold of
+ * mean + 3 SD of the baseline (Hodges & Bui 1996). */
+#define LEVEL_LO_HZ 1.0
+#define LEVEL_HI_HZ 15.0
+#define LEVEL_VAR_S 1.0
+#define LEVEL_K 3.0f
 
 /* A usable sample: finite and within +-LTRI_SAMPLE_LIMIT (any unit: volts to ADC counts
  * are far inside it), so that differences, filter states and squares stay finite in
@@ -110,6 +121,15 @@ LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_conf
     d->step_decay_max = (float)exp(-1.0 / (STEP_TAU_MAX_S * fs));
     /* |x| < quiet_limit: finite_x(x) and not at a known clip level (one comparison, false
      * for NaN) */
+    ltri_cascade band;
+    ltri_cascade_clear(&band);
+    if (ltri_cascade_add_butter_highpass(&band, 2, LEVEL_LO_HZ, fs) != 0 ||
+        ltri_cascade_add_butter_lowpass(&band, 2, LEVEL_HI_HZ, fs) != 0)
+        ltri_cascade_clear(&band); /* a rate under 30 Hz: no band, the test never fires */
+    memset(d->level_band, 0, sizeof d->level_band);
+    memcpy(d->level_band, band.sections, band.n_sections * sizeof *band.sections);
+    d->level_var = (float)(1.0 / (LEVEL_VAR_S * fs));
+    d->level_warm = (uint32_t)(LEVEL_VAR_S * fs);
     d->quiet_limit = nextafterf(LTRI_SAMPLE_LIMIT, INFINITY);
     if (d->clip_level > 0.0f && d->clip_level < d->quiet_limit)
         d->quiet_limit = d->clip_level;
@@ -118,6 +138,21 @@ LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_conf
 LTRI_COLD size_t ltri_artifact_size(const ltri_artifact_design *d)
 {
     return sizeof(ltri_artifact) + d->line_len * sizeof(ltri_artifact_slot);
+}
+
+int ltri_artifact_level_step(const ltri_artifact_design *d, ltri_level *lv, float y)
+{
+    const float b = ltri_sections_run_zn(d->level_band, lv->z, &lv->tick, y, 2u), b2 = b * b;
+    if (lv->n < d->level_warm) { /* the mean square so far */
+        lv->n++;
+        lv->var += (b2 - lv->var) / (float)lv->n;
+        return 0;
+    }
+    const int was = lv->out;
+    lv->out = b2 > LEVEL_K * LEVEL_K * lv->var;
+    if (!lv->out)
+        lv->var += d->level_var * (b2 - lv->var);
+    return lv->out && !was;
 }
 
 LTRI_COLD void ltri_artifact_reset(const ltri_artifact_design *d, ltri_artifact *a)

@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "ltr/ltr.h"
+#include "filter.h"
 #include "timebase.h"
 
 /* Internal blanking reason (never in a public event): this frame ends a confirmed
@@ -66,7 +67,20 @@ typedef struct ltri_artifact_design {
     float step_inv_half;     /* 1 / frames in half the blanking (0: none) */
     float step_decay_max;    /* slowest per-frame decay of a step's level */
     float quiet_limit;       /* |x| below this: finite and not at clip_level (quiet path) */
+    ltri_biquad level_band[2]; /* level-step test: its slow band (2nd-order Butterworth) */
+    float level_var;         /* its per-frame smoothing of the background's variance */
+    uint32_t level_warm;     /* frames before the level-step test is trusted */
 } ltri_artifact_design;
+
+/* A channel's level-step test (ltri_artifact_level_step): its slow level band, and the
+ * background's variance in that band. */
+typedef struct ltri_level {
+    ltri_real z[2][2];       /* its band-pass */
+    uint32_t tick;
+    float var;
+    uint32_t n;              /* frames seen (warm-up) */
+    int out;                 /* the band is beyond the background now */
+} ltri_level;
 
 /* One frame in the line: its raw sample and its blanking reasons (0 = clean), side by
  * side so that a frame in and a frame out touch one slot each. */
@@ -126,6 +140,12 @@ void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_config *cfg);
 /* Bytes of a channel's state (the line sized for the rate): 256 at 2 kHz (168 before
  * the smeared-pulse rule, 224 before the electrode-step subtraction). */
 size_t ltri_artifact_size(const ltri_artifact_design *d);
+
+/* A step of the electrode's level too small for the jump test: a needle movement moves
+ * the half-cell potential of a surface electrode by 10-100 uV, some 40 dB under the jump
+ * test, yet well over the background's slow level. y: the artifact stage's output. 1 on
+ * the frame the level leaves the background's band. */
+int ltri_artifact_level_step(const ltri_artifact_design *d, ltri_level *lv, float y);
 
 /* Start a stream; a holds ltri_artifact_size(d) bytes. */
 void ltri_artifact_reset(const ltri_artifact_design *d, ltri_artifact *a);

@@ -96,6 +96,7 @@ typedef struct channel_state {
     uint32_t split_tick;
     uint32_t blank_run;      /* consecutive blanked frames */
     uint32_t lane;           /* lane index */
+    ltri_level level;        /* EMG with an accelerometer: its level-step test */
 } channel_state;
 
 typedef struct artifact_segment {
@@ -457,6 +458,7 @@ LTRI_COLD static void reset_stream(ltr_detector *d)
         ch->split_z[0][0] = ch->split_z[0][1] = 0;
         ch->split_tick = 0;
         ch->blank_run = 0;
+        memset(&ch->level, 0, sizeof ch->level);
     }
     for (unsigned l = 0; l < d->n_lanes; l++) {
         ltri_lane_reset(&lanes_of(d)[l].lane);
@@ -1033,6 +1035,14 @@ static inline int condition_frame(ltr_detector *d, const float *x, uint32_t clip
             note_blank(d, c, m, ch->why);
         else
             ch->blank_run = 0;
+        /* A surface electrode's step under the jump test dates a needle movement for
+         * the fusion's stroke-alone rule (fusion.c), which needs an accelerometer on the
+         * muscle (acc_confirms): a twitch's EMG alone may be as brief as a stroke. */
+        if (ch->sensor == LTR_SENSOR_EMG && d->fusion.acc_confirms &&
+            ltri_artifact_level_step(&d->art, &ch->level, col[ch->sensor][ch->slot]) && report) {
+            d->step_onset = m;
+            d->step_end = m + 1;
+        }
         if (ch->sensor == LTR_SENSOR_ACC && art_of(d, c)->last_clip == n + 1 && report)
             note_knock(d, c, m);
     }
