@@ -1037,8 +1037,11 @@ static inline int condition_frame(ltr_detector *d, const float *x, uint32_t clip
             ch->blank_run = 0;
         /* A surface electrode's step under the jump test dates a needle movement for
          * the fusion's stroke-alone rule (fusion.c), which needs an accelerometer on the
-         * muscle (acc_confirms): a twitch's EMG alone may be as brief as a stroke. */
+         * muscle (acc_confirms): a twitch's EMG alone may be as brief as a stroke. Surface
+         * EMG only (the TKEO envelope's rates): a needle electrode's step is large enough
+         * for the jump test, and its insertional activity crosses the slow band too. */
         if (ch->sensor == LTR_SENSOR_EMG && d->fusion.acc_confirms &&
+            d->cfg.emg_envelope == LTR_ENVELOPE_TKEO &&
             ltri_artifact_level_step(&d->art, &ch->level, col[ch->sensor][ch->slot]) && report) {
             d->step_onset = m;
             d->step_end = m + 1;
