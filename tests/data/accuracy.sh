@@ -40,7 +40,7 @@ acc_only         0.80  0.80
 mains_60hz       1.00  1.00
 stim             0.90  0.85
 heavy_needle     0.80  1.00
-voluntary        0.85  0.75
+voluntary        0.90  0.85
 low_snr          0.50  0.30
 ecg_trunk        0.85  0.85
 artifacts        1.00  1.00
