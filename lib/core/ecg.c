@@ -87,7 +87,8 @@
  * is taken back to the beat before it. Pan & Tompkins (1985) search back for a beat
  * their threshold missed; here the search reaches back over the last detection, which
  * a better match later in the interval shows to have been wrong (Hamilton & Tompkins
- * 1986 likewise judge a peak within 360 ms of a detection against it). Without it a twitch with the QRS's spectrum shortly before the beat
+ * 1986 likewise judge a peak within 360 ms of a detection against it). Without it a
+ * twitch with the QRS's spectrum shortly before the beat
  * (a motor-evoked or twitch potential matches at rho 0.6-0.8) took the beat's place:
  * the template was subtracted from the twitch, the beat was left whole in the
  * refractory time (a QRS-shaped false twitch) and, as the rhythm's reference, it made
@@ -101,8 +102,8 @@
  * level SPKI; their threshold lies a quarter of the way from the noise level to it,
  * here the floor RHO_DETECT plays the noise level's part). Where the ECG stands well
  * over the EMG (emggo: beats at rho 0.9-0.99, SPK ~0.85-0.9) a burst's chance match
- * under rho ~0.66 is no longer a beat; where it does not (the simulated trunk: 0.74-0.9) the level stays
- * near RHO_DETECT. Tune ecg_trunk 0.883 -> 0.896 (0.4: 0.883, 0.6: 0.902, 0.7: 0.909, 0.8:
+ * under rho ~0.66 is no longer a beat; where it does not (the simulated trunk: 0.74-0.9)
+ * the level stays near RHO_DETECT. Tune ecg_trunk 0.883 -> 0.896 (0.4: 0.883, 0.6: 0.902, 0.7: 0.909, 0.8:
  * 0.842), but from 0.6 a beat with a twitch on it is no longer found, its QRS left
  * in the twitch (test_twitch_on_qrs_survives, test_twitch_train_with_ecg fail). */
 #define SPK_GAIN 0.125f

@@ -423,9 +423,7 @@ static int step_begun(const ltri_fusion_design *fd, const ltri_twitch *tw, ltri_
 }
 
 /* Was the twitch the disturbance of a needle movement alone: begun with an electrode step
- * (from the fusion window before its first blanked frame, as the hand's jolt may move the
- * accelerometer first, to the shortest electromechanical delay after that frame) and over
- * within stroke_alone? Not an event that begins once the blanking is over: the twitch the
+ * (step_begun) and over within stroke_alone? Not an event that begins once the blanking is over: the twitch the
  * step hid (10-40 ms after it) is found there, however brief (sites_surface with marks,
  * held-out seeds 301-303: 6 more twitches lost with the window up to the blanking's end).
  * Only with both sensors: the fused event's end is then the end of the muscle's movement,

@@ -5,8 +5,8 @@
  * The first lane that begins opens a twitch (BEGIN at once); other lanes join while
  * it is open; it closes (END, or CANCEL when no lane saw it through or an EMG lane
  * ran too long with no accelerometer twitch in it) when every lane is done and the
- * accelerometer had its electromechanical delay to confirm. EMG and accelerometer agreeing within that
- * delay make a FUSED twitch (fused_flags in fusion.c, the one place of that rule),
+ * accelerometer had its electromechanical delay to confirm. EMG and accelerometer
+ * agreeing within that delay make a FUSED twitch (fused_flags in fusion.c, the one place of that rule),
  * which gets a higher confidence than either sensor alone.
  *
  * Frames: lanes report on their lane frames; fusion puts onsets, peaks and offsets
