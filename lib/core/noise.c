@@ -44,6 +44,8 @@
  * (injected seeds 1-3 / 4-6, real emgdb myopathy at rest): 6.2 found 15 / 16 of 23 but
  * 3 false twitches at rest (6.5/min); 7: 10 / 15, 1 (2.2/min); 8: 6 / 13, 0. */
 #define UPPER_K 7.0f
+/* The median is followed by steps of this many dB per second up or down (a stochastic
+ * approximation of the median: each block moves it a fixed step toward itself). */
 #define MEDIAN_DB_PER_S 5.0
 /* Warm-up blocks before the provisional on threshold (and the spread) mean something. */
 #define WARM_SETTLE_BLOCKS 8
