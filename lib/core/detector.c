@@ -1146,7 +1146,13 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
     }
 }
 
-static LTRI_INLINE void end_frame(ltr_detector *d, ltri_frame n);
+/* session.c's next decision, NULL when session tracking is off (end_frame). */
+static const ltri_frame *session_due_of(ltr_detector *d)
+{
+    return d->session.on ? &sess_of(d)->due : NULL;
+}
+
+static LTRI_INLINE void end_frame(ltr_detector *d, ltri_frame n, const ltri_frame *due);
 
 /* LTR_ECG_AUTO: once an EMG channel's canceller has found a heart rhythm, every lane
  * runs ecg_delay frames late, on the cancelled EMG. The lanes have already seen the
@@ -1175,33 +1181,21 @@ static LTRI_INLINE void process_frame(ltr_detector *d, const float *x, uint32_t 
     if (heart) /* an EMG channel's canceller found a heart: the lanes switch once */
         ecg_auto_switch(d);
     run_lanes(d, n);
-    end_frame(d, n);
+    end_frame(d, n, session_due_of(d));
     d->dirty = 1;
 }
 
 /* The frame's end, after the lanes: a twitch or artifact segment that falls due, the
- * session's decisions. */
-static LTRI_INLINE void end_frame(ltr_detector *d, ltri_frame n)
+ * session's decisions. due: session.c's next decision (session_due: NULL when session
+ * tracking is off), which a caller may find once a call. */
+static LTRI_INLINE void end_frame(ltr_detector *d, ltri_frame n, const ltri_frame *due)
 {
     if (d->fu.tw.open && ltri_fusion_due(&d->fusion, &d->fu, n)) /* a call only when open */
         close_twitch(d, n);
     ltri_frame m;
     if (d->seg.open && line_frame(d, n, &m) && m > d->seg.last + d->merge_gap)
         close_segment(d, n);
-    if (d->session.on && n >= sess_of(d)->due) /* a call only when a decision falls due */
-        ltri_session_tick(&d->session, sess_of(d), n, &d->events);
-}
-
-/* end_frame with session.c's next decision read through due (NULL: session tracking
- * off), found once a call: the same tests in the same order. */
-static LTRI_INLINE void end_frame_emg1(ltr_detector *d, ltri_frame n, const ltri_frame *due)
-{
-    if (d->fu.tw.open && ltri_fusion_due(&d->fusion, &d->fu, n))
-        close_twitch(d, n);
-    if (d->seg.open && n - d->start >= d->art.lookahead &&
-        n - d->art.lookahead > d->seg.last + d->merge_gap)
-        close_segment(d, n);
-    if (due && n >= *due)
+    if (due && n >= *due) /* a call only when a decision falls due */
         ltri_session_tick(&d->session, sess_of(d), n, &d->events);
 }
 
@@ -1240,7 +1234,7 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
     ltri_frame lane_from = line_from + (lag ? lag + 1u : 0u);
     uint64_t lane_back = la + 1u + lag;
     /* session.c's next decision, read in place (sess_of once a call, not once a frame) */
-    const ltri_frame *session_due = d->session.on ? &sess_of(d)->due : NULL;
+    const ltri_frame *session_due = session_due_of(d);
     /* marks are given between calls: none now, none in this call */
     const int marks = d->n_marks != 0;
 #if LTRI_HAVE_ECG
@@ -1287,7 +1281,7 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
         /* run_lanes for its one lane */
         if (d->ecg_skip) { /* the lanes have seen these samples undelayed already */
             d->ecg_skip--;
-            end_frame_emg1(d, n, session_due);
+            end_frame(d, n, session_due);
             continue;
         }
         const int timed = n > lane_from;
@@ -1304,7 +1298,7 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
         case LANE_CANCEL: on_lane_cancel(d, 0); break;
         case LANE_NONE: break;
         }
-        end_frame_emg1(d, n, session_due);
+        end_frame(d, n, session_due);
     }
     if (n_frames)
         d->dirty = 1;
