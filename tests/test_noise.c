@@ -186,6 +186,34 @@ static void test_cfar_raises_and_lowers_on_threshold(void **state)
     assert_true(n.cfar_db == 0.0f);
 }
 
+/* A stream that starts on a burst train (MEPs back to back at 5/s: 60 ms bursts 30 dB
+ * over the background every 200 ms, the stream starting in one's tail) still takes its
+ * thresholds from the background between the bursts, the quietest 50 ms of the
+ * warm-up: the on threshold ends within 20 dB of the background's median, under the
+ * next bursts, and the CFAR loop starts at 0 dB (its rate counts the bursts). Before, the warm-up's mean and spread
+ * XX
+ * the background (MEPFeatX ID04, ID05). A spiky background (sub-windows within 12 dB)
+ * keeps the plain warm-up (test_on_threshold_from_upper_half). */
+static void test_warmup_starting_on_bursts(void **state)
+{
+    (void)state;
+    ltri_noise_design d;
+    ltri_noise n;
+    setup(&d, &n);
+    sig_rng rng;
+    sig_rng_seed(&rng, 5);
+    const double bg = 1e-3, burst = 1.0;
+    push_background(&d, &n, &rng, burst, 0.03, 0, 0.0);
+    while (!ltri_noise_ready(&d, &n)) {
+        push_background(&d, &n, &rng, bg, 0.14, 0, 0.0);
+        push_background(&d, &n, &rng, burst, 0.06, 0, 0.0);
+    }
+    assert_true(n.cfar_db < 1.0f); /* from 0 dB, up at most 4 dB/s since */
+    const double on = db(n.thr_on) - db(bg);
+    if (!(on > 6.0 && on < 20.0))
+        fail_msg("on threshold %.2f dB over the background, expected 6-20", on);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_on_threshold_from_upper_half),
         cmocka_unit_test(test_frozen_blocks_ignored),
         cmocka_unit_test(test_cfar_raises_and_lowers_on_threshold),
+        cmocka_unit_test(test_warmup_starting_on_bursts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

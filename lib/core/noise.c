@@ -49,6 +49,11 @@
 #define MEDIAN_DB_PER_S 5.0
 /* Warm-up blocks before the provisional on threshold (and the spread) mean something. */
 #define WARM_SETTLE_BLOCKS 8
+/* The warm-up is also cut into sub-windows of SUB_S, and the quietest whole one is kept
+ * (the minimum of sub-window statistics, Martin 2001): a stream that starts on a burst
+ * train (MEPs at 5/s, twitches, a contraction: bursts of 10-100 ms, Rossini et al.
+ * 2015) leaves gaps of >= 100 ms, each of which holds a whole 50 ms sub-window. */
+#define SUB_S 0.05
 /* Spread assumed before any data: a typical value for smoothed EMG energy, dB. */
 #define INITIAL_SPREAD_DB 2.0f
 /* The spread follows the background over about this many seconds. */
@@ -82,6 +87,7 @@ void ltri_noise_design_init(ltri_noise_design *d, const ltr_config *cfg)
     const double warm_s = d->warmup_blocks * block_s;
     const double ratio = 1.0 / (warm_s * 0.5 * CFAR_RATE_HZ);
     d->warm_tail = ratio > 1.0 ? (float)log(ratio) : 0.0f;
+    d->sub_blocks = (uint32_t)(SUB_S / block_s + 0.5);
 }
 
 void ltri_noise_reset(ltri_noise *n)
@@ -97,6 +103,9 @@ void ltri_noise_reset(ltri_noise *n)
     n->warm_rise = 0.0f;
     n->warm_peak = SILENCE_DB;
     n->warm_blips = n->warm_above = 0;
+    n->sub_mean = n->sub_rise = n->best_rise = 0.0f;
+    n->best_mean = INFINITY;
+    n->loud_mean = -INFINITY;
     n->blip_rate = n->cfar_db = n->rate_weight = 0.0f;
     n->blips = 0;
     n->floor_lin = 0.0f;
@@ -151,14 +160,38 @@ static float rise_above(float v, float floor_db) { return v > floor_db ? v - flo
  * out to the loop's rate along the tail, see warm_tail), and count the warm-up's
  * crossings in its rate, as if they had been blips: the loop then moves as it would
  * have, without the false twitches. A warm-up with no crossing leaves the loop as it
- * was (a MEP recording's rough pre-stimulus rest must not start with a higher one). */
-static void start_cfar(const ltri_noise_design *d, ltri_noise *n)
+ * was (a MEP recording's rough pre-stimulus rest must not start with a higher one). A
+ * warm-up that held a burst (burst: learn_block) counts its crossings, as later bursts
+ * will count, but its peak was the burst's, not the background's tail: the loop starts
+ * at 0 dB. */
+static void start_cfar(const ltri_noise_design *d, ltri_noise *n, int burst)
 {
     const float above = n->warm_peak + d->warm_tail * n->spread_db -
                         (n->floor_db + on_over(d, n));
-    n->cfar_db = ltri_minf(ltri_maxf(above, 0.0f), CFAR_MAX_DB);
+    n->cfar_db = burst ? 0.0f : ltri_minf(ltri_maxf(above, 0.0f), CFAR_MAX_DB);
     /* blip_rate / rate_weight is the mean rate so far: the warm-up's crossings over its length */
     n->blip_rate = n->rate_weight * (float)n->warm_blips * d->blocks_per_s / (float)d->warmup_blocks;
+}
+
+/* One warm-up block into the current sub-window's running mean and mean rise; a whole
+ * sub-window quieter than any before is kept (best_mean, best_rise). */
+static void sub_window_step(const ltri_noise_design *d, ltri_noise *n, float v)
+{
+    const uint32_t k = n->blocks % d->sub_blocks;
+    if (k == 0) {
+        n->sub_mean = v;
+        n->sub_rise = 0.0f;
+    } else {
+        const float w = 1.0f / (float)(k + 1);
+        n->sub_mean += w * (v - n->sub_mean);
+        n->sub_rise += w * (rise_above(v, n->sub_mean) - n->sub_rise);
+    }
+    if (k + 1 == d->sub_blocks && n->sub_mean > n->loud_mean)
+        n->loud_mean = n->sub_mean;
+    if (k + 1 == d->sub_blocks && n->sub_mean < n->best_mean) {
+        n->best_mean = n->sub_mean;
+        n->best_rise = n->sub_rise;
+    }
 }
 
 static void learn_block(const ltri_noise_design *d, ltri_noise *n, float v)
@@ -186,13 +219,25 @@ static void learn_block(const ltri_noise_design *d, ltri_noise *n, float v)
             n->warm_blips += above && !n->warm_above;
             n->warm_above = above;
         }
+        sub_window_step(d, n, v);
         n->blocks++;
         n->median_db = n->floor_db;
         n->upper_db = n->blocks < WARM_SETTLE_BLOCKS ? INITIAL_SPREAD_DB : n->warm_rise;
         if (n->blocks == d->warmup_blocks) {
+            /* The warm-up crossed its own on threshold, and a whole sub-window of it
+             * stood more than the on threshold over its quietest: activity of 50 ms or
+             * more, not the background's spikes (1-5 ms; the sub-windows of a spiky
+             * needle background span 3-6 dB, of MEPs back to back 17-25 dB). The
+             * background is the quiet sub-window. */
+            const int burst = n->warm_blips > 0 && n->loud_mean - n->best_mean > d->on_db;
+            if (burst) {
+                n->floor_db = n->median_db = n->best_mean;
+                n->warm_rise = n->upper_db = n->best_rise;
+                n->spread_db = 3.0f * n->best_rise;
+            }
             n->floor_db -= n->warm_rise * 2.0f;
             if (n->warm_blips > 0)
-                start_cfar(d, n);
+                start_cfar(d, n, burst);
         }
         update_thresholds(d, n);
         return;

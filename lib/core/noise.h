@@ -29,6 +29,7 @@ typedef struct ltri_noise_design {
     float cfar_alpha;        /* per-block smoothing of the blip rate */
     float cfar_up_db, cfar_down_db; /* extra-threshold steps per block */
     float warm_tail;         /* spreads from the warm-up's peak out to half the CFAR rate */
+    uint32_t sub_blocks;     /* warm-up sub-window, blocks (noise.c, SUB_S) */
 } ltri_noise_design;
 
 typedef struct ltri_noise {
@@ -43,6 +44,9 @@ typedef struct ltri_noise {
     float warm_peak;         /* warm-up: largest block, dB */
     uint32_t warm_blips;     /* warm-up: crossings of the provisional on threshold */
     uint32_t warm_above;     /* warm-up: the last block was above it */
+    float sub_mean, sub_rise;   /* warm-up: the current sub-window's mean and mean rise, dB */
+    float best_mean, best_rise; /* ... and those of its quietest whole sub-window so far */
+    float loud_mean;            /* ... and the mean of its loudest one, dB */
     float blip_rate;         /* crossings of the on threshold per second (smoothed) */
     float rate_weight;       /* the smoothing's weight so far: blip_rate / rate_weight is unbiased */
     float cfar_db;           /* extra on threshold that keeps the blip rate down, dB */
