@@ -51,7 +51,7 @@ static void start(lane_run *r, ltr_sensor sensor)
 /* One frame: envelope env, squared band-passed amplitude amp_sq. */
 static void step_amp(lane_run *r, float env, float amp_sq, int blocked)
 {
-    const ltri_lane_news news = ltri_lane_step(&r->d, &r->l, r->t, env, amp_sq, blocked);
+    const ltri_lane_news news = ltri_lane_step(&r->d, &r->l, r->t, env, amp_sq, 0.0f, blocked);
     if (news != LANE_NONE && r->log.n < 16) {
         r->log.kind[r->log.n] = news;
         r->log.at[r->log.n] = r->t;

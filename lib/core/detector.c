@@ -1061,6 +1061,7 @@ static inline int condition_frame(ltr_detector *d, const float *x, uint32_t clip
         if (ch->sensor == LTR_SENSOR_EMG) {
             const float y = condition_emg(d, ch, col[LTR_SENSOR_EMG][ch->slot], ch->why, &heart);
             ls->energy = ltri_energy_emg(&ch->energy, y, envelope, &ls->amp_sq);
+            ls->y = y;
         } else {
             const float y = col[LTR_SENSOR_ACC][ch->slot];
             ltri_energy_acc(&ch->energy, y, &ls->energy);
@@ -1128,7 +1129,7 @@ static void run_lanes(ltr_detector *d, ltri_frame n)
                                 ? (s->blocked_as ? s->blocked_as : LANE_BLOCKED)
                                 : 0;
         const ltri_lane_news news =
-            ltri_lane_step(&chain->lane, &s->lane, t, env, s->amp_sq, blocked);
+            ltri_lane_step(&chain->lane, &s->lane, t, env, s->amp_sq, s->y, blocked);
         if (s->sensor == LTR_SENSOR_ACC)
             ltri_lane_note_band(&s->lane, s->energy, s->hi);
         switch (news) {
@@ -1292,7 +1293,7 @@ LTRI_NOINLINE static void process_emg1(ltr_detector *d, const float *x, size_t n
         const int blocked = !timed || t < ls->blocked_until || waits
                                 ? (ls->blocked_as ? ls->blocked_as : LANE_BLOCKED)
                                 : 0;
-        switch (ltri_lane_step(&chain->lane, &ls->lane, t, env, ls->amp_sq, blocked)) {
+        switch (ltri_lane_step(&chain->lane, &ls->lane, t, env, ls->amp_sq, y, blocked)) {
         case LANE_BEGIN: on_lane_begin(d, 0, n); break;
         case LANE_END: on_lane_end(d, 0); break;
         case LANE_CANCEL: on_lane_cancel(d, 0); break;

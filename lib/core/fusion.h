@@ -41,6 +41,7 @@ typedef struct ltri_lane_slot {
     ltr_sensor sensor;
     float energy, amp_sq;    /* this frame's inputs */
     float hi;                /* accelerometer: this frame's energy in the twitch band */
+    float y;                 /* EMG: this frame's conditioned sample (lane.c: MU_BAND_HZ) */
 } ltri_lane_slot;
 
 typedef struct ltri_fusion_design {

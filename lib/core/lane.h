@@ -69,6 +69,12 @@ typedef struct ltri_lane_design {
     float loud_noise;        /* ... times the envelope floor (power) */
     float spiky_alpha;       /* per frame: smoothing of ltri_lane.spiky */
     float spiky_min;         /* min_loud applies when ltri_lane.spiky is over this */
+    int mu_on;               /* needle EMG: it measures the motor-unit band (lane.c, MU_BAND_HZ) */
+    ltri_biquad mu_band[1];  /* ... that band's low-pass */
+    float mu_alpha;          /* ... per frame, smoothing of that band's background
+                                (ltri_lane.mu_bg) */
+    float mu_rise;           /* ... an event whose mean power in it stays under this many
+                                times its background is mu_quiet (lane.c, MU_RISE_DB) */
 } ltri_lane_design;
 
 /* Levels of the accelerometer hump tracker: 3 dB apart from the floor up (48 dB). */
@@ -119,6 +125,9 @@ typedef struct ltri_lane_twitch {
                                 band and its twitch band (ltri_lane_note_band) */
     int by_scan;         /* begun by the scan, and the envelope has not crossed the on
                             threshold since */
+    float mu_sum;        /* needle EMG: motor-unit band power summed over the event */
+    uint32_t mu_n;       /* ... over this many frames */
+    int mu_quiet;        /* set at its end: it did not raise the motor-unit band (lane.c) */
 } ltri_lane_twitch;
 
 typedef struct ltri_lane {
@@ -141,6 +150,10 @@ typedef struct ltri_lane {
                                    loud_noise or more (end-plate spikes; ~0 in Gaussian noise) */
     float spiky_w;              /* the weight spiky has gathered: spiky / spiky_w is the
                                    mean so far (bias correction, as noise.c's CFAR rate) */
+    ltri_real mu_z[1][2];       /* with mu_rise: the motor-unit band's low-pass state */
+    uint32_t mu_tick;
+    float mu_bg, mu_w;          /* ... that band's power while idle, and the weight it has
+                                   gathered (the same bias correction as spiky's) */
     /* Byte offset from this lane to its hump levels (a lane with hump_onset), 0 = none.
      * An offset, not a pointer: the lane may be memcpy'd along with its levels. Set by
      * ltri_lane_attach_levels; ltri_lane_reset keeps it. */
@@ -179,12 +192,13 @@ void ltri_lane_reset(ltri_lane *l);
 
 /*
  * One step at lane frame t: env = smoothed envelope, amp_sq = squared band-passed
- * amplitude, blocked = artifact or recovery (LANE_BLOCKED, with the bits of
+ * amplitude, y = the conditioned sample (EMG; needle EMG measures its motor-unit band
+ * from it, lane.c: MU_BAND_HZ; 0 for an accelerometer), blocked = artifact or recovery (LANE_BLOCKED, with the bits of
  * LANE_BLOCKED_REARM: no settling afterwards, and of LANE_BLOCKED_PULSE: a pulse). Returns news; BEGIN/END/CANCEL
  * describe l->tw.
  */
 ltri_lane_news ltri_lane_step(const ltri_lane_design *d, ltri_lane *l, ltri_lane_frame t,
-                              float env, float amp_sq, int blocked);
+                              float env, float amp_sq, float y, int blocked);
 
 /* Accelerometer: after a step, add this frame's energy (all of the band, and its
  * twitch band) to the event in progress, if one is. [RT] */

@@ -71,6 +71,20 @@ static inline void ltri_noise_push(const ltri_noise_design *d, ltri_noise *n, fl
  * rate loop counts these. */
 static inline void ltri_noise_count_blip(ltri_noise *n) { n->blips++; }
 
+/* A crossing counted by ltri_noise_count_blip turned out to be no false alarm the loop
+ * must hold down: a caller's test recognised it (lane.c, MU_RISE_DB) and it is not
+ * reported. Its share of the blip rate is taken back. */
+static inline void ltri_noise_uncount_blip(const ltri_noise_design *d, ltri_noise *n)
+{
+    if (n->blips) {
+        n->blips--;
+        return;
+    }
+    n->blip_rate -= d->cfar_alpha * d->blocks_per_s;
+    if (n->blip_rate < 0.0f)
+        n->blip_rate = 0.0f;
+}
+
 /* Nonzero once the warm-up is over and thresholds mean something. */
 static inline int ltri_noise_ready(const ltri_noise_design *d, const ltri_noise *n)
 {

@@ -34,8 +34,8 @@ set -eu
 FLOORS='
 surface_basic    1.00  1.00
 surface_acc      1.00  1.00
-needle_10k       0.70  0.65
-needle_60hz_20k  0.60  0.40
+needle_10k       0.80  0.65
+needle_60hz_20k  0.90  1.00
 acc_only         0.80  0.80
 mains_60hz       1.00  1.00
 stim             0.90  0.85
