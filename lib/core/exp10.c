@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hints.h"
 #include "exp10.h"
 
 float ltri_exp10f(float x)
@@ -73,4 +74,18 @@ float ltri_log10f(float x)
     r += n * 2.48745663981195213739e-4f;
     r += n * 3.00781250000000000000e-1f;
     return r;
+}
+
+LTRI_COLD double ltri_exp(double x)
+{
+    unsigned k = 0;
+    while (k < 20u && !(x >= -0x1p-10 && x <= 0x1p-10)) { /* 2^-10 2^20 > 700; NaN stops */
+        x *= 0.5;
+        k++;
+    }
+    double y = 1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 +
+                                                 x * (1.0 / 120.0 + x * (1.0 / 720.0))))));
+    while (k--)
+        y *= y;
+    return y;
 }
