@@ -380,9 +380,10 @@ LTRI_COLD static ltr_status design_emg(ltr_detector *d)
         ltri_cascade_add_butter_lowpass(&emg->band, EMG_LP_ORDER, cfg->emg_lowpass_hz, fs) ||
         emg->band.n_sections != EMG_BAND_SECTIONS)
         return LTR_ERR_BAND;
-    /* Delay of the band-pass alone: the notches only delay their own narrow bands. */
+    /* Delay of the band-pass alone, at its geometric centre (sqrtf: a firmware links
+     * no double sqrt; the delay hardly moves over a relative 1e-7 of frequency). */
     const double band_delay = ltri_cascade_group_delay(
-        &emg->band, sqrt(cfg->emg_highpass_hz * cfg->emg_lowpass_hz), fs);
+        &emg->band, sqrtf((float)(cfg->emg_highpass_hz * cfg->emg_lowpass_hz)), fs);
     /* Mains: an adaptive canceller after the band-pass (mains.c), which finds 50 or 60 Hz
      * itself (LTR_MAINS_AUTO) and follows a drift of +-1 Hz at every harmonic; a fixed
      * notch 4 Hz wide removes 0.3-12 dB of a line drifted by 0.5-1 Hz. Harmonics up to
@@ -418,7 +419,7 @@ LTRI_COLD static ltr_status design_acc(ltr_detector *d)
         acc->band.n_sections != ACC_BAND_SECTIONS)
         return LTR_ERR_BAND;
     const double band_delay = ltri_cascade_group_delay(
-        &acc->band, sqrt(cfg->acc_highpass_hz * cfg->acc_lowpass_hz), fs);
+        &acc->band, sqrtf((float)(cfg->acc_highpass_hz * cfg->acc_lowpass_hz)), fs);
     /* The twitch band starts an octave above the band's lower edge (motion_like); with
      * no room for it under the low-pass, no motion test. */
     ltri_cascade split;
