@@ -89,3 +89,48 @@ LTRI_COLD double ltri_exp(double x)
         y *= y;
     return y;
 }
+
+/* sin and cos on |x| <= pi/4 (Taylor: the first omitted terms are < 1e-18) */
+LTRI_COLD LTRI_NOINLINE static double sin_near(double x)
+{
+    const double x2 = x * x;
+    /* sin x = x (1 - x^2/(2 3) (1 - x^2/(4 5) (1 - ...))), from the innermost term */
+    double s = 1.0;
+    for (unsigned n = 16u; n >= 2u; n -= 2u)
+        s = 1.0 - x2 / ((double)n * (double)(n + 1u)) * s;
+    return x * s;
+}
+
+LTRI_COLD LTRI_NOINLINE static double cos_near(double x)
+{
+    const double x2 = x * x;
+    /* cos x = 1 - x^2/(1 2) (1 - x^2/(3 4) (1 - ...)) */
+    double c = 1.0;
+    for (unsigned n = 16u; n >= 2u; n -= 2u)
+        c = 1.0 - x2 / ((double)(n - 1u) * (double)n) * c;
+    return c;
+}
+
+static const double pi_2 = 1.57079632679489661923, pi_4 = 0.78539816339744830962;
+
+/* sin and cos of 0 <= x <= pi/2 */
+LTRI_COLD static double sin_q(double x) { return x <= pi_4 ? sin_near(x) : cos_near(pi_2 - x); }
+LTRI_COLD static double cos_q(double x) { return x <= pi_4 ? cos_near(x) : sin_near(pi_2 - x); }
+
+LTRI_COLD double ltri_sin(double x)
+{
+    const double a = fabs(x), r = a <= pi_2 ? sin_q(a) : sin_q(2.0 * pi_2 - a);
+    return x < 0.0 ? -r : r;
+}
+
+LTRI_COLD double ltri_cos(double x)
+{
+    const double a = fabs(x);
+    return a <= pi_2 ? cos_q(a) : -cos_q(2.0 * pi_2 - a);
+}
+
+LTRI_COLD double ltri_tan(double x)
+{
+    const double a = fabs(x), r = sin_q(a) / cos_q(a);
+    return x < 0.0 ? -r : r;
+}

@@ -38,6 +38,15 @@ float ltri_log10f(float x);
  * [init] */
 double ltri_exp(double x);
 
+/* sin, cos and tan in double for the filter and mains designs at init, |x| <= pi (tan:
+ * |x| < pi/2): reduced by symmetry to |x| <= pi/4, where Taylor series to x^17 / x^16
+ * leave < 1e-18; within a few ulp of libm (test_exp10), so that the designs' floats are
+ * libm's, and a firmware links none of newlib's sin/cos/tan and their argument
+ * reduction (5.5 KiB on a Cortex-M4F, issue 10). [init] */
+double ltri_sin(double x);
+double ltri_cos(double x);
+double ltri_tan(double x);
+
 /* The larger and the smaller of two floats that are not NaN: a comparison, where
  * fmaxf and fminf are calls to libm on targets without an instruction with C99's NaN
  * rules (x86-64's maxss is not; a Cortex-M4F has none). For non-NaN operands the

@@ -36,6 +36,7 @@
  * shortens the x -> y dependency chain to subtract, multiply, add.
  */
 #include "hints.h"
+#include "exp10.h"
 #include "filter.h"
 
 #include <math.h>
@@ -86,14 +87,14 @@ LTRI_COLD static int add_butter(ltri_cascade *c, unsigned order, double fc_hz, d
 
     /* Pre-warp: the analog corner tan(pi fc / fs) (in units of 2 fs) maps to
      * exactly fc under the bilinear transform (Oppenheim & Schafer 7.2.2). */
-    const double g = tan(ltri_pi * fc_hz / fs_hz);
+    const double g = ltri_tan(ltri_pi * fc_hz / fs_hz);
     /* Unity passband gain: s^2/(...) -> 1 as s -> inf (Nyquist), 1/(...) at DC. */
     const double n2 = highpass ? 1.0 : 0.0, n0 = highpass ? 0.0 : 1.0;
     for (unsigned i = 0; i < n; i++) {
         /* Butterworth prototype poles exp(j pi (2i + 1 + order) / (2 order))
          * pair up into s^2 + k s + 1 with k = 1/Q = 2 sin((2i + 1) pi / (2 order))
          * (Butterworth 1930; Oppenheim & Schafer, DTSP 3rd ed., app. B). */
-        const double k = 2.0 * sin((double)(2u * i + 1u) * ltri_pi / (2.0 * (double)order));
+        const double k = 2.0 * ltri_sin((double)(2u * i + 1u) * ltri_pi / (2.0 * (double)order));
         c->sections[c->n_sections++] = svf_section(g, k, n2, 0.0, n0);
     }
     return 0;
@@ -125,9 +126,9 @@ LTRI_COLD int ltri_cascade_add_notch(ltri_cascade *c, double f0_hz, double width
      * Q = sin(w0) / (2 tan(pi width / fs)) ~ f0 / width.
      * In SVF terms g = tan(w0 / 2) and k = 1/Q = 2 alpha / sin(w0). */
     const double w0 = 2.0 * ltri_pi * f0_hz / fs_hz;
-    const double alpha = tan(ltri_pi * width_hz / fs_hz);
-    const double k = 2.0 * alpha / sin(w0);
-    c->sections[c->n_sections++] = svf_section(tan(0.5 * w0), k, 1.0, 0.0, 1.0);
+    const double alpha = ltri_tan(ltri_pi * width_hz / fs_hz);
+    const double k = 2.0 * alpha / ltri_sin(w0);
+    c->sections[c->n_sections++] = svf_section(ltri_tan(0.5 * w0), k, 1.0, 0.0, 1.0);
     return 0;
 }
 
@@ -193,8 +194,8 @@ static cplx quad_at(double a2, double a1, double a0, cplx w)
 static cplx w_at(double f_hz, double fs_hz)
 {
     const double om = 2.0 * ltri_pi * f_hz / fs_hz;
-    const double sh = sin(0.5 * om);
-    cplx w = {-2.0 * sh * sh, sin(om)};
+    const double sh = ltri_sin(0.5 * om);
+    cplx w = {-2.0 * sh * sh, ltri_sin(om)};
     return w;
 }
 
@@ -223,7 +224,7 @@ LTRI_COLD double ltri_cascade_gain(const ltri_cascade *c, double f_hz, double fs
  * arithmetic on a Cortex-M4F (issue 10: the complex double form was 1.9 KiB of it). */
 LTRI_COLD double ltri_cascade_group_delay(const ltri_cascade *c, double f_hz, double fs_hz)
 {
-    const float t = (float)tan(ltri_pi * f_hz / fs_hz), stretch = 0.5f * (1.0f + t * t);
+    const float t = (float)ltri_tan(ltri_pi * f_hz / fs_hz), stretch = 0.5f * (1.0f + t * t);
     float tau = 0.0f;
     for (unsigned i = 0; i < c->n_sections; i++) {
         const ltri_biquad *b = &c->sections[i];

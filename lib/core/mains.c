@@ -149,8 +149,8 @@ LTRI_COLD int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double 
         widest = d->n_lock[f] > widest ? d->n_lock[f] : widest;
         const double w = two_pi * family_hz[f] / fs_hz;
         d->w_nom[f] = (float)w;
-        d->rot_re[f] = (float)cos(w);
-        d->rot_im[f] = (float)sin(w);
+        d->rot_re[f] = (float)ltri_cos(w);
+        d->rot_im[f] = (float)ltri_sin(w);
     }
     if (d->auto_mode ? d->n_search[0] + d->n_search[1] == 0u : d->n_lock[d->fixed_family] == 0u) {
         memset(d, 0, sizeof *d);
