@@ -431,13 +431,18 @@ typedef struct ltr_detector ltr_detector;
 
 /** Bytes of memory a detector for cfg needs, or 0 if cfg is invalid. [init]
  *  With the defaults (x86-64, sessions on; bench/bench_memory has the table): one
- *  EMG channel 6256 bytes at 2 kHz (6128 at 1 kHz, 6800 at 10 kHz, 8256 at 20 kHz),
- *  each further EMG channel 3472 bytes at 2 kHz (5472 at 20 kHz; 32 channels 112016);
- *  1 EMG + 3 accelerometer axes 8512 at 2 kHz. Of these, ECG cancelling
+ *  EMG channel 6624 bytes at 2 kHz (6496 at 1 kHz, 7168 at 10 kHz, 8624 at 20 kHz),
+ *  each further EMG channel 3632 bytes at 2 kHz (5632 at 20 kHz; 32 channels 117472);
+ *  1 EMG + 3 accelerometer axes 9376 at 2 kHz. Of these, ECG cancelling
  *  (ecg_cancel = LTR_ECG_AUTO, the default) holds the beat templates and delay lines:
- *  with ecg_cancel = 0 one EMG channel is 4144 bytes at 2 kHz (3760 at 20 kHz) and
- *  each further one 1504 (1120 at 20 kHz); a core built with meson -Decg=false never
- *  carries them. Limb-muscle devices can turn it off. */
+ *  with ecg_cancel = 0 one EMG channel is 4464 bytes at 2 kHz (4080 at 20 kHz) and
+ *  each further one 1616 (1232 at 20 kHz); a core built with meson -Decg=false never
+ *  carries them (a Cortex-M4F, 32-bit: 4288 bytes for one EMG channel at 2 kHz, 1557
+ *  each further one). A further EMG channel at 2 kHz on the M4: its scan 568 bytes
+ *  (32 + 64 block energies), lane 448, artifact stage 256 (its look-ahead line sized
+ *  for the rate), mains canceller weights 208 (12 lines: both families while
+ *  searching), channel record 44, band-pass states 32; a level-step test (32) only
+ *  with an accelerometer on surface EMG. Limb-muscle devices can turn ECG off. */
 LTR_API size_t ltr_detector_size(const ltr_config *cfg);
 
 /** Alignment the memory block given to ltr_detector_init must have, bytes. */

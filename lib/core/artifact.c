@@ -104,7 +104,7 @@ LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_conf
     d->line_len = len;
     d->stim_blank = (uint32_t)ltri_frames_ms(cfg->stim_blank_ms, fs, LTRI_ROUND_UP, 0);
     d->dropout = (uint32_t)ltri_frames_ms(cfg->dropout_ms, fs, LTRI_ROUND_UP, 2);
-    d->spike_ratio = (float)pow(10.0, cfg->spike_threshold_db / 20.0);
+    d->spike_ratio = (float)ltri_exp(cfg->spike_threshold_db / 20.0 * 2.30258509299404568402); /* ln 10 */
     d->scale_alpha = (float)(1.0 / (SCALE_TAU_S * fs));
     d->baseline_alpha = (float)(1.0 / (BASELINE_TAU_S * fs));
     d->clip_level = (float)cfg->clip_level;
@@ -118,7 +118,7 @@ LTRI_COLD void ltri_artifact_design_init(ltri_artifact_design *d, const ltr_conf
         d->step_alpha = 1.0f;
     const uint32_t half = d->stim_blank / 2u;
     d->step_inv_half = half ? 1.0f / (float)half : 0.0f;
-    d->step_decay_max = (float)exp(-1.0 / (STEP_TAU_MAX_S * fs));
+    d->step_decay_max = (float)ltri_exp(-1.0 / (STEP_TAU_MAX_S * fs));
     /* |x| < quiet_limit: finite_x(x) and not at a known clip level (one comparison, false
      * for NaN) */
     ltri_cascade band;

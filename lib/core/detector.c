@@ -96,7 +96,6 @@ typedef struct channel_state {
     uint32_t split_tick;
     uint32_t blank_run;      /* consecutive blanked frames */
     uint32_t lane;           /* lane index */
-    ltri_level level;        /* EMG with an accelerometer: its level-step test */
 } channel_state;
 
 typedef struct artifact_segment {
@@ -167,6 +166,9 @@ struct ltr_detector {
      * offsets, not pointers, so that the detector's memory may be copied (memcpy) to
      * another aligned block of the same size and go on there, as an opus state may. */
     size_t lanes_offset;
+    /* the EMG channels' level-step tests (ltri_level, by slot), only where they run
+     * (uses_levels): 0 = none (32 bytes an EMG channel that most detectors do not use) */
+    size_t level_offset;
     size_t art_offset, art_stride; /* channel c's artifact stage: art_offset + c art_stride */
     /* Each sensor's band-pass states, its channels side by side (filter.h,
      * ltri_sections_run_soa_n): band_cols columns (channels rounded up to 4) from
@@ -200,6 +202,12 @@ static inline ltri_real *band_state(const ltr_detector *d, unsigned sensor)
 static inline ltri_lane_slot *lanes_of(const ltr_detector *d)
 {
     return (ltri_lane_slot *)(void *)((unsigned char *)(uintptr_t)d + d->lanes_offset);
+}
+
+/* An EMG channel's level-step test (level_offset != 0). */
+static inline ltri_level *level_of(const ltr_detector *d, const channel_state *ch)
+{
+    return (ltri_level *)(void *)((unsigned char *)(uintptr_t)d + d->level_offset) + ch->slot;
 }
 
 /* The session tracker (session.on only). */
@@ -252,12 +260,19 @@ LTRI_COLD static unsigned count_lanes(const ltr_config *cfg)
  * each sensor present, then with ECG cancelling its design, one canceller per EMG
  * channel and the accelerometer lane's delay line (energy, amplitude). */
 typedef struct layout {
-    size_t channels, lanes, levels, scans, art, band[N_SENSORS], chain[N_SENSORS], mains, sess,
+    size_t channels, lanes, levels, scans, steps, art, band[N_SENSORS], chain[N_SENSORS], mains, sess,
         ecg_design, ecg, acc_ring, total;
     uint32_t band_cols[N_SENSORS];
     size_t art_stride, ecg_stride;
     uint32_t ecg_delay;
 } layout;
+
+/* Does an EMG channel run the level-step test (process_frame)? Surface EMG (the TKEO
+ * envelope) with an accelerometer that confirms its twitches (fusion.c, acc_confirms). */
+LTRI_COLD static int uses_levels(const ltr_config *cfg, unsigned n_emg, unsigned n_acc)
+{
+    return n_emg && n_acc && cfg->acc_confirms && cfg->emg_envelope == LTR_ENVELOPE_TKEO;
+}
 
 LTRI_COLD static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_design *ecg)
 {
@@ -272,8 +287,10 @@ LTRI_COLD static int plan_layout(const ltr_config *cfg, layout *lo, ltri_ecg_des
      * no channel is EMG (ltri_lane_design_init's hump_onset); EMG lanes have none */
     lo->scans = lo->levels + (n_acc && !n_emg ? align_up(sizeof(ltri_lane_levels)) : 0);
     /* the scans of the EMG lanes, where they scan (scan.h) */
-    lo->art = lo->scans + (ltri_scan_wanted(cfg, LTR_SENSOR_EMG) ? n_emg * align_up(sizeof(ltri_scan))
-                                                                  : 0);
+    lo->steps = lo->scans + (ltri_scan_wanted(cfg, LTR_SENSOR_EMG) ? n_emg * align_up(sizeof(ltri_scan))
+                                                                    : 0);
+    /* the EMG channels' level-step tests, where they run (uses_levels) */
+    lo->art = lo->steps + (uses_levels(cfg, n_emg, n_acc) ? align_up(n_emg * sizeof(ltri_level)) : 0);
     ltri_artifact_design art;
     ltri_artifact_design_init(&art, cfg);
     lo->art_stride = align_up(ltri_artifact_size(&art));
@@ -323,9 +340,13 @@ LTRI_COLD size_t ltr_detector_size(const ltr_config *cfg)
 {
     if (ltr_config_validate(cfg) != LTR_OK)
         return 0;
+    /* the layout reads fields a 1.0 caller's config does not have: their defaults */
+    ltr_config full;
+    if (ltri_config_load(cfg, &full) != 0)
+        return 0;
     layout lo;
     ltri_ecg_design ecg;
-    return plan_layout(cfg, &lo, &ecg) == 0 ? lo.total : 0;
+    return plan_layout(&full, &lo, &ecg) == 0 ? lo.total : 0;
 }
 
 /* ------------------------------------------------------------------ design */
@@ -359,9 +380,10 @@ LTRI_COLD static ltr_status design_emg(ltr_detector *d)
         ltri_cascade_add_butter_lowpass(&emg->band, EMG_LP_ORDER, cfg->emg_lowpass_hz, fs) ||
         emg->band.n_sections != EMG_BAND_SECTIONS)
         return LTR_ERR_BAND;
-    /* Delay of the band-pass alone: the notches only delay their own narrow bands. */
+    /* Delay of the band-pass alone, at its geometric centre (sqrtf: a firmware links
+     * no double sqrt; the delay hardly moves over a relative 1e-7 of frequency). */
     const double band_delay = ltri_cascade_group_delay(
-        &emg->band, sqrt(cfg->emg_highpass_hz * cfg->emg_lowpass_hz), fs);
+        &emg->band, sqrtf((float)(cfg->emg_highpass_hz * cfg->emg_lowpass_hz)), fs);
     /* Mains: an adaptive canceller after the band-pass (mains.c), which finds 50 or 60 Hz
      * itself (LTR_MAINS_AUTO) and follows a drift of +-1 Hz at every harmonic; a fixed
      * notch 4 Hz wide removes 0.3-12 dB of a line drifted by 0.5-1 Hz. Harmonics up to
@@ -397,7 +419,7 @@ LTRI_COLD static ltr_status design_acc(ltr_detector *d)
         acc->band.n_sections != ACC_BAND_SECTIONS)
         return LTR_ERR_BAND;
     const double band_delay = ltri_cascade_group_delay(
-        &acc->band, sqrt(cfg->acc_highpass_hz * cfg->acc_lowpass_hz), fs);
+        &acc->band, sqrtf((float)(cfg->acc_highpass_hz * cfg->acc_lowpass_hz)), fs);
     /* The twitch band starts an octave above the band's lower edge (motion_like); with
      * no room for it under the low-pass, no motion test. */
     ltri_cascade split;
@@ -458,7 +480,8 @@ LTRI_COLD static void reset_stream(ltr_detector *d)
         ch->split_z[0][0] = ch->split_z[0][1] = 0;
         ch->split_tick = 0;
         ch->blank_run = 0;
-        memset(&ch->level, 0, sizeof ch->level);
+        if (d->level_offset && ch->sensor == LTR_SENSOR_EMG)
+            memset(level_of(d, ch), 0, sizeof(ltri_level));
     }
     for (unsigned l = 0; l < d->n_lanes; l++) {
         ltri_lane_reset(&lanes_of(d)[l].lane);
@@ -494,10 +517,11 @@ LTRI_COLD ltr_status ltr_detector_init(ltr_detector **det, void *mem, size_t mem
     d->n_lanes = count_lanes(cfg);
     layout lo;
     ltri_ecg_design ecg;
-    if (plan_layout(cfg, &lo, &ecg) != 0)
+    if (plan_layout(&d->cfg, &lo, &ecg) != 0)
         return LTR_ERR_ARGUMENT;
     /* the block is LTR_DETECTOR_ALIGN-aligned and every part starts at a multiple of it */
     d->lanes_offset = lo.lanes;
+    d->level_offset = lo.art != lo.steps ? lo.steps : 0;
     d->art_offset = lo.art;
     d->art_stride = lo.art_stride;
     for (unsigned k = 0; k < N_SENSORS; k++) {
@@ -1040,9 +1064,9 @@ static inline int condition_frame(ltr_detector *d, const float *x, uint32_t clip
          * muscle (acc_confirms): a twitch's EMG alone may be as brief as a stroke. Surface
          * EMG only (the TKEO envelope's rates): a needle electrode's step is large enough
          * for the jump test, and its insertional activity crosses the slow band too. */
-        if (ch->sensor == LTR_SENSOR_EMG && d->fusion.acc_confirms &&
-            d->cfg.emg_envelope == LTR_ENVELOPE_TKEO &&
-            ltri_artifact_level_step(&d->art, &ch->level, col[ch->sensor][ch->slot]) && report) {
+        if (ch->sensor == LTR_SENSOR_EMG && d->level_offset &&
+            ltri_artifact_level_step(&d->art, level_of(d, ch), col[ch->sensor][ch->slot]) &&
+            report) {
             d->step_onset = m;
             d->step_end = m + 1;
         }

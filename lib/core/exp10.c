@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hints.h"
 #include "exp10.h"
 
 float ltri_exp10f(float x)
@@ -73,4 +74,63 @@ float ltri_log10f(float x)
     r += n * 2.48745663981195213739e-4f;
     r += n * 3.00781250000000000000e-1f;
     return r;
+}
+
+LTRI_COLD double ltri_exp(double x)
+{
+    unsigned k = 0;
+    while (k < 20u && !(x >= -0x1p-10 && x <= 0x1p-10)) { /* 2^-10 2^20 > 700; NaN stops */
+        x *= 0.5;
+        k++;
+    }
+    double y = 1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 +
+                                                 x * (1.0 / 120.0 + x * (1.0 / 720.0))))));
+    while (k--)
+        y *= y;
+    return y;
+}
+
+/* sin and cos on |x| <= pi/4 (Taylor: the first omitted terms are < 1e-18) */
+LTRI_COLD LTRI_NOINLINE static double sin_near(double x)
+{
+    const double x2 = x * x;
+    /* sin x = x (1 - x^2/(2 3) (1 - x^2/(4 5) (1 - ...))), from the innermost term */
+    double s = 1.0;
+    for (unsigned n = 16u; n >= 2u; n -= 2u)
+        s = 1.0 - x2 / ((double)n * (double)(n + 1u)) * s;
+    return x * s;
+}
+
+LTRI_COLD LTRI_NOINLINE static double cos_near(double x)
+{
+    const double x2 = x * x;
+    /* cos x = 1 - x^2/(1 2) (1 - x^2/(3 4) (1 - ...)) */
+    double c = 1.0;
+    for (unsigned n = 16u; n >= 2u; n -= 2u)
+        c = 1.0 - x2 / ((double)(n - 1u) * (double)n) * c;
+    return c;
+}
+
+static const double pi_2 = 1.57079632679489661923, pi_4 = 0.78539816339744830962;
+
+/* sin and cos of 0 <= x <= pi/2 */
+LTRI_COLD static double sin_q(double x) { return x <= pi_4 ? sin_near(x) : cos_near(pi_2 - x); }
+LTRI_COLD static double cos_q(double x) { return x <= pi_4 ? cos_near(x) : sin_near(pi_2 - x); }
+
+LTRI_COLD double ltri_sin(double x)
+{
+    const double a = fabs(x), r = a <= pi_2 ? sin_q(a) : sin_q(2.0 * pi_2 - a);
+    return x < 0.0 ? -r : r;
+}
+
+LTRI_COLD double ltri_cos(double x)
+{
+    const double a = fabs(x);
+    return a <= pi_2 ? cos_q(a) : -cos_q(2.0 * pi_2 - a);
+}
+
+LTRI_COLD double ltri_tan(double x)
+{
+    const double a = fabs(x), r = sin_q(a) / cos_q(a);
+    return x < 0.0 ? -r : r;
 }

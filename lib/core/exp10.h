@@ -29,6 +29,24 @@ float ltri_exp10f(float x);
  * and their last bit differs between libms; this gives the same bits everywhere. */
 float ltri_log10f(float x);
 
+/* e^x in double for the designs at init, |x| <= 700 (beyond: a value 2^(1024 |x|/700)
+ * away from the truth, never a hang; NaN: NaN): x halved k times to |x| <= 2^-10, its
+ * Taylor series to x^6 (truncation < 2e-24), squared k times, which multiplies the
+ * rounding's relative error by about 2^k: < 1e-12 for |x| <= 30, what the designs
+ * ask (a decay per frame or tick, a dB threshold), so their floats are libm's, and a
+ * firmware links neither exp nor pow (newlib's: 3.9 KiB on a Cortex-M4F, issue 10).
+ * [init] */
+double ltri_exp(double x);
+
+/* sin, cos and tan in double for the filter and mains designs at init, |x| <= pi (tan:
+ * |x| < pi/2): reduced by symmetry to |x| <= pi/4, where Taylor series to x^17 / x^16
+ * leave < 1e-18; within a few ulp of libm (test_exp10), so that the designs' floats are
+ * libm's, and a firmware links none of newlib's sin/cos/tan and their argument
+ * reduction (5.5 KiB on a Cortex-M4F, issue 10). [init] */
+double ltri_sin(double x);
+double ltri_cos(double x);
+double ltri_tan(double x);
+
 /* The larger and the smaller of two floats that are not NaN: a comparison, where
  * fmaxf and fminf are calls to libm on targets without an instruction with C99's NaN
  * rules (x86-64's maxss is not; a Cortex-M4F has none). For non-NaN operands the

@@ -36,6 +36,7 @@
  * shortens the x -> y dependency chain to subtract, multiply, add.
  */
 #include "hints.h"
+#include "exp10.h"
 #include "filter.h"
 
 #include <math.h>
@@ -86,14 +87,14 @@ LTRI_COLD static int add_butter(ltri_cascade *c, unsigned order, double fc_hz, d
 
     /* Pre-warp: the analog corner tan(pi fc / fs) (in units of 2 fs) maps to
      * exactly fc under the bilinear transform (Oppenheim & Schafer 7.2.2). */
-    const double g = tan(ltri_pi * fc_hz / fs_hz);
+    const double g = ltri_tan(ltri_pi * fc_hz / fs_hz);
     /* Unity passband gain: s^2/(...) -> 1 as s -> inf (Nyquist), 1/(...) at DC. */
     const double n2 = highpass ? 1.0 : 0.0, n0 = highpass ? 0.0 : 1.0;
     for (unsigned i = 0; i < n; i++) {
         /* Butterworth prototype poles exp(j pi (2i + 1 + order) / (2 order))
          * pair up into s^2 + k s + 1 with k = 1/Q = 2 sin((2i + 1) pi / (2 order))
          * (Butterworth 1930; Oppenheim & Schafer, DTSP 3rd ed., app. B). */
-        const double k = 2.0 * sin((double)(2u * i + 1u) * ltri_pi / (2.0 * (double)order));
+        const double k = 2.0 * ltri_sin((double)(2u * i + 1u) * ltri_pi / (2.0 * (double)order));
         c->sections[c->n_sections++] = svf_section(g, k, n2, 0.0, n0);
     }
     return 0;
@@ -125,9 +126,9 @@ LTRI_COLD int ltri_cascade_add_notch(ltri_cascade *c, double f0_hz, double width
      * Q = sin(w0) / (2 tan(pi width / fs)) ~ f0 / width.
      * In SVF terms g = tan(w0 / 2) and k = 1/Q = 2 alpha / sin(w0). */
     const double w0 = 2.0 * ltri_pi * f0_hz / fs_hz;
-    const double alpha = tan(ltri_pi * width_hz / fs_hz);
-    const double k = 2.0 * alpha / sin(w0);
-    c->sections[c->n_sections++] = svf_section(tan(0.5 * w0), k, 1.0, 0.0, 1.0);
+    const double alpha = ltri_tan(ltri_pi * width_hz / fs_hz);
+    const double k = 2.0 * alpha / ltri_sin(w0);
+    c->sections[c->n_sections++] = svf_section(ltri_tan(0.5 * w0), k, 1.0, 0.0, 1.0);
     return 0;
 }
 
@@ -150,13 +151,6 @@ typedef struct cplx {
 static cplx c_mul(cplx a, cplx b)
 {
     cplx r = {a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
-    return r;
-}
-
-static cplx c_div(cplx a, cplx b)
-{
-    const double den = b.re * b.re + b.im * b.im;
-    cplx r = {(a.re * b.re + a.im * b.im) / den, (a.im * b.re - a.re * b.im) / den};
     return r;
 }
 
@@ -200,8 +194,8 @@ static cplx quad_at(double a2, double a1, double a0, cplx w)
 static cplx w_at(double f_hz, double fs_hz)
 {
     const double om = 2.0 * ltri_pi * f_hz / fs_hz;
-    const double sh = sin(0.5 * om);
-    cplx w = {-2.0 * sh * sh, sin(om)};
+    const double sh = ltri_sin(0.5 * om);
+    cplx w = {-2.0 * sh * sh, ltri_sin(om)};
     return w;
 }
 
@@ -216,64 +210,27 @@ LTRI_COLD double ltri_cascade_gain(const ltri_cascade *c, double f_hz, double fs
     return gain;
 }
 
-/* -d arg(z - r) / d omega at z = exp(j omega), for one zero r = 1 + wr.
- * Every zero these designs place lies on the unit circle (HP: z = 1,
- * LP: z = -1, notch: exp(+-j w0)); rounding may move it off by ~1e-16
- * (1e-7 in float), which would turn the delay at exactly that frequency
- * into +-1e16 samples. A zero on the circle contributes exactly 1/2 at
- * every other frequency, so a zero within 1e-4 of the circle is taken as
- * on it: the delay is then finite and smooth everywhere, including at the
- * notch frequency and at DC, and off by about (1 - |r|) / (omega - omega_r)^2
- * from the exact realised value elsewhere (negligible: |r| - 1 is rounding). */
-LTRI_COLD static double zero_delay(cplx wr, cplx z)
-{
-    const double r2_minus_1 = 2.0 * wr.re + wr.re * wr.re + wr.im * wr.im; /* |1 + wr|^2 - 1 */
-    if (fabs(r2_minus_1) < 2e-4)
-        return 0.5;
-    const cplx d = {z.re - 1.0 - wr.re, z.im - wr.im};
-    return c_div(z, d).re;
-}
-
-/* tau = -d arg H / d omega: each pole p adds Re(z / (z - p)), each zero
- * subtracts its share; the poles' sum is Re(z Q'(w) / Q(w)), since
- * dw/domega = j z. The zeros are the roots of N(w), found with the
- * cancellation-free quadratic formula. */
-LTRI_COLD static double section_delay(const section_poly *p, cplx w)
-{
-    const cplx z = {w.re + 1.0, w.im};
-    const cplx q = quad_at(1.0, p->q1, p->q0, w);
-    const cplx dq = {2.0 * w.re + p->q1, 2.0 * w.im};
-    double tau = c_mul(z, c_div(dq, q)).re;
-
-    if (p->n2 != 0.0) {
-        const double disc = p->n1 * p->n1 - 4.0 * p->n2 * p->n0;
-        cplx r1, r2;
-        if (disc < 0.0) { /* complex pair (notch) */
-            const double im = sqrt(-disc) / (2.0 * p->n2);
-            r1.re = r2.re = -p->n1 / (2.0 * p->n2);
-            r1.im = im;
-            r2.im = -im;
-        } else {
-            const double h = -0.5 * (p->n1 + copysign(sqrt(disc), p->n1));
-            r1.re = h / p->n2;
-            r2.re = h != 0.0 ? p->n0 / h : 0.0; /* h = 0 only if n1 = n0 = 0 */
-            r1.im = r2.im = 0.0;
-        }
-        tau -= zero_delay(r1, z) + zero_delay(r2, z);
-    } else if (p->n1 != 0.0) {
-        const cplx r = {-p->n0 / p->n1, 0.0};
-        tau -= zero_delay(r, z);
-    }
-    return tau;
-}
-
+/* The group delay in closed form. Every section here is the bilinear transform,
+ * pre-warped by g, of an analog section N(s) / (s^2 + k s + 1) whose zeros lie at s = 0
+ * (high-pass), at infinity (low-pass) or on the j axis (notch): N's phase is constant
+ * between its zeros, so the delay is the poles' alone,
+ *     tau_a(W) = k (1 + W^2) / ((1 - W^2)^2 + k^2 W^2)       (W in units of the corner),
+ * and the bilinear transform, W = tan(omega / 2) / g, stretches it by
+ * dW / d omega = (1 + tan^2(omega / 2)) / (2 g) (Oppenheim & Schafer, DTSP 3rd ed.,
+ * sec. 7.2.2). g and k come back from the stored coefficients: e = 2 g a1 and
+ * f = 2 g^2 a1 give g = f / e, d = e (g + k) gives k = d / e - g (svf_section). In
+ * float: the delays are rounded to frames, and single precision holds them within
+ * 1e-5 samples here (test_filter measures them with tone bursts); no soft-float double
+ * arithmetic on a Cortex-M4F (issue 10: the complex double form was 1.9 KiB of it). */
 LTRI_COLD double ltri_cascade_group_delay(const ltri_cascade *c, double f_hz, double fs_hz)
 {
-    const cplx w = w_at(f_hz, fs_hz);
-    double tau = 0.0;
+    const float t = (float)ltri_tan(ltri_pi * f_hz / fs_hz), stretch = 0.5f * (1.0f + t * t);
+    float tau = 0.0f;
     for (unsigned i = 0; i < c->n_sections; i++) {
-        const section_poly p = poly_of(&c->sections[i]);
-        tau += section_delay(&p, w);
+        const ltri_biquad *b = &c->sections[i];
+        const float g = b->f / b->e, k = b->d / b->e - g;
+        const float w = t / g, w2 = w * w, u = 1.0f - w2;
+        tau += k * (1.0f + w2) / (u * u + k * k * w2) * stretch / g;
     }
     return tau;
 }

@@ -65,6 +65,7 @@
  * weak twitch does not hang on 0.1 dB.
  */
 #include "hints.h"
+#include "exp10.h"
 #include "mains.h"
 #include "timebase.h"
 
@@ -148,8 +149,8 @@ LTRI_COLD int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double 
         widest = d->n_lock[f] > widest ? d->n_lock[f] : widest;
         const double w = two_pi * family_hz[f] / fs_hz;
         d->w_nom[f] = (float)w;
-        d->rot_re[f] = (float)cos(w);
-        d->rot_im[f] = (float)sin(w);
+        d->rot_re[f] = (float)ltri_cos(w);
+        d->rot_im[f] = (float)ltri_sin(w);
     }
     if (d->auto_mode ? d->n_search[0] + d->n_search[1] == 0u : d->n_lock[d->fixed_family] == 0u) {
         memset(d, 0, sizeof *d);
@@ -178,8 +179,8 @@ LTRI_COLD int ltri_mains_design_init(ltri_mains_design *d, double fs_hz, double 
     const double tick_s = d->tick / fs_hz;
     d->fll_fast = (float)(tick_s / FLL_TAU_FAST_S);
     d->fll_slow = (float)(tick_s / FLL_TAU_SLOW_S);
-    d->fll_keep = (float)exp(-tick_s / FLL_RELAX_S);
-    d->gear_keep = (float)exp(-tick_s / GEAR_TAU_S);
+    d->fll_keep = (float)ltri_exp(-tick_s / FLL_RELAX_S);
+    d->gear_keep = (float)ltri_exp(-tick_s / GEAR_TAU_S);
     d->search_ticks = (uint32_t)ceil(SEARCH_S / tick_s);
     d->measure_from = d->search_ticks / 2u;
     d->retry_ticks = (uint32_t)ceil(RETRY_S / tick_s);
